@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, then typecheck, lint, boundaries and every test suite
+# (unit, integration against SoftHSM / SQLite / a fresh DynamoDB Local, end-to-end over HTTP).
+# Extra arguments are test files to run instead of all of them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-deps.sh --dynamodb
+
+echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
+echo "== lint";      npx eslint . --max-warnings=0
+echo "== boundaries"; npx depcruise --config .dependency-cruiser.cjs domain events functions application server cdk cli >/dev/null \
+  || npx depcruise --config .dependency-cruiser.cjs domain events functions application server cdk cli
+
+# A fresh DynamoDB Local per run: it slows down as stream records pile up.
+port=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
+ddb_pid=$(bash scripts/dynamodb-local.sh "$port")
+trap 'kill "$ddb_pid" 2>/dev/null || true' EXIT
+export KEYLEDGER_TEST_DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
+
+if [[ $# -gt 0 ]]; then files=("$@"); else mapfile -t files < <(find test -name '*.test.ts' | sort); fi
+echo "== tests (${#files[@]} files)"
+node --import tsx --test --test-reporter=spec --test-concurrency=2 "${files[@]}"
