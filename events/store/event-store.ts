@@ -71,9 +71,19 @@ export interface EventStore {
   readHead(streamId: string): Promise<StreamHead | null>;
   /**
    * The change feed: events of every stream in commit order (per stream always in version order),
-   * after `checkpoint` (null = from the beginning), at most `limit`.
+   * after `checkpoint` (null = from the beginning), at most `limit`. SQLite gives one total commit
+   * order; DynamoDB Streams orders only per shard, so across streams there is no total order there.
+   * An empty batch does not mean the end on DynamoDB (records reach the stream a moment after the
+   * write): poll again with the returned checkpoint.
    */
   readChanges(checkpoint: string | null, limit: number): Promise<ChangeBatch>;
+  /**
+   * Optional: calls `listener` after each successful append made through this store handle, so an
+   * in-process projector can read the change feed at once instead of polling on a timer. Appends by
+   * other processes are not announced; a projector still needs a fallback poll. Listener errors are
+   * swallowed: they must never fail the append that already committed. Returns an unsubscribe.
+   */
+  onAppended?(listener: () => void): () => void;
   close(): Promise<void>;
 }
 
@@ -83,5 +93,26 @@ export class ConcurrencyError extends Error {
   constructor(readonly streamId: string, readonly expectedVersion: number, options?: ErrorOptions) {
     super(`stream ${streamId} is not at version ${expectedVersion}`, options);
     this.name = 'ConcurrencyError';
+  }
+}
+
+/**
+ * A commit exceeds a limit of the adapter (DynamoDB: 100 items per transaction, 400 KB per item,
+ * 4 MB per transaction). Nothing was written; retrying the same commit cannot succeed.
+ */
+export class CommitTooLargeError extends Error {
+  readonly code = 'COMMIT_TOO_LARGE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommitTooLargeError';
+  }
+}
+
+/** An append was malformed (no events, a stream twice in one commit, a negative expected version). */
+export class InvalidAppendError extends Error {
+  readonly code = 'INVALID_APPEND';
+  constructor(message: string) {
+    super(message);
+    this.name = 'InvalidAppendError';
   }
 }

@@ -33,9 +33,17 @@ export type OaepHash = 'sha1' | 'sha256';
 export interface Hsm {
   /** Generates a 256-bit AES root key version inside the HSM; returns it wrapped under the master key. */
   generateAesKey(): Promise<WrappedKey>;
-  /** Brings caller-supplied material (root key import, standard key payload) under the master key. */
+  /**
+   * Brings caller-supplied AES key material (16, 24 or 32 bytes: a root key import) under the master key as a
+   * root key version: usable by {@link encrypt}/{@link decrypt}, never returned by {@link exportSecret}.
+   */
+  importRootKey(material: Uint8Array): Promise<WrappedKey>;
+  /** Brings a standard key payload under the master key; {@link exportSecret} returns it. Not usable as a root key. */
   importSecret(material: Uint8Array): Promise<WrappedKey>;
-  /** Returns stored material in the clear (standard key payloads, which the API hands back). */
+  /**
+   * Returns a standard key payload (from {@link importSecret}) in the clear, which the API hands back.
+   * Root key material (from {@link generateAesKey}, {@link importRootKey}, {@link importWithRsaOaep}) is refused.
+   */
   exportSecret(key: WrappedKey): Promise<Uint8Array>;
   /** AES-256-GCM inside the HSM with an HSM-generated 96-bit IV; `aad` is authenticated. */
   encrypt(key: WrappedKey, plaintext: Uint8Array, aad: Uint8Array): Promise<GcmCiphertext>;

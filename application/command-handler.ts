@@ -1,0 +1,117 @@
+import type { Decider } from '../domain/decider.ts';
+import type { EventStamp } from '../domain/keys/events.ts';
+import { ConcurrencyError, type EventStore, type NewEvent, type StoredEvent, type StreamAppend } from '../events/store/event-store.ts';
+
+/** Turns an aggregate's domain events into stored events and back (schemas, versions, upcasting). */
+export interface EventCodec<Event> {
+  encode(event: Event): { type: string; schemaVersion: number; data: unknown };
+  decode(stored: StoredEvent): Event;
+}
+
+export interface Aggregate<State, Command, Event extends { meta: EventStamp }> {
+  readonly decider: Decider<State, Command, Event>;
+  readonly codec: EventCodec<Event>;
+  /** Bumped whenever State's shape changes: an older snapshot is ignored and the stream replayed. */
+  readonly snapshotVersion: number;
+}
+
+export interface RequestScope {
+  readonly instanceId: string;
+  readonly requestId?: string | undefined;
+  readonly correlationId?: string | undefined;
+}
+
+interface Snapshot {
+  readonly v: number;
+  readonly state: unknown;
+}
+
+function isSnapshot(value: unknown): value is Snapshot {
+  return typeof value === 'object' && value !== null && 'v' in value && 'state' in value;
+}
+
+/**
+ * Current state of a stream: the head's snapshot plus any events after it (normally none), so
+ * no request replays a whole stream (DESIGN.md decision 4).
+ */
+export async function loadState<S, C, E extends { meta: EventStamp }>(
+  store: EventStore,
+  aggregate: Aggregate<S, C, E>,
+  streamId: string,
+): Promise<{ state: S; version: number }> {
+  const head = await store.readHead(streamId);
+  if (!head) return { state: aggregate.decider.initialState(), version: 0 };
+  let state = aggregate.decider.initialState();
+  let from = 1;
+  if (isSnapshot(head.snapshot) && head.snapshot.v === aggregate.snapshotVersion && head.snapshotVersion !== undefined) {
+    state = head.snapshot.state as S;
+    from = head.snapshotVersion + 1;
+  }
+  if (from <= head.version) {
+    const events = await store.readStream(streamId, from);
+    state = events.reduce((s, e) => aggregate.decider.evolve(s, aggregate.codec.decode(e)), state);
+  }
+  return { state, version: head.version };
+}
+
+/** What a command decided for one stream: the append to make (null when nothing changes) and the new state. */
+export interface Decision<S, E> {
+  readonly append: StreamAppend | null;
+  readonly state: S;
+  readonly events: E[];
+  readonly version: number;
+}
+
+/** Decides `command` against a loaded stream and prepares its append (events, expected version, snapshot). */
+export function decideAppend<S, C, E extends { meta: EventStamp }>(
+  aggregate: Aggregate<S, C, E>,
+  streamId: string,
+  loaded: { state: S; version: number },
+  command: C,
+  scope: RequestScope,
+): Decision<S, E> {
+  const events = aggregate.decider.decide(command, loaded.state);
+  if (events.length === 0) return { append: null, state: loaded.state, events, version: loaded.version };
+  const state = events.reduce((s, e) => aggregate.decider.evolve(s, e), loaded.state);
+  const newEvents: NewEvent[] = events.map((e) => ({
+    ...aggregate.codec.encode(e),
+    meta: {
+      time: e.meta.time,
+      principalId: e.meta.principalId,
+      instanceId: scope.instanceId,
+      requestId: scope.requestId,
+      correlationId: scope.correlationId,
+    },
+  }));
+  return {
+    append: { streamId, expectedVersion: loaded.version, events: newEvents, snapshot: { v: aggregate.snapshotVersion, state } },
+    state,
+    events,
+    version: loaded.version + events.length,
+  };
+}
+
+const MAX_ATTEMPTS = 4;
+
+/**
+ * The one generic command handler: read -> decide -> append with the expected version, with a
+ * bounded retry when another writer got there first. `decide` may be called more than once.
+ */
+export async function handleCommand<S, C, E extends { meta: EventStamp }>(
+  store: EventStore,
+  aggregate: Aggregate<S, C, E>,
+  streamId: string,
+  command: C,
+  scope: RequestScope,
+): Promise<{ state: S; events: E[]; version: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const decision = decideAppend(aggregate, streamId, await loadState(store, aggregate, streamId), command, scope);
+    if (!decision.append) return decision;
+    try {
+      await store.append([decision.append]);
+      return decision;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

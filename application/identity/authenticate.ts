@@ -1,0 +1,69 @@
+import { loadState } from '../command-handler.ts';
+import { ApplicationError, unauthorized } from '../errors.ts';
+import type { AppServices } from '../services.ts';
+import { apiKeyAggregate, apiKeyStreamId, instanceAggregate, instanceStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import type { TokenVerifier } from './tokens.ts';
+
+export interface Caller {
+  readonly principalId: string;
+  /** The service administrator holds every role on every instance (CONTRACT.md). */
+  readonly admin: boolean;
+}
+
+/**
+ * How long a positive lookup of an API key or principal is trusted. A revoked key stops working
+ * within this bound, live tokens included (CONTRACT.md: 5 s on the local server).
+ */
+export const AUTH_CACHE_TTL_MS = 2000;
+
+interface Cached<T> { readonly value: T; readonly until: number }
+
+/** Authenticates bearer tokens and checks instances, with bounded caches in front of the store. */
+export class Authenticator {
+  private readonly callers = new Map<string, Cached<Caller | null>>();
+  private readonly instances = new Map<string, Cached<boolean>>();
+
+  constructor(private readonly services: AppServices, private readonly verifier: TokenVerifier, private readonly maxEntries = 10_000) {}
+
+  /** The caller behind `Authorization: Bearer ...`, or 401. */
+  async authenticate(authorization: string | undefined): Promise<Caller> {
+    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    if (!match?.[1]) throw unauthorized();
+    const nowMs = this.services.now().getTime();
+    const claims = this.verifier.verify(match[1], nowMs);
+    if (!claims) throw unauthorized();
+    const cacheKey = `${claims.sub}:${claims.akh}`;
+    const caller = await this.cached(this.callers, cacheKey, nowMs, () => this.lookUp(claims.sub, claims.akh));
+    if (!caller) throw unauthorized();
+    return caller;
+  }
+
+  /** 401 unless the instance exists and the caller may use it (roles arrive with the access issue: admin only for now). */
+  async authorizeInstance(caller: Caller, instanceId: string | undefined): Promise<string> {
+    if (!instanceId) throw new ApplicationError('BAD_REQUEST_ERR', 'Bad Request: bluemix-instance header is required', 400);
+    const nowMs = this.services.now().getTime();
+    const exists = await this.cached(this.instances, instanceId, nowMs, async () => {
+      const { state } = await loadState(this.services.store, instanceAggregate, instanceStreamId(instanceId));
+      return state.status === 'Active';
+    });
+    if (!exists || !caller.admin) throw unauthorized();
+    return instanceId;
+  }
+
+  private async lookUp(principalId: string, keyHash: string): Promise<Caller | null> {
+    const { state: key } = await loadState(this.services.store, apiKeyAggregate, apiKeyStreamId(keyHash));
+    if (key.status !== 'Active' || key.principalId !== principalId) return null;
+    const { state: principal } = await loadState(this.services.store, principalAggregate, principalStreamId(principalId));
+    if (principal.status !== 'Active') return null;
+    return { principalId, admin: principal.admin };
+  }
+
+  private async cached<T>(cache: Map<string, Cached<T>>, key: string, nowMs: number, load: () => Promise<T>): Promise<T> {
+    const hit = cache.get(key);
+    if (hit && hit.until > nowMs) return hit.value;
+    const value = await load();
+    if (cache.size >= this.maxEntries) cache.delete(cache.keys().next().value as string);
+    cache.set(key, { value, until: nowMs + AUTH_CACHE_TTL_MS });
+    return value;
+  }
+}

@@ -1,0 +1,21 @@
+import { ApplicationError } from '../errors.ts';
+import { loadState } from '../command-handler.ts';
+import type { AppServices } from '../services.ts';
+import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import { hashApiKey, hashesEqual } from './api-key-hash.ts';
+import { signToken, type IssuedToken } from './tokens.ts';
+
+/** IAM's answer for every bad API key: nothing says whether the key exists. */
+export function invalidApiKey(): ApplicationError {
+  return new ApplicationError('BXNIM0415E', 'Provided API key could not be found.', 400);
+}
+
+/** Exchanges an API key for an access token (`POST /identity/token`). */
+export async function issueToken(services: AppServices, apiKey: string): Promise<{ token: IssuedToken; principalId: string }> {
+  const keyHash = hashApiKey(apiKey);
+  const { state: key } = await loadState(services.store, apiKeyAggregate, apiKeyStreamId(keyHash));
+  if (key.status !== 'Active' || !hashesEqual(key.keyHash, keyHash)) throw invalidApiKey();
+  const { state: principal } = await loadState(services.store, principalAggregate, principalStreamId(key.principalId));
+  if (principal.status !== 'Active') throw invalidApiKey();
+  return { token: await signToken(services.hsm, principal.principalId, keyHash, services.now().getTime()), principalId: principal.principalId };
+}

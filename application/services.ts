@@ -1,0 +1,23 @@
+import type { Hsm } from '../functions/crypto/hsm.ts';
+import type { KeyListReadModel } from '../events/read-models/key-list.ts';
+import type { EventStore } from '../events/store/event-store.ts';
+import type { Settings } from './settings.ts';
+
+/**
+ * What the use cases need from the outside world. The clock and id generator live here, not in
+ * domain/, so deciders stay pure and tests can pin time.
+ */
+export interface AppServices {
+  readonly store: EventStore;
+  readonly hsm: Hsm;
+  readonly keyList: KeyListReadModel;
+  readonly settings: Settings;
+  /**
+   * Resolves once the read models reflect every event appended before the call. On one machine the
+   * projector runs in-process and this gives read-your-writes; on AWS the projector is a separate
+   * Lambda and this resolves at once (listings are eventually consistent, typically within a second).
+   */
+  catchUpReadModels(): Promise<void>;
+  now(): Date;
+  newId(): string;
+}

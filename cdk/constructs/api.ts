@@ -1,0 +1,154 @@
+import { Duration } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import { Construct } from 'constructs';
+import { routes as allRoutes, type RouteDefinition, type RouteGroup } from '../../functions/api/routes.ts';
+import { JWKS_ITEM_KEY } from '../../functions/authorizer/jwks-item.ts';
+import type { KeyledgerConfig } from '../config.ts';
+import { KeyledgerFunction } from './node-function.ts';
+import type { Tables } from './tables.ts';
+
+/** What a route group may touch. Keyed by RouteGroup, so a new group does not compile until it is decided here. */
+interface GroupAccess {
+  /** Append events (commands). */
+  readonly writeEvents: boolean;
+  /** Read streams and heads (the hot path reads the head item). */
+  readonly readEvents: boolean;
+  readonly readModels: boolean;
+  /** Writes audit records (every request but health yields one). */
+  readonly audit: boolean;
+  readonly idempotency: boolean;
+  /** Invokes the crypto function (the only way to the HSM). */
+  readonly crypto: boolean;
+  /** Publishes the token-signing public keys (JWKS item) the authorizer reads. */
+  readonly publishJwks: boolean;
+}
+
+const NONE: GroupAccess = {
+  writeEvents: false, readEvents: false, readModels: false, audit: false, idempotency: false, crypto: false, publishJwks: false,
+};
+
+export const GROUP_ACCESS: Record<RouteGroup, GroupAccess> = {
+  health: NONE,
+  identity: { ...NONE, readModels: true, audit: true, crypto: true, publishJwks: true },
+  keys: { ...NONE, writeEvents: true, readEvents: true, readModels: true, audit: true, idempotency: true, crypto: true },
+  'key-actions': { ...NONE, readEvents: true, readModels: true, audit: true, crypto: true },
+  admin: { ...NONE, writeEvents: true, readEvents: true, readModels: true, audit: true, idempotency: true, crypto: true },
+};
+
+/** The route groups that currently have routes, in table order. */
+export function groupsOf(routes: readonly RouteDefinition[]): Map<RouteGroup, RouteDefinition[]> {
+  const groups = new Map<RouteGroup, RouteDefinition[]>();
+  for (const route of routes) {
+    const list = groups.get(route.group) ?? [];
+    list.push(route);
+    groups.set(route.group, list);
+  }
+  return groups;
+}
+
+export interface ApiProps {
+  readonly config: KeyledgerConfig;
+  readonly tables: Tables;
+  readonly crypto: lambda.IFunction;
+  /** Defaults to every route of functions/api/routes.ts. */
+  readonly routes?: readonly RouteDefinition[];
+}
+
+/**
+ * The HTTP API: one route per entry of functions/api/routes.ts, one function per route group
+ * (functions/api/groups/<group>.ts), and a Lambda authorizer on every route that is not public.
+ */
+export class Api extends Construct {
+  readonly httpApi: apigw.HttpApi;
+  readonly authorizerFunction: KeyledgerFunction;
+  readonly groupFunctions = new Map<RouteGroup, KeyledgerFunction>();
+  private readonly tables: Tables;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { config, tables } = props;
+    this.tables = tables;
+
+    this.authorizerFunction = new KeyledgerFunction(this, 'Authorizer', {
+      entry: 'functions/authorizer/handler.ts',
+      description: 'keyledger: verifies ES256 bearer tokens',
+      config,
+      memorySize: 256,
+      timeout: Duration.seconds(5),
+      environment: {
+        KEYLEDGER_JWKS_TABLE: tables.readModels.tableName,
+        ...(config.tokenIssuer === undefined ? {} : { KEYLEDGER_TOKEN_ISSUER: config.tokenIssuer }),
+      },
+    });
+    this.grantJwks(this.authorizerFunction, ['dynamodb:GetItem']);
+    const authorizer = new HttpLambdaAuthorizer('TokenAuthorizer', this.authorizerFunction, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      // No caching: a revoked token stops working at once rather than after a cache TTL.
+      resultsCacheTtl: Duration.seconds(0),
+    });
+
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: `keyledger-${config.stage}`,
+      description: 'keyledger: IBM Key Protect v2 compatible key management',
+    });
+
+    for (const [group, routes] of groupsOf(props.routes ?? allRoutes)) {
+      const fn = this.groupFunction(group, props);
+      const integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, fn);
+      for (const route of routes) {
+        this.httpApi.addRoutes({
+          path: route.path,
+          methods: [apigw.HttpMethod[route.method]],
+          integration,
+          authorizer: route.public === true ? new apigw.HttpNoneAuthorizer() : authorizer,
+        });
+      }
+    }
+  }
+
+  private groupFunction(group: RouteGroup, props: ApiProps): KeyledgerFunction {
+    const { tables } = props;
+    const access = GROUP_ACCESS[group];
+    const fn = new KeyledgerFunction(this, `${pascal(group)}Function`, {
+      entry: `functions/api/groups/${group}.ts`,
+      description: `keyledger API: ${group} routes`,
+      config: props.config,
+      environment: {
+        ...tables.environment(),
+        KEYLEDGER_JWKS_TABLE: tables.readModels.tableName,
+        KEYLEDGER_CRYPTO_FUNCTION: props.crypto.functionName,
+        ...(props.config.tokenIssuer === undefined ? {} : { KEYLEDGER_TOKEN_ISSUER: props.config.tokenIssuer }),
+      },
+    });
+    if (access.writeEvents) tables.events.grantReadWriteData(fn);
+    else if (access.readEvents) tables.events.grantReadData(fn);
+    if (access.readModels) tables.readModels.grantReadData(fn);
+    if (access.audit) tables.audit.grantReadWriteData(fn);
+    if (access.idempotency) tables.idempotency.grantReadWriteData(fn);
+    if (access.crypto) props.crypto.grantInvoke(fn);
+    if (access.publishJwks) this.grantJwks(fn, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+    this.groupFunctions.set(group, fn);
+    return fn;
+  }
+
+  /** Access to the JWKS item only: the read-model table's reserved partition, nothing else in it. */
+  private grantJwks(fn: lambda.IFunction, actions: string[]): void {
+    fn.addToRolePolicy(new iam.PolicyStatement({
+      actions,
+      resources: [this.tables.readModels.tableArn],
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [JWKS_ITEM_KEY.instanceId] } },
+    }));
+    this.tables.key.grantDecrypt(fn);
+    if (actions.includes('dynamodb:PutItem')) this.tables.key.grantEncrypt(fn);
+  }
+}
+
+function pascal(name: string): string {
+  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}
+

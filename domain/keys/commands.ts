@@ -1,0 +1,121 @@
+import type { KeyType, RegistrationChange } from './events.ts';
+import type { WrappedMaterial } from './material.ts';
+import type { KeySettings } from './settings.ts';
+
+/**
+ * Commands to the key aggregate. Everything impure arrives in the command: the time, the acting
+ * principal, ids, HSM outputs (wrapped material) and the operator's settings — DESIGN.md decision 1.
+ */
+export interface CommandContext {
+  readonly now: string;
+  readonly principalId: string;
+  /** Operator settings; missing ones take Key Protect's defaults (settings.ts). */
+  readonly settings?: Partial<KeySettings> | undefined;
+}
+
+export interface CreateKey extends CommandContext {
+  readonly type: 'CreateKey';
+  readonly keyId: string;
+  readonly instanceId: string;
+  readonly keyType: KeyType;
+  readonly name: string;
+  readonly description?: string | undefined;
+  readonly extractable: boolean;
+  readonly keyRingId: string;
+  readonly expirationDate?: string | undefined;
+  /** True when the caller supplied the material (KeyImported), false when the HSM generated it. */
+  readonly imported: boolean;
+  readonly versionId: string;
+  readonly material: WrappedMaterial;
+  /**
+   * The instance's dualAuthDelete policy at this moment. Key Protect applies an instance policy
+   * to keys created after it, and a key keeps it for life; later changes of the instance policy
+   * do not touch existing keys.
+   */
+  readonly dualAuthDelete?: boolean | undefined;
+}
+
+interface KeyCommandBase<T extends string> extends CommandContext {
+  readonly type: T;
+  readonly keyId: string;
+}
+
+export type DisableKey = KeyCommandBase<'DisableKey'>;
+export type EnableKey = KeyCommandBase<'EnableKey'>;
+/** Issued by the scheduler once the key's expiration date has passed. */
+export type ExpireKey = KeyCommandBase<'ExpireKey'>;
+
+export interface RotateKey extends KeyCommandBase<'RotateKey'> {
+  readonly versionId: string;
+  /** The new version's material, wrapped by the HSM under the master key. */
+  readonly material: WrappedMaterial;
+  /** True when the caller sent the material (required for imported keys, refused for generated ones). */
+  readonly suppliedByCaller: boolean;
+}
+
+export type SetKeyForDeletion = KeyCommandBase<'SetKeyForDeletion'>;
+export type UnsetKeyForDeletion = KeyCommandBase<'UnsetKeyForDeletion'>;
+
+export interface DeleteKey extends KeyCommandBase<'DeleteKey'> {
+  /** Delete although registrations exist (never past one with preventKeyDeletion). */
+  readonly force: boolean;
+}
+
+export type RestoreKey = KeyCommandBase<'RestoreKey'>;
+
+export interface PurgeKey extends KeyCommandBase<'PurgeKey'> {
+  /** True when the scheduler purges after autoPurgeAfterS; false for a caller's purge (KeyPurge role). */
+  readonly automatic: boolean;
+}
+
+export interface MoveKeyToKeyRing extends KeyCommandBase<'MoveKeyToKeyRing'> {
+  /** The application checks that the ring exists in the instance. */
+  readonly keyRingId: string;
+}
+
+export interface AddAlias extends KeyCommandBase<'AddAlias'> {
+  /** The application checks it is not another key's alias in the instance (DUPLICATE_ALIAS_ERR). */
+  readonly alias: string;
+}
+
+export interface RemoveAlias extends KeyCommandBase<'RemoveAlias'> {
+  readonly alias: string;
+}
+
+export type KeyPolicyInput =
+  | { readonly policy: 'rotation'; readonly enabled: boolean; readonly intervalMonth: number }
+  | { readonly policy: 'dualAuthDelete'; readonly enabled: boolean };
+
+export interface SetKeyPolicy extends KeyCommandBase<'SetKeyPolicy'> {
+  readonly policy: KeyPolicyInput;
+}
+
+export interface ChangeRegistration extends KeyCommandBase<'ChangeRegistration'> {
+  readonly change: RegistrationChange;
+  readonly crn: string;
+  /** For created/updated; a deleted registration keeps its last value. */
+  readonly preventKeyDeletion?: boolean | undefined;
+  readonly description?: string | undefined;
+}
+
+export type SyncKey = KeyCommandBase<'SyncKey'>;
+
+export type KeyCommand =
+  | CreateKey
+  | DisableKey
+  | EnableKey
+  | ExpireKey
+  | RotateKey
+  | SetKeyForDeletion
+  | UnsetKeyForDeletion
+  | DeleteKey
+  | RestoreKey
+  | PurgeKey
+  | MoveKeyToKeyRing
+  | AddAlias
+  | RemoveAlias
+  | SetKeyPolicy
+  | ChangeRegistration
+  | SyncKey;
+
+export type KeyCommandType = KeyCommand['type'];

@@ -1,0 +1,117 @@
+import type { KeyEvent } from './events.ts';
+import { isExisting, type ExistingKey, type KeyFacts, type KeyState, type Registration } from './state.ts';
+
+/** The facts of an existing key, without its status (and a Destroyed key's deletion facts). */
+function factsOf(key: ExistingKey): KeyFacts {
+  const { keyId, instanceId, keyType, name, description, extractable, imported, keyRingId, expirationDate } = key;
+  const { creationDate, createdBy, lastUpdateDate, versions, aliases, dualAuthDelete, rotationPolicy, registrations } = key;
+  const { deletionAuthorization, lastStateChangeDate, lastSyncDate } = key;
+  return {
+    keyId, instanceId, keyType, name, description, extractable, imported, keyRingId, expirationDate,
+    creationDate, createdBy, lastUpdateDate, versions, aliases, dualAuthDelete, rotationPolicy, registrations,
+    deletionAuthorization, lastStateChangeDate, lastSyncDate,
+  };
+}
+
+/** The same key with changed facts, keeping its status (and deletion facts). */
+function withFacts(key: ExistingKey, time: string, change: Partial<KeyFacts>): ExistingKey {
+  return { ...key, ...change, lastUpdateDate: time };
+}
+
+function changeRegistrations(registrations: readonly Registration[], event: Extract<KeyEvent, { type: 'RegistrationChanged' }>): Registration[] {
+  const { change, crn, preventKeyDeletion, description } = event.data;
+  const { time, principalId } = event.meta;
+  switch (change) {
+    case 'created':
+      return [...registrations, { crn, preventKeyDeletion, description, createdBy: principalId, creationDate: time, lastUpdateDate: time }];
+    case 'updated':
+      return registrations.map((r) => (r.crn === crn ? { ...r, preventKeyDeletion, description, lastUpdateDate: time } : r));
+    case 'deleted':
+      return registrations.filter((r) => r.crn !== crn);
+    default: {
+      const unhandled: never = change;
+      return unhandled;
+    }
+  }
+}
+
+/** Applies one event. Events that cannot happen in a state (the decider never emits them) leave it unchanged. */
+export function evolve(state: KeyState, event: KeyEvent): KeyState {
+  if (event.type === 'KeyCreated' || event.type === 'KeyImported') {
+    if (state.status !== 'Absent') return state;
+    const d = event.data;
+    return {
+      status: 'Active',
+      keyId: d.keyId,
+      instanceId: d.instanceId,
+      keyType: d.keyType,
+      name: d.name,
+      description: d.description,
+      extractable: d.extractable,
+      imported: event.type === 'KeyImported',
+      keyRingId: d.keyRingId,
+      expirationDate: d.expirationDate,
+      creationDate: event.meta.time,
+      createdBy: event.meta.principalId,
+      lastUpdateDate: event.meta.time,
+      versions: [d.version],
+      aliases: [],
+      dualAuthDelete: d.dualAuthDelete,
+      rotationPolicy: undefined,
+      registrations: [],
+      deletionAuthorization: undefined,
+      lastStateChangeDate: undefined,
+      lastSyncDate: undefined,
+    };
+  }
+  if (!isExisting(state)) return state;
+  const time = event.meta.time;
+  switch (event.type) {
+    case 'KeyVersionRotated':
+      return withFacts(state, time, { versions: [...state.versions, event.data.version] });
+    case 'KeyDisabled':
+      return { ...factsOf(state), status: 'Suspended', lastUpdateDate: time, lastStateChangeDate: time };
+    case 'KeyEnabled':
+      return { ...factsOf(state), status: 'Active', lastUpdateDate: time, lastStateChangeDate: time };
+    case 'KeyExpired':
+      return { ...factsOf(state), status: 'Deactivated', lastUpdateDate: time, lastStateChangeDate: time };
+    case 'KeySetForDeletion':
+      return withFacts(state, time, { deletionAuthorization: { principalId: event.meta.principalId, time } });
+    case 'KeyUnsetForDeletion':
+      return withFacts(state, time, { deletionAuthorization: undefined });
+    case 'KeyDeleted':
+      return {
+        ...factsOf(state),
+        status: 'Destroyed',
+        lastUpdateDate: time,
+        lastStateChangeDate: time,
+        deletionAuthorization: undefined,
+        deletionDate: time,
+        deletedBy: event.meta.principalId,
+      };
+    case 'KeyRestored':
+      return { ...factsOf(state), status: 'Active', lastUpdateDate: time, lastStateChangeDate: time };
+    case 'KeyPurged':
+      return { status: 'Purged', keyId: state.keyId, instanceId: state.instanceId, purgeDate: time, purgedBy: event.meta.principalId };
+    case 'KeyMovedToKeyRing':
+      return withFacts(state, time, { keyRingId: event.data.toKeyRingId });
+    case 'AliasAdded':
+      return withFacts(state, time, { aliases: [...state.aliases, event.data.alias] });
+    case 'AliasRemoved':
+      return withFacts(state, time, { aliases: state.aliases.filter((a) => a !== event.data.alias) });
+    case 'KeyPolicySet': {
+      const d = event.data;
+      return d.policy === 'rotation'
+        ? withFacts(state, time, { rotationPolicy: { enabled: d.enabled, intervalMonth: d.intervalMonth } })
+        : withFacts(state, time, { dualAuthDelete: d.enabled });
+    }
+    case 'RegistrationChanged':
+      return withFacts(state, time, { registrations: changeRegistrations(state.registrations, event) });
+    case 'KeySynced':
+      return withFacts(state, time, { lastSyncDate: time });
+    default: {
+      const unhandled: never = event;
+      return unhandled;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { keyDecider } from '../../domain/keys/decider.ts';
+import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
+import { isExisting, KeyStateCode, type KeyState } from '../../domain/keys/state.ts';
+import type { KeyRemoval, KeySummaryRow } from '../read-models/key-list.ts';
+import { decodeKeyEvent } from '../schemas/keys.ts';
+import type { EventStore, StoredEvent } from '../store/event-store.ts';
+
+export const KEY_LIST_PROJECTION = 'key-list';
+const KEY_STREAM = /^key:(.+)$/;
+
+export interface KeyListChanges {
+  readonly upserts: KeySummaryRow[];
+  readonly deletes: KeyRemoval[];
+}
+
+/** The key-list row for a key state at stream version `version` (a purged key is a removal). */
+export function keyListChange(state: KeyState, version: number): { upsert: KeySummaryRow } | { delete: KeyRemoval } | null {
+  if (state.status === 'Purged') return { delete: { instanceId: state.instanceId, keyId: state.keyId, lastVersion: version } };
+  if (!isExisting(state)) return null;
+  return {
+    upsert: {
+      instanceId: state.instanceId,
+      keyId: state.keyId,
+      state: KeyStateCode[state.status],
+      extractable: state.extractable,
+      keyRingId: state.keyRingId,
+      creationDate: state.creationDate,
+      lastVersion: version,
+      document: keyMetadata(state),
+    },
+  };
+}
+
+/**
+ * What a batch of the change feed changes in the key list. For each key stream touched it folds
+ * the stream up to the newest version in the batch, so a row always reflects a whole prefix of
+ * its stream, whatever order or duplication the feed delivered (idempotent, STYLE.md 10).
+ */
+export async function projectKeyList(store: EventStore, batch: readonly StoredEvent[]): Promise<KeyListChanges> {
+  const newest = new Map<string, number>();
+  for (const event of batch) {
+    if (!KEY_STREAM.test(event.streamId)) continue;
+    newest.set(event.streamId, Math.max(newest.get(event.streamId) ?? 0, event.version));
+  }
+  const upserts: KeySummaryRow[] = [];
+  const deletes: KeyRemoval[] = [];
+  for (const [streamId, version] of newest) {
+    const events = (await store.readStream(streamId)).filter((e) => e.version <= version);
+    const state = events.reduce((s, e) => keyDecider.evolve(s, decodeKeyEvent(e)), keyDecider.initialState());
+    const change = keyListChange(state, version);
+    if (change && 'upsert' in change) upserts.push(change.upsert);
+    else if (change) deletes.push(change.delete);
+  }
+  return { upserts, deletes };
+}

@@ -1,0 +1,221 @@
+/**
+ * The key list on DynamoDB. Rows are written one conditional Put each ("only if newer than the
+ * version stored"), then the checkpoint: a transaction would be cancelled whole by one stale row,
+ * and stale rows are exactly what a replay brings. See {@link KeyListReadModel.applyBatch}.
+ */
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { KeyListPage, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
+import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, parseKeySummaryRow } from '../key-summary-schema.ts';
+import { KEY_LIST_TABLE } from './key-list-table-schema.ts';
+
+type Item = Record<string, AttributeValue>;
+
+export interface DynamoDbKeyListOptions {
+  /** Owned by the caller: `close` does not destroy it. */
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+}
+
+const { partitionKey: pk, sortKey: sk, checkpointPartition, attributes: a } = KEY_LIST_TABLE;
+/** Rows written at once by applyBatch: enough to hide latency, few enough not to throttle a table. */
+const WRITE_CONCURRENCY = 16;
+
+/** Opens the key list on an existing table (see `createKeyListTable`); does no I/O until used. */
+export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<KeyListReadModel> {
+  const { client, tableName } = options;
+
+  const putIfNewer = async (item: Item, lastVersion: number): Promise<void> => {
+    try {
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(#pk) OR #v < :v',
+          ExpressionAttributeNames: { '#pk': pk.name, '#v': a.lastVersion },
+          ExpressionAttributeValues: { ':v': { N: String(lastVersion) } },
+        }),
+      );
+    } catch (error) {
+      // The stored row is as new or newer: this write is a replay or a duplicate.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  };
+
+  const model: KeyListReadModel = {
+    async applyBatch(projection, checkpoint, upserts, deletes) {
+      upserts.forEach(assertKeySummaryRow);
+      const writes = newestWrites(upserts, deletes);
+      for (let start = 0; start < writes.length; start += WRITE_CONCURRENCY) {
+        await Promise.all(writes.slice(start, start + WRITE_CONCURRENCY).map((w) => putIfNewer(w.item, w.lastVersion)));
+      }
+      // Last, so a crash before it replays the batch instead of skipping it. Checkpoints of the
+      // DynamoDB Streams feed are not ordered, so this one is not compared: there is one projector
+      // per projection, and the rows' own versions already make a replay harmless.
+      await client.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: { [pk.name]: { S: checkpointPartition }, [sk.name]: { S: projection }, [a.checkpoint]: { S: checkpoint } },
+        }),
+      );
+    },
+
+    async getCheckpoint(projection) {
+      const { Item: item } = await client.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { [pk.name]: { S: checkpointPartition }, [sk.name]: { S: projection } },
+          ConsistentRead: true,
+        }),
+      );
+      return item?.[a.checkpoint]?.S ?? null;
+    },
+
+    /**
+     * Reads every live row of the instance, filters, sorts and slices in memory. Cost: each call
+     * reads the whole instance partition (RCUs are charged before FilterExpression applies), which
+     * is what an exact `total` needs anyway. Fine for thousands of keys per instance; beyond that,
+     * keep a per-instance count item and a GSI on (instanceId, creationDate#keyId).
+     */
+    async list(query): Promise<KeyListPage> {
+      if (!Number.isSafeInteger(query.limit) || query.limit < 0 || !Number.isSafeInteger(query.offset) || query.offset < 0) {
+        throw new RangeError('limit and offset must be non-negative integers');
+      }
+      if (query.states?.length === 0 || query.keyRingIds?.length === 0 || query.keyIds?.length === 0) {
+        return { rows: [], total: 0 };
+      }
+      const names: Record<string, string> = { '#pk': pk.name, '#deleted': a.deleted };
+      const values: Item = { ':pk': { S: query.instanceId }, ':false': { BOOL: false } };
+      const filters = ['#deleted = :false'];
+      if (query.states) {
+        names['#state'] = a.state;
+        const placeholders = query.states.map((state, i) => {
+          values[`:s${i}`] = { N: String(state) };
+          return `:s${i}`;
+        });
+        filters.push(`#state IN (${placeholders.join(', ')})`);
+      }
+      if (query.extractable !== undefined) {
+        names['#extractable'] = a.extractable;
+        values[':extractable'] = { BOOL: query.extractable };
+        filters.push('#extractable = :extractable');
+      }
+      // Key ring and key id lists can be long; FilterExpression is capped at 4 KB, and filtering
+      // there would not lower the read cost, so those two filter in memory.
+      const keyRings = query.keyRingIds ? new Set(query.keyRingIds) : undefined;
+      const keys = query.keyIds ? new Set(query.keyIds) : undefined;
+
+      const rows: KeySummaryRow[] = [];
+      let start: Item | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: '#pk = :pk',
+            FilterExpression: filters.join(' AND '),
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const row = toSummary(item);
+          if ((!keyRings || keyRings.has(row.keyRingId)) && (!keys || keys.has(row.keyId))) rows.push(row);
+        }
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      // Binary order, as SQLite's default collation, so both adapters page identically.
+      rows.sort((x, y) => compare(x.creationDate, y.creationDate) || compare(x.keyId, y.keyId));
+      return { rows: rows.slice(query.offset, query.offset + query.limit), total: rows.length };
+    },
+
+    async get(instanceId, keyId) {
+      const { Item: item } = await client.send(
+        new GetItemCommand({ TableName: tableName, Key: { [pk.name]: { S: instanceId }, [sk.name]: { S: keyId } } }),
+      );
+      return item && item[a.deleted]?.BOOL !== true ? toSummary(item) : null;
+    },
+
+    close: () => Promise.resolve(),
+  };
+  return Promise.resolve(model);
+}
+
+interface Write {
+  readonly key: string;
+  readonly item: Item;
+  readonly lastVersion: number;
+}
+
+/** One write per key, the newest of the batch: concurrent Puts of one key would race each other. */
+function newestWrites(upserts: readonly KeySummaryRow[], deletes: readonly KeyRemoval[]): Write[] {
+  const newest = new Map<string, Write>();
+  const keep = (write: Write): void => {
+    const existing = newest.get(write.key);
+    if (!existing || write.lastVersion > existing.lastVersion) newest.set(write.key, write);
+  };
+  for (const row of upserts) {
+    keep({
+      key: JSON.stringify([row.instanceId, row.keyId]),
+      lastVersion: row.lastVersion,
+      item: {
+        [pk.name]: { S: row.instanceId },
+        [sk.name]: { S: row.keyId },
+        [a.state]: { N: String(row.state) },
+        [a.extractable]: { BOOL: row.extractable },
+        [a.keyRingId]: { S: row.keyRingId },
+        [a.creationDate]: { S: row.creationDate },
+        [a.lastVersion]: { N: String(row.lastVersion) },
+        [a.deleted]: { BOOL: false },
+        [a.document]: { S: JSON.stringify(row.document) },
+      },
+    });
+  }
+  for (const removal of deletes) {
+    const lastVersion = removal.lastVersion ?? FINAL_REMOVAL_VERSION;
+    keep({
+      key: JSON.stringify([removal.instanceId, removal.keyId]),
+      lastVersion,
+      item: {
+        [pk.name]: { S: removal.instanceId },
+        [sk.name]: { S: removal.keyId },
+        [a.lastVersion]: { N: String(lastVersion) },
+        [a.deleted]: { BOOL: true },
+      },
+    });
+  }
+  return [...newest.values()];
+}
+
+function compare(x: string, y: string): number {
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function toSummary(item: Item): KeySummaryRow {
+  const where = `${item[pk.name]?.S ?? '?'}/${item[sk.name]?.S ?? '?'}`;
+  let document: unknown;
+  try {
+    document = JSON.parse(item[a.document]?.S ?? '');
+  } catch (error) {
+    throw new Error(`corrupted key list row (${where}): document is not JSON`, { cause: error });
+  }
+  return parseKeySummaryRow(
+    {
+      instanceId: item[pk.name]?.S,
+      keyId: item[sk.name]?.S,
+      state: Number(item[a.state]?.N),
+      extractable: item[a.extractable]?.BOOL,
+      keyRingId: item[a.keyRingId]?.S,
+      creationDate: item[a.creationDate]?.S,
+      lastVersion: Number(item[a.lastVersion]?.N),
+      document,
+    },
+    where,
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * The key list read model behind `GET /api/v2/keys`: one summary row per key, kept by the key-list
+ * projection from the change feed. Adapters: `sqlite/` and `dynamodb/`; both pass
+ * `test/events/key-list.contract.ts`.
+ *
+ * Idempotency (STYLE.md 10): every row carries `lastVersion`, the version of the key's event stream
+ * it reflects, and a write only lands when it is newer than the stored one; batches also carry the
+ * projection's change-feed checkpoint. Replays and duplicates change nothing.
+ */
+
+/** A key's summary as listed. */
+export interface KeySummaryRow {
+  readonly instanceId: string;
+  readonly keyId: string;
+  /** Key Protect state: 0 pre-activation, 1 active, 2 suspended, 3 deactivated, 5 destroyed. */
+  readonly state: number;
+  readonly extractable: boolean;
+  readonly keyRingId: string;
+  /** ISO-8601; the list is ordered by it, then by keyId. */
+  readonly creationDate: string;
+  /** Version of the key's event stream this row reflects. */
+  readonly lastVersion: number;
+  /** The Key Protect metadata JSON, as the API returns it; opaque to the store. */
+  readonly document: Record<string, unknown>;
+}
+
+export interface KeyRef {
+  readonly instanceId: string;
+  readonly keyId: string;
+}
+
+/**
+ * A row to remove (a purged key). It is kept as a tombstone so that a replayed older upsert cannot
+ * bring it back. `lastVersion` is the version of the event that removed it; when omitted, the
+ * removal is final and no later upsert revives the row.
+ */
+export interface KeyRemoval extends KeyRef {
+  readonly lastVersion?: number | undefined;
+}
+
+export interface KeyListQuery {
+  readonly instanceId: string;
+  /** Only rows in one of these states. Undefined: any state; an empty array matches nothing. */
+  readonly states?: readonly number[] | undefined;
+  readonly extractable?: boolean | undefined;
+  /** Only rows in one of these key rings. Undefined: any; empty: nothing. */
+  readonly keyRingIds?: readonly string[] | undefined;
+  /** Only these keys. Undefined: any; empty: nothing. */
+  readonly keyIds?: readonly string[] | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface KeyListPage {
+  /** At most `limit` rows, ordered by creationDate then keyId. */
+  readonly rows: KeySummaryRow[];
+  /** Rows matching the query, ignoring limit and offset. */
+  readonly total: number;
+}
+
+export interface KeyListReadModel {
+  /**
+   * Applies a projection batch together with the checkpoint it reaches. A batch whose checkpoint is
+   * not newer than the stored one is ignored (SQLite, comparing global positions); each row also
+   * lands only if its `lastVersion` is newer than the stored row's (both adapters). On DynamoDB the
+   * rows are written one by one and the checkpoint last: a crash in between replays the batch,
+   * which the per-row versions make harmless.
+   */
+  applyBatch(
+    projection: string,
+    checkpoint: string,
+    upserts: readonly KeySummaryRow[],
+    deletes: readonly KeyRemoval[],
+  ): Promise<void>;
+  /** The checkpoint of the last batch `projection` applied, or null before its first. */
+  getCheckpoint(projection: string): Promise<string | null>;
+  /** Rows of one instance matching every given filter; removed rows never appear. */
+  list(query: KeyListQuery): Promise<KeyListPage>;
+  /** One row, or null if unknown or removed. */
+  get(instanceId: string, keyId: string): Promise<KeySummaryRow | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,60 @@
+/**
+ * Opens a better-sqlite3 connection configured for keyledger's durability needs. The event store
+ * and the read models use this, so a shared database file gets the same settings on every handle.
+ */
+import Database from 'better-sqlite3';
+
+/** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
+export type SqliteSource = { readonly file: string } | { readonly database: Database.Database };
+
+export interface SqliteConnection {
+  readonly db: Database.Database;
+  /** Closes the connection when this adapter opened it; leaves a caller's connection open. */
+  release(): void;
+}
+
+/**
+ * WAL lets readers (projectors, list queries) run while a writer commits; synchronous=FULL syncs
+ * the WAL on every commit so an acknowledged append survives a power loss, not only a process
+ * crash (NORMAL would only guarantee the latter). busy_timeout lets a second process (the CLI, a
+ * second server) wait for the write lock instead of failing at once.
+ */
+export function configureDatabase(db: Database.Database): void {
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+}
+
+export function openSqliteConnection(source: SqliteSource): SqliteConnection {
+  if ('database' in source) {
+    configureDatabase(source.database);
+    return { db: source.database, release: () => undefined };
+  }
+  const db = new Database(source.file);
+  try {
+    configureDatabase(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return { db, release: () => db.close() };
+}
+
+/**
+ * Runs synchronous better-sqlite3 work behind the ports' promise API; a thrown error becomes a
+ * rejection rather than a synchronous throw from an "async" method.
+ */
+export function promised<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+  }
+}
+
+/** True for the SQLite error codes of a UNIQUE or PRIMARY KEY violation. */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}

@@ -1,0 +1,10 @@
+import { getKey } from '../../application/keys/get-key.ts';
+import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
+import { json, keyProtectHandler } from '../shared/api-handler.ts';
+import { keyCollection } from './key-responses.ts';
+
+/** GET /api/v2/keys/{id}: a key's metadata, with the payload of a standard key. */
+export const handler = keyProtectHandler('getKey', null, async (req) => {
+  const { key, payload } = await getKey(req.runtime.services, req.instanceId, req.param('id'));
+  return json(200, keyCollection([{ ...keyMetadata(key), ...(payload ? { payload: payload.toString('base64') } : {}) }]));
+});

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** Request bodies of the Key Protect v2 API, as the official SDK sends them. */
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+const collectionMetadata = z.object({ collectionType: z.string(), collectionTotal: z.number().int() });
+
+/** Key Protect's limit on a standard key payload, in bytes. */
+export const MAX_STANDARD_PAYLOAD_BYTES = 7500;
+/** Largest DEK accepted by wrap, in bytes (Key Protect: up to 7,500 bytes of plaintext). */
+export const MAX_WRAP_PLAINTEXT_BYTES = 7500;
+
+export const aad = z.array(z.string().max(255)).max(126).default([]);
+
+export const createKeyBody = z.object({
+  metadata: collectionMetadata.optional(),
+  resources: z.array(z.object({
+    type: z.string().optional(),
+    name: z.string().min(2).max(90).regex(/^[^<>'",:&|]*$/, 'contains a character Key Protect does not allow'),
+    description: z.string().max(240).optional(),
+    extractable: z.boolean().optional(),
+    payload: base64.optional(),
+    expirationDate: z.iso.datetime({ offset: true }).optional(),
+    aliases: z.array(z.string()).max(5).optional(),
+  })).length(1),
+});
+
+export const wrapBody = z.object({
+  plaintext: base64.optional(),
+  aad,
+}).default({ aad: [] });
+
+export const unwrapBody = z.object({
+  ciphertext: z.string().min(1),
+  aad,
+});
+
+export const rewrapBody = unwrapBody;
+
+/** Decodes a validated base64 field, refusing empty or oversized values. */
+export function decodeBase64(value: string, field: string, maxBytes: number): Buffer {
+  const bytes = Buffer.from(value, 'base64');
+  if (bytes.length === 0 || bytes.length > maxBytes) {
+    throw new z.ZodError([{ code: 'custom', path: [field], message: `must decode to 1..${maxBytes} bytes`, input: undefined }]);
+  }
+  return bytes;
+}

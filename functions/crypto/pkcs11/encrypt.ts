@@ -1,0 +1,25 @@
+import { type GcmCiphertext, HsmInvalidInputError, type WrappedKey } from '../hsm.ts';
+import { asBuffer, toBytes } from './cryptoki.ts';
+import { type Pkcs11Context, withRootKey } from './context.ts';
+import { mapErrors } from './errors.ts';
+import { GCM_IV_BYTES, GCM_TAG_BYTES, gcmMechanism } from './gcm.ts';
+
+/**
+ * AES-256-GCM under root key `key`, inside the HSM, with a fresh IV from the HSM's generator.
+ * Empty plaintexts are refused: SoftHSM 2.6.1 rejects them (CKR_ARGUMENTS_BAD), and keyledger
+ * never seals nothing.
+ */
+export function encrypt(ctx: Pkcs11Context, key: WrappedKey, plaintext: Uint8Array, aad: Uint8Array): Promise<GcmCiphertext> {
+  if (plaintext.length === 0) return Promise.reject(new HsmInvalidInputError('plaintext must not be empty'));
+  return mapErrors('encrypt', () =>
+    withRootKey(ctx, key, (handle) =>
+      ctx.pool.use(async (session) => {
+        const iv = ctx.module.C_GenerateRandom(session, Buffer.alloc(GCM_IV_BYTES));
+        ctx.module.C_EncryptInit(session, gcmMechanism(iv, asBuffer(aad)), handle);
+        const out = Buffer.alloc(plaintext.length + GCM_TAG_BYTES);
+        const sealed = await ctx.module.C_EncryptAsync(session, asBuffer(plaintext), out);
+        return { iv: toBytes(iv), ciphertext: toBytes(sealed) };
+      }),
+    ),
+  );
+}

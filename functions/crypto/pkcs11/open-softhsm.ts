@@ -1,0 +1,23 @@
+import type { Hsm } from '../hsm.ts';
+import { openPkcs11Hsm, type Pkcs11HsmOptions } from './open-pkcs11-hsm.ts';
+import { prepareSoftHsmToken } from './softhsm.ts';
+
+/**
+ * The HSM of a one-machine keyledger: a SoftHSM2 token under `dataDir`, prepared with
+ * {@link prepareSoftHsmToken} and opened with {@link openPkcs11Hsm}. Restarting on the same
+ * `dataDir` finds the same token and master keys.
+ */
+export async function openSoftHsm(options: {
+  readonly dataDir: string;
+  /** SoftHSM module path; default {@link SOFTHSM_MODULE_PATH}. */
+  readonly modulePath?: string | undefined;
+  readonly tokenLabel?: string | undefined;
+  /** Passed through to {@link openPkcs11Hsm} (sessions, keyCacheSize, masterKeyLabel). */
+  readonly tuning?: Pick<Pkcs11HsmOptions, 'sessions' | 'keyCacheSize' | 'masterKeyLabel'>;
+}): Promise<Hsm> {
+  const prepared = await prepareSoftHsmToken(options.dataDir, {
+    ...(options.modulePath === undefined ? {} : { modulePath: options.modulePath }),
+    ...(options.tokenLabel === undefined ? {} : { tokenLabel: options.tokenLabel }),
+  });
+  return openPkcs11Hsm({ ...prepared, ...options.tuning });
+}

@@ -1,0 +1,25 @@
+import { createHash } from 'node:crypto';
+import { HsmUnknownKeyError } from '../hsm.ts';
+import { asBuffer, ck, toBytes } from './cryptoki.ts';
+import type { Pkcs11Context } from './context.ts';
+import { findSigningKey, signingLabelError } from './ensure-signing-key.ts';
+import { mapErrors } from './errors.ts';
+
+/**
+ * ECDSA P-256 over SHA-256 of `data` with the signing key `label`. The digest is computed in
+ * node (it is public; hashing in the HSM would only add a round trip per block), CKM_ECDSA signs
+ * it in the HSM and returns r||s, 32 bytes each: the JOSE ES256 / IEEE P1363 form.
+ */
+export function sign(ctx: Pkcs11Context, label: string, data: Uint8Array): Promise<Uint8Array> {
+  const invalid = signingLabelError(label);
+  if (invalid !== undefined) return Promise.reject(invalid);
+  const digest = createHash('sha256').update(data).digest();
+  return mapErrors('sign', () =>
+    ctx.pool.use(async (session) => {
+      const privateKey = findSigningKey(ctx.module, session, label, ck.CKO_PRIVATE_KEY);
+      if (privateKey === undefined) throw new HsmUnknownKeyError(`signing key ${label}`);
+      ctx.module.C_SignInit(session, { mechanism: ck.CKM_ECDSA }, privateKey);
+      return toBytes(await ctx.module.C_SignAsync(session, asBuffer(digest), Buffer.alloc(64)));
+    }),
+  );
+}

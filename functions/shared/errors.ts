@@ -1,0 +1,64 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ZodError } from 'zod';
+import { DomainError, reasonHttpStatus, type ReasonCode } from '../../domain/errors.ts';
+import { ApplicationError } from '../../application/errors.ts';
+import { HsmError } from '../crypto/hsm.ts';
+import { logger } from './logger.ts';
+
+/**
+ * The one error mapper (DESIGN.md decision 7): every error becomes a Key Protect error body.
+ * Only 4xx carry their message; anything else is a 500 with a generic message and is logged
+ * (without payloads).
+ */
+export const ERROR_COLLECTION_TYPE = 'application/vnd.ibm.kms.error+json';
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+
+
+export interface MappedError {
+  readonly status: number;
+  readonly code: string;
+  readonly message: string;
+}
+
+export function mapError(error: unknown): MappedError {
+  if (error instanceof DomainError) return { status: reasonHttpStatus[error.code], code: error.code, message: error.message };
+  if (error instanceof ApplicationError) {
+    const status = error.status ?? (error.code in reasonHttpStatus ? reasonHttpStatus[error.code as ReasonCode] : 400);
+    return { status, code: error.code, message: error.message };
+  }
+  if (error instanceof ZodError) {
+    const issue = error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'body';
+    return { status: 400, code: 'BAD_BODY_ERR', message: `Invalid field ${where}: ${issue?.message ?? 'invalid'}` };
+  }
+  if (error instanceof HsmError && error.code === 'HSM_INVALID_INPUT') return { status: 400, code: 'BAD_BODY_ERR', message: error.message };
+  // Messages of our own errors and of the store carry no key material; bodies are never logged.
+  logger.error('request failed', {
+    errorName: error instanceof Error ? error.name : typeof error,
+    errorMessage: error instanceof Error ? error.message.slice(0, 300) : undefined,
+    errorCode: error instanceof HsmError ? error.code : undefined,
+  });
+  return { status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' };
+}
+
+/** Key Protect's error body for a mapped error. */
+export function errorResponse(mapped: MappedError, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  const text = STATUS_TEXT[mapped.status] ?? 'Error';
+  return {
+    statusCode: mapped.status,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({
+      metadata: { collectionType: ERROR_COLLECTION_TYPE, collectionTotal: 1 },
+      resources: [{
+        errorMsg: `${text}: ${mapped.message}`,
+        reasons: [{ code: mapped.code, message: mapped.message, status: mapped.status, moreInfo: 'https://github.com/keyledger/keyledger#errors' }],
+      }],
+    }),
+  };
+}

@@ -1,0 +1,32 @@
+import { resolve } from 'node:path';
+import { settingsFromEnv, type Settings } from '../application/settings.ts';
+
+/** The local server's configuration, from the environment (CONTRACT.md "The local server"). */
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `sqlite` (embedded default) or `dynamodb` (DynamoDB Local or any endpoint). */
+  readonly store: 'sqlite' | 'dynamodb';
+  readonly dynamodbEndpoint?: string | undefined;
+  readonly tablePrefix: string;
+  readonly pkcs11Module?: string | undefined;
+  readonly settings: Settings;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  const store = env.KEYLEDGER_STORE ?? 'sqlite';
+  if (store !== 'sqlite' && store !== 'dynamodb') throw new Error(`KEYLEDGER_STORE must be sqlite or dynamodb, got "${store}"`);
+  return {
+    host: env.HOST ?? '127.0.0.1',
+    port,
+    dataDir: resolve(env.KEYLEDGER_DATA_DIR ?? '.keyledger'),
+    store,
+    dynamodbEndpoint: env.KEYLEDGER_DYNAMODB_ENDPOINT,
+    tablePrefix: env.KEYLEDGER_TABLE_PREFIX ?? 'keyledger',
+    pkcs11Module: env.KEYLEDGER_PKCS11_MODULE,
+    settings: settingsFromEnv(env),
+  };
+}

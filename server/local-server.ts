@@ -1,0 +1,97 @@
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Context } from 'aws-lambda';
+import { MAX_BODY_BYTES } from '../functions/shared/api-handler.ts';
+import { errorResponse } from '../functions/shared/errors.ts';
+import { logger } from '../functions/shared/logger.ts';
+import { toApiGatewayEvent, writeResult } from './http-adapter.ts';
+import type { Router } from './router.ts';
+
+export interface RunningServer {
+  readonly url: string;
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+function lambdaContext(requestId: string, functionName: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
+    memoryLimitInMB: '0',
+    awsRequestId: requestId,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Serves the route table over HTTP by invoking the same handlers Lambda runs. */
+export async function listen(router: Router, host: string, port: number): Promise<RunningServer> {
+  const inFlight = new Set<Promise<void>>();
+
+  const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = req.method ?? 'GET';
+    const match = router.match(method, url.pathname);
+    if (!match || 'allowed' in match) {
+      req.resume();
+      const status = match ? 405 : 404;
+      writeResult(res, errorResponse({ status, code: status === 404 ? 'NOT_FOUND_ERR' : 'METHOD_NOT_ALLOWED_ERR', message: status === 404 ? 'The requested resource was not found' : 'Method not allowed' },
+        match ? { allow: match.allowed.join(', ') } : {}), method === 'HEAD');
+      return;
+    }
+    const body = await readBody(req);
+    if (body === null) {
+      writeResult(res, errorResponse({ status: 413, code: 'BAD_BODY_ERR', message: 'Request body is too large' }, { connection: 'close' }), false);
+      return;
+    }
+    const event = toApiGatewayEvent(req, body, match, url);
+    const result = await match.handler(event, lambdaContext(event.requestContext.requestId, `keyledger-${match.route.group}`));
+    writeResult(res, result, method === 'HEAD');
+  };
+
+  const server: Server = createHttpServer((req, res) => {
+    const work = serve(req, res).catch((error: unknown) => {
+      logger.error('unhandled request failure', { errorName: error instanceof Error ? error.name : typeof error });
+      if (!res.headersSent) writeResult(res, errorResponse({ status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' }), false);
+      else res.destroy();
+    });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}`,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.allSettled([...inFlight]);
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

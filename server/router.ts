@@ -1,0 +1,58 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { routes, type RouteDefinition } from '../functions/api/routes.ts';
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+
+interface CompiledRoute {
+  readonly route: RouteDefinition;
+  readonly pattern: RegExp;
+  readonly names: readonly string[];
+  readonly handler: ApiHandler;
+}
+
+export interface RouteMatch {
+  readonly route: RouteDefinition;
+  readonly handler: ApiHandler;
+  readonly routeKey: string;
+  readonly pathParameters: Record<string, string>;
+}
+
+/** Matches requests against functions/api/routes.ts, the table the CDK stack deploys too. */
+export class Router {
+  private constructor(private readonly compiled: readonly CompiledRoute[]) {}
+
+  /** Loads every route's handler module once. */
+  static async load(): Promise<Router> {
+    const compiled = await Promise.all(routes.map(async (route) => {
+      const names: string[] = [];
+      const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
+        names.push(name);
+        return '([^/]+)';
+      });
+      const module = (await import(`../functions/api/${route.handler}.ts`)) as { handler: ApiHandler };
+      return { route, pattern: new RegExp(`^${source}$`), names, handler: module.handler };
+    }));
+    return new Router(compiled);
+  }
+
+  /** The route for a method and path; HEAD falls back to GET. `null` with `allowed` when only the method is wrong. */
+  match(method: string, path: string): RouteMatch | { allowed: string[] } | null {
+    const allowed: string[] = [];
+    for (const wanted of method === 'HEAD' ? ['HEAD', 'GET'] : [method]) {
+      for (const c of this.compiled) {
+        const m = c.pattern.exec(path);
+        if (!m) continue;
+        if (c.route.method !== wanted) {
+          allowed.push(c.route.method);
+          continue;
+        }
+        const pathParameters: Record<string, string> = {};
+        c.names.forEach((name, i) => {
+          pathParameters[name] = decodeURIComponent(m[i + 1] ?? '');
+        });
+        return { route: c.route, handler: c.handler, routeKey: `${c.route.method} ${c.route.path}`, pathParameters };
+      }
+    }
+    return allowed.length ? { allowed } : null;
+  }
+}

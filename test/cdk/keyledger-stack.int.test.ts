@@ -1,0 +1,311 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnResource } from 'aws-cdk-lib';
+import { routes } from '../../functions/api/routes.ts';
+import { EVENT_STORE_TABLE } from '../../events/store/dynamodb/table-schema.ts';
+import { PROJECTOR_RETRY_ATTEMPTS } from '../../cdk/constructs/projector.ts';
+import { SCHEDULED_TASKS } from '../../functions/scheduler/tasks.ts';
+import { resourcesOf, synthesize, type Synthesized } from './synth.ts';
+
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:TransactWriteItems'];
+
+interface Statement { Effect: string; Action: string | string[]; Resource: unknown }
+
+function logicalId(synth: Synthesized, resource: { node: { defaultChild?: unknown } }): string {
+  return synth.stack.getLogicalId(resource.node.defaultChild as CfnResource);
+}
+
+/** Every statement of every inline policy attached to the role with logical id `roleId`. */
+function statementsOfRole(template: Template, roleId: string): Statement[] {
+  return resourcesOf(template, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.['Roles']).includes(`"${roleId}"`))
+    .flatMap(([, policy]) => (policy.Properties?.['PolicyDocument'] as { Statement: Statement[] }).Statement);
+}
+
+function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}
+
+function resourceById(template: Template, id: string): unknown {
+  const resources = (template.toJSON() as { Resources: Record<string, unknown> }).Resources;
+  return resources[id];
+}
+
+function roleIdOf(template: Template, functionId: string): string {
+  const fn = resourceById(template, functionId) as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } };
+  return fn.Properties.Role['Fn::GetAtt'][0];
+}
+
+void describe('keyledger stack (prod stage, bundling skipped)', () => {
+  let synth: Synthesized;
+  let template: Template;
+  void before(() => {
+    const started = Date.now();
+    synth = synthesize({ context: { stage: 'prod' } });
+    template = synth.template;
+    console.log(`synth without bundling: ${Date.now() - started} ms`);
+  });
+
+  void it('has one API Gateway route per entry of routes.ts, authorizer on every non-public route', () => {
+    const apiRoutes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
+    assert.equal(apiRoutes.length, routes.length);
+    for (const route of routes) {
+      const found = apiRoutes.find(([, r]) => r.Properties?.['RouteKey'] === `${route.method} ${route.path}`);
+      assert.ok(found, `route ${route.method} ${route.path}`);
+      const props = found[1].Properties ?? {};
+      if (route.public === true) {
+        assert.equal(props['AuthorizationType'], 'NONE', `${route.path} is public`);
+        assert.equal(props['AuthorizerId'], undefined);
+      } else {
+        assert.equal(props['AuthorizationType'], 'CUSTOM', `${route.path} needs the authorizer`);
+        assert.ok(props['AuthorizerId'], `${route.path} has an authorizer id`);
+      }
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+  });
+
+  void it('routes each group to its own function', () => {
+    const groups = new Set(routes.map((route) => route.group));
+    for (const group of groups) assert.ok(synth.stack.api.groupFunctions.get(group), `function of group ${group}`);
+    assert.equal(resourcesOf(template, 'AWS::ApiGatewayV2::Integration').length, groups.size);
+  });
+
+  void it('builds every NodejsFunction for nodejs22.x on arm64 with source maps and Powertools settings, no secrets in env', () => {
+    const fns = resourcesOf(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => JSON.stringify(fn.Properties?.['Environment'] ?? {}).includes('POWERTOOLS_SERVICE_NAME'))
+      .filter(([, fn]) => fn.Properties?.['PackageType'] !== 'Image');
+    const expected = new Set(routes.map((route) => route.group)).size + 3; // + authorizer, projector, scheduler
+    assert.equal(fns.length, expected);
+    for (const [id, fn] of fns) {
+      const props = fn.Properties ?? {};
+      assert.equal(props['Runtime'], 'nodejs22.x', id);
+      assert.deepEqual(props['Architectures'], ['arm64'], id);
+      const env = (props['Environment'] as { Variables: Record<string, unknown> }).Variables;
+      assert.match(String(env['NODE_OPTIONS']), /--enable-source-maps/, id);
+      assert.equal(env['POWERTOOLS_METRICS_NAMESPACE'], 'keyledger', id);
+    }
+    for (const [id, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
+      const env = (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      for (const name of Object.keys(env)) {
+        if (/SECRET|PASSWORD|PIN|PRIVATE/.test(name)) assert.match(name, /_ARN$/, `${id}: ${name} may only name a secret`);
+      }
+    }
+  });
+
+  void it('runs the crypto function as an arm64 container image in a VPC with the token store mounted', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      Architectures: ['arm64'],
+      FileSystemConfigs: [Match.objectLike({ LocalMountPath: '/mnt/hsm' })],
+      VpcConfig: Match.objectLike({ SubnetIds: Match.anyValue() }),
+      Environment: { Variables: Match.objectLike({ KEYLEDGER_PKCS11_MODULE: Match.stringLikeRegexp('softhsm') }) },
+    });
+    template.hasResourceProperties('AWS::EFS::FileSystem', { Encrypted: true });
+    template.hasResourceProperties('AWS::EFS::AccessPoint', { PosixUser: { Uid: '1000', Gid: '1000' } });
+  });
+
+  void it('protects every table: on demand, PITR, customer managed KMS encryption, deletion protection, retained', () => {
+    const tables = resourcesOf(template, 'AWS::DynamoDB::Table');
+    assert.equal(tables.length, 4);
+    for (const [id, table] of tables) {
+      const props = table.Properties ?? {};
+      assert.equal(props['BillingMode'], 'PAY_PER_REQUEST', id);
+      assert.deepEqual(props['PointInTimeRecoverySpecification'], { PointInTimeRecoveryEnabled: true }, id);
+      assert.equal(props['DeletionProtectionEnabled'], true, id);
+      const sse = props['SSESpecification'] as Record<string, unknown>;
+      assert.equal(sse['SSEEnabled'], true, id);
+      assert.equal(sse['SSEType'], 'KMS', id);
+      assert.ok(sse['KMSMasterKeyId'], id);
+      assert.equal(table.DeletionPolicy, 'Retain', id);
+    }
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  void it('keys the events table as the event store adapter does and streams new images', () => {
+    const eventsId = logicalId(synth, synth.stack.tables.events);
+    const events = resourceById(template, eventsId) as { Properties: Record<string, unknown> };
+    assert.deepEqual(events.Properties['KeySchema'], [
+      { AttributeName: EVENT_STORE_TABLE.partitionKey.name, KeyType: 'HASH' },
+      { AttributeName: EVENT_STORE_TABLE.sortKey.name, KeyType: 'RANGE' },
+    ]);
+    assert.deepEqual(events.Properties['StreamSpecification'], { StreamViewType: 'NEW_IMAGE' });
+  });
+
+  void it('wires the projector to the events stream with batch item failures, bisect, bounded retries and a DLQ', () => {
+    const eventsId = logicalId(synth, synth.stack.tables.events);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [eventsId, 'StreamArn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: PROJECTOR_RETRY_ATTEMPTS,
+      StartingPosition: 'TRIM_HORIZON',
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  void it('gives the projector stream read and read-model writes, but no writes to the events table', () => {
+    const eventsId = logicalId(synth, synth.stack.tables.events);
+    const readModelsId = logicalId(synth, synth.stack.tables.readModels);
+    const statements = statementsOfRole(template, roleIdOf(template, logicalId(synth, synth.stack.projector.function)));
+    assert.ok(statements.length > 0);
+    for (const statement of statements) {
+      const resource = JSON.stringify(statement.Resource);
+      const writes = actionsOf(statement).filter((action) => WRITE_ACTIONS.includes(action) || action === 'dynamodb:*');
+      if (resource.includes(`"${eventsId}"`) || resource === '"*"') assert.deepEqual(writes, [], `projector may not write ${resource}`);
+    }
+    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:GetRecords') && JSON.stringify(s.Resource).includes(eventsId)));
+    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes(readModelsId)));
+    assert.ok(statements.some((s) => actionsOf(s).includes('events:PutEvents')));
+  });
+
+  void it('keeps the API away from the HSM: no EFS, no PIN, no VPC; it may only invoke the crypto function', () => {
+    const cryptoId = logicalId(synth, synth.stack.crypto.function);
+    const pinId = logicalId(synth, synth.stack.crypto.pin);
+    const apiFunctions = [synth.stack.api.authorizerFunction, ...synth.stack.api.groupFunctions.values()];
+    for (const fn of apiFunctions) {
+      const id = logicalId(synth, fn);
+      const props = (resourceById(template, id) as { Properties: Record<string, unknown> }).Properties;
+      assert.equal(props['FileSystemConfigs'], undefined, id);
+      assert.equal(props['VpcConfig'], undefined, id);
+      for (const statement of statementsOfRole(template, roleIdOf(template, id))) {
+        const actions = actionsOf(statement);
+        assert.ok(!actions.some((a) => a.startsWith('elasticfilesystem:')), `${id} has EFS access`);
+        assert.ok(!JSON.stringify(statement.Resource).includes(pinId), `${id} can read the HSM PIN`);
+        if (actions.includes('lambda:InvokeFunction')) {
+          assert.ok(JSON.stringify(statement.Resource).includes(cryptoId), `${id} invokes something other than crypto`);
+        }
+      }
+    }
+    const cryptoStatements = statementsOfRole(template, roleIdOf(template, cryptoId));
+    assert.ok(cryptoStatements.some((s) => actionsOf(s).includes('elasticfilesystem:ClientMount')));
+    // Only the crypto function's role may mount the token store.
+    for (const [, policy] of resourcesOf(template, 'AWS::IAM::Policy')) {
+      if (JSON.stringify(policy).includes('elasticfilesystem:ClientMount')) {
+        assert.ok(JSON.stringify(policy.Properties?.['Roles']).includes(roleIdOf(template, cryptoId)));
+      }
+    }
+  });
+
+  void it('has the key-state bus and one schedule per task targeting the scheduler', () => {
+    template.resourceCountIs('AWS::Events::EventBus', 1);
+    const schedulerId = logicalId(synth, synth.stack.schedules.function);
+    const rules = resourcesOf(template, 'AWS::Events::Rule');
+    assert.equal(rules.length, SCHEDULED_TASKS.length);
+    for (const task of SCHEDULED_TASKS) {
+      const rule = rules.find(([, r]) => JSON.stringify(r.Properties?.['Targets']).includes(`\\"task\\":\\"${task}\\"`));
+      assert.ok(rule, `schedule for ${task}`);
+      assert.match(String(rule[1].Properties?.['ScheduleExpression']), /^rate\(/);
+      assert.ok(JSON.stringify(rule[1].Properties?.['Targets']).includes(schedulerId));
+    }
+  });
+
+  void it('alarms on errors and throttles of every function, DLQ depth and audit write failures', () => {
+    const alarms = resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+    const functionIds = resourcesOf(template, 'AWS::Lambda::Function')
+      .filter(([, fn]) => JSON.stringify(fn.Properties?.['Environment'] ?? {}).includes('POWERTOOLS_SERVICE_NAME'))
+      .map(([id]) => id);
+    for (const id of functionIds) {
+      for (const metric of ['Errors', 'Throttles']) {
+        assert.ok(alarms.some((a) => a['MetricName'] === metric && JSON.stringify(a['Dimensions']).includes(id)), `${metric} alarm of ${id}`);
+      }
+    }
+    const dlqAlarms = alarms.filter((a) => a['MetricName'] === 'ApproximateNumberOfMessagesVisible');
+    assert.equal(dlqAlarms.length, 2);
+    for (const a of dlqAlarms) {
+      assert.equal(a['Threshold'], 0);
+      assert.equal(a['ComparisonOperator'], 'GreaterThanThreshold');
+    }
+    assert.ok(alarms.some((a) => a['MetricName'] === 'AuditWriteFailures' && a['Namespace'] === 'keyledger'));
+    for (const a of alarms) assert.ok(Array.isArray(a['AlarmActions']) && a['AlarmActions'].length === 1, 'alarm notifies the topic');
+  });
+
+  void it('retains logs for the configured time', () => {
+    for (const [id, group] of resourcesOf(template, 'AWS::Logs::LogGroup')) {
+      assert.equal(group.Properties?.['RetentionInDays'], 365, id);
+      assert.equal(group.DeletionPolicy, 'Retain', id);
+    }
+  });
+
+  void it('outputs the API URL and the bus name', () => {
+    template.hasOutput('ApiUrl', {});
+    template.hasOutput('EventBusName', {});
+  });
+});
+
+void describe('keyledger stack (dev stage)', () => {
+  void it('lets a development stack be destroyed, and honours context overrides', () => {
+    const { template } = synthesize({ context: { stage: 'dev', logRetentionDays: 7 } });
+    for (const [id, table] of resourcesOf(template, 'AWS::DynamoDB::Table')) {
+      assert.equal(table.Properties?.['DeletionProtectionEnabled'], false, id);
+      assert.equal(table.DeletionPolicy, 'Delete', id);
+    }
+    for (const [, group] of resourcesOf(template, 'AWS::Logs::LogGroup')) assert.equal(group.Properties?.['RetentionInDays'], 7);
+  });
+
+  void it('uses a customer PKCS#11 module without EFS when hsm=custom', () => {
+    const { template } = synthesize({ context: { hsm: 'custom', pkcs11Module: '/opt/hsm/lib/libcloudhsm_pkcs11.so', cryptoArchitecture: 'x86_64' } });
+    template.resourceCountIs('AWS::EFS::FileSystem', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      PackageType: 'Image',
+      Architectures: ['x86_64'],
+      Environment: { Variables: Match.objectLike({ KEYLEDGER_PKCS11_MODULE: '/opt/hsm/lib/libcloudhsm_pkcs11.so' }) },
+    });
+  });
+});
+
+void describe('cloud assembly', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'keyledger-cdk-'));
+  void after(() => rmSync(outdir, { recursive: true, force: true }));
+
+  void it('synthesizes offline, with the crypto image as a Docker asset (no Docker needed)', () => {
+    const { app, stack } = synthesize({ outdir });
+    const assembly = app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.stackName}.assets.json`), 'utf8')) as {
+      dockerImages: Record<string, { source: { directory: string; dockerFile: string; dockerBuildArgs?: Record<string, string>; platform?: string } }>;
+    };
+    const images = Object.values(manifest.dockerImages);
+    assert.equal(images.length, 1);
+    const image = images[0];
+    assert.ok(image);
+    assert.equal(image.source.dockerFile, 'functions/crypto/Dockerfile');
+    assert.deepEqual(image.source.dockerBuildArgs, { HSM: 'softhsm' });
+    assert.equal(image.source.platform, 'linux/arm64');
+    const context = join(assembly.directory, image.source.directory);
+    assert.ok(existsSync(join(context, 'functions/crypto/Dockerfile')));
+    assert.ok(existsSync(join(context, 'package-lock.json')));
+    assert.ok(!existsSync(join(context, 'node_modules')), 'node_modules stays out of the build context');
+    assert.ok(!existsSync(join(context, 'test')));
+  });
+});
+
+void describe('bundles', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'keyledger-bundle-'));
+  void after(() => rmSync(outdir, { recursive: true, force: true }));
+
+  void it('builds every NodejsFunction bundle with local esbuild', () => {
+    const started = Date.now();
+    const { app, stack } = synthesize({ outdir, bundle: true });
+    const assembly = app.synth();
+    console.log(`synth with bundling: ${Date.now() - started} ms`);
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.stackName}.assets.json`), 'utf8')) as {
+      files: Record<string, { source: { path: string; packaging?: string } }>;
+    };
+    const bundles = Object.values(manifest.files)
+      .map((file) => join(assembly.directory, file.source.path))
+      .filter((path) => existsSync(join(path, 'index.mjs')));
+    const expected = new Set(routes.map((route) => route.group)).size + 3;
+    assert.equal(bundles.length, expected);
+    for (const bundle of bundles) {
+      assert.deepEqual(readdirSync(bundle).sort(), ['index.mjs', 'index.mjs.map']);
+    }
+  });
+});

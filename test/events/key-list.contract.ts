@@ -1,0 +1,190 @@
+/** The contract every key list read model adapter passes (STYLE.md 9, 10). */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { KeyListReadModel, KeySummaryRow } from '../../events/read-models/key-list.ts';
+
+export interface OpenedKeyList {
+  /** A fresh, empty read model. */
+  readonly model: KeyListReadModel;
+  /** Another handle on the same data. */
+  readonly reopen: () => Promise<KeyListReadModel>;
+}
+
+export function keyListContract(name: string, open: () => Promise<OpenedKeyList>): void {
+  const withModel = async (body: (model: KeyListReadModel, reopen: () => Promise<KeyListReadModel>) => Promise<void>) => {
+    const opened = await open();
+    const handles = [opened.model];
+    try {
+      await body(opened.model, async () => {
+        const handle = await opened.reopen();
+        handles.push(handle);
+        return handle;
+      });
+    } finally {
+      for (const handle of handles) await handle.close().catch(() => undefined);
+    }
+  };
+
+  void describe(`key list contract: ${name}`, () => {
+    void it('stores rows and reads them back by key', () =>
+      withModel(async (model) => {
+        const instanceId = randomUUID();
+        const a = row({ instanceId, keyId: 'a', document: { name: 'a', nested: { list: [1, 'two', null], flag: true } } });
+        await model.applyBatch('key-list', '1', [a], []);
+        assert.deepEqual(await model.get(instanceId, 'a'), a);
+        assert.equal(await model.get(instanceId, 'missing'), null);
+        assert.equal(await model.get(randomUUID(), 'a'), null);
+      }));
+
+    void it('lists one instance ordered by creationDate then keyId, with limit, offset and total', () =>
+      withModel(async (model) => {
+        const instanceId = randomUUID();
+        const rows = [
+          row({ instanceId, keyId: 'k3', creationDate: '2024-01-02T00:00:00Z' }),
+          row({ instanceId, keyId: 'k2', creationDate: '2024-01-01T00:00:00Z' }),
+          row({ instanceId, keyId: 'k1', creationDate: '2024-01-02T00:00:00Z' }),
+          row({ instanceId, keyId: 'k0', creationDate: '2024-01-03T00:00:00Z' }),
+        ];
+        await model.applyBatch('key-list', '1', rows, []);
+        await model.applyBatch('key-list', '2', [row({ instanceId: randomUUID(), keyId: 'other' })], []);
+        const all = await model.list({ instanceId, limit: 10, offset: 0 });
+        assert.deepEqual(all.rows.map((r) => r.keyId), ['k2', 'k1', 'k3', 'k0']);
+        assert.equal(all.total, 4);
+        const page = await model.list({ instanceId, limit: 2, offset: 1 });
+        assert.deepEqual(page.rows.map((r) => r.keyId), ['k1', 'k3']);
+        assert.equal(page.total, 4);
+        assert.deepEqual(await model.list({ instanceId, limit: 2, offset: 4 }), { rows: [], total: 4 });
+        assert.deepEqual(await model.list({ instanceId, limit: 0, offset: 0 }), { rows: [], total: 4 });
+        assert.deepEqual(await model.list({ instanceId: randomUUID(), limit: 10, offset: 0 }), { rows: [], total: 0 });
+      }));
+
+    void it('filters by state, extractable, key ring and key id', () =>
+      withModel(async (model) => {
+        const instanceId = randomUUID();
+        await model.applyBatch(
+          'key-list',
+          '1',
+          [
+            row({ instanceId, keyId: 'root-active', state: 1, extractable: false, keyRingId: 'default' }),
+            row({ instanceId, keyId: 'std-active', state: 1, extractable: true, keyRingId: 'ring-a' }),
+            row({ instanceId, keyId: 'root-suspended', state: 2, extractable: false, keyRingId: 'ring-a' }),
+            row({ instanceId, keyId: 'root-destroyed', state: 5, extractable: false, keyRingId: 'default' }),
+          ],
+          [],
+        );
+        const ids = async (filter: Partial<Parameters<KeyListReadModel['list']>[0]>): Promise<[string[], number]> => {
+          const page = await model.list({ instanceId, limit: 100, offset: 0, ...filter });
+          return [page.rows.map((r) => r.keyId).sort(), page.total];
+        };
+        assert.deepEqual(await ids({ states: [1, 2] }), [['root-active', 'root-suspended', 'std-active'], 3]);
+        assert.deepEqual(await ids({ states: [5] }), [['root-destroyed'], 1]);
+        assert.deepEqual(await ids({ extractable: true }), [['std-active'], 1]);
+        assert.deepEqual(await ids({ extractable: false, states: [1, 2, 3] }), [['root-active', 'root-suspended'], 2]);
+        assert.deepEqual(await ids({ keyRingIds: ['ring-a'] }), [['root-suspended', 'std-active'], 2]);
+        assert.deepEqual(await ids({ keyIds: ['std-active', 'root-destroyed', 'unknown'] }), [['root-destroyed', 'std-active'], 2]);
+        assert.deepEqual(await ids({ keyRingIds: ['default'], states: [1], extractable: false }), [['root-active'], 1]);
+        assert.deepEqual(await ids({ states: [] }), [[], 0]);
+        assert.deepEqual(await ids({ keyIds: [] }), [[], 0]);
+        const many = Array.from({ length: 300 }, (_, i) => `key-${i}`).concat('std-active');
+        assert.deepEqual(await ids({ keyIds: many }), [['std-active'], 1]);
+      }));
+
+    void it('applies a row only when its version is newer', () =>
+      withModel(async (model) => {
+        const instanceId = randomUUID();
+        await model.applyBatch('key-list', '1', [row({ instanceId, keyId: 'k', lastVersion: 3, state: 1 })], []);
+        await model.applyBatch('key-list', '2', [row({ instanceId, keyId: 'k', lastVersion: 2, state: 2 })], []);
+        await model.applyBatch('key-list', '3', [row({ instanceId, keyId: 'k', lastVersion: 3, state: 3 })], []);
+        assert.equal((await model.get(instanceId, 'k'))?.state, 1, 'older and equal versions are ignored');
+        const newer = row({ instanceId, keyId: 'k', lastVersion: 4, state: 2, document: { changed: true } });
+        await model.applyBatch('key-list', '4', [newer], []);
+        assert.deepEqual(await model.get(instanceId, 'k'), newer);
+        // Within one batch, the newest row of a key wins whatever its position.
+        await model.applyBatch(
+          'key-list',
+          '5',
+          [row({ instanceId, keyId: 'k', lastVersion: 6, state: 3 }), row({ instanceId, keyId: 'k', lastVersion: 5, state: 1 })],
+          [],
+        );
+        assert.equal((await model.get(instanceId, 'k'))?.state, 3);
+      }));
+
+    void it('remembers each projection\'s checkpoint; a replayed batch changes nothing', () =>
+      withModel(async (model) => {
+        const instanceId = randomUUID();
+        assert.equal(await model.getCheckpoint('key-list'), null);
+        const batch = [row({ instanceId, keyId: 'k', lastVersion: 1 })];
+        await model.applyBatch('key-list', '7', batch, []);
+        assert.equal(await model.getCheckpoint('key-list'), '7');
+        assert.equal(await model.getCheckpoint('other-projection'), null);
+        await model.applyBatch('other-projection', '3', [], []);
+        assert.equal(await model.getCheckpoint('other-projection'), '3');
+        assert.equal(await model.getCheckpoint('key-list'), '7');
+        const before = await model.list({ instanceId, limit: 10, offset: 0 });
+        await model.applyBatch('key-list', '7', batch, []);
+        assert.deepEqual(await model.list({ instanceId, limit: 10, offset: 0 }), before);
+        assert.equal(await model.getCheckpoint('key-list'), '7');
+      }));
+
+    void it('removes rows for good: a replayed older upsert does not revive them', () =>
+      withModel(async (model) => {
+        const instanceId = randomUUID();
+        await model.applyBatch(
+          'key-list',
+          '1',
+          [row({ instanceId, keyId: 'purged', lastVersion: 4 }), row({ instanceId, keyId: 'kept' }), row({ instanceId, keyId: 'final', lastVersion: 2 })],
+          [],
+        );
+        await model.applyBatch('key-list', '2', [], [{ instanceId, keyId: 'purged', lastVersion: 5 }, { instanceId, keyId: 'final' }]);
+        assert.equal(await model.get(instanceId, 'purged'), null);
+        assert.equal(await model.get(instanceId, 'final'), null);
+        assert.deepEqual(await model.list({ instanceId, limit: 10, offset: 0 }).then((p) => [p.rows.map((r) => r.keyId), p.total]), [['kept'], 1]);
+        await model.applyBatch('key-list', '3', [row({ instanceId, keyId: 'purged', lastVersion: 4 }), row({ instanceId, keyId: 'final', lastVersion: 99 })], []);
+        assert.equal(await model.get(instanceId, 'purged'), null);
+        assert.equal(await model.get(instanceId, 'final'), null, 'a removal without a version is final');
+        // A removal of a row never seen still blocks its older upserts arriving later.
+        await model.applyBatch('key-list', '4', [], [{ instanceId, keyId: 'early', lastVersion: 3 }]);
+        await model.applyBatch('key-list', '5', [row({ instanceId, keyId: 'early', lastVersion: 2 })], []);
+        assert.equal(await model.get(instanceId, 'early'), null);
+        assert.equal((await model.list({ instanceId, limit: 10, offset: 0 })).total, 1);
+      }));
+
+    void it('round-trips unicode documents and survives reopen', () =>
+      withModel(async (model, reopen) => {
+        const instanceId = randomUUID();
+        const r = row({
+          instanceId,
+          keyId: `ключ-🔑-${randomUUID()}`,
+          keyRingId: 'кольцо',
+          document: { name: '名前 🔐', description: 'Grüße \u0000 \u2028 👩‍👩‍👧‍👦', aliases: ['α', 'β'] },
+        });
+        await model.applyBatch('key-list', '1', [r], []);
+        const again = await reopen();
+        assert.deepEqual(await again.get(instanceId, r.keyId), r);
+        assert.deepEqual((await again.list({ instanceId, keyRingIds: ['кольцо'], limit: 10, offset: 0 })).rows, [r]);
+        assert.equal(await again.getCheckpoint('key-list'), '1');
+      }));
+
+    void it('rejects malformed rows before writing', () =>
+      withModel(async (model) => {
+        const instanceId = randomUUID();
+        const bad = { ...row({ instanceId, keyId: 'bad' }), state: 1.5 };
+        await assert.rejects(model.applyBatch('key-list', '1', [bad], []), TypeError);
+        assert.equal(await model.get(instanceId, 'bad'), null);
+        assert.equal(await model.getCheckpoint('key-list'), null);
+      }));
+  });
+}
+
+function row(overrides: Partial<KeySummaryRow> & Pick<KeySummaryRow, 'instanceId' | 'keyId'>): KeySummaryRow {
+  return {
+    state: 1,
+    extractable: false,
+    keyRingId: 'default',
+    creationDate: '2024-05-01T12:00:00Z',
+    lastVersion: 1,
+    document: { id: overrides.keyId, type: 'application/vnd.ibm.kms.key+json' },
+    ...overrides,
+  };
+}
