@@ -1,4 +1,4 @@
 import { json, publicHandler } from '../shared/api-handler.ts';
 
 /** GET /health: 200 once the server serves requests (CONTRACT.md). */
-export const handler = publicHandler('health', () => Promise.resolve(json(200, { status: 'ok' })));
+export const handler = publicHandler('health', () => Promise.resolve(json(200, { status: 'ok' })), { audited: false });

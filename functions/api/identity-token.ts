@@ -16,7 +16,8 @@ export const handler = publicHandler('identity.token', async (req) => {
   const apiKey = form.get('apikey');
   if (!apiKey) return iamError(400, 'BXNIM0415E', 'Provided API key could not be found.');
   try {
-    const { token } = await issueToken(req.runtime.services, apiKey);
+    const { token, principalId } = await issueToken(req.runtime.services, apiKey);
+    req.audit.principalId = principalId;
     return json(200, token);
   } catch (error) {
     const mapped = mapError(error);

@@ -6,6 +6,7 @@ import { decodeBase64, MAX_WRAP_PLAINTEXT_BYTES, wrapBody } from './schemas.ts';
 export const handler = keyProtectHandler('wrapKey', wrapBody, async (req) => {
   const plaintext = req.body.plaintext === undefined ? undefined : decodeBase64(req.body.plaintext, 'plaintext', MAX_WRAP_PLAINTEXT_BYTES);
   const result = await wrapKey(req.runtime.services, req.instanceId, req.param('id'), { plaintext, aad: req.body.aad });
+  req.audit.keyVersionId = result.keyVersionId;
   return json(200, {
     ...(result.plaintext ? { plaintext: result.plaintext.toString('base64') } : {}),
     ciphertext: result.ciphertext,

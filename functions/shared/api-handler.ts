@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
+import type { AuditOutcome } from '../../application/audit/audit-trail.ts';
 import type { Caller } from '../../application/identity/authenticate.ts';
-import { ApplicationError } from '../../application/errors.ts';
-import { errorResponse, mapError } from './errors.ts';
+import { ApplicationError, unauthorized } from '../../application/errors.ts';
+import { errorResponse, mapError, type MappedError } from './errors.ts';
 import { logger } from './logger.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
 
@@ -12,6 +13,14 @@ import { getRuntime, type Runtime } from './runtime.ts';
 export const MAX_BODY_BYTES = 64 * 1024;
 
 export type ApiResult = APIGatewayProxyStructuredResultV2;
+
+/** What the audit record of a request says about its subject; handlers fill in what they learn. */
+export interface AuditFacts {
+  instanceId: string;
+  principalId: string;
+  keyId: string;
+  keyVersionId: string;
+}
 
 export interface ApiRequest<Body> {
   readonly event: APIGatewayProxyEventV2;
@@ -22,6 +31,8 @@ export interface ApiRequest<Body> {
   readonly body: Body;
   readonly requestId: string;
   readonly correlationId: string | undefined;
+  /** Set `keyId` / `keyVersionId` here once known, for the audit record. */
+  readonly audit: AuditFacts;
   header(name: string): string | undefined;
   param(name: string): string;
 }
@@ -30,6 +41,7 @@ export interface PublicRequest {
   readonly event: APIGatewayProxyEventV2;
   readonly runtime: Runtime;
   readonly requestId: string;
+  readonly audit: AuditFacts;
 }
 
 function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
@@ -56,9 +68,41 @@ function withCorrelation(result: ApiResult, correlationId: string | undefined): 
   return correlationId ? { ...result, headers: { ...result.headers, 'correlation-id': correlationId } } : result;
 }
 
+function outcomeOf(mapped: MappedError | null): AuditOutcome {
+  if (!mapped) return 'success';
+  return mapped.status === 401 || mapped.status === 403 ? 'denied' : 'failed';
+}
+
+/**
+ * Writes the request's one audit record; only then may the response leave (DESIGN.md decision 9:
+ * audit fails closed). If the record cannot be made durable the caller gets a 500 and no payload.
+ */
+async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV2, operation: string, requestId: string,
+  facts: AuditFacts, mapped: MappedError | null, result: ApiResult): Promise<ApiResult> {
+  const outcome = outcomeOf(mapped);
+  logger.info('request', { outcome, status: result.statusCode, reason: mapped?.code });
+  if (!runtime?.audit) return result;
+  try {
+    await runtime.audit.record({
+      time: new Date().toISOString(),
+      ...facts,
+      operation,
+      outcome,
+      reason: mapped?.code ?? '',
+      requestId,
+      correlationId: header(event, 'correlation-id') ?? '',
+      sourceIp: event.requestContext.http.sourceIp,
+    });
+    return result;
+  } catch (error) {
+    logger.error('audit record failed; response withheld', { errorName: error instanceof Error ? error.name : typeof error });
+    return errorResponse({ status: 500, code: 'AUDIT_UNAVAILABLE_ERR', message: 'Internal server error' });
+  }
+}
+
 /**
  * A Key Protect API handler: authenticate the bearer token, check `bluemix-instance`, parse the
- * body with zod, call `fn`, and map any error to a Key Protect error body. One per operation.
+ * body with zod, call `fn`, map any error to a Key Protect error body, and audit. One per operation.
  */
 export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<Body> | null, fn: (req: ApiRequest<Body>) => Promise<ApiResult>) {
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
@@ -67,34 +111,86 @@ export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<B
       const correlationId = header(event, 'correlation-id');
       const requestId = event.requestContext.requestId || context.awsRequestId;
       logger.appendKeys({ operation, requestId, correlationId });
+      const audit: AuditFacts = { instanceId: '', principalId: '', keyId: event.pathParameters?.id ?? '', keyVersionId: '' };
+      let runtime: Runtime | undefined;
       try {
-        const runtime = await getRuntime();
+        runtime = await getRuntime();
         const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
+        audit.principalId = caller.principalId;
         const instanceId = await runtime.authenticator.authorizeInstance(caller, header(event, 'bluemix-instance'));
+        audit.instanceId = instanceId;
         const body = bodySchema ? bodySchema.parse(parseJsonBody(event)) : (undefined as Body);
         const result = await fn({
-          event, runtime, caller, instanceId, body, requestId, correlationId,
+          event, runtime, caller, instanceId, body, requestId, correlationId, audit,
           header: (name) => header(event, name),
           param: (name) => event.pathParameters?.[name] ?? '',
         });
-        logger.info('request', { outcome: 'success', status: result.statusCode });
-        return withCorrelation(result, correlationId);
+        return withCorrelation(await finish(runtime, event, operation, requestId, audit, null, result), correlationId);
       } catch (error) {
         const mapped = mapError(error);
-        logger.info('request', { outcome: mapped.status === 401 || mapped.status === 403 ? 'denied' : 'failed', status: mapped.status, reason: mapped.code });
-        return withCorrelation(errorResponse(mapped), correlationId);
+        return withCorrelation(await finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped)), correlationId);
       }
     });
 }
 
-/** A route without a bearer token (health, the token exchange); `fn` renders its own errors. */
-export function publicHandler(operation: string, fn: (req: PublicRequest) => Promise<ApiResult>) {
+/**
+ * An administration API handler (`/admin/v1`, CONTRACT.md): the caller must be the service
+ * administrator; anyone else gets the same 401 as a bad token. Audited as `admin.<name>`, with the
+ * instance id of the path when there is one.
+ */
+export function adminHandler<Body>(name: string, bodySchema: ZodType<Body> | null, fn: (req: AdminRequest<Body>) => Promise<ApiResult>) {
+  const operation = `admin.${name}`;
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event, context) => {
       const requestId = event.requestContext.requestId || context.awsRequestId;
       logger.appendKeys({ operation, requestId });
-      return fn({ event, runtime: await getRuntime(), requestId });
+      const audit: AuditFacts = { instanceId: event.pathParameters?.instanceId ?? '', principalId: '', keyId: event.pathParameters?.keyId ?? '', keyVersionId: '' };
+      let runtime: Runtime | undefined;
+      try {
+        runtime = await getRuntime();
+        const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
+        audit.principalId = caller.principalId;
+        if (!caller.admin) throw unauthorized();
+        const body = bodySchema ? bodySchema.parse(parseJsonBody(event)) : (undefined as Body);
+        const result = await fn({
+          event, runtime, caller, body, requestId, audit,
+          query: (name) => event.queryStringParameters?.[name],
+          param: (name) => event.pathParameters?.[name] ?? '',
+        });
+        return await finish(runtime, event, operation, requestId, audit, null, result);
+      } catch (error) {
+        const mapped = mapError(error);
+        return finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped));
+      }
+    });
+}
+
+export interface AdminRequest<Body> {
+  readonly event: APIGatewayProxyEventV2;
+  readonly runtime: Runtime;
+  readonly caller: Caller;
+  readonly body: Body;
+  readonly requestId: string;
+  readonly audit: AuditFacts;
+  query(name: string): string | undefined;
+  param(name: string): string;
+}
+
+/** A route without a bearer token (health, the token exchange): `fn` renders its own errors; it is audited like any other. */
+export function publicHandler(operation: string, fn: (req: PublicRequest) => Promise<ApiResult>, options: { audited: boolean } = { audited: true }) {
+  return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event, context) => {
+      const requestId = event.requestContext.requestId || context.awsRequestId;
+      logger.appendKeys({ operation, requestId });
+      const audit: AuditFacts = { instanceId: '', principalId: '', keyId: '', keyVersionId: '' };
+      const runtime = await getRuntime();
+      const result = await fn({ event, runtime, requestId, audit });
+      if (!options.audited) return result;
+      const status = result.statusCode ?? 200;
+      const mapped = status >= 400 ? { status, code: status >= 500 ? 'INTERNAL_SERVER_ERR' : 'UNAUTHORIZED_ERR', message: '' } : null;
+      return finish(runtime, event, operation, requestId, audit, mapped, result);
     });
 }
 

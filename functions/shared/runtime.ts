@@ -1,14 +1,17 @@
+import type { AuditTrail } from '../../application/audit/audit-trail.ts';
 import type { AppServices } from '../../application/services.ts';
 import type { Authenticator } from '../../application/identity/authenticate.ts';
 
 /**
- * Process-wide singletons the handlers use (STYLE.md 6): the application's services and the
- * authenticator. The local server installs them at start; a Lambda cold start builds them once
- * through the installed factory.
+ * Process-wide singletons the handlers use (STYLE.md 6): the application's services, the
+ * authenticator and the audit trail. The local server installs them at start; a Lambda cold start
+ * builds them once through the installed factory.
  */
 export interface Runtime {
   readonly services: AppServices;
   readonly authenticator: Authenticator;
+  /** Until the audit issue lands, a runtime may have none; then nothing is audited. */
+  readonly audit?: AuditTrail | undefined;
 }
 
 let current: Runtime | undefined;
