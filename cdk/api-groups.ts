@@ -20,9 +20,9 @@ function identifier(handler: string): string {
 }
 
 /**
- * The source of a group's Lambda entry: it imports the handler module of each of the group's routes
- * that exists and hands them to dispatch(); routes whose module is missing answer 501 until it lands
- * and the file is generated again.
+ * The source of a group's Lambda entry: it installs the AWS runtime factory (functions/shared/lambda-runtime.ts),
+ * imports the handler module of each of the group's routes that exists and hands them to dispatch();
+ * routes whose module is missing answer 501 until it lands and the file is generated again.
  */
 export function renderGroupModule(group: RouteGroup, routes: readonly RouteDefinition[], exists = handlerModuleExists): string {
   const handlers = [...new Set(routes.map((route) => route.handler))];
@@ -30,8 +30,12 @@ export function renderGroupModule(group: RouteGroup, routes: readonly RouteDefin
   const missing = handlers.filter((handler) => !exists(handler));
   const lines = [GENERATED_MARKER];
   if (missing.length > 0) lines.push(`// Handler modules missing when generated (answer 501): ${missing.join(', ')}.`);
+  lines.push(`import { installLambdaRuntime } from '../../shared/lambda-runtime.ts';`);
   lines.push(`import { dispatch } from './dispatch.ts';`);
   for (const handler of present) lines.push(`import * as ${identifier(handler)} from '../${handler}.ts';`);
+  lines.push('');
+  lines.push('// The first request of each Lambda instance builds the AWS runtime (tables, crypto function, JWKS).');
+  lines.push('installLambdaRuntime();');
   lines.push('');
   lines.push(`/** Lambda entry of the ${group} routes. */`);
   if (present.length === 0) {

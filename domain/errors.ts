@@ -40,6 +40,24 @@
  * | KEY_ALIAS_QUOTA_ERR           | 400  | keyledger: more than 5 aliases on one key (Key Protect's limit; its reason    |
  * |                               |      | code for it is not documented on the error page)                              |
  * | REGISTRATION_NOT_FOUND_ERR    | 404  | keyledger: no registration with that CRN on this key                          |
+ *
+ * Key rings, instance policies, secure import (Key Protect's error page where it documents them):
+ * | COLLECTION_TOTAL_MISMATCH_ERR | 400  | Collection total does not match number of resources (instance policies)       |
+ * | BODY_QUERY_PARAM_MISMATCH_ERR | 400  | Data in body does not match data required by query parameter                  |
+ * | NUM_COLLECTION_RESOURCE_ERR   | 400  | Only a single instance policy may be created when `policy` is given           |
+ * | INCORRECT_NONCE_ERR           | 400  | The encrypted nonce given does not match existing record                      |
+ * | INCORRECT_NONCE_IV_ERR        | 400  | The provided encrypted nonce was not encrypted with the given IV              |
+ * | KEY_CREATE_IMPORT_ACCESS_ERR  | 409  | KeyCreateImportAccess instance policy does not allow this action              |
+ * | IMPORT_TOKEN_EXPIRED_ERR      | 409  | The import token has expired                                                  |
+ * | IMPORT_TOKEN_NOT_FOUND_ERR    | 404  | keyledger: the instance has no import token                                   |
+ * | IMPORT_TOKEN_RETRIEVALS_ERR   | 409  | keyledger: the import token's maxAllowedRetrievals are used up                |
+ * | KEY_RING_NOT_FOUND_ERR        | 404  | keyledger: no key ring with that id in the instance                           |
+ * | KEY_RING_NOT_EMPTY_ERR        | 409  | keyledger: the key ring still holds keys (or, with force, keys not Destroyed) |
+ *
+ * Administration API (keyledger's own, /admin/v1):
+ * | PRINCIPAL_NOT_FOUND_ERR       | 404  | keyledger: no active principal with that id                                   |
+ * | BINDING_NOT_FOUND_ERR         | 404  | keyledger: no access binding with that id on the instance                     |
+ * | SUBSCRIPTION_NOT_FOUND_ERR    | 404  | keyledger: no webhook subscription with that id on the instance               |
  */
 export type ReasonCode =
   | 'BAD_BODY_ERR'
@@ -64,7 +82,21 @@ export type ReasonCode =
   | 'CONFLICT_ERR'
   | 'DUPLICATE_ALIAS_ERR'
   | 'KEY_ALIAS_QUOTA_ERR'
-  | 'REGISTRATION_NOT_FOUND_ERR';
+  | 'REGISTRATION_NOT_FOUND_ERR'
+  | 'COLLECTION_TOTAL_MISMATCH_ERR'
+  | 'BODY_QUERY_PARAM_MISMATCH_ERR'
+  | 'NUM_COLLECTION_RESOURCE_ERR'
+  | 'INCORRECT_NONCE_ERR'
+  | 'INCORRECT_NONCE_IV_ERR'
+  | 'KEY_CREATE_IMPORT_ACCESS_ERR'
+  | 'IMPORT_TOKEN_EXPIRED_ERR'
+  | 'IMPORT_TOKEN_NOT_FOUND_ERR'
+  | 'IMPORT_TOKEN_RETRIEVALS_ERR'
+  | 'KEY_RING_NOT_FOUND_ERR'
+  | 'KEY_RING_NOT_EMPTY_ERR'
+  | 'PRINCIPAL_NOT_FOUND_ERR'
+  | 'BINDING_NOT_FOUND_ERR'
+  | 'SUBSCRIPTION_NOT_FOUND_ERR';
 
 /** The HTTP status each reason code answers with (pure data; the edge's one mapping). */
 export const reasonHttpStatus = {
@@ -91,6 +123,20 @@ export const reasonHttpStatus = {
   KEY_INVALID_STATE_ERR: 422,
   KEY_ROOT_REQ_REG_ERR: 422,
   UNPROCESSABLE_CIPHERTEXT_ERR: 422,
+  COLLECTION_TOTAL_MISMATCH_ERR: 400,
+  BODY_QUERY_PARAM_MISMATCH_ERR: 400,
+  NUM_COLLECTION_RESOURCE_ERR: 400,
+  INCORRECT_NONCE_ERR: 400,
+  INCORRECT_NONCE_IV_ERR: 400,
+  KEY_CREATE_IMPORT_ACCESS_ERR: 409,
+  IMPORT_TOKEN_EXPIRED_ERR: 409,
+  IMPORT_TOKEN_NOT_FOUND_ERR: 404,
+  IMPORT_TOKEN_RETRIEVALS_ERR: 409,
+  KEY_RING_NOT_FOUND_ERR: 404,
+  KEY_RING_NOT_EMPTY_ERR: 409,
+  PRINCIPAL_NOT_FOUND_ERR: 404,
+  BINDING_NOT_FOUND_ERR: 404,
+  SUBSCRIPTION_NOT_FOUND_ERR: 404,
 } as const satisfies Record<ReasonCode, 400 | 403 | 404 | 409 | 410 | 422>;
 
 export type ReasonHttpStatus = (typeof reasonHttpStatus)[ReasonCode];

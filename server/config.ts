@@ -12,6 +12,10 @@ export interface ServerConfig {
   readonly tablePrefix: string;
   readonly pkcs11Module?: string | undefined;
   readonly settings: Settings;
+  /** KEYLEDGER_TLS_CERT and KEYLEDGER_TLS_KEY (PEM file paths): set both to serve HTTPS. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
+  /** Seconds between two runs of the in-process scheduler (KEYLEDGER_SCHEDULER_INTERVAL_S, default 60; 0 = off). */
+  readonly schedulerIntervalS: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -28,5 +32,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     tablePrefix: env.KEYLEDGER_TABLE_PREFIX ?? 'keyledger',
     pkcs11Module: env.KEYLEDGER_PKCS11_MODULE,
     settings: settingsFromEnv(env),
+    tls: tlsFiles(env),
+    schedulerIntervalS: schedulerInterval(env.KEYLEDGER_SCHEDULER_INTERVAL_S),
   };
+}
+
+function schedulerInterval(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 60;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`KEYLEDGER_SCHEDULER_INTERVAL_S must be a non-negative number, got "${raw}"`);
+  return value;
+}
+
+function tlsFiles(env: NodeJS.ProcessEnv): ServerConfig['tls'] {
+  const certFile = env.KEYLEDGER_TLS_CERT;
+  const keyFile = env.KEYLEDGER_TLS_KEY;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) throw new Error('set both KEYLEDGER_TLS_CERT and KEYLEDGER_TLS_KEY (PEM files), or neither');
+  return { certFile, keyFile };
 }

@@ -47,8 +47,16 @@ export function toApiGatewayEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length ? { body: body.toString('base64'), isBase64Encoded: true } : { isBase64Encoded: false }),
+    ...(body.length === 0 ? { isBase64Encoded: false }
+      : isText(headers['content-type']) ? { body: body.toString('utf8'), isBase64Encoded: false }
+      : { body: body.toString('base64'), isBase64Encoded: true }),
   };
+}
+
+/** Content types API Gateway passes as text; anything else arrives base64-encoded, as on AWS. */
+const TEXT_TYPE = /^\s*(text\/|application\/([\w.-]+\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
+function isText(contentType: string | undefined): boolean {
+  return contentType !== undefined && TEXT_TYPE.test(contentType);
 }
 
 export function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2, headOnly: boolean): void {

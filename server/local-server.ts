@@ -1,9 +1,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../functions/shared/api-handler.ts';
 import { errorResponse } from '../functions/shared/errors.ts';
 import { logger } from '../functions/shared/logger.ts';
+import { renderPrometheus } from '../functions/shared/request-metrics.ts';
 import { toApiGatewayEvent, writeResult } from './http-adapter.ts';
 import type { Router } from './router.ts';
 
@@ -43,12 +45,25 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
 }
 
 /** Serves the route table over HTTP by invoking the same handlers Lambda runs. */
-export async function listen(router: Router, host: string, port: number): Promise<RunningServer> {
+/** PEM certificate chain and private key: the server then speaks HTTPS only. */
+export interface TlsFiles {
+  readonly cert: Buffer;
+  readonly key: Buffer;
+}
+
+export async function listen(router: Router, host: string, port: number, tls?: TlsFiles): Promise<RunningServer> {
   const inFlight = new Set<Promise<void>>();
 
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
+    if (url.pathname === '/metrics' && (method === 'GET' || method === 'HEAD')) {
+      // Local only (on AWS the same figures go to CloudWatch via EMF); unauthenticated like most
+      // Prometheus targets: counts and latencies by operation and outcome, no ids or secrets.
+      req.resume();
+      writeResult(res, { statusCode: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: renderPrometheus() }, method === 'HEAD');
+      return;
+    }
     const match = router.match(method, url.pathname);
     if (!match || 'allowed' in match) {
       req.resume();
@@ -67,7 +82,7 @@ export async function listen(router: Router, host: string, port: number): Promis
     writeResult(res, result, method === 'HEAD');
   };
 
-  const server: Server = createHttpServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const work = serve(req, res).catch((error: unknown) => {
       logger.error('unhandled request failure', { errorName: error instanceof Error ? error.name : typeof error });
       if (!res.headersSent) writeResult(res, errorResponse({ status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' }), false);
@@ -75,7 +90,8 @@ export async function listen(router: Router, host: string, port: number): Promis
     });
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
-  });
+  };
+  const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest) : createHttpServer(onRequest);
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {
@@ -85,7 +101,7 @@ export async function listen(router: Router, host: string, port: number): Promis
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
-    url: `http://${shownHost}:${address.port}`,
+    url: `${tls ? 'https' : 'http'}://${shownHost}:${address.port}`,
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

@@ -1,12 +1,16 @@
+import { readFileSync } from 'node:fs';
 import { installRuntime } from '../functions/shared/runtime.ts';
 import { logger } from '../functions/shared/logger.ts';
+import { Authorizer } from '../application/access/authorizer.ts';
 import { Authenticator } from '../application/identity/authenticate.ts';
+import { loadVerificationKeys } from '../application/identity/signing-keys.ts';
 import { SIGNING_KEY_LABEL, TokenVerifier } from '../application/identity/tokens.ts';
 import { bootstrap } from './bootstrap.ts';
 import { configFromEnv } from './config.ts';
 import { listen } from './local-server.ts';
 import { openServices } from './open-services.ts';
 import { Router } from './router.ts';
+import { SchedulerLoop } from './scheduler-loop.ts';
 
 /** `npm start`: the local server (CONTRACT.md "The local server"). */
 async function main(): Promise<void> {
@@ -14,10 +18,15 @@ async function main(): Promise<void> {
   const services = await openServices(config);
   const verifier = new TokenVerifier();
   verifier.addKey(SIGNING_KEY_LABEL, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL));
+  await loadVerificationKeys(services, verifier);
   const boot = await bootstrap(services, config.dataDir, process.env);
-  installRuntime({ services, authenticator: new Authenticator(services, verifier) });
+  installRuntime({ services, authenticator: new Authenticator(services, verifier), authorizer: new Authorizer(services), audit: services.audit });
   const router = await Router.load();
-  const server = await listen(router, config.host, config.port);
+  const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
+  const server = await listen(router, config.host, config.port, tls);
+  // The local DynamoDB mode runs the scheduled Lambda handler on the stack's schedule instead (server/local-schedules.ts).
+  const scheduler = config.store === 'sqlite' && config.schedulerIntervalS > 0 ? new SchedulerLoop(services, config.schedulerIntervalS * 1000) : undefined;
+  scheduler?.start();
 
   if (boot.generatedAdminApiKey) {
     console.log(`keyledger: administrator API key (also in ${config.dataDir}/admin-api-key; shown once): ${boot.generatedAdminApiKey}`);
@@ -33,6 +42,7 @@ async function main(): Promise<void> {
     logger.info('stopping', { signal });
     void (async () => {
       await server.close();
+      await scheduler?.stop();
       await services.close();
       process.exit(0);
     })().catch((error: unknown) => {

@@ -6,7 +6,6 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { AppServices } from '../application/services.ts';
 import { openSoftHsm } from '../functions/crypto/pkcs11/open-softhsm.ts';
 import { logger } from '../functions/shared/logger.ts';
-import { Projector } from '../events/projections/projector.ts';
 import type { KeyListReadModel } from '../events/read-models/key-list.ts';
 import { createKeyListTable } from '../events/read-models/dynamodb/create-key-list-table.ts';
 import { openDynamoDbKeyList } from '../events/read-models/dynamodb/dynamodb-key-list.ts';
@@ -16,16 +15,28 @@ import { createEventStoreTable } from '../events/store/dynamodb/create-table.ts'
 import { openDynamoDbEventStore } from '../events/store/dynamodb/dynamodb-event-store.ts';
 import { openSqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
 import type { ServerConfig } from './config.ts';
+import { startLocalSchedules } from './local-schedules.ts';
+import { startReadModelFeed } from './read-model-feed.ts';
+import type { AuditLog } from '../application/audit/audit-trail.ts';
+import { ChainedAuditLog } from '../application/audit/chained-audit-log.ts';
+import { hsmCheckpointSigner } from '../application/audit/hsm-checkpoint-signer.ts';
+import type { AuditStorage } from '../events/audit/audit-storage.ts';
+import { createAuditTable } from '../events/audit/dynamodb/create-audit-table.ts';
+import { openDynamoDbAuditStorage } from '../events/audit/dynamodb/dynamodb-audit-storage.ts';
+import { openSqliteAuditStorage } from '../events/audit/sqlite/sqlite-audit-storage.ts';
+import { WebhookDispatcher, webhookOptionsFromEnv } from './webhooks/webhook-dispatcher.ts';
+import { WebhookOutbox } from './webhooks/webhook-outbox.ts';
 
 interface Stores {
   readonly store: EventStore;
   readonly keyList: KeyListReadModel;
+  readonly auditStorage: AuditStorage;
 }
 
 async function openStores(config: ServerConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
     const file = join(config.dataDir, 'keyledger.db');
-    return { store: await openSqliteEventStore({ file }), keyList: await openSqliteKeyList({ file }) };
+    return { store: await openSqliteEventStore({ file }), keyList: await openSqliteKeyList({ file }), auditStorage: await openSqliteAuditStorage({ file }) };
   }
   if (!config.dynamodbEndpoint) throw new Error('KEYLEDGER_DYNAMODB_ENDPOINT is required with KEYLEDGER_STORE=dynamodb');
   const clientConfig = { endpoint: config.dynamodbEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
@@ -34,13 +45,18 @@ async function openStores(config: ServerConfig): Promise<Stores> {
   const keyListTable = `${config.tablePrefix}-key-list`;
   await createEventStoreTable(client, eventsTable);
   await createKeyListTable(client, keyListTable);
+  const auditTable = `${config.tablePrefix}-audit`;
+  await createAuditTable(client, auditTable);
   return {
+    auditStorage: await openDynamoDbAuditStorage({ client, tableName: auditTable }),
     store: await openDynamoDbEventStore({ client, tableName: eventsTable, streamsClient: new DynamoDBStreamsClient(clientConfig) }),
     keyList: await openDynamoDbKeyList({ client, tableName: keyListTable }),
   };
 }
 
 export interface LocalServices extends AppServices {
+  /** The audit trail (hash-chained, HSM-signed checkpoints) in the same store as the events. */
+  readonly audit: AuditLog;
   close(): Promise<void>;
 }
 
@@ -58,19 +74,30 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
     await hsm.close();
     throw error;
   }
-  const projector = new Projector(stores.store, stores.keyList, (error) => {
-    logger.error('projection failed', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
-  });
-  projector.start();
+  // SQLite: the in-process projector; DynamoDB: the Streams poller feeding the projector Lambda's handler (one path).
+  const feed = startReadModelFeed(config, stores.store, stores.keyList);
+  // DynamoDB mode runs the scheduled Lambda handler on the stack's schedule too.
+  const schedules = config.store === 'dynamodb' ? await startLocalSchedules(config) : undefined;
+  const audit = new ChainedAuditLog({ storage: stores.auditStorage, signer: await hsmCheckpointSigner(hsm) });
+  const webhooks = new WebhookDispatcher(stores.store, new WebhookOutbox({ file: join(config.dataDir, config.store === 'sqlite' ? 'keyledger.db' : 'webhooks.db') }),
+    hsm, webhookOptionsFromEnv(), (error) => {
+      logger.error('webhook fan-out failed', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
+    });
+  webhooks.start();
   return {
     ...stores,
     hsm,
+    audit,
     settings: config.settings,
-    catchUpReadModels: () => projector.catchUp(),
+    catchUpReadModels: () => feed.catchUp(),
     now: () => new Date(),
     newId: () => randomUUID(),
     async close() {
-      await projector.stop();
+      // The server has stopped accepting and finished in-flight requests: their records are queued or durable.
+      await audit.close();
+      await webhooks.stop();
+      await schedules?.stop();
+      await feed.stop();
       await stores.keyList.close();
       await stores.store.close();
       await hsm.close();

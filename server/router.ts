@@ -32,7 +32,9 @@ export class Router {
       const module = (await import(`../functions/api/${route.handler}.ts`)) as { handler: ApiHandler };
       return { route, pattern: new RegExp(`^${source}$`), names, handler: module.handler };
     }));
-    return new Router(compiled);
+    // Static segments win over parameters (`/keys/registrations` before `/keys/{id}`), as API
+    // Gateway itself matches the most specific route; the sort is stable otherwise.
+    return new Router([...compiled].sort((a, b) => specificity(a.route.path, b.route.path)));
   }
 
   /** The route for a method and path; HEAD falls back to GET. `null` with `allowed` when only the method is wrong. */
@@ -55,4 +57,16 @@ export class Router {
     }
     return allowed.length ? { allowed } : null;
   }
+}
+
+/** Orders two route paths segment by segment: a static segment before a `{parameter}`. */
+function specificity(a: string, b: string): number {
+  const sa = a.split('/');
+  const sb = b.split('/');
+  for (let i = 0; i < Math.min(sa.length, sb.length); i++) {
+    const pa = sa[i]?.startsWith('{') ?? false;
+    const pb = sb[i]?.startsWith('{') ?? false;
+    if (pa !== pb) return pa ? 1 : -1;
+  }
+  return 0;
 }

@@ -1,8 +1,9 @@
 import { loadState } from '../command-handler.ts';
-import { ApplicationError, unauthorized } from '../errors.ts';
+import { unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
-import { apiKeyAggregate, apiKeyStreamId, instanceAggregate, instanceStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
-import type { TokenVerifier } from './tokens.ts';
+import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import { loadVerificationKeys } from './signing-keys.ts';
+import { tokenKid, type TokenVerifier } from './tokens.ts';
 
 export interface Caller {
   readonly principalId: string;
@@ -18,10 +19,10 @@ export const AUTH_CACHE_TTL_MS = 2000;
 
 interface Cached<T> { readonly value: T; readonly until: number }
 
-/** Authenticates bearer tokens and checks instances, with bounded caches in front of the store. */
+/** Authenticates bearer tokens, with a bounded cache in front of the store (authorization: application/access). */
 export class Authenticator {
   private readonly callers = new Map<string, Cached<Caller | null>>();
-  private readonly instances = new Map<string, Cached<boolean>>();
+  private keysReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly services: AppServices, private readonly verifier: TokenVerifier, private readonly maxEntries = 10_000) {}
 
@@ -30,24 +31,18 @@ export class Authenticator {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match?.[1]) throw unauthorized();
     const nowMs = this.services.now().getTime();
+    const kid = tokenKid(match[1]);
+    // A kid not seen yet may be a key rotated in by another process: re-read the signing keys (at most once a second).
+    if (kid !== undefined && !this.verifier.knows(kid) && nowMs - this.keysReadAt >= 1000) {
+      this.keysReadAt = nowMs;
+      await loadVerificationKeys(this.services, this.verifier);
+    }
     const claims = this.verifier.verify(match[1], nowMs);
     if (!claims) throw unauthorized();
     const cacheKey = `${claims.sub}:${claims.akh}`;
     const caller = await this.cached(this.callers, cacheKey, nowMs, () => this.lookUp(claims.sub, claims.akh));
     if (!caller) throw unauthorized();
     return caller;
-  }
-
-  /** 401 unless the instance exists and the caller may use it (roles arrive with the access issue: admin only for now). */
-  async authorizeInstance(caller: Caller, instanceId: string | undefined): Promise<string> {
-    if (!instanceId) throw new ApplicationError('BAD_REQUEST_ERR', 'Bad Request: bluemix-instance header is required', 400);
-    const nowMs = this.services.now().getTime();
-    const exists = await this.cached(this.instances, instanceId, nowMs, async () => {
-      const { state } = await loadState(this.services.store, instanceAggregate, instanceStreamId(instanceId));
-      return state.status === 'Active';
-    });
-    if (!exists || !caller.admin) throw unauthorized();
-    return instanceId;
   }
 
   private async lookUp(principalId: string, keyHash: string): Promise<Caller | null> {

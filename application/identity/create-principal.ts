@@ -28,7 +28,7 @@ export async function createPrincipal(
   const now = services.now().toISOString();
   const fresh = <S>(state: S) => ({ state, version: 0 });
   const principal = decideAppend(principalAggregate, principalStreamId(principalId), fresh(principalAggregate.decider.initialState()),
-    { type: 'CreatePrincipal', principalId, name: input.name, admin: input.admin, now, principalIdOfCaller: input.callerPrincipalId }, scope);
+    { type: 'CreatePrincipal', principalId, name: input.name, admin: input.admin, keyHash, now, principalIdOfCaller: input.callerPrincipalId }, scope);
   const key = decideAppend(apiKeyAggregate, apiKeyStreamId(keyHash), fresh(apiKeyAggregate.decider.initialState()),
     { type: 'IssueApiKey', principalId, keyHash, now, principalIdOfCaller: input.callerPrincipalId }, scope);
   if (!principal.append || !key.append) throw new Error('invariant: creating a principal appends events');

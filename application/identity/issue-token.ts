@@ -3,6 +3,7 @@ import { loadState } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
 import { hashApiKey, hashesEqual } from './api-key-hash.ts';
+import { currentSigningKid } from './signing-keys.ts';
 import { signToken, type IssuedToken } from './tokens.ts';
 
 /** IAM's answer for every bad API key: nothing says whether the key exists. */
@@ -17,5 +18,6 @@ export async function issueToken(services: AppServices, apiKey: string): Promise
   if (key.status !== 'Active' || !hashesEqual(key.keyHash, keyHash)) throw invalidApiKey();
   const { state: principal } = await loadState(services.store, principalAggregate, principalStreamId(key.principalId));
   if (principal.status !== 'Active') throw invalidApiKey();
-  return { token: await signToken(services.hsm, principal.principalId, keyHash, services.now().getTime()), principalId: principal.principalId };
+  const kid = await currentSigningKid(services);
+  return { token: await signToken(services.hsm, principal.principalId, keyHash, services.now().getTime(), kid), principalId: principal.principalId };
 }

@@ -1,7 +1,13 @@
 import { DomainError } from '../../domain/errors.ts';
 import type { KeyType } from '../../domain/keys/events.ts';
 import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
+import type { WrappedKey } from '../../functions/crypto/hsm.ts';
+import { changeAlias } from '../aliases/change-alias.ts';
 import { handleCommand, type RequestScope } from '../command-handler.ts';
+import { markImportTokenUsed, openSecureImport, type SecureImportInput } from '../import-tokens/secure-import.ts';
+import { loadInstancePolicies } from '../instances/instance-policies.ts';
+import { checkKeyCreateImportAccess } from '../instances/key-create-import-access.ts';
+import { assertKeyRingExists } from '../key-rings/key-rings-aggregate.ts';
 import type { AppServices } from '../services.ts';
 import { keyAggregate, keyStreamId } from './key-aggregate.ts';
 import { toWrappedMaterial } from './material.ts';
@@ -12,19 +18,34 @@ export interface CreateKeyInput {
   readonly description?: string | undefined;
   readonly expirationDate?: string | undefined;
   readonly keyRingId: string;
-  /** Caller-supplied material (an import); absent = generated in the HSM. */
+  /** Caller-supplied material in the clear (a plaintext import); absent = generated in the HSM. */
   readonly payload?: Buffer | undefined;
+  /** Material encrypted with the instance's import token (a secure import; root keys only). */
+  readonly secureImport?: SecureImportInput | undefined;
+  /** Aliases to give the key at creation (each claimed in the instance's alias index). */
+  readonly aliases?: readonly string[] | undefined;
 }
 
 /** AES key sizes Key Protect accepts for imported root keys. */
 const ROOT_KEY_LENGTHS = new Set([16, 24, 32]);
 const GENERATED_STANDARD_KEY_BYTES = 32;
 
-/** Creates (generates or imports) a root or standard key and its first version. */
+/**
+ * Creates (generates, imports, or securely imports) a root or standard key and its first version,
+ * in an existing key ring of the instance, under the instance's keyCreateImportAccess policy, and
+ * with the instance's dualAuthDelete policy as the key's own.
+ */
 export async function createKey(services: AppServices, scope: RequestScope, principalId: string, input: CreateKeyInput): Promise<ExistingKey> {
   const { hsm } = services;
-  let wrapped;
-  if (input.payload === undefined) {
+  await assertKeyRingExists(services, scope.instanceId, input.keyRingId);
+  const policies = await loadInstancePolicies(services, scope.instanceId);
+  const origin = input.secureImport ? 'securelyImported' : input.payload === undefined ? 'generated' : 'imported';
+  checkKeyCreateImportAccess(policies, input.keyType, origin);
+  let wrapped: WrappedKey;
+  if (input.secureImport) {
+    if (input.keyType !== 'root') throw new DomainError('BAD_BODY_ERR', 'Only root keys can be imported with an import token');
+    wrapped = await openSecureImport(services, scope, input.secureImport);
+  } else if (input.payload === undefined) {
     wrapped = input.keyType === 'root'
       ? await hsm.generateAesKey()
       : await hsm.importSecret(await hsm.random(GENERATED_STANDARD_KEY_BYTES));
@@ -45,12 +66,16 @@ export async function createKey(services: AppServices, scope: RequestScope, prin
     extractable: input.keyType === 'standard',
     keyRingId: input.keyRingId,
     expirationDate: input.expirationDate,
-    imported: input.payload !== undefined,
+    imported: origin !== 'generated',
     versionId: services.newId(),
     material: toWrappedMaterial(wrapped),
+    dualAuthDelete: policies.dualAuthDelete.enabled,
     now: services.now().toISOString(),
     principalId,
   }, scope);
   if (!isExisting(state)) throw new Error('invariant: a created key exists');
-  return state;
+  if (input.secureImport) await markImportTokenUsed(services, scope, principalId);
+  let key: ExistingKey = state;
+  for (const alias of input.aliases ?? []) key = await changeAlias(services, scope, principalId, keyId, alias, 'add');
+  return key;
 }

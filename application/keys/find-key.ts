@@ -1,18 +1,49 @@
-import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
+import { isExisting, type ExistingKey, type KeyState } from '../../domain/keys/state.ts';
 import { keyNotFound } from '../errors.ts';
 import { loadState } from '../command-handler.ts';
+import { aliasIndexAggregate, aliasStreamId } from '../aliases/alias-index-aggregate.ts';
 import type { AppServices } from '../services.ts';
 import { keyAggregate, keyStreamId } from './key-aggregate.ts';
+import { StreamStateCache } from './key-state-cache.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ALIAS = /^[A-Za-z0-9_-]{2,90}$/;
 
 /**
- * The key `id` of `instanceId`, from its stream head (O(1)). A malformed id, a missing key and a
- * key of another instance all answer the same 404.
+ * Key states by store handle, so wrap/unwrap/rewrap skip the head read and snapshot parse
+ * (StreamStateCache: emptied by every append of this process, at once; other processes' appends
+ * within KEY_STATE_TTL_MS, well inside DESIGN.md decision 4's 5 s on AWS).
+ */
+export const KEY_STATE_TTL_MS = 1000;
+const caches = new WeakMap<AppServices['store'], StreamStateCache<KeyState>>();
+function keyStates(services: AppServices): StreamStateCache<KeyState> {
+  let cache = caches.get(services.store);
+  if (cache === undefined) {
+    cache = new StreamStateCache<KeyState>(services.store, KEY_STATE_TTL_MS, 10_000);
+    caches.set(services.store, cache);
+  }
+  return cache;
+}
+
+/**
+ * The key `id` of `instanceId`, from its stream head (O(1)). `id` is a key id or an alias of the
+ * instance (its alias index stream names the key: one more head read). A malformed id, a missing
+ * key, a key of another instance and an alias of another instance all answer the same 404.
  */
 export async function findKey(services: AppServices, instanceId: string, id: string): Promise<ExistingKey> {
-  if (!UUID.test(id)) throw keyNotFound();
-  const { state } = await loadState(services.store, keyAggregate, keyStreamId(id.toLowerCase()));
+  let keyId: string;
+  if (UUID.test(id)) {
+    keyId = id.toLowerCase();
+  } else if (ALIAS.test(id)) {
+    const { state } = await loadState(services.store, aliasIndexAggregate, aliasStreamId(instanceId, id));
+    if (state.status !== 'Taken') throw keyNotFound();
+    keyId = state.keyId;
+  } else {
+    throw keyNotFound();
+  }
+  const streamId = keyStreamId(keyId);
+  const { state } = await keyStates(services).get(streamId, () => loadState(services.store, keyAggregate, streamId), isExisting);
   if (!isExisting(state) || state.instanceId !== instanceId) throw keyNotFound();
+  if (!UUID.test(id) && !state.aliases.includes(id)) throw keyNotFound();
   return state;
 }

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { routes as allRoutes, type RouteDefinition, type RouteGroup } from '../../functions/api/routes.ts';
-import { JWKS_ITEM_KEY } from '../../functions/authorizer/jwks-item.ts';
+import { JWKS_PARTITION } from '../../functions/authorizer/jwks-item.ts';
 import type { KeyledgerConfig } from '../config.ts';
 import { KeyledgerFunction } from './node-function.ts';
 import type { Tables } from './tables.ts';
@@ -33,7 +33,8 @@ const NONE: GroupAccess = {
 
 export const GROUP_ACCESS: Record<RouteGroup, GroupAccess> = {
   health: NONE,
-  identity: { ...NONE, readModels: true, audit: true, crypto: true, publishJwks: true },
+  // The token exchange reads API key and principal streams, and publishes the signing key it ensures in the HSM.
+  identity: { ...NONE, readEvents: true, readModels: true, audit: true, crypto: true, publishJwks: true },
   keys: { ...NONE, writeEvents: true, readEvents: true, readModels: true, audit: true, idempotency: true, crypto: true },
   'key-actions': { ...NONE, readEvents: true, readModels: true, audit: true, crypto: true },
   admin: { ...NONE, writeEvents: true, readEvents: true, readModels: true, audit: true, idempotency: true, crypto: true },
@@ -122,6 +123,8 @@ export class Api extends Construct {
         ...tables.environment(),
         KEYLEDGER_JWKS_TABLE: tables.readModels.tableName,
         KEYLEDGER_CRYPTO_FUNCTION: props.crypto.functionName,
+        // functions/shared/lambda-runtime.ts: this group ensures the token-signing key and publishes it.
+        ...(access.publishJwks ? { KEYLEDGER_PUBLISH_JWKS: 'true' } : {}),
         ...(props.config.tokenIssuer === undefined ? {} : { KEYLEDGER_TOKEN_ISSUER: props.config.tokenIssuer }),
       },
     });
@@ -141,7 +144,7 @@ export class Api extends Construct {
     fn.addToRolePolicy(new iam.PolicyStatement({
       actions,
       resources: [this.tables.readModels.tableArn],
-      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [JWKS_ITEM_KEY.instanceId] } },
+      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [JWKS_PARTITION] } },
     }));
     this.tables.key.grantDecrypt(fn);
     if (actions.includes('dynamodb:PutItem')) this.tables.key.grantEncrypt(fn);

@@ -53,16 +53,19 @@ export interface CryptoFunctionProps {
  * token directory (master key, signing key, import keys) is on EFS, mounted at /mnt/hsm through an access
  * point, in an isolated VPC. Every concurrent instance opens the same token files; SoftHSM's file object
  * store takes a lock file per token and object (fcntl locks, which EFS honours over NFSv4.1) and reloads
- * objects another instance changed, so instances share the token safely. The token PIN is a Secrets
- * Manager secret, read at run time through a VPC endpoint: no secret sits in the environment.
+ * objects another instance changed, so instances share the token safely. The first start initialises
+ * the token and generates its PINs into the same EFS directory (mode 0600): whoever can mount the token
+ * store can use the token, so only this function's role may (SoftHSM is a software token either way).
  * With `hsm=custom` there is no EFS: the customer's module and its configuration come with the image
- * and reach their HSM over the network.
+ * and reach their HSM over the network; the token's user PIN is a generated Secrets Manager secret,
+ * read at run time through a VPC endpoint (no secret sits in the environment).
  */
 export class CryptoFunction extends Construct {
   readonly function: lambda.DockerImageFunction;
   readonly vpc: ec2.Vpc;
   readonly tokenStore?: efs.FileSystem;
-  readonly pin: secretsmanager.Secret;
+  /** The token PIN secret (`hsm=custom` only; SoftHSM keeps its generated PINs on the token store). */
+  readonly pin?: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: CryptoFunctionProps) {
     super(scope, id);
@@ -74,13 +77,14 @@ export class CryptoFunction extends Construct {
       natGateways: 0,
       subnetConfiguration: [{ name: 'hsm', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
     });
-    this.vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
-
-    this.pin = new secretsmanager.Secret(this, 'TokenPin', {
-      description: `keyledger ${config.stage}: user PIN of the HSM token`,
-      generateSecretString: { passwordLength: 32, excludePunctuation: true },
-      removalPolicy,
-    });
+    if (config.hsm === 'custom') {
+      this.vpc.addInterfaceEndpoint('SecretsManager', { service: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER });
+      this.pin = new secretsmanager.Secret(this, 'TokenPin', {
+        description: `keyledger ${config.stage}: user PIN of the HSM token`,
+        generateSecretString: { passwordLength: 32, excludePunctuation: true },
+        removalPolicy,
+      });
+    }
 
     let filesystem: lambda.FileSystem | undefined;
     if (config.hsm === 'softhsm') {
@@ -127,9 +131,9 @@ export class CryptoFunction extends Construct {
         KEYLEDGER_STAGE: config.stage,
         KEYLEDGER_PKCS11_MODULE: config.pkcs11Module,
         KEYLEDGER_HSM_TOKEN_LABEL: config.hsmTokenLabel,
-        KEYLEDGER_HSM_PIN_SECRET_ARN: this.pin.secretArn,
+        ...(this.pin === undefined ? { KEYLEDGER_HSM_DATA_DIR: HSM_MOUNT_PATH } : { KEYLEDGER_HSM_PIN_SECRET_ARN: this.pin.secretArn }),
       },
     });
-    this.pin.grantRead(this.function);
+    this.pin?.grantRead(this.function);
   }
 }

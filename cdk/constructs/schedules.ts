@@ -4,17 +4,15 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { SCHEDULED_TASKS, type ScheduledTask } from '../../functions/scheduler/tasks.ts';
+import { SCHEDULED_TASKS, TASK_INTERVAL_S, type ScheduledTask } from '../../functions/scheduler/tasks.ts';
 import type { KeyledgerConfig } from '../config.ts';
 import { KeyledgerFunction } from './node-function.ts';
 import type { Tables } from './tables.ts';
 
-/** How often each task runs. Expiration and rotation are minute-exact; purge waits hours anyway. */
-export const TASK_RATE: Record<ScheduledTask, Duration> = {
-  rotation: Duration.minutes(1),
-  expiration: Duration.minutes(1),
-  purge: Duration.hours(1),
-};
+/** How often each task runs (functions/scheduler/tasks.ts). Expiration and rotation are minute-exact; purge waits hours anyway. */
+export const TASK_RATE: Record<ScheduledTask, Duration> = Object.fromEntries(
+  SCHEDULED_TASKS.map((task) => [task, Duration.seconds(TASK_INTERVAL_S[task])]),
+) as Record<ScheduledTask, Duration>;
 
 export interface SchedulesProps {
   readonly config: KeyledgerConfig;

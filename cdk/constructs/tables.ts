@@ -2,19 +2,21 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { AUDIT_TABLE } from '../../events/audit/dynamodb/audit-table-schema.ts';
 import { KEY_LIST_TABLE } from '../../events/read-models/dynamodb/key-list-table-schema.ts';
 import { EVENT_STORE_TABLE } from '../../events/store/dynamodb/table-schema.ts';
 import type { KeyledgerConfig } from '../config.ts';
 
 /**
- * Key names of the tables. The events and read-model tables come from their adapters' own definitions
- * (events/store/dynamodb/table-schema.ts, events/read-models/dynamodb/key-list-table-schema.ts), so the
+ * Key names of the tables. The events, read-model and audit tables come from their adapters' own definitions
+ * (events/store/dynamodb/table-schema.ts, events/read-models/dynamodb/key-list-table-schema.ts,
+ * events/audit/dynamodb/audit-table-schema.ts), so the
  * stack and the adapters cannot drift apart.
  */
 export const TABLE_KEYS = {
   events: { partitionKey: EVENT_STORE_TABLE.partitionKey.name, sortKey: EVENT_STORE_TABLE.sortKey.name },
   readModels: { partitionKey: KEY_LIST_TABLE.partitionKey.name, sortKey: KEY_LIST_TABLE.sortKey.name },
-  audit: { partitionKey: 'instanceId', sortKey: 'seq' },
+  audit: { partitionKey: AUDIT_TABLE.partitionKey.name, sortKey: AUDIT_TABLE.sortKey.name },
   idempotency: { partitionKey: 'id' },
 } as const;
 

@@ -71,6 +71,8 @@ export interface PurgeKey extends KeyCommandBase<'PurgeKey'> {
 export interface MoveKeyToKeyRing extends KeyCommandBase<'MoveKeyToKeyRing'> {
   /** The application checks that the ring exists in the instance. */
   readonly keyRingId: string;
+  /** Set when the key's ring is being force-deleted: a Destroyed key may then move to `default`. */
+  readonly ringDeleted?: boolean | undefined;
 }
 
 export interface AddAlias extends KeyCommandBase<'AddAlias'> {

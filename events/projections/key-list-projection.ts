@@ -1,5 +1,6 @@
 import { keyDecider } from '../../domain/keys/decider.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
+import { keySchedule } from '../../domain/keys/schedule.ts';
 import { isExisting, KeyStateCode, type KeyState } from '../../domain/keys/state.ts';
 import type { KeyRemoval, KeySummaryRow } from '../read-models/key-list.ts';
 import { decodeKeyEvent } from '../schemas/keys.ts';
@@ -17,6 +18,7 @@ export interface KeyListChanges {
 export function keyListChange(state: KeyState, version: number): { upsert: KeySummaryRow } | { delete: KeyRemoval } | null {
   if (state.status === 'Purged') return { delete: { instanceId: state.instanceId, keyId: state.keyId, lastVersion: version } };
   if (!isExisting(state)) return null;
+  const schedule = keySchedule(state);
   return {
     upsert: {
       instanceId: state.instanceId,
@@ -27,6 +29,7 @@ export function keyListChange(state: KeyState, version: number): { upsert: KeySu
       creationDate: state.creationDate,
       lastVersion: version,
       document: keyMetadata(state),
+      ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
     },
   };
 }

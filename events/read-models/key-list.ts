@@ -8,6 +8,8 @@
  * projection's change-feed checkpoint. Replays and duplicates change nothing.
  */
 
+import type { KeySchedule, ScheduleField } from '../../domain/keys/schedule.ts';
+
 /** A key's summary as listed. */
 export interface KeySummaryRow {
   readonly instanceId: string;
@@ -22,6 +24,8 @@ export interface KeySummaryRow {
   readonly lastVersion: number;
   /** The Key Protect metadata JSON, as the API returns it; opaque to the store. */
   readonly document: Record<string, unknown>;
+  /** When the scheduler may have to act on the key (domain/keys/schedule.ts); absent when never. */
+  readonly schedule?: KeySchedule | undefined;
 }
 
 export interface KeyRef {
@@ -51,6 +55,21 @@ export interface KeyListQuery {
   readonly offset: number;
 }
 
+/** A key whose schedule field is due, across every instance (the scheduler's query). */
+export interface DueKey extends KeyRef {
+  /** The value of the queried schedule field. */
+  readonly dueAt: string;
+}
+
+export interface DueQuery {
+  readonly field: ScheduleField;
+  /** Only keys whose field is at or before this ISO-8601 time. */
+  readonly atOrBefore: string;
+  readonly limit: number;
+  /** Resume after this key (the last of the previous page). */
+  readonly after?: DueKey | undefined;
+}
+
 export interface KeyListPage {
   /** At most `limit` rows, ordered by creationDate then keyId. */
   readonly rows: KeySummaryRow[];
@@ -76,6 +95,11 @@ export interface KeyListReadModel {
   getCheckpoint(projection: string): Promise<string | null>;
   /** Rows of one instance matching every given filter; removed rows never appear. */
   list(query: KeyListQuery): Promise<KeyListPage>;
+  /**
+   * Live rows of every instance whose schedule `field` is at or before `atOrBefore`, ordered by
+   * (dueAt, instanceId, keyId), at most `limit`, after `after`.
+   */
+  listDue(query: DueQuery): Promise<DueKey[]>;
   /** One row, or null if unknown or removed. */
   get(instanceId: string, keyId: string): Promise<KeySummaryRow | null>;
   close(): Promise<void>;

@@ -11,6 +11,12 @@ export const keySummaryRowSchema = z.object({
   creationDate: z.string(),
   lastVersion: z.number().int().min(0),
   document: z.record(z.string(), z.unknown()),
+  schedule: z.object({
+    expiresAt: z.string().optional(),
+    rotateAt: z.string().optional(),
+    rotationBase: z.string().optional(),
+    deletedAt: z.string().optional(),
+  }).optional(),
 });
 
 export function parseKeySummaryRow(raw: unknown, where: string): KeySummaryRow {

@@ -1,23 +1,46 @@
 import { createKey } from '../../application/keys/create-key.ts';
+import { DomainError } from '../../domain/errors.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
 import { keyCollection } from './key-responses.ts';
 import { createKeyBody, decodeBase64, MAX_STANDARD_PAYLOAD_BYTES } from './schemas.ts';
 
-/** POST /api/v2/keys: create or import a root or standard key. */
+/** An RSA-4096 OAEP ciphertext is 512 bytes. */
+const MAX_SECURE_PAYLOAD_BYTES = 1024;
+const MAX_NONCE_BYTES = 256;
+
+/**
+ * POST /api/v2/keys: create or import a root or standard key, in the ring named by `x-kms-key-ring`
+ * (default `default`). With `encryptedNonce` and `iv` the payload is a secure import under the
+ * instance's import token (`encryptionAlgorithm`, default RSAES_OAEP_SHA_256).
+ */
 export const handler = keyProtectHandler('createKey', createKeyBody, async (req) => {
   const resource = req.body.resources[0];
   if (!resource) throw new Error('invariant: schema requires one resource');
   const keyType = resource.extractable === false ? 'root' : 'standard';
-  const payload = resource.payload === undefined ? undefined : decodeBase64(resource.payload, 'resources.0.payload', MAX_STANDARD_PAYLOAD_BYTES);
+  const secure = resource.encryptedNonce !== undefined || resource.iv !== undefined;
+  if (secure && (resource.encryptedNonce === undefined || resource.iv === undefined || resource.payload === undefined)) {
+    throw new DomainError('BAD_BODY_ERR', 'A secure import needs payload, encryptedNonce and iv');
+  }
+  const payload = resource.payload === undefined ? undefined : decodeBase64(resource.payload, 'resources.0.payload', secure ? MAX_SECURE_PAYLOAD_BYTES : MAX_STANDARD_PAYLOAD_BYTES);
   const key = await createKey(req.runtime.services, { instanceId: req.instanceId, requestId: req.requestId, correlationId: req.correlationId }, req.caller.principalId, {
     keyType,
     name: resource.name,
     description: resource.description,
     expirationDate: resource.expirationDate,
     keyRingId: req.header('x-kms-key-ring') ?? 'default',
-    payload,
+    payload: secure ? undefined : payload,
+    secureImport: secure && payload && resource.encryptedNonce !== undefined && resource.iv !== undefined
+      ? {
+        payload,
+        encryptionAlgorithm: resource.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
+        encryptedNonce: decodeBase64(resource.encryptedNonce, 'resources.0.encryptedNonce', MAX_NONCE_BYTES),
+        iv: decodeBase64(resource.iv, 'resources.0.iv', MAX_NONCE_BYTES),
+      }
+      : undefined,
+    aliases: resource.aliases,
   });
+  req.audit.keyId = key.keyId;
   const minimal = /return=minimal/i.test(req.header('prefer') ?? '');
   const metadata = keyMetadata(key);
   return json(201, keyCollection([minimal ? { id: metadata.id, type: metadata.type, name: metadata.name, state: metadata.state, crn: metadata.crn } : metadata]));

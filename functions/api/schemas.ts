@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 /** Request bodies of the Key Protect v2 API, as the official SDK sends them. */
 
-const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+export const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const collectionMetadata = z.object({ collectionType: z.string(), collectionTotal: z.number().int() });
 
 /** Key Protect's limit on a standard key payload, in bytes. */
@@ -22,6 +22,10 @@ export const createKeyBody = z.object({
     payload: base64.optional(),
     expirationDate: z.iso.datetime({ offset: true }).optional(),
     aliases: z.array(z.string()).max(5).optional(),
+    // Secure import (an import token): payload is then RSA-OAEP ciphertext of the key material.
+    encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
+    encryptedNonce: base64.optional(),
+    iv: base64.optional(),
   })).length(1),
 });
 
@@ -31,7 +35,8 @@ export const wrapBody = z.object({
 }).default({ aad: [] });
 
 export const unwrapBody = z.object({
-  ciphertext: z.string().min(1),
+  // A wrapped 7,500-byte DEK is about 10,100 base64 characters with its header: 16 KiB bounds any real one.
+  ciphertext: z.string().min(1).max(16_384),
   aad,
 });
 

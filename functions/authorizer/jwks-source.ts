@@ -1,5 +1,5 @@
 import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { JWKS_ATTRIBUTE, JWKS_ITEM_KEY } from './jwks-item.ts';
+import { JWKS_ATTRIBUTE, jwksItemKey } from './jwks-item.ts';
 import { parseJwks, type VerificationKey } from './jwt.ts';
 
 /** How long fetched keys are trusted before they are read again. */
@@ -28,7 +28,7 @@ export class DynamoJwksSource implements JwksSource {
     if (age < JWKS_TTL_MS && !(refresh && age >= REFRESH_FLOOR_MS)) return this.cached;
     const result = await this.client.send(new GetItemCommand({
       TableName: this.tableName,
-      Key: { instanceId: { S: JWKS_ITEM_KEY.instanceId }, keyId: { S: JWKS_ITEM_KEY.keyId } },
+      Key: jwksItemKey(),
       ConsistentRead: true,
     }));
     const json = result.Item?.[JWKS_ATTRIBUTE]?.S;

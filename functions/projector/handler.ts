@@ -7,10 +7,16 @@ import type { EventStore, StoredEvent } from '../../events/store/event-store.ts'
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { storedEventFromStreamRecord } from '../../events/store/dynamodb/stream-record.ts';
 import { logger } from '../shared/logger.ts';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { publicEventOf } from '../../events/public/key-state-events.ts';
+import type { PublicKeyEvent } from '../../events/public/key-state-event-schemas.ts';
+import { eventBridgePublisher, type KeyStatePublisher } from './eventbridge-publisher.ts';
 
 export interface ProjectorDeps {
   readonly store: EventStore;
   readonly keyList: KeyListReadModel;
+  /** Key-state events go here once their batch is projected (EventBridge on AWS); none = not published. */
+  readonly publish?: KeyStatePublisher | undefined;
 }
 
 /**
@@ -27,6 +33,8 @@ export async function projectRecords(records: readonly DynamoDBRecord[], deps: P
     const events = records.map((r) => storedEventFromStreamRecord(r)).filter((e): e is StoredEvent => e !== null);
     const { upserts, deletes } = await projectKeyList(deps.store, events);
     await deps.keyList.applyBatch(KEY_LIST_PROJECTION, last, upserts, deletes);
+    // After the read model, so a retried batch (at least once) republishes rather than skips.
+    await deps.publish?.(events.map(publicEventOf).filter((e): e is PublicKeyEvent => e !== null));
     return { batchItemFailures: [] };
   } catch (error) {
     logger.error('projection failed', { sequenceNumber: first, errorName: error instanceof Error ? error.name : typeof error });
@@ -42,7 +50,10 @@ function depsFromEnv(): Promise<ProjectorDeps> {
   if (!eventsTable || !readModelsTable) throw new Error('KEYLEDGER_EVENTS_TABLE and KEYLEDGER_READ_MODELS_TABLE must be set');
   const client = new DynamoDBClient({});
   return Promise.all([openDynamoDbEventStore({ client, tableName: eventsTable }), openDynamoDbKeyList({ client, tableName: readModelsTable })])
-    .then(([store, keyList]) => ({ store, keyList }));
+    .then(([store, keyList]) => {
+      const bus = process.env.KEYLEDGER_EVENT_BUS;
+      return { store, keyList, publish: bus ? eventBridgePublisher(new EventBridgeClient({}), bus) : undefined };
+    });
 }
 
 /** DynamoDB Streams event source of the events table (ReportBatchItemFailures on). */

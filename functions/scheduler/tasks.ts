@@ -1,3 +1,14 @@
-/** The periodic jobs of the service; the CDK stack schedules each, the local server runs them in-process. */
-export const SCHEDULED_TASKS = ['rotation', 'expiration', 'purge'] as const;
-export type ScheduledTask = (typeof SCHEDULED_TASKS)[number];
+import { SCHEDULED_TASKS, type ScheduledTask } from '../../application/scheduler/scheduled-tasks.ts';
+
+export { SCHEDULED_TASKS, type ScheduledTask };
+
+/**
+ * Seconds between two runs of each task on AWS (the EventBridge rules of cdk/constructs/schedules.ts)
+ * and in the local DynamoDB mode (server/local-schedules.ts). Expiration and rotation run every
+ * minute; purge waits hours anyway, so hourly.
+ */
+export const TASK_INTERVAL_S: Record<ScheduledTask, number> = {
+  rotation: 60,
+  expiration: 60,
+  purge: 3600,
+};

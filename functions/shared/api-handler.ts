@@ -4,9 +4,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { ZodType } from 'zod';
 import type { AuditOutcome } from '../../application/audit/audit-trail.ts';
 import type { Caller } from '../../application/identity/authenticate.ts';
+import type { AccessGrant } from '../../application/access/authorizer.ts';
+import { AccessDeniedError, RateLimitedError } from '../../application/access/errors.ts';
 import { ApplicationError, unauthorized } from '../../application/errors.ts';
+import { auditInstanceOf, isUuid } from './audit-instance.ts';
 import { errorResponse, mapError, type MappedError } from './errors.ts';
 import { logger } from './logger.ts';
+import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
 
 /** Largest request body accepted (Key Protect's standard key payload limit is 7,500 bytes, base64 in JSON). */
@@ -28,6 +32,8 @@ export interface ApiRequest<Body> {
   readonly caller: Caller;
   /** The `bluemix-instance` the caller may use. */
   readonly instanceId: string;
+  /** What the caller may do there; `access.filter` set means a listing must show only those keys. */
+  readonly access: AccessGrant;
   readonly body: Body;
   readonly requestId: string;
   readonly correlationId: string | undefined;
@@ -70,7 +76,7 @@ function withCorrelation(result: ApiResult, correlationId: string | undefined): 
 
 function outcomeOf(mapped: MappedError | null): AuditOutcome {
   if (!mapped) return 'success';
-  return mapped.status === 401 || mapped.status === 403 ? 'denied' : 'failed';
+  return mapped.status === 401 || mapped.status === 403 || mapped.status === 429 ? 'denied' : 'failed';
 }
 
 /**
@@ -81,11 +87,19 @@ async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV
   facts: AuditFacts, mapped: MappedError | null, result: ApiResult): Promise<ApiResult> {
   const outcome = outcomeOf(mapped);
   logger.info('request', { outcome, status: result.statusCode, reason: mapped?.code });
-  if (!runtime?.audit) return result;
+  const observe = (): void => observeRequest(operation, outcome, Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
+  if (!runtime) {
+    observe();
+    return result;
+  }
   try {
+    // A refused request is filed under the instance it named only if that instance exists (audit-instance.ts).
+    const instanceId = outcome === 'success' && isUuid(facts.instanceId) ? facts.instanceId
+      : await auditInstanceOf(runtime.services, facts.instanceId || header(event, 'bluemix-instance'));
     await runtime.audit.record({
       time: new Date().toISOString(),
       ...facts,
+      instanceId,
       operation,
       outcome,
       reason: mapped?.code ?? '',
@@ -93,9 +107,11 @@ async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV
       correlationId: header(event, 'correlation-id') ?? '',
       sourceIp: event.requestContext.http.sourceIp,
     });
+    observe();
     return result;
   } catch (error) {
     logger.error('audit record failed; response withheld', { errorName: error instanceof Error ? error.name : typeof error });
+    observeRequest(operation, 'failed', Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
     return errorResponse({ status: 500, code: 'AUDIT_UNAVAILABLE_ERR', message: 'Internal server error' });
   }
 }
@@ -117,18 +133,27 @@ export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<B
         runtime = await getRuntime();
         const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
         audit.principalId = caller.principalId;
-        const instanceId = await runtime.authenticator.authorizeInstance(caller, header(event, 'bluemix-instance'));
+        const access = await runtime.authorizer.authorize({
+          caller, instanceId: header(event, 'bluemix-instance'), operation,
+          keyId: event.pathParameters?.id,
+          keyRingId: event.pathParameters?.keyRingId ?? header(event, 'x-kms-key-ring'),
+          sourceIp: event.requestContext.http.sourceIp,
+        });
+        const instanceId = access.instanceId;
         audit.instanceId = instanceId;
         const body = bodySchema ? bodySchema.parse(parseJsonBody(event)) : (undefined as Body);
         const result = await fn({
-          event, runtime, caller, instanceId, body, requestId, correlationId, audit,
+          event, runtime, caller, instanceId, access, body, requestId, correlationId, audit,
           header: (name) => header(event, name),
           param: (name) => event.pathParameters?.[name] ?? '',
         });
+        runtime.authorizer.succeeded(operation, instanceId);
         return withCorrelation(await finish(runtime, event, operation, requestId, audit, null, result), correlationId);
       } catch (error) {
         const mapped = mapError(error);
-        return withCorrelation(await finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped)), correlationId);
+        if (error instanceof AccessDeniedError || error instanceof RateLimitedError) audit.instanceId = error.instanceId;
+        const headers: Record<string, string> = error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterS) } : {};
+        return withCorrelation(await finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped, headers)), correlationId);
       }
     });
 }

@@ -1,6 +1,7 @@
-import type { AuditTrail } from '../../application/audit/audit-trail.ts';
+import type { AuditLog } from '../../application/audit/audit-trail.ts';
 import type { AppServices } from '../../application/services.ts';
 import type { Authenticator } from '../../application/identity/authenticate.ts';
+import type { Authorizer } from '../../application/access/authorizer.ts';
 
 /**
  * Process-wide singletons the handlers use (STYLE.md 6): the application's services, the
@@ -10,8 +11,10 @@ import type { Authenticator } from '../../application/identity/authenticate.ts';
 export interface Runtime {
   readonly services: AppServices;
   readonly authenticator: Authenticator;
-  /** Until the audit issue lands, a runtime may have none; then nothing is audited. */
-  readonly audit?: AuditTrail | undefined;
+  /** Instance, network policy, role and rate-limit checks of every /api/v2 request (application/access). */
+  readonly authorizer: Authorizer;
+  /** Every request's one record (fail closed), and the audit API's query and verification. */
+  readonly audit: AuditLog;
 }
 
 let current: Runtime | undefined;
@@ -22,6 +25,11 @@ export function installRuntime(runtime: Runtime): void {
   current = runtime;
 }
 
+/** The runtime installed in this process, if any (the local server installs one at start). */
+export function installedRuntime(): Runtime | undefined {
+  return current;
+}
+
 export function installRuntimeFactory(create: () => Promise<Runtime>): void {
   factory = create;
 }
@@ -29,6 +37,10 @@ export function installRuntimeFactory(create: () => Promise<Runtime>): void {
 export async function getRuntime(): Promise<Runtime> {
   if (current) return current;
   if (!factory) throw new Error('keyledger runtime not initialised');
-  pending ??= factory().then((r) => (current = r));
+  // A failed build (a cold start that could not reach a table or the crypto function) is retried by the next request.
+  pending ??= factory().then((r) => (current = r), (error: unknown) => {
+    pending = undefined;
+    throw error;
+  });
   return pending;
 }

@@ -169,7 +169,8 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
 
   void it('keeps the API away from the HSM: no EFS, no PIN, no VPC; it may only invoke the crypto function', () => {
     const cryptoId = logicalId(synth, synth.stack.crypto.function);
-    const pinId = logicalId(synth, synth.stack.crypto.pin);
+    assert.equal(synth.stack.crypto.pin, undefined, 'SoftHSM keeps its generated PINs on the token store, not in a secret');
+    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
     const apiFunctions = [synth.stack.api.authorizerFunction, ...synth.stack.api.groupFunctions.values()];
     for (const fn of apiFunctions) {
       const id = logicalId(synth, fn);
@@ -179,7 +180,7 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
       for (const statement of statementsOfRole(template, roleIdOf(template, id))) {
         const actions = actionsOf(statement);
         assert.ok(!actions.some((a) => a.startsWith('elasticfilesystem:')), `${id} has EFS access`);
-        assert.ok(!JSON.stringify(statement.Resource).includes(pinId), `${id} can read the HSM PIN`);
+        assert.ok(!actions.some((a) => a.startsWith('secretsmanager:')), `${id} can read a secret`);
         if (actions.includes('lambda:InvokeFunction')) {
           assert.ok(JSON.stringify(statement.Resource).includes(cryptoId), `${id} invokes something other than crypto`);
         }
@@ -193,6 +194,34 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
         assert.ok(JSON.stringify(policy.Properties?.['Roles']).includes(roleIdOf(template, cryptoId)));
       }
     }
+  });
+
+  void it('gives every API group function the environment the Lambda runtime reads; only the token exchange publishes the JWKS', () => {
+    for (const [group, fn] of synth.stack.api.groupFunctions) {
+      const id = logicalId(synth, fn);
+      const env = (resourceById(template, id) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+      for (const name of ['KEYLEDGER_EVENTS_TABLE', 'KEYLEDGER_READ_MODELS_TABLE', 'KEYLEDGER_JWKS_TABLE', 'KEYLEDGER_CRYPTO_FUNCTION']) {
+        assert.ok(env[name], `${group}: ${name}`);
+      }
+      assert.equal(env['KEYLEDGER_PUBLISH_JWKS'], group === 'identity' ? 'true' : undefined, group);
+    }
+    const identity = synth.stack.api.groupFunctions.get('identity');
+    assert.ok(identity);
+    const eventsId = logicalId(synth, synth.stack.tables.events);
+    const statements = statementsOfRole(template, roleIdOf(template, logicalId(synth, identity)));
+    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:Query') && JSON.stringify(s.Resource).includes(eventsId)), 'token exchange reads API key streams');
+    for (const statement of statements) {
+      if (JSON.stringify(statement.Resource).includes(`"${eventsId}"`)) {
+        assert.deepEqual(actionsOf(statement).filter((a) => WRITE_ACTIONS.includes(a)), [], 'token exchange never writes events');
+      }
+    }
+  });
+
+  void it('opens the SoftHSM token from the EFS mount', () => {
+    const cryptoId = logicalId(synth, synth.stack.crypto.function);
+    const env = (resourceById(template, cryptoId) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    assert.equal(env['KEYLEDGER_HSM_DATA_DIR'], '/mnt/hsm');
+    assert.equal(env['KEYLEDGER_HSM_PIN_SECRET_ARN'], undefined);
   });
 
   void it('has the key-state bus and one schedule per task targeting the scheduler', () => {
@@ -254,10 +283,18 @@ void describe('keyledger stack (dev stage)', () => {
   void it('uses a customer PKCS#11 module without EFS when hsm=custom', () => {
     const { template } = synthesize({ context: { hsm: 'custom', pkcs11Module: '/opt/hsm/lib/libcloudhsm_pkcs11.so', cryptoArchitecture: 'x86_64' } });
     template.resourceCountIs('AWS::EFS::FileSystem', 0);
+    // The provisioned token's PIN: a generated secret only the crypto function reads, through a VPC endpoint.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    const endpoints = resourcesOf(template, 'AWS::EC2::VPCEndpoint');
+    assert.equal(endpoints.length, 1);
+    assert.match(JSON.stringify(endpoints[0]?.[1].Properties?.['ServiceName']), /secretsmanager/);
+    const readers = resourcesOf(template, 'AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:GetSecretValue'));
+    assert.equal(readers.length, 1);
+    assert.match(JSON.stringify(readers[0]?.[1].Properties?.['Roles']), /CryptoFunction/);
     template.hasResourceProperties('AWS::Lambda::Function', {
       PackageType: 'Image',
       Architectures: ['x86_64'],
-      Environment: { Variables: Match.objectLike({ KEYLEDGER_PKCS11_MODULE: '/opt/hsm/lib/libcloudhsm_pkcs11.so' }) },
+      Environment: { Variables: Match.objectLike({ KEYLEDGER_PKCS11_MODULE: '/opt/hsm/lib/libcloudhsm_pkcs11.so', KEYLEDGER_HSM_PIN_SECRET_ARN: Match.anyValue() }) },
     });
   });
 });

@@ -166,6 +166,43 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         assert.equal(await again.getCheckpoint('key-list'), '1');
       }));
 
+    void it('finds due keys of every instance by schedule field, ordered and paged, forgetting cleared and removed ones', () =>
+      withModel(async (model) => {
+        const [i1, i2] = [`a-${randomUUID()}`, `b-${randomUUID()}`];
+        const t = (day: number): string => `2030-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+        const r1 = row({ instanceId: i1, keyId: 'k1', schedule: { expiresAt: t(2), rotationBase: t(1) } });
+        await model.applyBatch('key-list', '1', [
+          r1,
+          row({ instanceId: i2, keyId: 'k2', schedule: { expiresAt: t(2) } }),
+          row({ instanceId: i1, keyId: 'k3', schedule: { expiresAt: t(1), rotateAt: t(5) } }),
+          row({ instanceId: i2, keyId: 'k4', state: 5, schedule: { deletedAt: t(3) } }),
+          row({ instanceId: i1, keyId: 'k5', schedule: { expiresAt: t(9) } }),
+          row({ instanceId: i1, keyId: 'k6' }),
+        ], []);
+        assert.deepEqual(await model.get(i1, 'k1'), r1, 'the schedule round-trips');
+        const due = (field: Parameters<KeyListReadModel['listDue']>[0]['field'], atOrBefore: string, limit = 10, after?: Awaited<ReturnType<KeyListReadModel['listDue']>>[number]) =>
+          model.listDue({ field, atOrBefore, limit, after });
+        assert.deepEqual(await due('expiresAt', t(2)), [
+          { instanceId: i1, keyId: 'k3', dueAt: t(1) },
+          { instanceId: i1, keyId: 'k1', dueAt: t(2) },
+          { instanceId: i2, keyId: 'k2', dueAt: t(2) },
+        ]);
+        const first = await due('expiresAt', t(9), 2);
+        assert.deepEqual(first.map((d) => d.keyId), ['k3', 'k1']);
+        assert.deepEqual((await due('expiresAt', t(9), 2, first[1])).map((d) => d.keyId), ['k2', 'k5']);
+        assert.deepEqual((await due('expiresAt', t(9), 2, { instanceId: i1, keyId: 'k5', dueAt: t(9) })), []);
+        assert.deepEqual(await due('rotateAt', t(4)), []);
+        assert.deepEqual((await due('rotateAt', t(5))).map((d) => d.keyId), ['k3']);
+        assert.deepEqual((await due('rotationBase', t(31))).map((d) => d.keyId), ['k1']);
+        assert.deepEqual(await due('deletedAt', t(3)), [{ instanceId: i2, keyId: 'k4', dueAt: t(3) }]);
+        assert.deepEqual(await due('expiresAt', '2029-12-31T23:59:59.999Z'), []);
+        // A newer row without the field clears it; a removed row is never due.
+        await model.applyBatch('key-list', '2', [row({ instanceId: i1, keyId: 'k3', lastVersion: 2, state: 3 })], [{ instanceId: i2, keyId: 'k2', lastVersion: 2 }]);
+        assert.deepEqual((await due('expiresAt', t(9))).map((d) => d.keyId), ['k1', 'k5']);
+        assert.deepEqual(await due('rotateAt', t(9)), []);
+        assert.equal((await model.get(i1, 'k3'))?.schedule, undefined);
+      }));
+
     void it('rejects malformed rows before writing', () =>
       withModel(async (model) => {
         const instanceId = randomUUID();

@@ -50,6 +50,28 @@ void describe('sqlite key list specifics', () => {
     database.close();
   });
 
+  void it('adds the schedule columns to a key list made before them and starts its projection over', async () => {
+    const file = newFile();
+    const db = new Database(file);
+    db.exec(`CREATE TABLE key_list (instance_id TEXT NOT NULL, key_id TEXT NOT NULL, state INTEGER NOT NULL, extractable INTEGER NOT NULL,
+      key_ring_id TEXT NOT NULL, creation_date TEXT NOT NULL, last_version INTEGER NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+      document TEXT NOT NULL, PRIMARY KEY (instance_id, key_id)) WITHOUT ROWID;
+      CREATE TABLE projection_checkpoints (projection TEXT PRIMARY KEY, checkpoint TEXT NOT NULL) WITHOUT ROWID;
+      INSERT INTO key_list VALUES ('i', 'k', 1, 0, 'default', '2024-01-01T00:00:00Z', 7, 0, '{}');
+      INSERT INTO projection_checkpoints VALUES ('key-list', '42');`);
+    db.close();
+    const model = await openSqliteKeyList({ file });
+    try {
+      assert.equal(await model.getCheckpoint('key-list'), null, 'the projection replays from the start');
+      assert.equal((await model.get('i', 'k'))?.lastVersion, 0);
+      await model.applyBatch('key-list', '1', [{ ...row, lastVersion: 7, schedule: { expiresAt: '2030-01-01T00:00:00.000Z' } }], []);
+      assert.deepEqual(await model.listDue({ field: 'expiresAt', atOrBefore: '2030-01-01T00:00:00.000Z', limit: 10 }),
+        [{ instanceId: 'i', keyId: 'k', dueAt: '2030-01-01T00:00:00.000Z' }]);
+    } finally {
+      await model.close();
+    }
+  });
+
   void it('fails loudly on a corrupted row', async () => {
     const file = newFile();
     const model = await openSqliteKeyList({ file });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +22,25 @@ export interface ServerProcess {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
+/** The two local modes (DESIGN.md decision 8): the embedded SQLite store, and DynamoDB Local with the Streams poller. */
+export type StoreMode = 'sqlite' | 'dynamodb';
+export const STORE_MODES: readonly StoreMode[] = ['sqlite', 'dynamodb'];
+
+/**
+ * The environment that starts the server in `mode`. DynamoDB mode uses the test run's DynamoDB Local
+ * (KEYLEDGER_TEST_DYNAMODB_ENDPOINT, started by scripts/test.sh) with a table prefix of its own, so
+ * servers never share tables; pass the same env to a restart (startServer does) to keep them.
+ * Usage: `startServer({ ...storeEnv(mode), KEYLEDGER_ADMIN_API_KEY: ... })`.
+ */
+export function storeEnv(mode: StoreMode): Record<string, string> {
+  if (mode === 'sqlite') return { KEYLEDGER_STORE: 'sqlite' };
+  const endpoint = process.env.KEYLEDGER_TEST_DYNAMODB_ENDPOINT;
+  if (!endpoint) {
+    throw new Error('KEYLEDGER_TEST_DYNAMODB_ENDPOINT is not set: run with `npm test`, or start one with `bash scripts/dynamodb-local.sh PORT`');
+  }
+  return { KEYLEDGER_STORE: 'dynamodb', KEYLEDGER_DYNAMODB_ENDPOINT: endpoint, KEYLEDGER_TABLE_PREFIX: `e2e-${process.pid}-${randomBytes(4).toString('hex')}` };
+}
+
 export async function startServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'keyledger-e2e-'))): Promise<ServerProcess> {
   let log = '';
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -33,7 +53,7 @@ export async function startServer(env: Record<string, string> = {}, dataDir = mk
     const timer = setTimeout(() => reject(new Error(`server did not start within 30 s:\n${log}`)), 30_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(log);
+      const m = /listening on (https?:\/\/\S+)/.exec(log);
       if (m?.[1]) {
         clearTimeout(timer);
         resolve(m[1]);

@@ -8,10 +8,12 @@ import {
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
+  ScanCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { KeyListPage, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
+import { SCHEDULE_FIELDS, type KeySchedule } from '../../../domain/keys/schedule.ts';
+import type { DueKey, KeyListPage, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, parseKeySummaryRow } from '../key-summary-schema.ts';
 import { KEY_LIST_TABLE } from './key-list-table-schema.ts';
 
@@ -135,6 +137,41 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
       return { rows: rows.slice(query.offset, query.offset + query.limit), total: rows.length };
     },
 
+    /**
+     * A filtered Scan of the whole table, sorted and sliced in memory. Cost: every call reads the
+     * table (RCUs are charged before the filter), once per scheduler run (every minute on AWS).
+     * Fine for tens of thousands of keys; beyond that, a sparse GSI per schedule field
+     * (pk = a few shards, sk = dueAt#instanceId#keyId) makes it a Query of the due rows only.
+     */
+    async listDue(query): Promise<DueKey[]> {
+      if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new RangeError('limit must be a non-negative integer');
+      const attribute = a[query.field];
+      const due: DueKey[] = [];
+      let start: Item | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            ProjectionExpression: '#pk, #sk, #due',
+            FilterExpression: '#due <= :at AND #deleted = :false',
+            ExpressionAttributeNames: { '#pk': pk.name, '#sk': sk.name, '#due': attribute, '#deleted': a.deleted },
+            ExpressionAttributeValues: { ':at': { S: query.atOrBefore }, ':false': { BOOL: false } },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const instanceId = item[pk.name]?.S;
+          const keyId = item[sk.name]?.S;
+          const dueAt = item[attribute]?.S;
+          if (instanceId !== undefined && keyId !== undefined && dueAt !== undefined) due.push({ instanceId, keyId, dueAt });
+        }
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
+      const order = (x: DueKey, y: DueKey): number => compare(x.dueAt, y.dueAt) || compare(x.instanceId, y.instanceId) || compare(x.keyId, y.keyId);
+      const after = query.after;
+      return due.sort(order).filter((d) => after === undefined || order(d, after) > 0).slice(0, query.limit);
+    },
+
     async get(instanceId, keyId) {
       const { Item: item } = await client.send(
         new GetItemCommand({ TableName: tableName, Key: { [pk.name]: { S: instanceId }, [sk.name]: { S: keyId } } }),
@@ -174,6 +211,7 @@ function newestWrites(upserts: readonly KeySummaryRow[], deletes: readonly KeyRe
         [a.lastVersion]: { N: String(row.lastVersion) },
         [a.deleted]: { BOOL: false },
         [a.document]: { S: JSON.stringify(row.document) },
+        ...scheduleAttributes(row.schedule),
       },
     });
   }
@@ -193,11 +231,30 @@ function newestWrites(upserts: readonly KeySummaryRow[], deletes: readonly KeyRe
   return [...newest.values()];
 }
 
+function scheduleAttributes(schedule: KeySchedule | undefined): Item {
+  const item: Item = {};
+  for (const field of SCHEDULE_FIELDS) {
+    const value = schedule?.[field];
+    if (value !== undefined) item[a[field]] = { S: value };
+  }
+  return item;
+}
+
+function scheduleOf(item: Item): KeySchedule | undefined {
+  const schedule: { -readonly [F in keyof KeySchedule]?: string } = {};
+  for (const field of SCHEDULE_FIELDS) {
+    const value = item[a[field]]?.S;
+    if (value !== undefined) schedule[field] = value;
+  }
+  return Object.keys(schedule).length > 0 ? schedule : undefined;
+}
+
 function compare(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
 function toSummary(item: Item): KeySummaryRow {
+  const schedule = scheduleOf(item);
   const where = `${item[pk.name]?.S ?? '?'}/${item[sk.name]?.S ?? '?'}`;
   let document: unknown;
   try {
@@ -215,6 +272,7 @@ function toSummary(item: Item): KeySummaryRow {
       creationDate: item[a.creationDate]?.S,
       lastVersion: Number(item[a.lastVersion]?.N),
       document,
+      ...(schedule !== undefined ? { schedule } : {}),
     },
     where,
   );

@@ -22,5 +22,10 @@ export const KEY_LIST_TABLE = {
     document: 'document',
     /** On checkpoint items. */
     checkpoint: 'checkpoint',
+    /** Schedule fields (domain/keys/schedule.ts), ISO-8601 text, present only when set. */
+    expiresAt: 'expiresAt',
+    rotateAt: 'rotateAt',
+    rotationBase: 'rotationBase',
+    deletedAt: 'deletedAt',
   },
 } as const;

@@ -3,8 +3,10 @@
  * then reads the feed and writes rows on one machine without a network hop). Removed keys stay as
  * tombstones (`deleted = 1`) so their version still guards against replays.
  */
+import type Database from 'better-sqlite3';
+import { SCHEDULE_FIELDS, type KeySchedule, type ScheduleField } from '../../../domain/keys/schedule.ts';
 import { openSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
-import type { KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
+import type { DueKey, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, parseKeySummaryRow } from '../key-summary-schema.ts';
 import { PROJECTION_CHECKPOINTS_DDL, projectionCheckpoints } from './projection-checkpoints.ts';
 
@@ -19,10 +21,40 @@ CREATE TABLE IF NOT EXISTS key_list (
   last_version  INTEGER NOT NULL,
   deleted       INTEGER NOT NULL DEFAULT 0,
   document      TEXT    NOT NULL,
+  expires_at    TEXT,
+  rotate_at     TEXT,
+  rotation_base TEXT,
+  deleted_at    TEXT,
   PRIMARY KEY (instance_id, key_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS key_list_listing ON key_list (instance_id, deleted, creation_date, key_id);
 `;
+
+/** The column of each schedule field; each has a partial index, so a due query reads only due rows. */
+const SCHEDULE_COLUMNS: Record<ScheduleField, string> = {
+  expiresAt: 'expires_at',
+  rotateAt: 'rotate_at',
+  rotationBase: 'rotation_base',
+  deletedAt: 'deleted_at',
+};
+
+const SCHEDULE_INDEXES_DDL = Object.values(SCHEDULE_COLUMNS)
+  .map((c) => `CREATE INDEX IF NOT EXISTS key_list_due_${c} ON key_list (${c}, instance_id, key_id) WHERE ${c} IS NOT NULL AND deleted = 0;`)
+  .join('\n');
+
+/**
+ * A key list made before the schedule columns existed gets them, and its projection starts over
+ * (checkpoint dropped, row versions reset) so every row is rewritten with its schedule.
+ */
+function addScheduleColumns(db: Database.Database, projectionCheckpointsTable: string): void {
+  const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('key_list')").all().map((c) => c.name));
+  const missing = Object.values(SCHEDULE_COLUMNS).filter((c) => !columns.has(c));
+  if (missing.length === 0) return;
+  db.transaction(() => {
+    for (const column of missing) db.exec(`ALTER TABLE key_list ADD COLUMN ${column} TEXT`);
+    db.exec(`UPDATE key_list SET last_version = 0 WHERE deleted = 0; DELETE FROM ${projectionCheckpointsTable} WHERE projection = 'key-list'`);
+  })();
+}
 
 interface Row {
   instance_id: string;
@@ -33,6 +65,10 @@ interface Row {
   creation_date: string;
   last_version: number;
   document: string;
+  expires_at: string | null;
+  rotate_at: string | null;
+  rotation_base: string | null;
+  deleted_at: string | null;
 }
 
 interface Filters {
@@ -51,7 +87,7 @@ const WHERE = `
     AND (@extractable IS NULL OR extractable = @extractable)
     AND (@keyRingIds IS NULL OR key_ring_id IN (SELECT value FROM json_each(@keyRingIds)))
     AND (@keyIds IS NULL OR key_id IN (SELECT value FROM json_each(@keyIds)))`;
-const COLUMNS = 'instance_id, key_id, state, extractable, key_ring_id, creation_date, last_version, document';
+const COLUMNS = 'instance_id, key_id, state, extractable, key_ring_id, creation_date, last_version, document, expires_at, rotate_at, rotation_base, deleted_at';
 
 /** Opens (and creates, if needed) the key list in `file` or on a caller-owned connection. */
 export function openSqliteKeyList(source: SqliteSource): Promise<KeyListReadModel> {
@@ -63,28 +99,43 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   const db = connection.db;
   try {
     db.exec(KEY_LIST_DDL + PROJECTION_CHECKPOINTS_DDL);
+    addScheduleColumns(db, 'projection_checkpoints');
+    db.exec(SCHEDULE_INDEXES_DDL);
   } catch (error) {
     connection.release();
     throw error;
   }
   const checkpoints = projectionCheckpoints(db);
 
-  const upsert = db.prepare<[Record<string, string | number>]>(
+  const upsert = db.prepare<[Record<string, string | number | null>]>(
     `INSERT INTO key_list (${COLUMNS}, deleted)
-     VALUES (@instanceId, @keyId, @state, @extractable, @keyRingId, @creationDate, @lastVersion, @document, 0)
+     VALUES (@instanceId, @keyId, @state, @extractable, @keyRingId, @creationDate, @lastVersion, @document,
+             @expiresAt, @rotateAt, @rotationBase, @deletedAt, 0)
      ON CONFLICT (instance_id, key_id) DO UPDATE SET
        state = excluded.state, extractable = excluded.extractable, key_ring_id = excluded.key_ring_id,
        creation_date = excluded.creation_date, last_version = excluded.last_version,
-       document = excluded.document, deleted = 0
+       document = excluded.document, expires_at = excluded.expires_at, rotate_at = excluded.rotate_at,
+       rotation_base = excluded.rotation_base, deleted_at = excluded.deleted_at, deleted = 0
      WHERE excluded.last_version > key_list.last_version`,
   );
   const remove = db.prepare<[{ instanceId: string; keyId: string; lastVersion: number }]>(
     `INSERT INTO key_list (${COLUMNS}, deleted)
-     VALUES (@instanceId, @keyId, 0, 0, '', '', @lastVersion, '{}', 1)
+     VALUES (@instanceId, @keyId, 0, 0, '', '', @lastVersion, '{}', NULL, NULL, NULL, NULL, 1)
      ON CONFLICT (instance_id, key_id) DO UPDATE SET
-       deleted = 1, last_version = excluded.last_version, document = '{}'
+       deleted = 1, last_version = excluded.last_version, document = '{}',
+       expires_at = NULL, rotate_at = NULL, rotation_base = NULL, deleted_at = NULL
      WHERE excluded.last_version > key_list.last_version`,
   );
+  type DueParams = { atOrBefore: string; limit: number; afterDue: string | null; afterInstance: string; afterKey: string };
+  const selectDue = Object.fromEntries(SCHEDULE_FIELDS.map((field) => {
+    const c = SCHEDULE_COLUMNS[field];
+    return [field, db.prepare<[DueParams], { instance_id: string; key_id: string; due_at: string }>(
+      `SELECT instance_id, key_id, ${c} AS due_at FROM key_list
+       WHERE ${c} IS NOT NULL AND deleted = 0 AND ${c} <= @atOrBefore
+         AND (@afterDue IS NULL OR (${c}, instance_id, key_id) > (@afterDue, @afterInstance, @afterKey))
+       ORDER BY ${c}, instance_id, key_id LIMIT @limit`,
+    )];
+  })) as Record<ScheduleField, Database.Statement<[DueParams], { instance_id: string; key_id: string; due_at: string }>>;
   const selectOne = db.prepare<[string, string], Row>(
     `SELECT ${COLUMNS} FROM key_list WHERE instance_id = ? AND key_id = ? AND deleted = 0`,
   );
@@ -112,6 +163,10 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
           creationDate: row.creationDate,
           lastVersion: row.lastVersion,
           document: JSON.stringify(row.document),
+          expiresAt: row.schedule?.expiresAt ?? null,
+          rotateAt: row.schedule?.rotateAt ?? null,
+          rotationBase: row.schedule?.rotationBase ?? null,
+          deletedAt: row.schedule?.deletedAt ?? null,
         });
       }
       for (const removal of deletes) {
@@ -143,6 +198,17 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
         };
         return readPage(filters, query.limit, query.offset);
       }),
+    listDue: (query) =>
+      promised((): DueKey[] => {
+        if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new RangeError('limit must be a non-negative integer');
+        return selectDue[query.field].all({
+          atOrBefore: query.atOrBefore,
+          limit: query.limit,
+          afterDue: query.after?.dueAt ?? null,
+          afterInstance: query.after?.instanceId ?? '',
+          afterKey: query.after?.keyId ?? '',
+        }).map((r) => ({ instanceId: r.instance_id, keyId: r.key_id, dueAt: r.due_at }));
+      }),
     get: (instanceId, keyId) =>
       promised(() => {
         const row = selectOne.get(instanceId, keyId);
@@ -166,6 +232,12 @@ function toSummary(row: Row): KeySummaryRow {
   } catch (error) {
     throw new Error(`corrupted key list row (${where}): document is not JSON`, { cause: error });
   }
+  const schedule: KeySchedule = {
+    ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
+    ...(row.rotate_at !== null ? { rotateAt: row.rotate_at } : {}),
+    ...(row.rotation_base !== null ? { rotationBase: row.rotation_base } : {}),
+    ...(row.deleted_at !== null ? { deletedAt: row.deleted_at } : {}),
+  };
   return parseKeySummaryRow(
     {
       instanceId: row.instance_id,
@@ -176,6 +248,7 @@ function toSummary(row: Row): KeySummaryRow {
       creationDate: row.creation_date,
       lastVersion: row.last_version,
       document,
+      ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
     },
     where,
   );

@@ -1,7 +1,7 @@
 import { type GcmCiphertext, HsmDecryptError, type WrappedKey } from '../hsm.ts';
 import { asBuffer, toBytes } from './cryptoki.ts';
-import { type Pkcs11Context, withRootKey } from './context.ts';
-import { mapErrors } from './errors.ts';
+import { type Pkcs11Context, withRootKey, withRootKeyNow } from './context.ts';
+import { type CkrMapping, mapErrors, toHsmError } from './errors.ts';
 import { GCM_IV_BYTES, GCM_TAG_BYTES, gcmMechanism } from './gcm.ts';
 
 /**
@@ -14,6 +14,15 @@ export function decrypt(ctx: Pkcs11Context, key: WrappedKey, sealed: GcmCipherte
   if (sealed.iv.length !== GCM_IV_BYTES || sealed.ciphertext.length <= GCM_TAG_BYTES) {
     return Promise.reject(new HsmDecryptError());
   }
+  try {
+    const now = withRootKeyNow(ctx, key, (session, handle) => {
+      ctx.module.C_DecryptInit(session, gcmMechanism(asBuffer(sealed.iv), asBuffer(aad)), handle);
+      return toBytes(ctx.module.C_Decrypt(session, asBuffer(sealed.ciphertext), Buffer.alloc(sealed.ciphertext.length)));
+    });
+    if (now !== undefined) return Promise.resolve(now.value);
+  } catch (error) {
+    return Promise.reject(toHsmError('decrypt', error, NOT_AUTHENTIC));
+  }
   return mapErrors(
     'decrypt',
     () =>
@@ -24,10 +33,12 @@ export function decrypt(ctx: Pkcs11Context, key: WrappedKey, sealed: GcmCipherte
           return toBytes(await ctx.module.C_DecryptAsync(session, asBuffer(sealed.ciphertext), out));
         }),
       ),
-    {
-      CKR_GENERAL_ERROR: (cause) => new HsmDecryptError({ cause }),
-      CKR_ENCRYPTED_DATA_INVALID: (cause) => new HsmDecryptError({ cause }),
-      CKR_ENCRYPTED_DATA_LEN_RANGE: (cause) => new HsmDecryptError({ cause }),
-    },
+    NOT_AUTHENTIC,
   );
 }
+
+const NOT_AUTHENTIC: CkrMapping = {
+  CKR_GENERAL_ERROR: (cause) => new HsmDecryptError({ cause }),
+  CKR_ENCRYPTED_DATA_INVALID: (cause) => new HsmDecryptError({ cause }),
+  CKR_ENCRYPTED_DATA_LEN_RANGE: (cause) => new HsmDecryptError({ cause }),
+};

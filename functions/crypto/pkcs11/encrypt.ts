@@ -1,7 +1,7 @@
 import { type GcmCiphertext, HsmInvalidInputError, type WrappedKey } from '../hsm.ts';
 import { asBuffer, toBytes } from './cryptoki.ts';
-import { type Pkcs11Context, withRootKey } from './context.ts';
-import { mapErrors } from './errors.ts';
+import { type Pkcs11Context, withRootKey, withRootKeyNow } from './context.ts';
+import { mapErrors, toHsmError } from './errors.ts';
 import { GCM_IV_BYTES, GCM_TAG_BYTES, gcmMechanism } from './gcm.ts';
 
 /**
@@ -11,6 +11,17 @@ import { GCM_IV_BYTES, GCM_TAG_BYTES, gcmMechanism } from './gcm.ts';
  */
 export function encrypt(ctx: Pkcs11Context, key: WrappedKey, plaintext: Uint8Array, aad: Uint8Array): Promise<GcmCiphertext> {
   if (plaintext.length === 0) return Promise.reject(new HsmInvalidInputError('plaintext must not be empty'));
+  try {
+    const now = withRootKeyNow(ctx, key, (session, handle) => {
+      const iv = ctx.module.C_GenerateRandom(session, Buffer.alloc(GCM_IV_BYTES));
+      ctx.module.C_EncryptInit(session, gcmMechanism(iv, asBuffer(aad)), handle);
+      const sealed = ctx.module.C_Encrypt(session, asBuffer(plaintext), Buffer.alloc(plaintext.length + GCM_TAG_BYTES));
+      return { iv: toBytes(iv), ciphertext: toBytes(sealed) };
+    });
+    if (now !== undefined) return Promise.resolve(now.value);
+  } catch (error) {
+    return Promise.reject(toHsmError('encrypt', error));
+  }
   return mapErrors('encrypt', () =>
     withRootKey(ctx, key, (handle) =>
       ctx.pool.use(async (session) => {

@@ -2,6 +2,8 @@ import type { Handle } from './cryptoki.ts';
 
 interface Entry {
   readonly handle: Promise<Handle>;
+  /** The handle once the unwrap has finished: lets {@link UnwrappedKeyCache.leaseNow} skip a promise. */
+  resolved?: Handle;
   /** Operations currently using the handle; an evicted entry is destroyed when this reaches 0. */
   pins: number;
   evicted: boolean;
@@ -39,7 +41,9 @@ export class UnwrappedKeyCache {
       this.entries.delete(cacheKey);
       this.entries.set(cacheKey, entry);
     } else {
-      entry = { handle: unwrap(), pins: 0, evicted: false };
+      const created: Entry = { handle: unwrap(), pins: 0, evicted: false };
+      created.handle.then((handle) => (created.resolved = handle), () => undefined);
+      entry = created;
       this.entries.set(cacheKey, entry);
       this.evictOverflow();
     }
@@ -61,6 +65,26 @@ export class UnwrappedKeyCache {
         released = true;
         current.pins -= 1;
         if (current.evicted && current.pins === 0) this.destroy(handle);
+      },
+    };
+  }
+
+  /** A lease on `cacheKey` when it is cached and unwrapped already, without waiting; undefined otherwise (then use {@link lease}). */
+  leaseNow(cacheKey: string): KeyLease | undefined {
+    const entry = this.entries.get(cacheKey);
+    const handle = entry?.resolved;
+    if (entry === undefined || handle === undefined) return undefined;
+    this.entries.delete(cacheKey);
+    this.entries.set(cacheKey, entry);
+    entry.pins += 1;
+    let released = false;
+    return {
+      handle,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.pins -= 1;
+        if (entry.evicted && entry.pins === 0) this.destroy(handle);
       },
     };
   }

@@ -40,6 +40,11 @@ export interface Pkcs11HsmOptions {
   readonly sessions?: number;
   /** Unwrapped root keys kept as session objects. Default 10 000. */
   readonly keyCacheSize?: number;
+  /**
+   * Encrypt and decrypt with a cached root key as blocking calls on the event loop (see
+   * {@link Pkcs11Context.blocking}). Default false; {@link openSoftHsm} turns it on.
+   */
+  readonly blockingCrypto?: boolean;
 }
 
 /** Login as the normal user, tolerating a login already held by another Hsm of this process (login is per application). */
@@ -112,7 +117,7 @@ function open(options: Pkcs11HsmOptions): Hsm {
     const rootKeyCache = new UnwrappedKeyCache(keyCacheSize, (handle) => {
       ownerSession.run((session) => module.C_DestroyObject(session, handle)).catch(() => undefined);
     });
-    const ctx: Pkcs11Context = { module, pool, owner, masterKeys, rootKeyCache, oaepSha256: 'unknown' };
+    const ctx: Pkcs11Context = { module, pool, owner, masterKeys, rootKeyCache, oaepSha256: 'unknown', blocking: options.blockingCrypto ?? false };
     return new Pkcs11Hsm(ctx, library, slotKey);
   } catch (error) {
     if (owner !== undefined) {

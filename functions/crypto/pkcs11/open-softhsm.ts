@@ -12,12 +12,13 @@ export async function openSoftHsm(options: {
   /** SoftHSM module path; default {@link SOFTHSM_MODULE_PATH}. */
   readonly modulePath?: string | undefined;
   readonly tokenLabel?: string | undefined;
-  /** Passed through to {@link openPkcs11Hsm} (sessions, keyCacheSize, masterKeyLabel). */
-  readonly tuning?: Pick<Pkcs11HsmOptions, 'sessions' | 'keyCacheSize' | 'masterKeyLabel'>;
+  /** Passed through to {@link openPkcs11Hsm} (sessions, keyCacheSize, masterKeyLabel, blockingCrypto: default true here). */
+  readonly tuning?: Pick<Pkcs11HsmOptions, 'sessions' | 'keyCacheSize' | 'masterKeyLabel' | 'blockingCrypto'>;
 }): Promise<Hsm> {
   const prepared = await prepareSoftHsmToken(options.dataDir, {
     ...(options.modulePath === undefined ? {} : { modulePath: options.modulePath }),
     ...(options.tokenLabel === undefined ? {} : { tokenLabel: options.tokenLabel }),
   });
-  return openPkcs11Hsm({ ...prepared, ...options.tuning });
+  // SoftHSM runs in this process: a GCM of a DEK is cheaper as a blocking call than a thread-pool round trip (bench/).
+  return openPkcs11Hsm({ ...prepared, blockingCrypto: true, ...options.tuning });
 }

@@ -47,6 +47,25 @@ export class SessionPool {
     }
   }
 
+  /**
+   * Runs a blocking `operation` on an idle session at once, with no promise in between, and
+   * returns its result wrapped; undefined when no session is idle (then use {@link use}).
+   */
+  useNow<T>(operation: (session: Handle) => T): { value: T } | undefined {
+    if (this.closed) return undefined;
+    const session = this.idle.pop();
+    if (session === undefined) return undefined;
+    let value: T;
+    try {
+      value = operation(session);
+    } catch (error) {
+      this.replace(session);
+      throw error;
+    }
+    this.release(session);
+    return { value };
+  }
+
   /** Closes every session; callers drain their operations first. */
   close(): void {
     this.closed = true;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HsmUnknownKeyError } from '../hsm.ts';
-import { asBuffer, ck, toBytes } from './cryptoki.ts';
+import { asBuffer, ck, type Handle, toBytes } from './cryptoki.ts';
 import type { Pkcs11Context } from './context.ts';
 import { findSigningKey, signingLabelError } from './ensure-signing-key.ts';
 import { mapErrors } from './errors.ts';
@@ -16,10 +16,28 @@ export function sign(ctx: Pkcs11Context, label: string, data: Uint8Array): Promi
   const digest = createHash('sha256').update(data).digest();
   return mapErrors('sign', () =>
     ctx.pool.use(async (session) => {
-      const privateKey = findSigningKey(ctx.module, session, label, ck.CKO_PRIVATE_KEY);
-      if (privateKey === undefined) throw new HsmUnknownKeyError(`signing key ${label}`);
-      ctx.module.C_SignInit(session, { mechanism: ck.CKM_ECDSA }, privateKey);
-      return toBytes(await ctx.module.C_SignAsync(session, asBuffer(digest), Buffer.alloc(64)));
+      let handles = privateKeys.get(ctx);
+      if (handles === undefined) privateKeys.set(ctx, (handles = new Map<string, Handle>()));
+      let privateKey = handles.get(label);
+      if (privateKey === undefined) {
+        privateKey = findSigningKey(ctx.module, session, label, ck.CKO_PRIVATE_KEY);
+        if (privateKey === undefined) throw new HsmUnknownKeyError(`signing key ${label}`);
+        handles.set(label, privateKey);
+      }
+      try {
+        ctx.module.C_SignInit(session, { mechanism: ck.CKM_ECDSA }, privateKey);
+        return toBytes(await ctx.module.C_SignAsync(session, asBuffer(digest), Buffer.alloc(64)));
+      } catch (error) {
+        handles.delete(label);
+        throw error;
+      }
     }),
   );
 }
+
+/**
+ * Private key handles by label: a token object's handle is stable while the application is
+ * logged in, and C_FindObjects over SoftHSM's file store costs more than the signature (bench/:
+ * audit checkpoints sign often). Any failure forgets the handle, so the next call finds it again.
+ */
+const privateKeys = new WeakMap<Pkcs11Context, Map<string, Handle>>();

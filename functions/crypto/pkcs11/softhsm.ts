@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HsmUnavailableError } from '../hsm.ts';
 import { isLibraryInitialised } from './library.ts';
@@ -55,7 +55,10 @@ export async function prepareSoftHsmToken(
     'slots.removable = false',
     '',
   ].join('\n');
-  await writeFile(configPath, config, { mode: 0o600 });
+  // Write-then-rename: on a shared token store (EFS) another process may be reading the file in C_Initialize.
+  const temporary = `${configPath}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(temporary, config, { mode: 0o600 });
+  await rename(temporary, configPath);
   process.env.SOFTHSM2_CONF = configPath;
   const [pin, soPin] = await Promise.all([persistentPin(join(root, 'pin')), persistentPin(join(root, 'so-pin'))]);
   return { modulePath, tokenLabel: options.tokenLabel ?? 'keyledger', pin, soPin };

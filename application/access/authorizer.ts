@@ -1,0 +1,146 @@
+import type { Binding } from '../../domain/access/bindings.ts';
+import { decideAccess, type ListingFilter } from '../../domain/access/authorize.ts';
+import { isOperation, type Operation } from '../../domain/access/roles.ts';
+import { networkAllows, type NetworkPolicy } from '../../domain/access/network.ts';
+import { loadState } from '../command-handler.ts';
+import { ApplicationError, unauthorized } from '../errors.ts';
+import type { Caller } from '../identity/authenticate.ts';
+import { instanceAggregate, instanceStreamId } from '../identity/aggregates.ts';
+import { loadInstancePolicies } from '../instances/instance-policies.ts';
+import { findKey } from '../keys/find-key.ts';
+import type { AppServices } from '../services.ts';
+import { accessAggregate, accessStreamId } from './aggregate.ts';
+import { AccessDeniedError, RateLimitedError } from './errors.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { TtlCache } from './ttl-cache.ts';
+
+/**
+ * How long access control trusts what it read: instances, bindings, network policies and the key
+ * ring of a key. A revoked binding or a changed policy takes effect within this bound in every
+ * process (CONTRACT.md: 5 s on the local server; the same bound holds per Lambda environment).
+ */
+export const ACCESS_CACHE_TTL_MS = 2000;
+
+export interface AuthorizeInput {
+  readonly caller: Caller;
+  /** The `bluemix-instance` header. */
+  readonly instanceId: string | undefined;
+  /** The Key Protect SDK operation name of the route. */
+  readonly operation: string;
+  /** The key id or alias of the path, if the route names one. */
+  readonly keyId?: string | undefined;
+  /** The key ring of the path, or of `x-kms-key-ring` (where a new key goes). */
+  readonly keyRingId?: string | undefined;
+  /** The address the request came from (API Gateway's requestContext.http.sourceIp). */
+  readonly sourceIp: string;
+}
+
+/** What the caller may do in the instance for this request; `filter` restricts a listing. */
+export interface AccessGrant {
+  readonly instanceId: string;
+  readonly filter?: ListingFilter | undefined;
+}
+
+/** Key Protect puts keys without `x-kms-key-ring` in the ring named `default`. */
+const DEFAULT_KEY_RING = 'default';
+
+/**
+ * Authorization of every `/api/v2` request: the instance exists, the source address passes the
+ * instance's network policies, a role of the caller covers the operation on its target (the service
+ * administrator holds every role), and the instance is within its rate limit. Every refusal is the
+ * same 401 UNAUTHORIZED_ERR, whatever its cause, so nothing about other keys or instances leaks.
+ */
+export class Authorizer {
+  private readonly instances = new TtlCache<boolean>(ACCESS_CACHE_TTL_MS);
+  private readonly bindings = new TtlCache<readonly Binding[]>(ACCESS_CACHE_TTL_MS);
+  private readonly policies = new TtlCache<NetworkPolicy>(ACCESS_CACHE_TTL_MS);
+  private readonly keys = new TtlCache<{ keyId: string; keyRingId: string; standard: boolean } | null>(ACCESS_CACHE_TTL_MS);
+  private readonly limiter: RateLimiter;
+
+  constructor(private readonly services: AppServices) {
+    this.limiter = new RateLimiter(services.settings.rateLimitRps);
+  }
+
+  async authorize(input: AuthorizeInput): Promise<AccessGrant> {
+    const instanceId = input.instanceId;
+    if (!instanceId) throw new ApplicationError('BAD_REQUEST_ERR', 'Bad Request: bluemix-instance header is required', 400);
+    const nowMs = this.services.now().getTime();
+    const exists = await this.instances.get(instanceId, nowMs, async () => {
+      const { state } = await loadState(this.services.store, instanceAggregate, instanceStreamId(instanceId));
+      return state.status === 'Active';
+    });
+    if (!exists) throw unauthorized();
+
+    const policy = await this.policies.get(instanceId, nowMs, async () => {
+      const p = await loadInstancePolicies(this.services, instanceId);
+      return { allowedIP: p.allowedIP, allowedNetwork: p.allowedNetwork };
+    });
+    // The administrator may always fix the instance policies, so a bad allowedIP list cannot lock the instance for good.
+    const policyEscape = input.caller.admin && (input.operation === 'putInstancePolicy' || input.operation === 'getInstancePolicy');
+    if (!policyEscape && !networkAllows(policy, input.sourceIp)) throw new AccessDeniedError(instanceId);
+
+    const grant = input.caller.admin ? { instanceId } : await this.decide(instanceId, input, nowMs);
+
+    const wait = this.limiter.take(instanceId, nowMs);
+    if (wait > 0) throw new RateLimitedError(instanceId, wait);
+    return grant;
+  }
+
+  /**
+   * Told after every successful /api/v2 request: an operation that changes what access control reads
+   * (the instance's network policies; a key's ring or aliases) counts at once in this process.
+   */
+  succeeded(operation: string, instanceId: string): void {
+    if (operation === 'putInstancePolicy') this.policies.delete(instanceId);
+    if (operation === 'patchKey' || operation === 'createKeyAlias' || operation === 'deleteKeyAlias') this.keys.clear();
+  }
+
+  /**
+   * Drops what this process believes about an instance's bindings and policies, so a grant or
+   * revocation made through this process counts at once here (other processes: within the TTL).
+   */
+  forget(instanceId: string): void {
+    this.bindings.delete(instanceId);
+    this.policies.delete(instanceId);
+  }
+
+  private async decide(instanceId: string, input: AuthorizeInput, nowMs: number): Promise<AccessGrant> {
+    if (!isOperation(input.operation)) throw new AccessDeniedError(instanceId);
+    const operation: Operation = input.operation;
+    const all = await this.bindings.get(instanceId, nowMs, async () => {
+      const { state } = await loadState(this.services.store, accessAggregate, accessStreamId(instanceId));
+      return state.status === 'Bound' ? Object.values(state.bindings) : [];
+    });
+    const mine = all.filter((b) => b.principalId === input.caller.principalId);
+    if (mine.length === 0) throw new AccessDeniedError(instanceId);
+    const keyRingId = input.keyRingId || DEFAULT_KEY_RING;
+
+    let decision = decideAccess(mine, { operation, keyRingId });
+    let key: { keyId: string; keyRingId: string; standard: boolean } | null | undefined;
+    if (!decision.allowed && input.keyId) {
+      key = await this.key(instanceId, input.keyId, nowMs);
+      decision = decideAccess(mine, { operation, keyRingId, key: key ?? undefined });
+    }
+    if (!decision.allowed) throw new AccessDeniedError(instanceId);
+
+    // A standard key's payload needs ReaderPlus; a root key's metadata needs only Reader.
+    if (operation === 'getKey' && input.keyId && !decideAccess(mine, { operation: 'getKeyPayload' }).allowed) {
+      key ??= await this.key(instanceId, input.keyId, nowMs);
+      if (key?.standard && !decideAccess(mine, { operation: 'getKeyPayload', key }).allowed) throw new AccessDeniedError(instanceId);
+    }
+    return { instanceId, filter: decision.filter };
+  }
+
+  /** The key `id` (an id or alias) of the instance with its ring, or null when the instance has no such key. */
+  private key(instanceId: string, id: string, nowMs: number) {
+    return this.keys.get(`${instanceId}\n${id}`, nowMs, async () => {
+      try {
+        const key = await findKey(this.services, instanceId, id);
+        return { keyId: key.keyId, keyRingId: key.keyRingId, standard: key.extractable };
+      } catch (error) {
+        if (error instanceof ApplicationError && error.code === 'KEY_NOT_FOUND_ERR') return null;
+        throw error;
+      }
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { PrincipalNotFoundError } from '../../domain/identity/principal.ts';
+import { decideAppend, loadState, type RequestScope } from '../command-handler.ts';
+import type { AppServices } from '../services.ts';
+import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+
+const SERVICE_SCOPE: RequestScope = { instanceId: '*' };
+
+/**
+ * Revokes every API key of a principal (`DELETE /admin/v1/principals/{id}/api-key`), or deletes the
+ * principal (which revokes them too), in one atomic commit of the principal's stream and each key's
+ * stream. Token exchange refuses a revoked key at once; live tokens stop within the authentication
+ * cache's lifetime (AUTH_CACHE_TTL_MS).
+ */
+export async function revokeApiKeys(
+  services: Pick<AppServices, 'store' | 'now'>,
+  input: { principalId: string; callerPrincipalId: string; deletePrincipal?: boolean },
+  scope: RequestScope = SERVICE_SCOPE,
+): Promise<{ revoked: number }> {
+  const streamId = principalStreamId(input.principalId);
+  const loaded = await loadState(services.store, principalAggregate, streamId);
+  if (loaded.state.status !== 'Active') throw new PrincipalNotFoundError();
+  const hashes = loaded.state.apiKeyHashes;
+  const now = services.now().toISOString();
+  const principal = decideAppend(principalAggregate, streamId, loaded,
+    input.deletePrincipal ? { type: 'DeletePrincipal', now, principalIdOfCaller: input.callerPrincipalId } : { type: 'RevokeApiKeys', now, principalIdOfCaller: input.callerPrincipalId },
+    scope);
+  const keys = await Promise.all(hashes.map(async (hash) => decideAppend(apiKeyAggregate, apiKeyStreamId(hash),
+    await loadState(services.store, apiKeyAggregate, apiKeyStreamId(hash)), { type: 'RevokeApiKey', now, principalIdOfCaller: input.callerPrincipalId }, scope)));
+  const appends = [principal, ...keys].flatMap((d) => (d.append ? [d.append] : []));
+  if (appends.length) await services.store.append(appends);
+  return { revoked: hashes.length };
+}

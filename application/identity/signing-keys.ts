@@ -1,0 +1,57 @@
+import { currentKid, type SigningKeysState } from '../../domain/identity/signing-keys.ts';
+import { handleCommand, loadState } from '../command-handler.ts';
+import type { AppServices } from '../services.ts';
+import { SIGNING_KEYS_STREAM, signingKeysAggregate } from './aggregates.ts';
+import { SIGNING_KEY_LABEL, TOKEN_LIFETIME_S, type TokenVerifier } from './tokens.ts';
+
+/**
+ * Token-signing key rotation. Each key is a non-extractable P-256 pair in the HSM token, named by its
+ * label (`keyledger-token-signing-N`), which is also the JWT `kid`. Rotation creates the next pair
+ * and records both public halves in the signing-keys stream; new tokens are signed with the new key
+ * at once, and every verifier keeps accepting the old key's tokens until the last of them expires.
+ */
+const LABEL_PREFIX = 'keyledger-token-signing-';
+/** Clock skew and in-flight token exchanges: a retired key verifies this much longer than its tokens' lifetime. */
+const RETIRED_GRACE_MS = 60_000;
+
+export async function loadSigningKeys(services: Pick<AppServices, 'store'>): Promise<SigningKeysState> {
+  return (await loadState(services.store, signingKeysAggregate, SIGNING_KEYS_STREAM)).state;
+}
+
+/** The kid (HSM label) new tokens are signed with. */
+export async function currentSigningKid(services: Pick<AppServices, 'store'>): Promise<string> {
+  return currentKid(await loadSigningKeys(services), SIGNING_KEY_LABEL);
+}
+
+function nextLabel(kid: string): string {
+  const n = Number(kid.slice(LABEL_PREFIX.length));
+  return `${LABEL_PREFIX}${Number.isInteger(n) && n > 0 ? n + 1 : 2}`;
+}
+
+/** Rotates the token-signing key; returns the new kid. */
+export async function rotateSigningKey(services: Pick<AppServices, 'store' | 'hsm' | 'now'>, callerPrincipalId: string): Promise<{ kid: string; previousKid: string }> {
+  const previousKid = await currentSigningKid(services);
+  const kid = nextLabel(previousKid);
+  const [previous, next] = await Promise.all([services.hsm.ensureSigningKey(previousKid), services.hsm.ensureSigningKey(kid)]);
+  await handleCommand(services.store, signingKeysAggregate, SIGNING_KEYS_STREAM, {
+    type: 'RotateSigningKey',
+    previous: { kid: previousKid, publicKey: Buffer.from(previous).toString('base64') },
+    next: { kid, publicKey: Buffer.from(next).toString('base64') },
+    now: services.now().toISOString(),
+    principalIdOfCaller: callerPrincipalId,
+  }, { instanceId: '*' });
+  return { kid, previousKid };
+}
+
+/**
+ * Feeds a verifier every public key that may still have live tokens: the current key without end, a
+ * retired key until its retirement plus a token lifetime (and a minute's grace).
+ */
+export async function loadVerificationKeys(services: Pick<AppServices, 'store'>, verifier: TokenVerifier): Promise<void> {
+  const state = await loadSigningKeys(services);
+  if (state.status !== 'Rotated') return;
+  verifier.addKey(state.current.kid, Buffer.from(state.current.publicKey, 'base64'));
+  for (const key of state.retired) {
+    verifier.addKey(key.kid, Buffer.from(key.publicKey, 'base64'), Date.parse(key.retiredAt) + TOKEN_LIFETIME_S * 1000 + RETIRED_GRACE_MS);
+  }
+}

@@ -1,0 +1,58 @@
+import type { ExistingKey, Registration } from '../../domain/keys/state.ts';
+import { loadState } from '../command-handler.ts';
+import type { AppServices } from '../services.ts';
+import { findKey } from './find-key.ts';
+import { keyAggregate, keyStreamId } from './key-aggregate.ts';
+import { isExisting } from '../../domain/keys/state.ts';
+
+export interface RegistrationFilter {
+  /** A CRN, or a CRN pattern with `*` wildcards (Key Protect's urlEncodedResourceCRNQuery). */
+  readonly crnQuery?: string | undefined;
+  readonly preventKeyDeletion?: boolean | undefined;
+  readonly limit: number;
+  readonly offset: number;
+}
+
+export interface RegistrationRow {
+  readonly key: ExistingKey;
+  readonly registration: Registration;
+}
+
+const KEYS_PAGE = 1000;
+
+function crnMatcher(query: string | undefined): (crn: string) => boolean {
+  if (query === undefined || query === '') return () => true;
+  const pattern = new RegExp(`^${query.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  return (crn) => pattern.test(crn);
+}
+
+function page(rows: RegistrationRow[], filter: RegistrationFilter): { rows: RegistrationRow[]; total: number } {
+  const match = crnMatcher(filter.crnQuery);
+  const matching = rows.filter((r) => match(r.registration.crn)
+    && (filter.preventKeyDeletion === undefined || r.registration.preventKeyDeletion === filter.preventKeyDeletion));
+  return { rows: matching.slice(filter.offset, filter.offset + filter.limit), total: matching.length };
+}
+
+/** Registrations of one key (GET /keys/{id}/registrations), from its stream head. */
+export async function listKeyRegistrations(services: AppServices, instanceId: string, id: string, filter: RegistrationFilter) {
+  const key = await findKey(services, instanceId, id);
+  return page(key.registrations.map((registration) => ({ key, registration })), filter);
+}
+
+/**
+ * Registrations of every key of the instance (GET /keys/registrations): the key list names the
+ * keys, each key's head holds its registrations. O(keys in the instance) head reads.
+ */
+export async function listAllRegistrations(services: AppServices, instanceId: string, filter: RegistrationFilter) {
+  await services.catchUpReadModels();
+  const rows: RegistrationRow[] = [];
+  for (let offset = 0; ; offset += KEYS_PAGE) {
+    const keys = await services.keyList.list({ instanceId, limit: KEYS_PAGE, offset });
+    for (const row of keys.rows) {
+      const { state } = await loadState(services.store, keyAggregate, keyStreamId(row.keyId));
+      if (isExisting(state) && state.instanceId === instanceId) rows.push(...state.registrations.map((registration) => ({ key: state, registration })));
+    }
+    if (keys.rows.length < KEYS_PAGE) break;
+  }
+  return page(rows, filter);
+}

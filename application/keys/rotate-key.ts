@@ -1,0 +1,34 @@
+import { DomainError } from '../../domain/errors.ts';
+import type { RotateKey } from '../../domain/keys/commands.ts';
+import { keyDecider } from '../../domain/keys/decider.ts';
+import type { WrappedMaterial } from '../../domain/keys/material.ts';
+import type { ExistingKey } from '../../domain/keys/state.ts';
+import type { RequestScope } from '../command-handler.ts';
+import type { AppServices } from '../services.ts';
+import { findKey } from './find-key.ts';
+import { existingAfter, runKeyCommand, type KeyCommandContext } from './key-command.ts';
+import { toWrappedMaterial } from './material.ts';
+
+/** AES key sizes Key Protect accepts as root key material. */
+const ROOT_KEY_LENGTHS = new Set([16, 24, 32]);
+const NO_MATERIAL: WrappedMaterial = { masterKeyId: '', wrapped: '' };
+
+/**
+ * Rotates a root key: a new version from the HSM for a generated key, from `payload` for an
+ * imported one. Wrap uses the new version at once; every older version still unwraps and rewraps.
+ * The decider is asked first on the loaded state, so a refused rotation (state, key type, interval,
+ * missing or unexpected material) costs no HSM work; the command handler then decides again on
+ * the state it appends to.
+ */
+export async function rotateKey(services: AppServices, scope: RequestScope, principalId: string, id: string, payload?: Buffer): Promise<ExistingKey> {
+  if (payload !== undefined && !ROOT_KEY_LENGTHS.has(payload.length)) {
+    throw new DomainError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
+  }
+  const versionId = services.newId();
+  const command = (c: KeyCommandContext, material: WrappedMaterial): RotateKey =>
+    ({ type: 'RotateKey', ...c, versionId, material, suppliedByCaller: payload !== undefined });
+  const key = await findKey(services, scope.instanceId, id);
+  keyDecider.decide(command({ keyId: key.keyId, now: services.now().toISOString(), principalId, settings: services.settings }, NO_MATERIAL), key);
+  const material = toWrappedMaterial(payload === undefined ? await services.hsm.generateAesKey() : await services.hsm.importRootKey(payload));
+  return existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => command(c, material)));
+}

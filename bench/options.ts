@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+
+export interface BenchOptions {
+  readonly quick: boolean;
+  readonly outDir: string | undefined;
+  readonly modes: ReadonlyArray<'sqlite' | 'dynamodb'>;
+  readonly durationS: number;
+  readonly warmupS: number;
+  readonly loopS: number;
+  readonly connections: number[];
+  /** Keys the plain runs spread over (created through the API). */
+  readonly keys: number;
+  /** Keys rotations spread over, so concurrent rotations rarely meet on one stream. */
+  readonly rotateKeys: number;
+  readonly scaleKeys: { sqlite: number; dynamodb: number };
+  readonly scale: boolean;
+  readonly bundles: boolean;
+  /** Write V8 CPU profiles of the embedded server's plain runs here (`node --cpu-prof`). */
+  readonly cpuProfDir: string | undefined;
+  readonly dynamodbPort: number | undefined;
+}
+
+/**
+ * `npm run bench [-- options]`. Defaults give the full run (about 11 minutes on 2 busy cores);
+ * `--quick` is the CI smoke mode: tiny durations and key counts, every code path once.
+ */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      quick: { type: 'boolean', default: false },
+      out: { type: 'string' },
+      modes: { type: 'string' },
+      duration: { type: 'string' },
+      'scale-keys': { type: 'string' },
+      'dynamodb-scale-keys': { type: 'string' },
+      'no-scale': { type: 'boolean', default: false },
+      'no-bundles': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      'dynamodb-port': { type: 'string' },
+    },
+    strict: true,
+  });
+  const quick = values.quick ?? false;
+  const num = (v: string | undefined, fallback: number, name: string): number => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
+    return n;
+  };
+  const modes = (values.modes ?? 'sqlite,dynamodb').split(',').map((m) => m.trim());
+  for (const m of modes) if (m !== 'sqlite' && m !== 'dynamodb') throw new Error(`--modes: unknown mode ${m}`);
+  return {
+    quick,
+    outDir: values.out,
+    modes: modes as Array<'sqlite' | 'dynamodb'>,
+    durationS: num(values.duration, quick ? 0.5 : 4, 'duration'),
+    warmupS: quick ? 0.2 : 1,
+    loopS: quick ? 0.2 : 2,
+    connections: quick ? [1, 4] : [1, 16, 64],
+    keys: quick ? 3 : 10,
+    rotateKeys: quick ? 4 : 128,
+    scaleKeys: {
+      sqlite: num(values['scale-keys'], quick ? 20 : 100_000, 'scale-keys'),
+      dynamodb: num(values['dynamodb-scale-keys'], quick ? 20 : 10_000, 'dynamodb-scale-keys'),
+    },
+    scale: !(values['no-scale'] ?? false),
+    bundles: !(values['no-bundles'] ?? false),
+    cpuProfDir: values['cpu-prof'],
+    dynamodbPort: values['dynamodb-port'] === undefined ? undefined : num(values['dynamodb-port'], 0, 'dynamodb-port'),
+  };
+}

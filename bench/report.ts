@@ -1,0 +1,151 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, loadavg, totalmem } from 'node:os';
+import type { LoadResult } from './load.ts';
+import type { BundleSize } from './bundle-sizes.ts';
+import { ROOT, round } from './processes.ts';
+
+/** Which ceiling bounds a keyledger figure: (b) for routes doing one HSM operation, (a) for the rest. */
+export type CeilingName = 'a' | 'b';
+
+export interface ScenarioResult extends LoadResult {
+  readonly scenario: string;
+  readonly ceiling: CeilingName | null;
+  readonly ceilingRps: number | null;
+  /** Whether the ceiling was measured right before this figure (HSM routes) rather than taken from the first pass. */
+  readonly ceilingPaired: boolean;
+  /** rps / ceilingRps. */
+  readonly ratio: number | null;
+  /** Set when the scenario could not run (e.g. a route not there yet). */
+  readonly unavailable?: string | undefined;
+}
+
+export interface ModeResult {
+  readonly store: 'sqlite' | 'dynamodb';
+  readonly keys: number;
+  readonly startup: { listeningMs: number; firstRequestMs: number };
+  readonly scenarios: ScenarioResult[];
+  readonly idleRssMB: number;
+  readonly scale: {
+    readonly keys: number;
+    readonly seed: { createS: number; projectS: number; keysPerS: number; concurrency: number };
+    readonly startup: { listeningMs: number; firstRequestMs: number };
+    readonly scenarios: ScenarioResult[];
+    readonly idleRssMB: number;
+    readonly endRssMB: number;
+  } | null;
+}
+
+export interface CeilingResult extends LoadResult {
+  readonly ceiling: 'a' | 'b-async' | 'b-sync';
+}
+
+export interface BenchReport {
+  readonly schema: 'keyledger-bench/1';
+  readonly quick: boolean;
+  readonly startedAt: string;
+  readonly elapsedS: number;
+  readonly machine: Machine;
+  readonly commit: { sha: string; dirty: boolean };
+  readonly settings: { durationS: number; connections: number[]; keys: number; scaleKeys: Record<string, number> };
+  readonly ceilings: {
+    readonly http: CeilingResult[];
+    readonly loops: { pkcs11SyncOpsPerS: number; pkcs11AsyncOpsPerS: number; asyncConcurrency: number; nodeCryptoOpsPerS: number };
+  };
+  readonly modes: ModeResult[];
+  readonly bundles: BundleSize[];
+  readonly targets: Target[];
+}
+
+export interface Target {
+  readonly name: string;
+  readonly goal: string;
+  readonly measured: string;
+  readonly met: boolean | null;
+}
+
+export interface Machine {
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryMB: number;
+  readonly node: string;
+  readonly platform: string;
+  readonly loadAverageAtStart: number[];
+}
+
+export function machine(): Machine {
+  const cpu = cpus();
+  return {
+    cpuModel: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryMB: Math.round(totalmem() / 1048576),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+  };
+}
+
+export function commit(): { sha: string; dirty: boolean } {
+  try {
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    return { sha, dirty };
+  } catch {
+    return { sha: 'unknown', dirty: false };
+  }
+}
+
+/** The best ceiling (b) at `connections`: the faster of the blocking and thread-pool variants. */
+export function ceilingRps(http: readonly CeilingResult[], which: CeilingName, connections: number): number | null {
+  const rows = http.filter((c) => c.connections === connections && (which === 'a' ? c.ceiling === 'a' : c.ceiling !== 'a'));
+  if (rows.length === 0) return null;
+  return Math.max(...rows.map((r) => r.rps));
+}
+
+const pct = (r: number | null) => (r === null ? 'n/a' : `${Math.round(r * 100)}%`);
+
+function scenarioRows(label: string, rows: readonly ScenarioResult[]): string[] {
+  return rows.map((s) => s.unavailable
+    ? `| ${label} | ${s.scenario} | ${s.connections} | n/a (${s.unavailable}) | | | | | | | |`
+    : `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)} |`);
+}
+
+/** The results as markdown: machine, ceilings, one table of every keyledger figure with its ratio, targets, bundles. */
+export function toMarkdown(r: BenchReport): string {
+  const m = r.machine;
+  const lines = [
+    `# keyledger benchmark${r.quick ? ' (quick mode: not a measurement)' : ''}`,
+    '',
+    `${r.startedAt}, commit ${r.commit.sha.slice(0, 12)}${r.commit.dirty ? ' (with uncommitted changes)' : ''}; ${m.cpuModel}, ${m.cores} cores, ${m.memoryMB} MB, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverageAtStart.join(' / ')}. `
+      + `${r.settings.durationS} s per run, autocannon on loopback in the harness process; took ${Math.round(r.elapsedS)} s.`,
+    '',
+    '## Ceilings',
+    '',
+    `(c) raw PKCS#11 AES-256-GCM in SoftHSM, no HTTP: ${r.ceilings.loops.pkcs11SyncOpsPerS} ops/s blocking, ${r.ceilings.loops.pkcs11AsyncOpsPerS} ops/s on the thread pool (${r.ceilings.loops.asyncConcurrency} in flight). `
+      + `(d) node:crypto AES-256-GCM: ${r.ceilings.loops.nodeCryptoOpsPerS} ops/s.`,
+    '',
+    '| ceiling | conns | req/s | p50 ms | p99 ms | RSS MB | CPU % | vs (c) |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...r.ceilings.http.map((c) => `| ${c.ceiling === 'a' ? '(a) bare node:http JSON' : `(b) + one SoftHSM GCM op, ${c.ceiling === 'b-sync' ? 'blocking' : 'thread pool'}`} | ${c.connections} | ${c.rps} | ${c.p50Ms} | ${c.p99Ms} | ${c.serverRssMaxMB} | ${c.serverCpuPct} | ${c.ceiling === 'a' ? '' : pct(c.rps / Math.max(r.ceilings.loops.pkcs11SyncOpsPerS, r.ceilings.loops.pkcs11AsyncOpsPerS))} |`),
+    '',
+    '## keyledger',
+    '',
+    'Ratio: req/s over the ceiling that bounds the route at the same connection count: for wrap, unwrap and rewrap (b), in its faster variant, measured again right before the row (marked *); (a) from the first pass for the rest.',
+    '',
+    '| store | scenario | conns | req/s | p50 ms | p99 ms | non-2xx | RSS MB | CPU % | ceiling req/s | ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const mode of r.modes) {
+    lines.push(...scenarioRows(`${mode.store}, ${mode.keys} keys`, mode.scenarios));
+    if (mode.scale) lines.push(...scenarioRows(`${mode.store}, ${mode.scale.keys} keys`, mode.scale.scenarios));
+  }
+  lines.push('', '| store | start to `listening` | start to first 200 | idle RSS MB | keys seeded | seed time | RSS at scale (idle / after runs) |', '| --- | --- | --- | --- | --- | --- | --- |');
+  for (const mode of r.modes) {
+    const s = mode.scale;
+    lines.push(`| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`);
+  }
+  lines.push('', '## Targets (issue 7)', '', '| target | goal | measured | met |', '| --- | --- | --- | --- |');
+  for (const t of r.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
+  lines.push('', '## Lambda bundles (esbuild settings of cdk/constructs/node-function.ts)', '', '| entry | bytes | gzip |', '| --- | --- | --- |');
+  for (const b of r.bundles) lines.push(`| ${b.entry} | ${b.bytes} | ${b.gzipBytes} |`);
+  return `${lines.join('\n')}\n`;
+}

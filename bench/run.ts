@@ -1,0 +1,261 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleSizes } from './bundle-sizes.ts';
+import { createKeys, hasRotate, scenarios, startKeyledger, wrapOnce, type RunningKeyledger } from './keyledger.ts';
+import { load, type BenchRequest } from './load.ts';
+import { parseOptions, type BenchOptions } from './options.ts';
+import { procUsage, ROOT, round, runNode, spawnNode, startDynamoDbLocal } from './processes.ts';
+import { ceilingRps, commit, machine, toMarkdown, type BenchReport, type CeilingName, type CeilingResult, type ModeResult, type ScenarioResult, type Target } from './report.ts';
+
+/**
+ * `npm run bench`: keyledger's local server against its ceilings, on this machine, in one run.
+ * See bench/README.md for what each figure means.
+ */
+const HSM_ROUTES = new Set(['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap']);
+const LIST = 'list keys (limit=200)';
+
+const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const rssMB = (pid: number) => round((procUsage(pid)?.rssBytes ?? 0) / 1048576, 1);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+type CeilingVariant = CeilingResult['ceiling'];
+/** The ceiling servers, up for the whole run so each keyledger figure can be paired with a ceiling measured right before it. */
+type CeilingServers = Record<CeilingVariant, { url: string; pid: number; stop(): Promise<unknown> }>;
+const CEILING_REQUEST: BenchRequest[] = [{
+  method: 'POST',
+  path: '/api/v2/keys/00000000-0000-4000-8000-000000000000/actions/wrap',
+  body: JSON.stringify({ plaintext: Buffer.alloc(32, 7).toString('base64'), aad: ['tenant=bench'] }),
+}];
+
+async function startCeilings(scratch: string): Promise<CeilingServers> {
+  const sessions = String(availableParallelism());
+  const started: Partial<CeilingServers> = {};
+  try {
+    for (const [variant, mode] of [['a', 'json'], ['b-async', 'pkcs11-async'], ['b-sync', 'pkcs11-sync']] as const) {
+      const { child, match } = await spawnNode('bench/ceiling-server.ts', [mode, join(scratch, `ceiling-${mode}`), sessions], {}, /listening on (http:\/\/\S+)/);
+      started[variant] = { url: match[1] as string, pid: child.pid, stop: () => child.stop() };
+    }
+    return started as CeilingServers;
+  } catch (error) {
+    await Promise.all(Object.values(started).map((c) => c.stop()));
+    throw error;
+  }
+}
+
+async function measureCeilings(o: BenchOptions, scratch: string, servers: CeilingServers): Promise<BenchReport['ceilings']> {
+  log('ceilings (c) and (d): raw GCM loops');
+  const loops = JSON.parse(await runNode('bench/crypto-loops.ts', [join(scratch, 'loops'), String(o.loopS), String(availableParallelism()), '16'], {})) as BenchReport['ceilings']['loops'];
+  const http: CeilingResult[] = [];
+  for (const variant of ['a', 'b-async', 'b-sync'] as const) {
+    const server = servers[variant];
+    await load(server.url, server.pid, CEILING_REQUEST, 16, o.warmupS);
+    for (const c of o.connections) {
+      const r = await load(server.url, server.pid, CEILING_REQUEST, c, o.durationS);
+      log(`ceiling ${variant} @${c}: ${r.rps} req/s, p99 ${r.p99Ms} ms`);
+      http.push({ ceiling: variant, ...r });
+    }
+  }
+  return { http, loops };
+}
+
+/** Measures the ceiling bounding a route at `connections` again, right now: (b) in the variant that was faster in the first pass. */
+async function pairedCeiling(o: BenchOptions, servers: CeilingServers, http: readonly CeilingResult[], which: CeilingName, connections: number): Promise<number> {
+  let variant: CeilingVariant = 'a';
+  if (which === 'b') {
+    const at = (v: CeilingVariant) => http.find((c) => c.ceiling === v && c.connections === connections)?.rps ?? 0;
+    variant = at('b-sync') > at('b-async') ? 'b-sync' : 'b-async';
+  }
+  const server = servers[variant];
+  return (await load(server.url, server.pid, CEILING_REQUEST, connections, o.durationS)).rps;
+}
+
+/** Runs the named scenarios at every connection count, each after a short warm-up, with ratios to their ceilings. */
+interface Ceilings {
+  readonly servers: CeilingServers;
+  readonly http: readonly CeilingResult[];
+}
+
+async function runScenarios(o: BenchOptions, k: RunningKeyledger, named: Record<string, BenchRequest[]>, order: readonly string[], ceilings: Ceilings, connections = o.connections): Promise<ScenarioResult[]> {
+  const out: ScenarioResult[] = [];
+  for (const name of order) {
+    const requests = named[name];
+    if (!requests) continue;
+    await load(k.url, k.pid, requests, Math.max(...connections), o.warmupS, k.headers);
+    for (const c of connections) {
+      const ceiling: CeilingName | null = name === LIST ? null : HSM_ROUTES.has(name) ? 'b' : 'a';
+      // Routes that do one HSM operation are compared with ceiling (b) measured just before them:
+      // on a shared machine the load changes from minute to minute, a ratio of neighbours less so.
+      const paired = ceiling === 'b' ? await pairedCeiling(o, ceilings.servers, ceilings.http, ceiling, c) : undefined;
+      const r = await load(k.url, k.pid, requests, c, o.durationS, k.headers);
+      const bound = paired ?? (ceiling ? ceilingRps(ceilings.http, ceiling, c) : null);
+      out.push({ scenario: name, ceiling, ceilingRps: bound, ceilingPaired: paired !== undefined, ratio: bound ? round(r.rps / bound, 3) : null, ...r });
+      log(`${name} @${c}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.serverRssMaxMB} MB, CPU ${r.serverCpuPct}%`);
+    }
+  }
+  return out;
+}
+
+function unavailable(name: string, connections: readonly number[], why: string): ScenarioResult[] {
+  return connections.map((c) => ({ scenario: name, connections: c, durationS: 0, ok: 0, non2xx: 0, errors: 0, rps: 0, p50Ms: 0, p99Ms: 0, serverRssMaxMB: 0, serverCpuPct: 0, ceiling: null, ceilingRps: null, ceilingPaired: false, ratio: null, unavailable: why }));
+}
+
+async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratch: string, ceilings: Ceilings): Promise<ModeResult> {
+  let ddb: { endpoint: string; stop(): void } | undefined;
+  const envFor = (prefix: string): Record<string, string> => (ddb ? { KEYLEDGER_STORE: 'dynamodb', KEYLEDGER_DYNAMODB_ENDPOINT: ddb.endpoint, KEYLEDGER_TABLE_PREFIX: prefix } : { KEYLEDGER_STORE: 'sqlite' });
+  try {
+    if (store === 'dynamodb') {
+      const port = o.dynamodbPort ?? await freePort();
+      log(`starting DynamoDB Local on ${port}`);
+      ddb = startDynamoDbLocal(port);
+    }
+    // Plain runs: a fresh data directory, keys created over the API.
+    const dataDir = join(scratch, `${store}-plain`);
+    mkdirSync(dataDir);
+    const profile = store === 'sqlite' && o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+    const k = await startKeyledger(dataDir, envFor('plain'), profile);
+    let scenarioResults: ScenarioResult[];
+    let idleRssMB: number;
+    try {
+      log(`${store}: server up in ${k.startup.firstRequestMs} ms (first 200)`);
+      idleRssMB = rssMB(k.pid);
+      const keyIds = await createKeys(k, o.keys);
+      const rotateIds = await createKeys(k, o.rotateKeys);
+      const named = scenarios(keyIds, await wrapOnce(k, keyIds), rotateIds);
+      const rotate = await hasRotate(k, rotateIds[0] ?? '');
+      scenarioResults = await runScenarios(o, k, named, ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', ...(rotate ? ['rotate'] : [])], ceilings);
+      if (!rotate) scenarioResults.push(...unavailable('rotate', o.connections, 'no rotate route yet'));
+    } finally {
+      await k.stop();
+    }
+
+    let scale: ModeResult['scale'] = null;
+    if (o.scale) {
+      const keys = o.scaleKeys[store];
+      const scaleDir = join(scratch, `${store}-scale`);
+      mkdirSync(scaleDir);
+      const concurrency = store === 'sqlite' ? 512 : 64;
+      log(`${store}: seeding ${keys} keys through the application layer`);
+      const seedEnv = { KEYLEDGER_DATA_DIR: scaleDir, KEYLEDGER_ADMIN_API_KEY: 'bench-admin-api-key-0123456789abcdef', KEYLEDGER_LOG_LEVEL: 'ERROR', POWERTOOLS_LOG_LEVEL: 'ERROR', ...envFor('scale') };
+      const seed = JSON.parse(await runNode('bench/seed-keys.ts', [String(keys), String(concurrency)], seedEnv)) as { createS: number; projectS: number; keyIds: string[] };
+      log(`${store}: seeded ${keys} keys in ${round(seed.createS, 1)} s + ${round(seed.projectS, 1)} s projection`);
+      const s = await startKeyledger(scaleDir, envFor('scale'));
+      try {
+        const idle = rssMB(s.pid);
+        const hot = seed.keyIds.slice(0, o.keys);
+        const named: Record<string, BenchRequest[]> = {
+          ...scenarios(hot, await wrapOnce(s, hot), []),
+          [LIST]: [{ method: 'GET', path: '/api/v2/keys?limit=200' }],
+        };
+        const results = await runScenarios(o, s, named, ['wrap (given DEK)', 'unwrap'], ceilings);
+        results.push(...await runScenarios(o, s, named, [LIST], ceilings, o.connections.slice(0, 2)));
+        scale = {
+          keys,
+          seed: { createS: round(seed.createS, 2), projectS: round(seed.projectS, 2), keysPerS: Math.round(keys / seed.createS), concurrency },
+          startup: s.startup,
+          scenarios: results,
+          idleRssMB: idle,
+          endRssMB: rssMB(s.pid),
+        };
+      } finally {
+        await s.stop();
+      }
+    }
+    return { store, keys: o.keys, startup: k.startup, scenarios: scenarioResults, idleRssMB, scale };
+  } finally {
+    ddb?.stop();
+  }
+}
+
+function targets(r: Omit<BenchReport, 'targets'>, connections: readonly number[]): Target[] {
+  const t: Target[] = [];
+  const mid = connections.includes(16) ? 16 : connections[connections.length - 1] ?? 1;
+  const sqlite = r.modes.find((m) => m.store === 'sqlite');
+  if (!sqlite) return t;
+  const at = (rows: readonly ScenarioResult[] | undefined, name: string, c: number) => rows?.find((s) => s.scenario === name && s.connections === c);
+  for (const name of ['wrap (given DEK)', 'unwrap']) {
+    const s = at(sqlite.scenarios, name, mid);
+    if (!s) continue;
+    t.push({ name: `${name} @${mid}, share of ceiling (b)`, goal: '>= 50%', measured: `${Math.round((s.ratio ?? 0) * 100)}% (${s.rps} of ${s.ceilingRps} req/s)`, met: (s.ratio ?? 0) >= 0.5 });
+    t.push({ name: `${name} @${mid}, p99`, goal: '< 20 ms', measured: `${s.p99Ms} ms`, met: s.p99Ms < 20 });
+  }
+  const scale = sqlite.scale;
+  if (scale) {
+    const base = at(sqlite.scenarios, 'wrap (given DEK)', mid);
+    const big = at(scale.scenarios, 'wrap (given DEK)', mid);
+    if (base && big) t.push({ name: `wrap @${mid} with ${scale.keys} keys vs ${sqlite.keys} keys`, goal: 'within 10%', measured: `${Math.round((big.rps / base.rps) * 100)}% (${big.rps} vs ${base.rps} req/s)`, met: big.rps >= 0.9 * base.rps });
+    const rss = Math.max(scale.endRssMB, ...scale.scenarios.map((s) => s.serverRssMaxMB));
+    t.push({ name: `server RSS with ${scale.keys} keys`, goal: '< 400 MB', measured: `${rss} MB`, met: rss < 400 });
+    for (const c of connections.slice(0, 2)) {
+      const list = at(scale.scenarios, LIST, c);
+      if (list) t.push({ name: `GET /keys?limit=200 @${c} with ${scale.keys} keys, p99`, goal: '< 50 ms', measured: `${list.p99Ms} ms`, met: list.p99Ms < 50 });
+    }
+    t.push({ name: `first request after start, ${scale.keys} keys`, goal: '< 1000 ms', measured: `${scale.startup.firstRequestMs} ms`, met: scale.startup.firstRequestMs < 1000 });
+  }
+  t.push({ name: 'first request after start, fresh data dir', goal: '< 1000 ms', measured: `${sqlite.startup.firstRequestMs} ms`, met: sqlite.startup.firstRequestMs < 1000 });
+  const largest = r.bundles.reduce((a, b) => (b.bytes > a ? b.bytes : a), 0);
+  if (r.bundles.length) t.push({ name: 'Lambda bundles', goal: 'reported', measured: `${r.bundles.length} bundles, largest ${Math.round(largest / 1024)} KiB`, met: null });
+  return t;
+}
+
+async function main(): Promise<void> {
+  const o = parseOptions(process.argv.slice(2));
+  const started = new Date();
+  const t0 = performance.now();
+  const scratch = mkdtempSync(join(tmpdir(), 'keyledger-bench-'));
+  const m = machine();
+  try {
+    log(`${o.quick ? 'quick mode' : 'full run'} on ${m.cpuModel} x${m.cores}, scratch ${scratch}`);
+    const servers = await startCeilings(scratch);
+    let ceilings: BenchReport['ceilings'];
+    const modes: ModeResult[] = [];
+    try {
+      ceilings = await measureCeilings(o, scratch, servers);
+      for (const store of o.modes) modes.push(await measureMode(o, store, scratch, { servers, http: ceilings.http }));
+    } finally {
+      await Promise.all(Object.values(servers).map((c) => c.stop()));
+    }
+    const bundles = o.bundles ? await bundleSizes() : [];
+    const partial = {
+      schema: 'keyledger-bench/1' as const,
+      quick: o.quick,
+      startedAt: started.toISOString(),
+      elapsedS: round((performance.now() - t0) / 1000, 1),
+      machine: m,
+      commit: commit(),
+      settings: { durationS: o.durationS, connections: o.connections, keys: o.keys, scaleKeys: o.scaleKeys },
+      ceilings,
+      modes,
+      bundles,
+    };
+    const report: BenchReport = { ...partial, targets: targets(partial, o.connections) };
+    const outDir = o.outDir ?? (o.quick ? join(tmpdir(), 'keyledger-bench-quick') : join(ROOT, 'bench/results'));
+    mkdirSync(outDir, { recursive: true });
+    const stamp = started.toISOString().replace(/[:.]/g, '-');
+    const markdown = toMarkdown(report);
+    writeFileSync(join(outDir, `${stamp}.json`), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(outDir, `${stamp}.md`), markdown);
+    writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(join(outDir, 'latest.md'), markdown);
+    console.log(`\n${markdown}`);
+    log(`results: ${join(outDir, `${stamp}.json`)} and .md (also latest.json, latest.md)`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,69 @@
+import { createKey } from '../application/keys/create-key.ts';
+import { ADMIN_PRINCIPAL_ID, bootstrap } from '../server/bootstrap.ts';
+import type { EventStore, StreamAppend } from '../events/store/event-store.ts';
+import { configFromEnv } from '../server/config.ts';
+import { openServices } from '../server/open-services.ts';
+
+/**
+ * The store with appends of concurrent callers committed together: each createKey still makes its
+ * own append, but those arriving within 50 ms (up to `maxBatch`) share one transaction and one fsync, so
+ * 100,000 keys take seconds rather than a quarter of an hour. Each caller resolves after the commit.
+ */
+function groupCommitted(store: EventStore, maxBatch: number): EventStore {
+  let queue: Array<{ appends: readonly StreamAppend[]; resolve: () => void; reject: (e: unknown) => void }> = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
+    store.append(batch.flatMap((b) => b.appends)).then(() => batch.forEach((b) => b.resolve()), (error: unknown) => batch.forEach((b) => b.reject(error)));
+  };
+  return {
+    ...store,
+    append: (appends) => new Promise<void>((resolve, reject) => {
+      queue.push({ appends, resolve, reject });
+      if (queue.length >= maxBatch) flush();
+      else if (queue.length === 1) setTimeout(() => queue.length && flush(), 50);
+    }),
+  };
+}
+
+/**
+ * Fills the default instance of `$KEYLEDGER_DATA_DIR` (or the DynamoDB endpoint) with root keys
+ * through the application layer, before the server starts on the same store: the same use case the
+ * API calls (HSM-generated material, one event per key), minus HTTP. Prints one JSON object with
+ * the time taken and the ids of the first keys. On SQLite, concurrent creations share commits
+ * (groupCommitted).
+ * Usage: node --import tsx bench/seed-keys.ts <count> <concurrency>
+ */
+const [countArg = '1000', concurrencyArg = '32'] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  const count = Number(countArg);
+  const concurrency = Number(concurrencyArg);
+  const config = configFromEnv();
+  const services = await openServices(config);
+  const { defaultInstanceId } = await bootstrap(services, config.dataDir, process.env);
+  // DynamoDB transactions hold at most 100 items (two per new key): there each key commits alone.
+  const seeding = config.store === 'sqlite' ? { ...services, store: groupCommitted(services.store, concurrency) } : services;
+  const scope = { instanceId: defaultInstanceId };
+  const first: string[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count) {
+      const i = next++;
+      const key = await createKey(seeding, scope, ADMIN_PRINCIPAL_ID, { keyType: 'root', name: `seed-${i}`, keyRingId: 'default' });
+      if (i < 100) first[i] = key.keyId;
+    }
+  }));
+  const createS = (performance.now() - t0) / 1000;
+  const t1 = performance.now();
+  await services.catchUpReadModels();
+  const projectS = (performance.now() - t1) / 1000;
+  await services.close();
+  console.log(JSON.stringify({ count, concurrency, createS, projectS, keyIds: first.filter(Boolean) }));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+import { parseArgs } from 'node:util';
+import { AdminClient, clientSettings } from './admin-client.ts';
+import { UsageError, type Command } from './command.ts';
+import { accessGrant } from './commands/access-grant.ts';
+import { accessList } from './commands/access-list.ts';
+import { accessRevoke } from './commands/access-revoke.ts';
+import { auditVerify } from './commands/audit-verify.ts';
+import { instanceCreate } from './commands/instance-create.ts';
+import { principalCreate } from './commands/principal-create.ts';
+import { principalDelete } from './commands/principal-delete.ts';
+import { principalIssueKey } from './commands/principal-issue-key.ts';
+import { principalRevokeKey } from './commands/principal-revoke-key.ts';
+import { signingKeyRotate } from './commands/signing-key-rotate.ts';
+
+/**
+ * `npm run keyledger -- <group> <verb> [options]`: the administration API over HTTP.
+ * Each subcommand is one file under cli/commands/; add it to this table under "group verb".
+ */
+const commands: Readonly<Record<string, Command>> = {
+  'instance create': instanceCreate,
+  'principal create': principalCreate,
+  'principal revoke-key': principalRevokeKey,
+  'principal issue-key': principalIssueKey,
+  'principal delete': principalDelete,
+  'access grant': accessGrant,
+  'access revoke': accessRevoke,
+  'access list': accessList,
+  'signing-key rotate': signingKeyRotate,
+  'audit verify': auditVerify,
+};
+
+const GLOBAL_OPTIONS = { url: { type: 'string' }, 'api-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
+function help(): string {
+  const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
+  return [
+    'usage: keyledger <group> <verb> [options] [--url URL] [--api-key KEY]',
+    '  --url defaults to $KEYLEDGER_URL or http://127.0.0.1:$PORT (8080);',
+    '  --api-key to $KEYLEDGER_API_KEY or $KEYLEDGER_DATA_DIR/admin-api-key.',
+    '',
+    ...lines,
+  ].join('\n');
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const [group, verb, ...rest] = argv;
+  const command = group && verb ? commands[`${group} ${verb}`] : undefined;
+  if (!command) {
+    console.error(help());
+    return group === '--help' || group === '-h' || group === 'help' ? 0 : 2;
+  }
+  try {
+    const { values, positionals } = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    if (values.help === true) {
+      console.log(`${command.usage}\n  ${command.summary}`);
+      return 0;
+    }
+    const apiKey = values['api-key'];
+    const url = values.url;
+    const client = new AdminClient(clientSettings({ url: typeof url === 'string' ? url : undefined, apiKey: typeof apiKey === 'string' ? apiKey : undefined }));
+    return await command.run({ options: values, positionals, client, print: (line) => console.log(line) });
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`keyledger: ${error.message}\nusage: ${command.usage}`);
+      return 2;
+    }
+    console.error(`keyledger: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+process.exitCode = await run(process.argv.slice(2));

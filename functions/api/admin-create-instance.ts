@@ -1,0 +1,10 @@
+import { createInstance } from '../../application/identity/create-instance.ts';
+import { adminHandler, json } from '../shared/api-handler.ts';
+import { createInstanceBody } from './admin-schemas.ts';
+
+/** POST /admin/v1/instances `{name}` -> 201 `{id, name, createdAt}`. */
+export const handler = adminHandler('createInstance', createInstanceBody, async (req) => {
+  const instance = await createInstance(req.runtime.services, { name: req.body.name, callerPrincipalId: req.caller.principalId });
+  req.audit.instanceId = instance.id;
+  return json(201, instance);
+});

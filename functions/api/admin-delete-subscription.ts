@@ -1,0 +1,11 @@
+import { requireInstance } from '../../application/audit/audited-instance.ts';
+import { deleteSubscription } from '../../application/subscriptions/delete-subscription.ts';
+import { adminHandler } from '../shared/api-handler.ts';
+
+/** DELETE /admin/v1/instances/{instanceId}/subscriptions/{subscriptionId} -> 204; queued deliveries are dropped. */
+export const handler = adminHandler('deleteSubscription', null, async (req) => {
+  const instanceId = req.param('instanceId');
+  await requireInstance(req.runtime.services, instanceId);
+  await deleteSubscription(req.runtime.services, { instanceId, subscriptionId: req.param('subscriptionId'), callerPrincipalId: req.caller.principalId, requestId: req.requestId });
+  return { statusCode: 204 };
+});

@@ -1,0 +1,16 @@
+import { grantAccess } from '../../application/access/grant-access.ts';
+import { adminHandler, json } from '../shared/api-handler.ts';
+import { grantAccessBody } from './admin-schemas.ts';
+
+/**
+ * POST /admin/v1/instances/{instanceId}/access `{principalId, role, keyRingId?, keyId?}` -> 201
+ * `{id, instanceId, principalId, role, keyRingId?, keyId?, createdAt}`. No scope: the whole instance.
+ */
+export const handler = adminHandler('grantAccess', grantAccessBody, async (req) => {
+  const binding = await grantAccess(req.runtime.services, {
+    instanceId: req.param('instanceId'), ...req.body, callerPrincipalId: req.caller.principalId, requestId: req.requestId,
+  });
+  req.runtime.authorizer.forget(req.param('instanceId'));
+  if (binding.keyId) req.audit.keyId = binding.keyId;
+  return json(201, binding);
+});

@@ -1,0 +1,11 @@
+import { revokeAccess } from '../../application/access/grant-access.ts';
+import { adminHandler } from '../shared/api-handler.ts';
+
+/** DELETE /admin/v1/instances/{instanceId}/access/{bindingId} -> 204. */
+export const handler = adminHandler('revokeAccess', null, async (req) => {
+  await revokeAccess(req.runtime.services, {
+    instanceId: req.param('instanceId'), bindingId: req.param('bindingId'), callerPrincipalId: req.caller.principalId, requestId: req.requestId,
+  });
+  req.runtime.authorizer.forget(req.param('instanceId'));
+  return { statusCode: 204 };
+});

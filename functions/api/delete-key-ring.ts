@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { deleteKeyRing } from '../../application/key-rings/delete-key-ring.ts';
+import { keyProtectHandler } from '../shared/api-handler.ts';
+import { noContent, requestScope } from './key-action-responses.ts';
+
+const query = z.object({ force: z.enum(['true', 'false']).optional().transform((v) => v === 'true') });
+
+/** DELETE /api/v2/key_rings/{keyRingId}[?force=true]: only an empty ring, or with force one holding only Destroyed keys. */
+export const handler = keyProtectHandler('deleteKeyRing', null, async (req) => {
+  const { force } = query.parse(req.event.queryStringParameters ?? {});
+  await deleteKeyRing(req.runtime.services, requestScope(req), req.caller.principalId, req.param('keyRingId'), force);
+  return noContent();
+});

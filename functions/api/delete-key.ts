@@ -1,0 +1,18 @@
+import { z } from 'zod';
+import { deleteKey } from '../../application/keys/delete-key.ts';
+import { keyProtectHandler } from '../shared/api-handler.ts';
+import { keyResult, noContent, prefersRepresentation, requestScope } from './key-action-responses.ts';
+
+const query = z.object({
+  force: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+});
+
+/**
+ * DELETE /api/v2/keys/{id}: the key becomes Destroyed (state 5) at once; 200 with the deleted
+ * key for `Prefer: return=representation`, else 204. `force=true` deletes past registrations.
+ */
+export const handler = keyProtectHandler('deleteKey', null, async (req) => {
+  const { force } = query.parse(req.event.queryStringParameters ?? {});
+  const key = await deleteKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), force);
+  return prefersRepresentation(req) ? keyResult(200, key) : noContent();
+});

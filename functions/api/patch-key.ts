@@ -1,0 +1,13 @@
+import { z } from 'zod';
+import { moveKey } from '../../application/keys/move-key.ts';
+import { keyProtectHandler } from '../shared/api-handler.ts';
+import { keyResult, requestScope } from './key-action-responses.ts';
+
+const body = z.object({ keyRingID: z.string().min(1) }).strict();
+
+/** PATCH /api/v2/keys/{id} `{keyRingID}`: moves the key to another key ring of the instance. */
+export const handler = keyProtectHandler('patchKey', body, async (req) => {
+  const key = await moveKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), req.body.keyRingID);
+  req.audit.keyId = key.keyId;
+  return keyResult(200, key);
+});

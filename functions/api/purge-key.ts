@@ -1,0 +1,14 @@
+import { purgeKey } from '../../application/keys/purge-key.ts';
+import { keyProtectHandler } from '../shared/api-handler.ts';
+import { keyResult, requestScope } from './key-action-responses.ts';
+
+/**
+ * DELETE /api/v2/keys/{id}/purge: removes a deleted key for good, no sooner than minPurgeDelayS
+ * after its deletion (409 REQ_TOO_EARLY_ERR); 200 with the key as it was; 404 from then on. Key
+ * Protect requires the KeyPurge role; until roles land every caller of an instance is its
+ * administrator, who holds KeyPurge (CONTRACT.md).
+ */
+export const handler = keyProtectHandler('purgeKey', null, async (req) => {
+  const key = await purgeKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'));
+  return keyResult(200, key);
+});

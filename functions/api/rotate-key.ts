@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { rotateKey } from '../../application/keys/rotate-key.ts';
+import { currentVersion } from '../../domain/keys/state.ts';
+import { keyProtectHandler } from '../shared/api-handler.ts';
+import { keyResult, noContent, prefersRepresentation, requestScope } from './key-action-responses.ts';
+import { base64, decodeBase64 } from './schemas.ts';
+
+/** Largest root key material, in bytes (AES-256). */
+const MAX_ROOT_KEY_BYTES = 32;
+
+/** The SDK's keyActionRotateBody: `payload` for an imported root key; no body for a generated one. */
+const rotateBody = z.object({ payload: base64.optional() }).default({});
+
+/**
+ * POST /api/v2/keys/{id}/actions/rotate: a new version of a root key; 204, or 200 with the key
+ * for `Prefer: return=representation`.
+ */
+export const handler = keyProtectHandler('rotateKey', rotateBody, async (req) => {
+  const payload = req.body.payload === undefined ? undefined : decodeBase64(req.body.payload, 'payload', MAX_ROOT_KEY_BYTES);
+  const key = await rotateKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), payload);
+  req.audit.keyVersionId = currentVersion(key).id;
+  return prefersRepresentation(req) ? keyResult(200, key) : noContent();
+});

@@ -1,0 +1,9 @@
+import { unsetKeyForDeletion } from '../../application/keys/unset-key-for-deletion.ts';
+import { keyProtectHandler } from '../shared/api-handler.ts';
+import { noContent, requestScope } from './key-action-responses.ts';
+
+/** POST /api/v2/keys/{id}/actions/unsetKeyForDeletion: withdraws that authorisation; 204. */
+export const handler = keyProtectHandler('unsetKeyForDeletion', null, async (req) => {
+  await unsetKeyForDeletion(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'));
+  return noContent();
+});

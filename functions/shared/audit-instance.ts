@@ -1,0 +1,21 @@
+import { loadState } from '../../application/command-handler.ts';
+import { instanceAggregate, instanceStreamId } from '../../application/identity/aggregates.ts';
+import type { AppServices } from '../../application/services.ts';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/**
+ * The instance a refused request's audit record belongs to: the one it named (bluemix-instance, or
+ * the admin path's instance) if that instance exists, else '' (the service-wide chain). So a bad
+ * token against a real instance shows in that instance's audit trail, while requests naming no or
+ * a made-up instance cannot create chains at will. The caller learns nothing from this.
+ */
+export async function auditInstanceOf(services: Pick<AppServices, 'store'>, claimed: string | undefined): Promise<string> {
+  if (!claimed || !UUID.test(claimed)) return '';
+  const { state } = await loadState(services.store, instanceAggregate, instanceStreamId(claimed));
+  return state.status === 'Absent' ? '' : claimed;
+}

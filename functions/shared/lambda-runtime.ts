@@ -1,0 +1,163 @@
+/**
+ * The Runtime of the API functions on AWS (functions/api/groups/*.ts install it at module load; the
+ * first request builds it once per instance):
+ * - the DynamoDB event store and key-list read model on the tables the stack names in the environment;
+ * - the HSM port over the crypto function (functions/crypto/remote/lambda-hsm.ts);
+ * - an authenticator whose token verifier is fed from the JWKS item the authorizer reads. The function
+ *   that serves the token exchange (`KEYLEDGER_PUBLISH_JWKS=true`) makes sure the signing key exists in
+ *   the HSM and publishes its public half there before it serves, so no token exists before its key is
+ *   published;
+ * - the hash-chained audit log on the audit table, opened on the first audited request (its checkpoint
+ *   signer needs the HSM; the health route, which has no access to it, never opens it);
+ * - the access authorizer and operator settings from the environment.
+ *
+ * Read models are eventually consistent here: the projector is a separate Lambda function on the events
+ * table's stream, so `catchUpReadModels` resolves at once and a listing may miss a key created a moment
+ * ago (typically for under a second; the projector alarm fires when it lags a minute). Everything that
+ * decides (state checks, wrap/unwrap) reads the event store's head items with strongly consistent reads.
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { Authorizer } from '../../application/access/authorizer.ts';
+import type { AuditLog, AuditPage, AuditQuery, AuditVerification, AuditEntry } from '../../application/audit/audit-trail.ts';
+import { ChainedAuditLog } from '../../application/audit/chained-audit-log.ts';
+import { hsmCheckpointSigner } from '../../application/audit/hsm-checkpoint-signer.ts';
+import { Authenticator, type Caller } from '../../application/identity/authenticate.ts';
+import { SIGNING_KEY_LABEL, TokenVerifier } from '../../application/identity/tokens.ts';
+import type { AppServices } from '../../application/services.ts';
+import { settingsFromEnv } from '../../application/settings.ts';
+import { openDynamoDbAuditStorage } from '../../events/audit/dynamodb/dynamodb-audit-storage.ts';
+import { openDynamoDbKeyList } from '../../events/read-models/dynamodb/dynamodb-key-list.ts';
+import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
+import { DynamoJwksSource, type JwksSource } from '../authorizer/jwks-source.ts';
+import { peekKid } from '../authorizer/jwt.ts';
+import type { Hsm } from '../crypto/hsm.ts';
+import { openLambdaHsm } from '../crypto/remote/lambda-hsm.ts';
+import { publishSigningKey } from './jwks-publisher.ts';
+import { installRuntimeFactory, type Runtime } from './runtime.ts';
+
+/**
+ * An {@link Authenticator} that learns verification keys from the JWKS item: before verifying a token
+ * whose `kid` it does not know yet, it reads the item again (at most every few seconds, see
+ * {@link DynamoJwksSource}), so an instance started before a key was published still accepts it.
+ */
+export class JwksAuthenticator extends Authenticator {
+  private readonly known = new Set<string>();
+
+  constructor(services: AppServices, private readonly tokenKeys: TokenVerifier, private readonly jwks: JwksSource) {
+    super(services, tokenKeys);
+  }
+
+  override async authenticate(authorization: string | undefined): Promise<Caller> {
+    const kid = kidOf(authorization);
+    if (kid !== undefined && !this.known.has(kid)) {
+      for (const { kid: id, key } of await this.jwks.keys(true)) {
+        if (id === undefined || this.known.has(id)) continue;
+        this.tokenKeys.addKey(id, key.export({ format: 'der', type: 'spki' }));
+        this.known.add(id);
+      }
+    }
+    return super.authenticate(authorization);
+  }
+}
+
+function kidOf(authorization: string | undefined): string | undefined {
+  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
+  if (token === undefined) return undefined;
+  try {
+    return peekKid(token);
+  } catch {
+    return undefined; // malformed: the verifier refuses it
+  }
+}
+
+/** Opens the audit log on first use, so building the runtime costs no crypto call; a failed open is retried. */
+class LazyAuditLog implements AuditLog {
+  private log: Promise<AuditLog> | undefined;
+
+  constructor(private readonly open: () => Promise<AuditLog>) {}
+
+  async record(entry: AuditEntry): Promise<void> {
+    return (await this.opened()).record(entry);
+  }
+  async query(query: AuditQuery): Promise<AuditPage> {
+    return (await this.opened()).query(query);
+  }
+  async verify(instanceId: string): Promise<AuditVerification> {
+    return (await this.opened()).verify(instanceId);
+  }
+  async close(): Promise<void> {
+    const log = this.log;
+    this.log = undefined;
+    if (log) await (await log).close();
+  }
+
+  private opened(): Promise<AuditLog> {
+    this.log ??= this.open().catch((error: unknown) => {
+      this.log = undefined;
+      throw error;
+    });
+    return this.log;
+  }
+}
+
+function required(env: NodeJS.ProcessEnv, name: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** Replaceable parts, for tests: the DynamoDB client and the HSM (default: the crypto function). */
+export interface LambdaRuntimeDeps {
+  readonly dynamodb?: DynamoDBClient;
+  readonly hsm?: Hsm;
+}
+
+/**
+ * The application's services on AWS: event store, key-list read model, HSM over the crypto function,
+ * operator settings. The API functions and the scheduled function (functions/scheduler/handler.ts) use them.
+ */
+export async function createLambdaServices(env: NodeJS.ProcessEnv = process.env, deps: LambdaRuntimeDeps = {}): Promise<AppServices> {
+  const client = deps.dynamodb ?? new DynamoDBClient({});
+  const hsm = deps.hsm ?? openLambdaHsm(new LambdaClient({}), required(env, 'KEYLEDGER_CRYPTO_FUNCTION'));
+  const [store, keyList] = await Promise.all([
+    openDynamoDbEventStore({ client, tableName: required(env, 'KEYLEDGER_EVENTS_TABLE') }),
+    openDynamoDbKeyList({ client, tableName: required(env, 'KEYLEDGER_READ_MODELS_TABLE') }),
+  ]);
+  return {
+    store,
+    hsm,
+    keyList,
+    settings: settingsFromEnv(env),
+    catchUpReadModels: () => Promise.resolve(),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
+}
+
+/** Builds the runtime from the environment the stack sets (cdk/constructs/api.ts). */
+export async function createLambdaRuntime(env: NodeJS.ProcessEnv = process.env, deps: LambdaRuntimeDeps = {}): Promise<Runtime> {
+  const client = deps.dynamodb ?? new DynamoDBClient({});
+  const services = await createLambdaServices(env, { ...deps, dynamodb: client });
+  const hsm = services.hsm;
+  const jwksTable = required(env, 'KEYLEDGER_JWKS_TABLE');
+  if (env.KEYLEDGER_PUBLISH_JWKS === 'true') {
+    await publishSigningKey(client, jwksTable, SIGNING_KEY_LABEL, await hsm.ensureSigningKey(SIGNING_KEY_LABEL));
+  }
+  const audit = new LazyAuditLog(async () => new ChainedAuditLog({
+    storage: await openDynamoDbAuditStorage({ client, tableName: required(env, 'KEYLEDGER_AUDIT_TABLE') }),
+    signer: await hsmCheckpointSigner(hsm),
+  }));
+  return {
+    services,
+    authenticator: new JwksAuthenticator(services, new TokenVerifier(), new DynamoJwksSource(client, jwksTable)),
+    authorizer: new Authorizer(services),
+    audit,
+  };
+}
+
+/** Called by every API group entry: the first request of a Lambda instance builds the runtime. */
+export function installLambdaRuntime(): void {
+  installRuntimeFactory(() => createLambdaRuntime());
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm run bench -- --quick` still runs end to end (ceilings, both stores, scale seeding, bundles)
+ * and writes a report of the documented shape. Timing is not checked: CI machines vary.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { BenchReport } from '../../bench/report.ts';
+
+const ROOT = new URL('../..', import.meta.url).pathname;
+const out = mkdtempSync(join(tmpdir(), 'keyledger-bench-test-'));
+after(() => rmSync(out, { recursive: true, force: true }));
+
+void test('npm run bench -- --quick writes a complete JSON and markdown report', { timeout: 600_000 }, () => {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 590_000 });
+  assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+  const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchReport;
+  assert.equal(report.schema, 'keyledger-bench/1');
+  assert.equal(report.quick, true);
+  assert.match(report.commit.sha, /^([0-9a-f]{40}|unknown)$/);
+  assert.ok(report.machine.cores >= 1 && report.machine.cpuModel && report.machine.node.startsWith('v'));
+
+  assert.deepEqual([...new Set(report.ceilings.http.map((c) => c.ceiling))].sort(), ['a', 'b-async', 'b-sync']);
+  for (const value of Object.values(report.ceilings.loops)) assert.equal(typeof value, 'number');
+
+  assert.deepEqual(report.modes.map((m) => m.store), ['sqlite', 'dynamodb']);
+  const expected = ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', 'rotate'];
+  for (const mode of report.modes) {
+    assert.deepEqual([...new Set(mode.scenarios.map((s) => s.scenario))], expected);
+    assert.equal(mode.scenarios.length, expected.length * report.settings.connections.length);
+    for (const s of mode.scenarios.filter((x) => !x.unavailable)) {
+      assert.ok(s.ok > 0, `${mode.store} ${s.scenario} @${s.connections} answered no request`);
+      for (const field of ['rps', 'p50Ms', 'p99Ms', 'serverRssMaxMB', 'serverCpuPct'] as const) assert.equal(typeof s[field], 'number');
+      if (s.scenario.startsWith('wrap') || s.scenario === 'unwrap' || s.scenario === 'rewrap') {
+        assert.equal(s.ceiling, 'b');
+        assert.equal(s.ceilingPaired, true);
+        assert.equal(typeof s.ratio, 'number');
+      }
+    }
+    assert.ok(mode.scale, `${mode.store} has a scale run`);
+    assert.equal(mode.scale.keys, report.settings.scaleKeys[mode.store]);
+    assert.deepEqual([...new Set(mode.scale.scenarios.map((s) => s.scenario))], ['wrap (given DEK)', 'unwrap', 'list keys (limit=200)']);
+    assert.ok(mode.startup.firstRequestMs > 0 && mode.scale.seed.createS > 0);
+  }
+
+  assert.ok(report.bundles.length >= 4, 'every Lambda entry is bundled');
+  for (const b of report.bundles) assert.ok(b.bytes > 0 && b.gzipBytes > 0, b.entry);
+  assert.ok(report.targets.length > 0);
+  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| store \| scenario \| conns \| req\/s/);
+});
