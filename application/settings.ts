@@ -19,6 +19,19 @@ const variables: Record<keyof Settings, [name: string, fallback: number]> = {
   rateLimitRps: ['KEYLEDGER_RATE_LIMIT_RPS', 0],
 };
 
+/** The settings in the order the table above lists them. */
+export const SETTING_KEYS = Object.keys(variables) as readonly (keyof Settings)[];
+
+/** The environment variable that carries `key` (e.g. `KEYLEDGER_MIN_ROTATION_INTERVAL_S`). */
+export function settingVariable(key: keyof Settings): string {
+  return variables[key][0];
+}
+
+/** The environment that makes {@link settingsFromEnv} return `settings` (the CDK stack sets it on its functions). */
+export function settingsToEnv(settings: Settings): Record<string, string> {
+  return Object.fromEntries(SETTING_KEYS.map((key) => [settingVariable(key), String(settings[key])]));
+}
+
 /** Reads the settings from the environment; a malformed value stops the start with a clear message. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Settings {
   const read = (key: keyof Settings): number => {

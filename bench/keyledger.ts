@@ -1,7 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRequest } from './load.ts';
-import { spawnNode, type Child } from './processes.ts';
+import { ROOT, spawnNode, type Child } from './processes.ts';
 
 export const ADMIN_API_KEY = 'bench-admin-api-key-0123456789abcdef';
 const KEY_BODY = (name: string) => JSON.stringify({
@@ -22,10 +23,19 @@ export interface RunningKeyledger {
   stop(): Promise<void>;
 }
 
-/** Starts `server/main.ts` on `dataDir` (PORT=0) and obtains an administrator token. */
+let built = false;
+
+/**
+ * Starts the server as `npm start` runs it (the bundle of scripts/build-server.mjs, built once per
+ * harness run, before the clock starts) on `dataDir` (PORT=0) and obtains an administrator token.
+ */
 export async function startKeyledger(dataDir: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunningKeyledger> {
+  if (!built) {
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
+    built = true;
+  }
   const t0 = performance.now();
-  const { child, match, readyMs } = await spawnNode('server/main.ts', [], {
+  const { child, match, readyMs } = await spawnNode('.cache/server/main.mjs', [], {
     PORT: '0',
     HOST: '127.0.0.1',
     KEYLEDGER_DATA_DIR: dataDir,
@@ -34,7 +44,7 @@ export async function startKeyledger(dataDir: string, env: Record<string, string
     KEYLEDGER_LOG_LEVEL: 'ERROR',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     ...env,
-  }, /listening on (http:\/\/\S+)/, { nodeArgs });
+  }, /listening on (http:\/\/\S+)/, { nodeArgs: ['--enable-source-maps', ...nodeArgs], tsx: false });
   const url = match[1] as string;
   let firstRequestMs: number;
   let instanceId: string;

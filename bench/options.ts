@@ -62,7 +62,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     rotateKeys: quick ? 4 : 128,
     scaleKeys: {
       sqlite: num(values['scale-keys'], quick ? 20 : 100_000, 'scale-keys'),
-      dynamodb: num(values['dynamodb-scale-keys'], quick ? 20 : 10_000, 'dynamodb-scale-keys'),
+      dynamodb: num(values['dynamodb-scale-keys'], quick ? 20 : 2_000, 'dynamodb-scale-keys'),
     },
     scale: !(values['no-scale'] ?? false),
     bundles: !(values['no-bundles'] ?? false),

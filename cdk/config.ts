@@ -1,4 +1,5 @@
 import type { Node } from 'constructs';
+import { SETTING_KEYS, settingsFromEnv, settingVariable, type Settings } from '../application/settings.ts';
 
 /** Where the crypto function finds its PKCS#11 module. */
 export type HsmKind = 'softhsm' | 'custom';
@@ -29,6 +30,16 @@ export interface KeyledgerConfig {
   readonly alarmEmail?: string | undefined;
   /** Optional `iss` the authorizer requires in tokens. */
   readonly tokenIssuer?: string | undefined;
+  /**
+   * Operator settings (CONTRACT.md "Operator settings"; Key Protect's defaults): every function gets them as
+   * `KEYLEDGER_*` variables. Context keys are the property names, e.g. `-c minRotationIntervalS=0`.
+   */
+  readonly settings: Settings;
+  /**
+   * Id (a UUID) of the default instance the bootstrap creates; default: the UUID of the CloudFormation stack
+   * id, so it is fixed for the stack's life and known before the bootstrap runs.
+   */
+  readonly defaultInstance?: string | undefined;
 }
 
 const DEFAULT_SOFTHSM_MODULE = '/opt/hsm/lib/softhsm/libsofthsm2.so';
@@ -57,6 +68,25 @@ function oneOf<T extends string>(node: Node, key: string, allowed: readonly T[],
   return found;
 }
 
+/**
+ * The operator settings from context: each key given is validated by the same parser the functions use
+ * (application/settings.ts), and the rest take Key Protect's defaults from there too.
+ */
+function settings(node: Node): Settings {
+  const env: Record<string, string> = {};
+  for (const key of SETTING_KEYS) {
+    const value = str(node, key);
+    if (value !== undefined) env[settingVariable(key)] = value;
+  }
+  try {
+    return settingsFromEnv(env);
+  } catch (error) {
+    throw new Error(`context: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Reads and validates the context of `node` (usually the app). */
 export function readConfig(node: Node): KeyledgerConfig {
   const stage = str(node, 'stage') ?? 'dev';
@@ -80,5 +110,14 @@ export function readConfig(node: Node): KeyledgerConfig {
     retainData: bool(node, 'retainData', prod),
     alarmEmail: str(node, 'alarmEmail'),
     tokenIssuer: str(node, 'tokenIssuer'),
+    settings: settings(node),
+    defaultInstance: defaultInstance(str(node, 'defaultInstance')),
   };
+}
+
+function defaultInstance(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const id = value.toLowerCase();
+  if (!UUID.test(id)) throw new Error(`context defaultInstance must be a UUID, got ${value}`);
+  return id;
 }

@@ -5,6 +5,7 @@ import type { Construct } from 'constructs';
 import type { KeyledgerConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
+import { Bootstrap } from './constructs/bootstrap.ts';
 import { CryptoFunction } from './constructs/crypto-function.ts';
 import { KeyStateEventBus } from './constructs/event-bus.ts';
 import { Projector } from './constructs/projector.ts';
@@ -24,6 +25,7 @@ export class KeyledgerStack extends Stack {
   readonly projector: Projector;
   readonly schedules: Schedules;
   readonly alarms: Alarms;
+  readonly bootstrap: Bootstrap;
 
   constructor(scope: Construct, id: string, props: KeyledgerStackProps) {
     super(scope, id, props);
@@ -39,6 +41,7 @@ export class KeyledgerStack extends Stack {
     this.schedules = new Schedules(this, 'Schedules', {
       config, tables: this.tables, crypto: this.crypto.function, bus: this.bus.bus,
     });
+    this.bootstrap = new Bootstrap(this, 'Bootstrap', { config, tables: this.tables, crypto: this.crypto.function });
 
     const functions = new Map<string, lambda.IFunction>([
       ['Authorizer', this.api.authorizerFunction],
@@ -46,6 +49,7 @@ export class KeyledgerStack extends Stack {
       ['Crypto', this.crypto.function],
       ['Projector', this.projector.function],
       ['Scheduler', this.schedules.function],
+      ['Bootstrap', this.bootstrap.function],
     ]);
     this.alarms = new Alarms(this, 'Alarms', {
       config,
@@ -59,6 +63,11 @@ export class KeyledgerStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint, description: 'Base URL of the keyledger API' });
     new CfnOutput(this, 'EventBusName', { value: this.bus.bus.eventBusName, description: 'EventBridge bus of key-state events' });
+    new CfnOutput(this, 'DefaultInstanceId', { value: this.bootstrap.defaultInstanceId, description: 'Id of the default instance (bluemix-instance header)' });
+    new CfnOutput(this, 'AdminApiKeySecretArn', {
+      value: this.bootstrap.adminApiKey.secretArn,
+      description: 'Secrets Manager secret holding the service administrator API key (read it with your own credentials)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of keyledger alarms' });
   }
 }

@@ -10,10 +10,12 @@ import { principalCreate } from './commands/principal-create.ts';
 import { principalDelete } from './commands/principal-delete.ts';
 import { principalIssueKey } from './commands/principal-issue-key.ts';
 import { principalRevokeKey } from './commands/principal-revoke-key.ts';
+import { readModelsRebuild } from './commands/read-models-rebuild.ts';
 import { signingKeyRotate } from './commands/signing-key-rotate.ts';
 
 /**
- * `npm run keyledger -- <group> <verb> [options]`: the administration API over HTTP.
+ * `npm run keyledger -- <group> <verb> [options]`: the administration API over HTTP, and offline
+ * maintenance of the data directory (`read-models rebuild`).
  * Each subcommand is one file under cli/commands/; add it to this table under "group verb".
  */
 const commands: Readonly<Record<string, Command>> = {
@@ -27,6 +29,7 @@ const commands: Readonly<Record<string, Command>> = {
   'access list': accessList,
   'signing-key rotate': signingKeyRotate,
   'audit verify': auditVerify,
+  'read-models rebuild': readModelsRebuild,
 };
 
 const GLOBAL_OPTIONS = { url: { type: 'string' }, 'api-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -57,8 +60,18 @@ export async function run(argv: readonly string[]): Promise<number> {
     }
     const apiKey = values['api-key'];
     const url = values.url;
-    const client = new AdminClient(clientSettings({ url: typeof url === 'string' ? url : undefined, apiKey: typeof apiKey === 'string' ? apiKey : undefined }));
-    return await command.run({ options: values, positionals, client, print: (line) => console.log(line) });
+    let client: AdminClient | undefined;
+    // Built on first use: offline commands (read-models rebuild) need no server URL or API key.
+    const input = {
+      options: values,
+      positionals,
+      get client(): AdminClient {
+        client ??= new AdminClient(clientSettings({ url: typeof url === 'string' ? url : undefined, apiKey: typeof apiKey === 'string' ? apiKey : undefined }));
+        return client;
+      },
+      print: (line: string) => console.log(line),
+    };
+    return await command.run(input);
   } catch (error) {
     if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
       console.error(`keyledger: ${error.message}\nusage: ${command.usage}`);

@@ -25,8 +25,6 @@ curl -fsS http://localhost:4566/_localstack/health >/dev/null \
 "${CDKLOCAL[@]}" deploy "keyledger-$stage" -c stage="$stage" --require-approval never --outputs-file "$outputs" "$@"
 
 echo "deployed; outputs in $outputs"
-if [[ -n "${KEYLEDGER_ADMIN_API_KEY:-}" && -n "${KEYLEDGER_INSTANCE:-}" ]]; then
-  KEYLEDGER_OUTPUTS="$outputs" npx tsx localstack/smoke.ts
-else
-  echo "set KEYLEDGER_ADMIN_API_KEY and KEYLEDGER_INSTANCE to run: KEYLEDGER_OUTPUTS=$outputs npx tsx localstack/smoke.ts" >&2
-fi
+# The stack's bootstrap made the administrator (key in the AdminApiKeySecretArn secret) and the default instance
+# (DefaultInstanceId output): the smoke test reads both from LocalStack.
+AWS_ENDPOINT_URL=${AWS_ENDPOINT_URL:-http://localhost:4566} KEYLEDGER_OUTPUTS="$outputs" npx tsx localstack/smoke.ts

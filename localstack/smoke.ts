@@ -2,14 +2,19 @@
  * Smoke test of a deployed stack (LocalStack or AWS) with the official, unmodified Key Protect SDK:
  * token exchange, create a root key, wrap a DEK, unwrap it, compare. Exits non-zero on any failure.
  *
- *   KEYLEDGER_URL=https://... | KEYLEDGER_OUTPUTS=localstack/outputs.json   (the stack's ApiUrl output)
- *   KEYLEDGER_ADMIN_API_KEY=...  KEYLEDGER_INSTANCE=<instance id>
- *   npx tsx localstack/smoke.ts
+ *   KEYLEDGER_OUTPUTS=localstack/outputs.json npx tsx localstack/smoke.ts
+ *
+ * From the outputs (`cdk deploy --outputs-file`) it takes `ApiUrl`, `DefaultInstanceId` and
+ * `AdminApiKeySecretArn`, and reads the administrator's API key from that secret with the caller's
+ * credentials from the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY[, AWS_SESSION_TOKEN], AWS_REGION;
+ * LocalStack: AWS_ENDPOINT_URL=http://localhost:4566). KEYLEDGER_URL, KEYLEDGER_INSTANCE and
+ * KEYLEDGER_ADMIN_API_KEY override each of them.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { IamAuthenticator } from '@ibm-cloud/ibm-key-protect/auth/index.js';
 import KeyProtect from '@ibm-cloud/ibm-key-protect/ibm-key-protect-api/v2.js';
+import { getSecretString } from '../functions/shared/secrets-manager.ts';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -17,26 +22,40 @@ function required(name: string): string {
   return value;
 }
 
-/** The API URL: KEYLEDGER_URL, else the ApiUrl output of `cdk deploy --outputs-file`. */
-function apiUrl(): string {
-  const direct = process.env['KEYLEDGER_URL'];
-  if (direct !== undefined && direct !== '') return direct.replace(/\/$/, '');
+/** One output of the deployed stack (`cdk deploy --outputs-file`, KEYLEDGER_OUTPUTS). */
+function output(name: string): string {
   const outputs = JSON.parse(readFileSync(required('KEYLEDGER_OUTPUTS'), 'utf8')) as Record<string, Record<string, string>>;
   for (const stack of Object.values(outputs)) {
-    const url = stack['ApiUrl'];
-    if (url !== undefined) return url.replace(/\/$/, '');
+    const value = stack[name];
+    if (value !== undefined && value !== '') return value;
   }
-  throw new Error('no ApiUrl output in KEYLEDGER_OUTPUTS');
+  throw new Error(`no ${name} output in KEYLEDGER_OUTPUTS`);
+}
+
+/** `variable` when set, else the stack output `name`. */
+function setting(variable: string, name: string): string {
+  const direct = process.env[variable];
+  return direct !== undefined && direct !== '' ? direct : output(name);
+}
+
+/** The administrator's API key: KEYLEDGER_ADMIN_API_KEY, else the stack's secret (AdminApiKeySecretArn). */
+async function adminApiKey(): Promise<string> {
+  const direct = process.env['KEYLEDGER_ADMIN_API_KEY'];
+  if (direct !== undefined && direct !== '') return direct;
+  const arn = output('AdminApiKeySecretArn');
+  // The secret's region, whatever the environment says.
+  const region = arn.split(':')[3];
+  return getSecretString(arn, region === undefined || region === '' ? process.env : { ...process.env, AWS_REGION: region });
 }
 
 /** The SDK's typings declare request bodies as Buffer | ReadableStream, but it sends plain objects as JSON. */
 const body = (value: object): Buffer => value as unknown as Buffer;
 
 async function main(): Promise<void> {
-  const url = apiUrl();
-  const instance = required('KEYLEDGER_INSTANCE');
+  const url = setting('KEYLEDGER_URL', 'ApiUrl').replace(/\/$/, '');
+  const instance = setting('KEYLEDGER_INSTANCE', 'DefaultInstanceId');
   const sdk = new KeyProtect({
-    authenticator: new IamAuthenticator({ apikey: required('KEYLEDGER_ADMIN_API_KEY'), url }),
+    authenticator: new IamAuthenticator({ apikey: await adminApiKey(), url }),
     serviceUrl: url,
   });
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm start` (and `npm run start:dynamodb` with KEYLEDGER_STORE=dynamodb): installs what is missing,
 # then runs the local server in the foreground. In DynamoDB mode it also runs DynamoDB Local with its
-# data under $KEYLEDGER_DATA_DIR/dynamodb, so a restart keeps everything.
+# data under $KEYLEDGER_DATA_DIR/dynamodb, so a restart keeps everything. The server runs from an
+# esbuild bundle built here (scripts/build-server.mjs, ~0.2 s), not through tsx: startup in < 1 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ "${KEYLEDGER_STORE:-sqlite}" == "dynamodb" && -z "${KEYLEDGER_DYNAMODB_ENDPOINT:-}" ]]; then
@@ -11,10 +12,12 @@ if [[ "${KEYLEDGER_STORE:-sqlite}" == "dynamodb" && -z "${KEYLEDGER_DYNAMODB_END
   ddb_pid=$(bash scripts/dynamodb-local.sh "$port" "$data_dir/dynamodb")
   trap 'kill "$ddb_pid" 2>/dev/null || true' EXIT
   export KEYLEDGER_DYNAMODB_ENDPOINT="http://127.0.0.1:$port"
-  node --import tsx server/main.ts & server_pid=$!
+  node scripts/build-server.mjs
+  node --enable-source-maps .cache/server/main.mjs & server_pid=$!
   trap 'kill -TERM "$server_pid" 2>/dev/null; wait "$server_pid"; kill "$ddb_pid" 2>/dev/null || true' INT TERM
   wait "$server_pid"
 else
   bash scripts/ensure-deps.sh
-  exec node --import tsx server/main.ts
+  node scripts/build-server.mjs
+  exec node --enable-source-maps .cache/server/main.mjs
 fi

@@ -1,16 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadState } from '../application/command-handler.ts';
-import { instanceAggregate, instanceStreamId, principalAggregate, principalStreamId } from '../application/identity/aggregates.ts';
 import { generateApiKey } from '../application/identity/api-key-hash.ts';
-import { createInstance } from '../application/identity/create-instance.ts';
-import { createPrincipal } from '../application/identity/create-principal.ts';
+import { defaultInstanceIdOf, ensureBootstrapIdentity } from '../application/identity/bootstrap-identity.ts';
 import type { AppServices } from '../application/services.ts';
 
-/** The service administrator has a fixed id, so a bootstrap interrupted half-way completes on the next start. */
-export const ADMIN_PRINCIPAL_ID = '00000000-0000-4000-8000-000000000001';
-const SYSTEM = 'system';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export { ADMIN_PRINCIPAL_ID } from '../application/identity/bootstrap-identity.ts';
 
 export interface BootstrapResult {
   readonly defaultInstanceId: string;
@@ -28,31 +22,24 @@ export async function bootstrap(services: AppServices, dataDir: string, env: Nod
   let defaultInstanceId = existsSync(instanceFile) ? readFileSync(instanceFile, 'utf8').trim() : undefined;
   if (!defaultInstanceId) {
     const wanted = env.KEYLEDGER_DEFAULT_INSTANCE;
-    if (wanted && !UUID.test(wanted)) throw new Error('KEYLEDGER_DEFAULT_INSTANCE must be a UUID');
-    defaultInstanceId = (wanted ?? services.newId()).toLowerCase();
+    defaultInstanceId = wanted ? defaultInstanceIdOf(wanted, 'KEYLEDGER_DEFAULT_INSTANCE') : services.newId().toLowerCase();
     writeFileSync(instanceFile, `${defaultInstanceId}\n`, { mode: 0o644 });
   }
 
   let generatedAdminApiKey: string | undefined;
-  const { state: admin } = await loadState(services.store, principalAggregate, principalStreamId(ADMIN_PRINCIPAL_ID));
-  if (admin.status === 'Absent') {
+  // Asked for only while the administrator does not exist (ensureBootstrapIdentity).
+  const adminApiKey = (): Promise<string> => {
+    const given = env.KEYLEDGER_ADMIN_API_KEY;
+    if (given) return Promise.resolve(given);
     const keyFile = join(dataDir, 'admin-api-key');
-    let apiKey = env.KEYLEDGER_ADMIN_API_KEY;
-    if (!apiKey) {
-      if (existsSync(keyFile)) {
-        apiKey = readFileSync(keyFile, 'utf8').trim();
-      } else {
-        apiKey = generateApiKey();
-        writeFileSync(keyFile, `${apiKey}\n`, { mode: 0o600 });
-      }
-      generatedAdminApiKey = apiKey;
+    if (existsSync(keyFile)) {
+      generatedAdminApiKey = readFileSync(keyFile, 'utf8').trim();
+    } else {
+      generatedAdminApiKey = generateApiKey();
+      writeFileSync(keyFile, `${generatedAdminApiKey}\n`, { mode: 0o600 });
     }
-    await createPrincipal(services, { name: 'service administrator', admin: true, apiKey, principalId: ADMIN_PRINCIPAL_ID, callerPrincipalId: SYSTEM });
-  }
-
-  const { state: instance } = await loadState(services.store, instanceAggregate, instanceStreamId(defaultInstanceId));
-  if (instance.status === 'Absent') {
-    await createInstance(services, { name: 'default', instanceId: defaultInstanceId, callerPrincipalId: SYSTEM });
-  }
+    return Promise.resolve(generatedAdminApiKey);
+  };
+  await ensureBootstrapIdentity(services, { defaultInstanceId, adminApiKey });
   return { defaultInstanceId, generatedAdminApiKey };
 }

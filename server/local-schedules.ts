@@ -1,6 +1,7 @@
 import { SCHEDULED_TASKS, TASK_INTERVAL_S, type ScheduledTask } from '../functions/scheduler/tasks.ts';
 import { logger } from '../functions/shared/logger.ts';
 import type { ServerConfig } from './config.ts';
+import { localTableNames } from './local-tables.ts';
 
 export interface LocalSchedules {
   stop(): Promise<void>;
@@ -16,15 +17,15 @@ export interface LocalSchedules {
  */
 export async function startLocalSchedules(config: ServerConfig, intervals: Record<ScheduledTask, number> = TASK_INTERVAL_S): Promise<LocalSchedules> {
   if (!config.dynamodbEndpoint) throw new Error('the local schedules need KEYLEDGER_DYNAMODB_ENDPOINT');
+  const tables = localTableNames(config);
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_DYNAMODB: config.dynamodbEndpoint,
     AWS_REGION: process.env.AWS_REGION ?? 'local',
     AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
     AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-    // server/open-services.ts names the tables `<prefix>-events`, `<prefix>-key-list`, `<prefix>-audit`.
-    KEYLEDGER_EVENTS_TABLE: `${config.tablePrefix}-events`,
-    KEYLEDGER_READ_MODELS_TABLE: `${config.tablePrefix}-key-list`,
-    KEYLEDGER_AUDIT_TABLE: `${config.tablePrefix}-audit`,
+    KEYLEDGER_EVENTS_TABLE: tables.events,
+    KEYLEDGER_READ_MODELS_TABLE: tables.keyList,
+    KEYLEDGER_AUDIT_TABLE: tables.audit,
   });
   const { handler } = await import('../functions/scheduler/handler.ts');
   const running = new Map<ScheduledTask, Promise<void>>();

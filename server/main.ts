@@ -7,6 +7,7 @@ import { loadVerificationKeys } from '../application/identity/signing-keys.ts';
 import { SIGNING_KEY_LABEL, TokenVerifier } from '../application/identity/tokens.ts';
 import { bootstrap } from './bootstrap.ts';
 import { configFromEnv } from './config.ts';
+import { holdDataDirForServer } from './data-dir-lock.ts';
 import { listen } from './local-server.ts';
 import { openServices } from './open-services.ts';
 import { Router } from './router.ts';
@@ -15,6 +16,9 @@ import { SchedulerLoop } from './scheduler-loop.ts';
 /** `npm start`: the local server (CONTRACT.md "The local server"). */
 async function main(): Promise<void> {
   const config = configFromEnv();
+  // Refuses while `keyledger read-models rebuild` runs on the data directory (server/data-dir-lock.ts).
+  const hold = holdDataDirForServer(config.dataDir);
+  process.once('exit', () => hold.release());
   const services = await openServices(config);
   const verifier = new TokenVerifier();
   verifier.addKey(SIGNING_KEY_LABEL, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL));

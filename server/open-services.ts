@@ -16,6 +16,7 @@ import { openDynamoDbEventStore } from '../events/store/dynamodb/dynamodb-event-
 import { openSqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
 import type { ServerConfig } from './config.ts';
 import { startLocalSchedules } from './local-schedules.ts';
+import { localTableNames } from './local-tables.ts';
 import { startReadModelFeed } from './read-model-feed.ts';
 import type { AuditLog } from '../application/audit/audit-trail.ts';
 import { ChainedAuditLog } from '../application/audit/chained-audit-log.ts';
@@ -41,16 +42,14 @@ async function openStores(config: ServerConfig): Promise<Stores> {
   if (!config.dynamodbEndpoint) throw new Error('KEYLEDGER_DYNAMODB_ENDPOINT is required with KEYLEDGER_STORE=dynamodb');
   const clientConfig = { endpoint: config.dynamodbEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const client = new DynamoDBClient(clientConfig);
-  const eventsTable = `${config.tablePrefix}-events`;
-  const keyListTable = `${config.tablePrefix}-key-list`;
-  await createEventStoreTable(client, eventsTable);
-  await createKeyListTable(client, keyListTable);
-  const auditTable = `${config.tablePrefix}-audit`;
-  await createAuditTable(client, auditTable);
+  const tables = localTableNames(config);
+  await createEventStoreTable(client, tables.events);
+  await createKeyListTable(client, tables.keyList);
+  await createAuditTable(client, tables.audit);
   return {
-    auditStorage: await openDynamoDbAuditStorage({ client, tableName: auditTable }),
-    store: await openDynamoDbEventStore({ client, tableName: eventsTable, streamsClient: new DynamoDBStreamsClient(clientConfig) }),
-    keyList: await openDynamoDbKeyList({ client, tableName: keyListTable }),
+    auditStorage: await openDynamoDbAuditStorage({ client, tableName: tables.audit }),
+    store: await openDynamoDbEventStore({ client, tableName: tables.events, streamsClient: new DynamoDBStreamsClient(clientConfig) }),
+    keyList: await openDynamoDbKeyList({ client, tableName: tables.keyList }),
   };
 }
 

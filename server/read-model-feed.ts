@@ -8,6 +8,7 @@ import type { KeyListReadModel } from '../events/read-models/key-list.ts';
 import type { EventStore } from '../events/store/event-store.ts';
 import type { ServerConfig } from './config.ts';
 import { DynamoDbStreamsPoller } from './dynamodb-streams-poller.ts';
+import { localTableNames } from './local-tables.ts';
 
 /** How the local server keeps its read models fed: one path per mode, never two. */
 export interface ReadModelFeed {
@@ -44,8 +45,7 @@ export function startReadModelFeed(config: ServerConfig, store: EventStore, keyL
   const poller = new DynamoDbStreamsPoller({
     dynamodb,
     streams,
-    // server/open-services.ts names the tables `<prefix>-events`, `<prefix>-key-list`.
-    tableName: `${config.tablePrefix}-events`,
+    tableName: localTableNames(config).events,
     checkpointFile: join(config.dataDir, STREAMS_CHECKPOINT_FILE),
     handle: (records) => projectRecords(records, { store, keyList }),
     onError: logFailure('streams poller: pass failed'),

@@ -23,6 +23,11 @@ export async function currentSigningKid(services: Pick<AppServices, 'store'>): P
   return currentKid(await loadSigningKeys(services), SIGNING_KEY_LABEL);
 }
 
+/** Whether an HSM label names a token-signing key (every label rotation makes, the first one included). */
+export function isTokenSigningKid(label: string): boolean {
+  return label.startsWith(LABEL_PREFIX);
+}
+
 function nextLabel(kid: string): string {
   const n = Number(kid.slice(LABEL_PREFIX.length));
   return `${LABEL_PREFIX}${Number.isInteger(n) && n > 0 ? n + 1 : 2}`;
@@ -43,15 +48,31 @@ export async function rotateSigningKey(services: Pick<AppServices, 'store' | 'hs
   return { kid, previousKid };
 }
 
+/** A public key that may still have live tokens, and until when (ms since the epoch; Infinity for the current key). */
+export interface VerificationKey {
+  readonly kid: string;
+  /** SPKI DER. */
+  readonly publicKey: Uint8Array;
+  readonly untilMs: number;
+}
+
 /**
- * Feeds a verifier every public key that may still have live tokens: the current key without end, a
- * retired key until its retirement plus a token lifetime (and a minute's grace).
+ * Every public key that may still have live tokens at `nowMs`: the current key without end, a retired key
+ * until its retirement plus a token lifetime (and a minute's grace). Before the first rotation the stream
+ * holds no key: the first key (`SIGNING_KEY_LABEL`) is then the HSM's alone, and the result is empty.
  */
+export function verificationKeys(state: SigningKeysState, nowMs: number): VerificationKey[] {
+  if (state.status !== 'Rotated') return [];
+  const retired = state.retired
+    .map((key) => ({ kid: key.kid, publicKey: Buffer.from(key.publicKey, 'base64'), untilMs: Date.parse(key.retiredAt) + TOKEN_LIFETIME_S * 1000 + RETIRED_GRACE_MS }))
+    .filter((key) => key.untilMs > nowMs);
+  return [{ kid: state.current.kid, publicKey: Buffer.from(state.current.publicKey, 'base64'), untilMs: Number.POSITIVE_INFINITY }, ...retired];
+}
+
+/** Feeds a verifier every public key that may still have live tokens ({@link verificationKeys}). */
 export async function loadVerificationKeys(services: Pick<AppServices, 'store'>, verifier: TokenVerifier): Promise<void> {
   const state = await loadSigningKeys(services);
   if (state.status !== 'Rotated') return;
-  verifier.addKey(state.current.kid, Buffer.from(state.current.publicKey, 'base64'));
-  for (const key of state.retired) {
-    verifier.addKey(key.kid, Buffer.from(key.publicKey, 'base64'), Date.parse(key.retiredAt) + TOKEN_LIFETIME_S * 1000 + RETIRED_GRACE_MS);
-  }
+  // Expired retired keys are kept out of the verifier by their untilMs anyway; pass them all so the rule stays in one place.
+  for (const key of verificationKeys(state, Number.NEGATIVE_INFINITY)) verifier.addKey(key.kid, key.publicKey, key.untilMs);
 }

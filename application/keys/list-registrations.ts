@@ -1,3 +1,4 @@
+import type { ListingFilter } from '../../domain/access/authorize.ts';
 import type { ExistingKey, Registration } from '../../domain/keys/state.ts';
 import { loadState } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
@@ -39,18 +40,25 @@ export async function listKeyRegistrations(services: AppServices, instanceId: st
   return page(key.registrations.map((registration) => ({ key, registration })), filter);
 }
 
+/** Whether a scoped caller's listing filter covers the key (its ring as of now, from the head). */
+function covers(visible: ListingFilter | undefined, key: ExistingKey): boolean {
+  return visible === undefined || visible.keyRingIds.includes(key.keyRingId) || visible.keyIds.includes(key.keyId);
+}
+
 /**
  * Registrations of every key of the instance (GET /keys/registrations): the key list names the
- * keys, each key's head holds its registrations. O(keys in the instance) head reads.
+ * keys, each key's head holds its registrations. O(keys in the instance) head reads. `visible` is
+ * the listing filter of a caller without instance-wide read (application/access), as for GET /keys:
+ * only the registrations of the keys it covers are listed and counted.
  */
-export async function listAllRegistrations(services: AppServices, instanceId: string, filter: RegistrationFilter) {
+export async function listAllRegistrations(services: AppServices, instanceId: string, filter: RegistrationFilter, visible?: ListingFilter) {
   await services.catchUpReadModels();
   const rows: RegistrationRow[] = [];
   for (let offset = 0; ; offset += KEYS_PAGE) {
     const keys = await services.keyList.list({ instanceId, limit: KEYS_PAGE, offset });
     for (const row of keys.rows) {
       const { state } = await loadState(services.store, keyAggregate, keyStreamId(row.keyId));
-      if (isExisting(state) && state.instanceId === instanceId) rows.push(...state.registrations.map((registration) => ({ key: state, registration })));
+      if (isExisting(state) && state.instanceId === instanceId && covers(visible, state)) rows.push(...state.registrations.map((registration) => ({ key: state, registration })));
     }
     if (keys.rows.length < KEYS_PAGE) break;
   }

@@ -3,6 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { settingsToEnv } from '../../application/settings.ts';
 import type { KeyledgerConfig } from '../config.ts';
 import { fromRoot, repoRoot } from '../paths.ts';
 
@@ -55,6 +56,8 @@ export class KeyledgerFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE,
         KEYLEDGER_STAGE: props.config.stage,
+        // Operator settings (CONTRACT.md): every function that decides reads them (application/settings.ts).
+        ...settingsToEnv(props.config.settings),
         // Stack traces in the logs point into the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,

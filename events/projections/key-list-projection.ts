@@ -42,9 +42,23 @@ export function keyListChange(state: KeyState, version: number): { upsert: KeySu
 export async function projectKeyList(store: EventStore, batch: readonly StoredEvent[]): Promise<KeyListChanges> {
   const newest = new Map<string, number>();
   for (const event of batch) {
-    if (!KEY_STREAM.test(event.streamId)) continue;
+    if (!isKeyStream(event.streamId)) continue;
     newest.set(event.streamId, Math.max(newest.get(event.streamId) ?? 0, event.version));
   }
+  return projectKeyStreams(store, newest);
+}
+
+/** Whether `streamId` is a key's stream (`key:<keyId>`), the only streams the key list reads. */
+export function isKeyStream(streamId: string): boolean {
+  return KEY_STREAM.test(streamId);
+}
+
+/**
+ * The key-list rows of the given key streams, each folded from its first event up to the given
+ * version. The live projection calls it with the newest version of each stream a batch touched; a
+ * rebuild (events/projections/rebuild-key-list.ts) with stream heads.
+ */
+export async function projectKeyStreams(store: EventStore, newest: ReadonlyMap<string, number>): Promise<KeyListChanges> {
   const upserts: KeySummaryRow[] = [];
   const deletes: KeyRemoval[] = [];
   for (const [streamId, version] of newest) {

@@ -1,5 +1,4 @@
 import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
 import type { AuditOutcome } from '../../application/audit/audit-trail.ts';
@@ -9,7 +8,7 @@ import { AccessDeniedError, RateLimitedError } from '../../application/access/er
 import { ApplicationError, unauthorized } from '../../application/errors.ts';
 import { auditInstanceOf, isUuid } from './audit-instance.ts';
 import { errorResponse, mapError, type MappedError } from './errors.ts';
-import { logger } from './logger.ts';
+import { appendRequestKeys, logger, requestLog, requestLogContext } from './logger.ts';
 import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
 
@@ -86,7 +85,7 @@ function outcomeOf(mapped: MappedError | null): AuditOutcome {
 async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV2, operation: string, requestId: string,
   facts: AuditFacts, mapped: MappedError | null, result: ApiResult): Promise<ApiResult> {
   const outcome = outcomeOf(mapped);
-  logger.info('request', { outcome, status: result.statusCode, reason: mapped?.code });
+  requestLog({ operation, requestId, correlationId: header(event, 'correlation-id') }, { outcome, status: result.statusCode, reason: mapped?.code });
   const observe = (): void => observeRequest(operation, outcome, Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
   if (!runtime) {
     observe();
@@ -110,7 +109,7 @@ async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV
     observe();
     return result;
   } catch (error) {
-    logger.error('audit record failed; response withheld', { errorName: error instanceof Error ? error.name : typeof error });
+    logger.error('audit record failed; response withheld', { operation, requestId, errorName: error instanceof Error ? error.name : typeof error });
     observeRequest(operation, 'failed', Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
     return errorResponse({ status: 500, code: 'AUDIT_UNAVAILABLE_ERR', message: 'Internal server error' });
   }
@@ -122,11 +121,11 @@ async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV
  */
 export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<Body> | null, fn: (req: ApiRequest<Body>) => Promise<ApiResult>) {
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLogContext())
     .handler(async (event, context) => {
       const correlationId = header(event, 'correlation-id');
       const requestId = event.requestContext.requestId || context.awsRequestId;
-      logger.appendKeys({ operation, requestId, correlationId });
+      appendRequestKeys({ operation, requestId, correlationId });
       const audit: AuditFacts = { instanceId: '', principalId: '', keyId: event.pathParameters?.id ?? '', keyVersionId: '' };
       let runtime: Runtime | undefined;
       try {
@@ -166,10 +165,10 @@ export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<B
 export function adminHandler<Body>(name: string, bodySchema: ZodType<Body> | null, fn: (req: AdminRequest<Body>) => Promise<ApiResult>) {
   const operation = `admin.${name}`;
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLogContext())
     .handler(async (event, context) => {
       const requestId = event.requestContext.requestId || context.awsRequestId;
-      logger.appendKeys({ operation, requestId });
+      appendRequestKeys({ operation, requestId });
       const audit: AuditFacts = { instanceId: event.pathParameters?.instanceId ?? '', principalId: '', keyId: event.pathParameters?.keyId ?? '', keyVersionId: '' };
       let runtime: Runtime | undefined;
       try {
@@ -205,10 +204,10 @@ export interface AdminRequest<Body> {
 /** A route without a bearer token (health, the token exchange): `fn` renders its own errors; it is audited like any other. */
 export function publicHandler(operation: string, fn: (req: PublicRequest) => Promise<ApiResult>, options: { audited: boolean } = { audited: true }) {
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(requestLogContext())
     .handler(async (event, context) => {
       const requestId = event.requestContext.requestId || context.awsRequestId;
-      logger.appendKeys({ operation, requestId });
+      appendRequestKeys({ operation, requestId });
       const audit: AuditFacts = { instanceId: '', principalId: '', keyId: '', keyVersionId: '' };
       const runtime = await getRuntime();
       const result = await fn({ event, runtime, requestId, audit });

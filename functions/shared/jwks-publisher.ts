@@ -1,24 +1,59 @@
 import { createPublicKey } from 'node:crypto';
-import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadState } from '../../application/command-handler.ts';
+import { SIGNING_KEYS_STREAM, signingKeysAggregate } from '../../application/identity/aggregates.ts';
+import { verificationKeys } from '../../application/identity/signing-keys.ts';
+import { SIGNING_KEY_LABEL } from '../../application/identity/tokens.ts';
+import type { AppServices } from '../../application/services.ts';
 import { JWKS_ATTRIBUTE, jwksItemKey } from '../authorizer/jwks-item.ts';
 
-const storedJwks = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
+/** Number attribute of the JWKS item: the signing-keys stream version the published keys were read at. */
+export const JWKS_VERSION_ATTRIBUTE = 'signingKeysVersion';
+
+export interface PublishedKey {
+  readonly kid: string;
+  /** SPKI DER of the public half. */
+  readonly publicKey: Uint8Array;
+}
 
 /**
- * Publishes the public half of the token-signing key `kid` (SPKI DER, from the HSM) in the JWKS item
- * the authorizer and the API functions read (functions/authorizer/jwks-item.ts). Other published
- * keys are kept, a key already published under `kid` is replaced. Idempotent: concurrent cold
- * starts publish the same key.
+ * Writes `keys` as the JWKS item the authorizer and the API functions read (functions/authorizer/jwks-item.ts),
+ * stamped with the signing-keys stream `version` they were read at. A publication read at an older version
+ * never replaces a newer one (two cold starts around a rotation); an equal one rewrites the same keys.
  */
-export async function publishSigningKey(client: DynamoDBClient, tableName: string, kid: string, spkiDer: Uint8Array): Promise<void> {
-  const jwk = createPublicKey({ key: Buffer.from(spkiDer), format: 'der', type: 'spki' }).export({ format: 'jwk' });
-  const current = await client.send(new GetItemCommand({ TableName: tableName, Key: jwksItemKey(), ConsistentRead: true }));
-  const json = current.Item?.[JWKS_ATTRIBUTE]?.S;
-  const others = json === undefined ? [] : storedJwks.parse(JSON.parse(json)).keys.filter((key) => key['kid'] !== kid);
-  const keys = [...others, { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' }];
-  await client.send(new PutItemCommand({
-    TableName: tableName,
-    Item: { ...jwksItemKey(), [JWKS_ATTRIBUTE]: { S: JSON.stringify({ keys }) } },
-  }));
+export async function publishJwks(client: DynamoDBClient, tableName: string, keys: readonly PublishedKey[], version: number): Promise<void> {
+  const jwks = keys.map(({ kid, publicKey }) => {
+    const jwk = createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
+    return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
+  });
+  try {
+    await client.send(new PutItemCommand({
+      TableName: tableName,
+      Item: { ...jwksItemKey(), [JWKS_ATTRIBUTE]: { S: JSON.stringify({ keys: jwks }) }, [JWKS_VERSION_ATTRIBUTE]: { N: String(version) } },
+      ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
+      ExpressionAttributeNames: { '#v': JWKS_VERSION_ATTRIBUTE },
+      ExpressionAttributeValues: { ':v': { N: String(version) } },
+    }));
+  } catch (error) {
+    // Someone published a newer set meanwhile: theirs stands.
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+}
+
+/**
+ * Publishes the keys that verify live tokens, from the signing-keys stream: the current key and every retired
+ * key still within its validity (application/identity/signing-keys.ts `verificationKeys`); before the first
+ * rotation, the first key as the HSM holds it (made if missing). Returns the kids it published.
+ */
+export async function publishVerificationKeys(
+  services: Pick<AppServices, 'store' | 'hsm' | 'now'>,
+  client: DynamoDBClient,
+  tableName: string,
+): Promise<ReadonlySet<string>> {
+  const { state, version } = await loadState(services.store, signingKeysAggregate, SIGNING_KEYS_STREAM);
+  const keys: PublishedKey[] = state.status === 'Rotated'
+    ? verificationKeys(state, services.now().getTime())
+    : [{ kid: SIGNING_KEY_LABEL, publicKey: await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL) }];
+  await publishJwks(client, tableName, keys, version);
+  return new Set(keys.map((key) => key.kid));
 }

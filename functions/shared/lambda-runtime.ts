@@ -4,9 +4,10 @@
  * - the DynamoDB event store and key-list read model on the tables the stack names in the environment;
  * - the HSM port over the crypto function (functions/crypto/remote/lambda-hsm.ts);
  * - an authenticator whose token verifier is fed from the JWKS item the authorizer reads. The function
- *   that serves the token exchange (`KEYLEDGER_PUBLISH_JWKS=true`) makes sure the signing key exists in
- *   the HSM and publishes its public half there before it serves, so no token exists before its key is
- *   published;
+ *   that serves the token exchange (`KEYLEDGER_PUBLISH_JWKS=true`) publishes there, before it serves, the
+ *   public halves of the current signing key and of the retired ones still within their validity (the first
+ *   key made in the HSM if missing), and again before it signs with a key it has not published (one rotated
+ *   in by the admin function): no token exists before its key is published;
  * - the hash-chained audit log on the audit table, opened on the first audited request (its checkpoint
  *   signer needs the HSM; the health route, which has no access to it, never opens it);
  * - the access authorizer and operator settings from the environment.
@@ -24,7 +25,8 @@ import type { AuditLog, AuditPage, AuditQuery, AuditVerification, AuditEntry } f
 import { ChainedAuditLog } from '../../application/audit/chained-audit-log.ts';
 import { hsmCheckpointSigner } from '../../application/audit/hsm-checkpoint-signer.ts';
 import { Authenticator, type Caller } from '../../application/identity/authenticate.ts';
-import { SIGNING_KEY_LABEL, TokenVerifier } from '../../application/identity/tokens.ts';
+import { isTokenSigningKid } from '../../application/identity/signing-keys.ts';
+import { TokenVerifier } from '../../application/identity/tokens.ts';
 import type { AppServices } from '../../application/services.ts';
 import { settingsFromEnv } from '../../application/settings.ts';
 import { openDynamoDbAuditStorage } from '../../events/audit/dynamodb/dynamodb-audit-storage.ts';
@@ -34,7 +36,7 @@ import { DynamoJwksSource, type JwksSource } from '../authorizer/jwks-source.ts'
 import { peekKid } from '../authorizer/jwt.ts';
 import type { Hsm } from '../crypto/hsm.ts';
 import { openLambdaHsm } from '../crypto/remote/lambda-hsm.ts';
-import { publishSigningKey } from './jwks-publisher.ts';
+import { publishVerificationKeys } from './jwks-publisher.ts';
 import { installRuntimeFactory, type Runtime } from './runtime.ts';
 
 /**
@@ -139,11 +141,12 @@ export async function createLambdaServices(env: NodeJS.ProcessEnv = process.env,
 /** Builds the runtime from the environment the stack sets (cdk/constructs/api.ts). */
 export async function createLambdaRuntime(env: NodeJS.ProcessEnv = process.env, deps: LambdaRuntimeDeps = {}): Promise<Runtime> {
   const client = deps.dynamodb ?? new DynamoDBClient({});
-  const services = await createLambdaServices(env, { ...deps, dynamodb: client });
+  let services = await createLambdaServices(env, { ...deps, dynamodb: client });
   const hsm = services.hsm;
   const jwksTable = required(env, 'KEYLEDGER_JWKS_TABLE');
   if (env.KEYLEDGER_PUBLISH_JWKS === 'true') {
-    await publishSigningKey(client, jwksTable, SIGNING_KEY_LABEL, await hsm.ensureSigningKey(SIGNING_KEY_LABEL));
+    const publish = () => publishVerificationKeys(services, client, jwksTable);
+    services = { ...services, hsm: publishingBeforeSigning(hsm, await publish(), publish) };
   }
   const audit = new LazyAuditLog(async () => new ChainedAuditLog({
     storage: await openDynamoDbAuditStorage({ client, tableName: required(env, 'KEYLEDGER_AUDIT_TABLE') }),
@@ -155,6 +158,31 @@ export async function createLambdaRuntime(env: NodeJS.ProcessEnv = process.env, 
     authorizer: new Authorizer(services),
     audit,
   };
+}
+
+/**
+ * The token exchange's HSM: before it signs with a token-signing key it has not published (a rotation by
+ * the admin function since this instance published), it publishes the verification keys again, and it
+ * refuses to sign with a key that is still not among them. Every other operation passes through.
+ */
+export function publishingBeforeSigning(hsm: Hsm, initiallyPublished: ReadonlySet<string>, publish: () => Promise<ReadonlySet<string>>): Hsm {
+  let published = initiallyPublished;
+  let pending: Promise<ReadonlySet<string>> | undefined;
+  const sign = async (label: string, data: Uint8Array): Promise<Uint8Array> => {
+    if (isTokenSigningKid(label) && !published.has(label)) {
+      pending ??= publish().finally(() => (pending = undefined));
+      published = await pending;
+      if (!published.has(label)) throw new Error(`token-signing key ${label} is not a published verification key`);
+    }
+    return hsm.sign(label, data);
+  };
+  return new Proxy(hsm, {
+    get(target, property) {
+      if (property === 'sign') return sign;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** Called by every API group entry: the first request of a Lambda instance builds the runtime. */

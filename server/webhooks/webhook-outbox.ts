@@ -4,7 +4,7 @@
  * position the fan-out reached. The fan-out writes queue rows and its position in one transaction,
  * so after a crash or restart every event is queued exactly once and delivery resumes where it was.
  */
-import { openSqliteConnection, type SqliteSource } from '../../events/store/sqlite/open-database.ts';
+import { openDerivedSqliteConnection, type SqliteSource } from '../../events/store/sqlite/open-database.ts';
 
 export const WEBHOOK_DDL = `
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
@@ -61,7 +61,7 @@ export class WebhookOutbox {
   private readonly db;
 
   constructor(source: SqliteSource) {
-    const connection = openSqliteConnection(source);
+    const connection = openDerivedSqliteConnection(source);
     this.db = connection.db;
     this.release = () => connection.release();
     this.db.exec(WEBHOOK_DDL);

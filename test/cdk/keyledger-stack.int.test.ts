@@ -83,7 +83,7 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     const fns = resourcesOf(template, 'AWS::Lambda::Function')
       .filter(([, fn]) => JSON.stringify(fn.Properties?.['Environment'] ?? {}).includes('POWERTOOLS_SERVICE_NAME'))
       .filter(([, fn]) => fn.Properties?.['PackageType'] !== 'Image');
-    const expected = new Set(routes.map((route) => route.group)).size + 3; // + authorizer, projector, scheduler
+    const expected = new Set(routes.map((route) => route.group)).size + 4; // + authorizer, projector, scheduler, bootstrap
     assert.equal(fns.length, expected);
     for (const [id, fn] of fns) {
       const props = fn.Properties ?? {};
@@ -170,7 +170,9 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
   void it('keeps the API away from the HSM: no EFS, no PIN, no VPC; it may only invoke the crypto function', () => {
     const cryptoId = logicalId(synth, synth.stack.crypto.function);
     assert.equal(synth.stack.crypto.pin, undefined, 'SoftHSM keeps its generated PINs on the token store, not in a secret');
-    template.resourceCountIs('AWS::SecretsManager::Secret', 0);
+    // The one secret is the administrator's API key, which only the bootstrap function reads.
+    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    assert.ok(synth.stack.bootstrap.adminApiKey);
     const apiFunctions = [synth.stack.api.authorizerFunction, ...synth.stack.api.groupFunctions.values()];
     for (const fn of apiFunctions) {
       const id = logicalId(synth, fn);
@@ -268,6 +270,69 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     template.hasOutput('ApiUrl', {});
     template.hasOutput('EventBusName', {});
   });
+
+  void it('bootstraps the administrator and the default instance with a custom resource; only its function reads the key', () => {
+    const bootstrap = synth.stack.bootstrap;
+    const fnId = logicalId(synth, bootstrap.function);
+    const secretId = logicalId(synth, bootstrap.adminApiKey);
+    const secret = resourceById(template, secretId) as { Properties: Record<string, unknown>; DeletionPolicy?: string };
+    assert.deepEqual(secret.Properties['GenerateSecretString'], { ExcludePunctuation: true, IncludeSpace: false, PasswordLength: 48 });
+    assert.deepEqual(secret.Properties['KmsKeyId'], { 'Fn::GetAtt': [logicalId(synth, synth.stack.tables.key), 'Arn'] });
+    assert.equal(secret.DeletionPolicy, 'Retain');
+
+    // The custom resource names the default instance (the stack id's UUID) and holds no secret value.
+    const [[, resource] = ['', { Type: '' }], ...others] = resourcesOf(template, 'Custom::KeyledgerBootstrap');
+    assert.equal(others.length, 0);
+    const props = resource.Properties ?? {};
+    assert.deepEqual(Object.keys(props).sort(), ['DefaultInstanceId', 'ServiceToken']);
+    assert.deepEqual(props['DefaultInstanceId'], { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] });
+    assert.doesNotMatch(JSON.stringify(resource), /resolve:secretsmanager|SecretString/);
+    // The Provider framework's function invokes the bootstrap function.
+    const frameworks = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) => JSON.stringify(fn.Properties?.['Environment'] ?? {}).includes('USER_ON_EVENT_FUNCTION_ARN'));
+    assert.equal(frameworks.length, 1);
+    assert.match(JSON.stringify(frameworks[0]?.[1].Properties?.['Environment']), new RegExp(fnId));
+
+    // Its environment names the secret, never its value.
+    const env = (resourceById(template, fnId) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    assert.deepEqual(env['KEYLEDGER_ADMIN_API_KEY_SECRET_ARN'], { Ref: secretId });
+    assert.ok(env['KEYLEDGER_EVENTS_TABLE'] && env['KEYLEDGER_CRYPTO_FUNCTION']);
+    assert.equal(env['KEYLEDGER_AUDIT_TABLE'], undefined);
+
+    // Least privilege: reads and appends events, invokes the crypto function, reads its secret; nothing else.
+    const statements = statementsOfRole(template, roleIdOf(template, fnId));
+    const tableIds = ['events', 'readModels', 'audit', 'idempotency'] as const;
+    const touched = tableIds.filter((table) => statements.some((st) => JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.tables[table]))));
+    assert.deepEqual(touched, ['events']);
+    // A TransactWriteItems is authorised per item (PutItem, ConditionCheckItem).
+    assert.ok(statements.some((st) => actionsOf(st).includes('dynamodb:PutItem') && actionsOf(st).includes('dynamodb:ConditionCheckItem')));
+    assert.ok(statements.some((st) => actionsOf(st).includes('lambda:InvokeFunction') && JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.crypto.function))));
+    assert.ok(statements.some((st) => actionsOf(st).includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes(secretId)));
+    assert.ok(!statements.some((st) => actionsOf(st).some((a) => a.startsWith('elasticfilesystem:'))));
+    // No other role may read the administrator's key.
+    const readers = resourcesOf(template, 'AWS::IAM::Policy')
+      .filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:GetSecretValue') && JSON.stringify(policy).includes(secretId));
+    assert.equal(readers.length, 1);
+    assert.match(JSON.stringify(readers[0]?.[1].Properties?.['Roles']), new RegExp(roleIdOf(template, fnId)));
+
+    template.hasOutput('AdminApiKeySecretArn', { Value: { Ref: secretId } });
+    template.hasOutput('DefaultInstanceId', { Value: { 'Fn::GetAtt': [logicalId(synth, bootstrap.resource), 'DefaultInstanceId'] } });
+    for (const output of Object.values((template.toJSON() as { Outputs: Record<string, unknown> }).Outputs)) {
+      assert.doesNotMatch(JSON.stringify(output), /resolve:secretsmanager|SecretString/);
+    }
+  });
+
+  void it('passes Key Protect\'s default operator settings to every function', () => {
+    const defaults = {
+      KEYLEDGER_MIN_ROTATION_INTERVAL_S: '3600', KEYLEDGER_MIN_ACTION_INTERVAL_S: '30', KEYLEDGER_MIN_PURGE_DELAY_S: '14400',
+      KEYLEDGER_RESTORE_WINDOW_S: '2592000', KEYLEDGER_AUTO_PURGE_AFTER_S: '7776000', KEYLEDGER_MIN_SYNC_INTERVAL_S: '3600', KEYLEDGER_RATE_LIMIT_RPS: '0',
+    };
+    const deciders = [...synth.stack.api.groupFunctions.values(), synth.stack.schedules.function, synth.stack.bootstrap.function];
+    for (const fn of deciders) {
+      const id = logicalId(synth, fn);
+      const env = (resourceById(template, id) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+      assert.deepEqual(Object.fromEntries(Object.keys(defaults).map((name) => [name, env[name]])), defaults, id);
+    }
+  });
 });
 
 void describe('keyledger stack (dev stage)', () => {
@@ -280,15 +345,31 @@ void describe('keyledger stack (dev stage)', () => {
     for (const [, group] of resourcesOf(template, 'AWS::Logs::LogGroup')) assert.equal(group.Properties?.['RetentionInDays'], 7);
   });
 
+  void it('takes operator settings and the default instance id from context, and refuses malformed ones', () => {
+    const { stack, template } = synthesize({ context: { minRotationIntervalS: 0, rateLimitRps: '50', defaultInstance: '6F1C3C52-9A1B-4C2D-8E3F-0A1B2C3D4E5F' } });
+    for (const fn of [...stack.api.groupFunctions.values(), stack.schedules.function]) {
+      const env = (template.toJSON() as { Resources: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }> })
+        .Resources[stack.getLogicalId(fn.node.defaultChild as CfnResource)]?.Properties.Environment.Variables ?? {};
+      assert.equal(env['KEYLEDGER_MIN_ROTATION_INTERVAL_S'], '0');
+      assert.equal(env['KEYLEDGER_RATE_LIMIT_RPS'], '50');
+      assert.equal(env['KEYLEDGER_MIN_PURGE_DELAY_S'], '14400');
+    }
+    template.hasResourceProperties('Custom::KeyledgerBootstrap', { DefaultInstanceId: '6f1c3c52-9a1b-4c2d-8e3f-0a1b2c3d4e5f' });
+    assert.throws(() => synthesize({ context: { minPurgeDelayS: '-1' } }), /KEYLEDGER_MIN_PURGE_DELAY_S must be a non-negative number/);
+    assert.throws(() => synthesize({ context: { defaultInstance: 'default' } }), /defaultInstance must be a UUID/);
+  });
+
   void it('uses a customer PKCS#11 module without EFS when hsm=custom', () => {
     const { template } = synthesize({ context: { hsm: 'custom', pkcs11Module: '/opt/hsm/lib/libcloudhsm_pkcs11.so', cryptoArchitecture: 'x86_64' } });
     template.resourceCountIs('AWS::EFS::FileSystem', 0);
-    // The provisioned token's PIN: a generated secret only the crypto function reads, through a VPC endpoint.
-    template.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    // The provisioned token's PIN: a generated secret only the crypto function reads, through a VPC endpoint
+    // (the other secret is the administrator's API key, test 'bootstraps the administrator ...').
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
     const endpoints = resourcesOf(template, 'AWS::EC2::VPCEndpoint');
     assert.equal(endpoints.length, 1);
     assert.match(JSON.stringify(endpoints[0]?.[1].Properties?.['ServiceName']), /secretsmanager/);
-    const readers = resourcesOf(template, 'AWS::IAM::Policy').filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:GetSecretValue'));
+    const readers = resourcesOf(template, 'AWS::IAM::Policy')
+      .filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:GetSecretValue') && JSON.stringify(policy).includes('TokenPin'));
     assert.equal(readers.length, 1);
     assert.match(JSON.stringify(readers[0]?.[1].Properties?.['Roles']), /CryptoFunction/);
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -339,7 +420,7 @@ void describe('bundles', () => {
     const bundles = Object.values(manifest.files)
       .map((file) => join(assembly.directory, file.source.path))
       .filter((path) => existsSync(join(path, 'index.mjs')));
-    const expected = new Set(routes.map((route) => route.group)).size + 3;
+    const expected = new Set(routes.map((route) => route.group)).size + 4;
     assert.equal(bundles.length, expected);
     for (const bundle of bundles) {
       assert.deepEqual(readdirSync(bundle).sort(), ['index.mjs', 'index.mjs.map']);

@@ -3,7 +3,8 @@
  * entries, against DynamoDB Local and the crypto function handler in process (the Lambda invoke is the
  * only thing replaced): the token exchange's function publishes the signing key in the JWKS item; the
  * authorizer and an API function started before that publication both accept its tokens; the group
- * entries serve the token exchange and key creation with audit records on the audit table.
+ * entries serve the token exchange and key creation with audit records on the audit table; after a
+ * signing-key rotation the token exchange publishes the new key and the retired ones still valid.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,6 +21,8 @@ import { DynamoJwksSource } from '../../functions/authorizer/jwks-source.ts';
 import { createCryptoFunction, type CryptoFunction } from '../../functions/crypto/handler.ts';
 import { openPkcs11Hsm, prepareSoftHsmToken } from '../../functions/crypto/pkcs11/index.ts';
 import { RemoteHsm } from '../../functions/crypto/remote/lambda-hsm.ts';
+import { rotateSigningKey } from '../../application/identity/signing-keys.ts';
+import { publishJwks, publishVerificationKeys } from '../../functions/shared/jwks-publisher.ts';
 import { createLambdaRuntime } from '../../functions/shared/lambda-runtime.ts';
 import { installRuntime, type Runtime } from '../../functions/shared/runtime.ts';
 import { ADMIN_PRINCIPAL_ID, bootstrap } from '../../server/bootstrap.ts';
@@ -120,5 +123,40 @@ void describe('Lambda runtime of the API functions', () => {
     const page = await keysRuntime.audit.query({ instanceId, limit: 100 });
     const operations = page.records.map((r) => r.operation);
     assert.ok(operations.includes('createKey') && operations.includes('getKey'), operations.join(','));
+  });
+  it('after a signing-key rotation, publishes the current key and the retired ones still valid before it signs with the new key', async () => {
+    const kidsOf = async () => (await new DynamoJwksSource(client, tables.readModels).keys()).map((k) => k.kid).sort();
+    const oldToken = token;
+    // The admin function rotates; it does not publish (KEYLEDGER_PUBLISH_JWKS is the token exchange's alone).
+    const { kid, previousKid } = await rotateSigningKey(keysRuntime.services, ADMIN_PRINCIPAL_ID);
+    assert.equal(previousKid, SIGNING_KEY_LABEL);
+    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL]);
+
+    // The identity function, started before the rotation, publishes before it signs with the new key.
+    installRuntime(identityRuntime);
+    const { handler } = await import('../../functions/api/groups/identity.ts');
+    const body = new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: ADMIN_API_KEY }).toString();
+    const result = (await handler(apiEvent('POST', '/identity/token', 'POST /identity/token', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body }), context)) as APIGatewayProxyStructuredResultV2;
+    assert.equal(result.statusCode, 200, result.body);
+    const newToken = (JSON.parse(result.body ?? '{}') as { access_token: string }).access_token;
+    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL, kid].sort());
+
+    // The authorizer accepts tokens of both keys; so does an API function.
+    for (const bearer of [newToken, oldToken]) {
+      const event = { type: 'REQUEST', routeKey: 'GET /api/v2/keys', identitySource: [`Bearer ${bearer}`], headers: { authorization: `Bearer ${bearer}` } } as unknown as APIGatewayRequestAuthorizerEventV2;
+      assert.deepEqual(await authorize(event, new DynamoJwksSource(client, tables.readModels)), { isAuthorized: true, context: { principalId: ADMIN_PRINCIPAL_ID } });
+    }
+    assert.equal((await keysRuntime.authenticator.authenticate(`Bearer ${newToken}`)).principalId, ADMIN_PRINCIPAL_ID);
+
+    // A cold start republishes both; an older publication (read before the rotation) does not replace them.
+    await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
+    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL, kid].sort());
+    await publishJwks(client, tables.readModels, [{ kid: SIGNING_KEY_LABEL, publicKey: await deps.hsm.ensureSigningKey(SIGNING_KEY_LABEL) }], 0);
+    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL, kid].sort());
+
+    // Once the retired key's tokens have all expired (an hour and a minute's grace), it is no longer published.
+    const later = { ...keysRuntime.services, now: () => new Date(Date.now() + 3_600_000 + 61_000) };
+    assert.deepEqual([...await publishVerificationKeys(later, client, tables.readModels)], [kid]);
+    assert.deepEqual(await kidsOf(), [kid]);
   });
 });

@@ -73,10 +73,15 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
       await Promise.all(writes.map(async (write) => {
         if (write.rows.length > MAX_ROWS_PER_CHAIN_WRITE) throw new RangeError(`at most ${MAX_ROWS_PER_CHAIN_WRITE} audit rows per chain write`);
         const items: TransactWriteItem[] = [];
+        const first = write.rows[0];
         if (write.afterSeq > 0) {
+          // The tail must be the record the rows were chained onto (the writer may chain a batch
+          // onto one whose commit is still in flight), not merely a record with that seq.
           items.push({ ConditionCheck: {
             TableName: tableName, Key: { [PK]: { S: write.chain }, [SK]: { N: String(write.afterSeq) } },
-            ConditionExpression: 'attribute_exists(#pk)', ExpressionAttributeNames: { '#pk': PK },
+            ConditionExpression: first ? 'attribute_exists(#pk) AND #hash = :prev' : 'attribute_exists(#pk)',
+            ExpressionAttributeNames: first ? { '#pk': PK, '#hash': 'hash' } : { '#pk': PK },
+            ...(first ? { ExpressionAttributeValues: { ':prev': { S: first.prevHash } } } : {}),
           } });
         }
         for (const row of write.rows) {

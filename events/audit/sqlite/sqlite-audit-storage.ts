@@ -1,18 +1,13 @@
 /**
  * The audit trail in SQLite: tables `audit_records` and `audit_checkpoints` in the local server's
  * keyledger.db (CONTRACT.md: a table whose name starts with `audit`, each row with its instance id).
- * A commit is one IMMEDIATE transaction across chains, with synchronous=FULL (open-database.ts):
- * once it returns, the records survive a power loss.
+ * A commit is one IMMEDIATE transaction across chains (audit-commit.ts), with synchronous=FULL
+ * (open-database.ts), run on a commit thread: once it resolves, the records survive a power loss.
  */
-import { isUniqueViolation, openSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
-import {
-  AuditChainConflictError,
-  type AuditChainWrite,
-  type AuditCheckpoint,
-  type AuditRow,
-  type AuditRowFilter,
-  type AuditStorage,
-} from '../audit-storage.ts';
+import { openSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
+import type { AuditCheckpoint, AuditRow, AuditRowFilter, AuditStorage } from '../audit-storage.ts';
+import { auditCommitter, RECORD_COLUMNS as COLUMNS, type CheckpointRow, type RecordRow } from './audit-commit.ts';
+import { startAuditCommitThread } from './sqlite-audit-commit-thread.ts';
 
 export const AUDIT_DDL = `
 CREATE TABLE IF NOT EXISTS audit_records (
@@ -48,37 +43,6 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
 ) WITHOUT ROWID;
 `;
 
-interface RecordRow {
-  chain: string;
-  seq: number;
-  time: string;
-  instance_id: string;
-  principal_id: string;
-  operation: string;
-  key_id: string;
-  key_version_id: string;
-  outcome: string;
-  reason: string;
-  request_id: string;
-  correlation_id: string;
-  source_ip: string;
-  prev_hash: string;
-  hash: string;
-}
-
-interface CheckpointRow {
-  n: number;
-  seq: number;
-  hash: string;
-  time: string;
-  key_label: string;
-  anomaly_seq: number;
-  anomaly: string;
-  signature: string;
-}
-
-const COLUMNS = 'seq, time, instance_id, principal_id, operation, key_id, key_version_id, outcome, reason, request_id, correlation_id, source_ip, prev_hash, hash';
-
 export function openSqliteAuditStorage(source: SqliteSource): Promise<AuditStorage> {
   return promised(() => create(source));
 }
@@ -95,28 +59,12 @@ function create(source: SqliteSource): AuditStorage {
   const lastRow = db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq DESC LIMIT 1');
   const lastCheckpoint = db.prepare<[string], CheckpointRow>('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1');
   const allCheckpoints = db.prepare<[string], CheckpointRow>('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n');
-  const insertRow = db.prepare(`INSERT INTO audit_records (chain, ${COLUMNS}) VALUES (@chain, @seq, @time, @instance_id, @principal_id, @operation,
-    @key_id, @key_version_id, @outcome, @reason, @request_id, @correlation_id, @source_ip, @prev_hash, @hash)`);
-  const insertCheckpoint = db.prepare(`INSERT INTO audit_checkpoints (chain, n, seq, hash, time, key_label, anomaly_seq, anomaly, signature)
-    VALUES (@chain, @n, @seq, @hash, @time, @key_label, @anomaly_seq, @anomaly, @signature)`);
   const scanRows = db.prepare<[string, number, number], RecordRow>(`SELECT chain, ${COLUMNS} FROM audit_records WHERE chain = ? AND seq > ? ORDER BY seq LIMIT ?`);
-
-  const commitAll = db.transaction((writes: readonly AuditChainWrite[]) => {
-    for (const write of writes) {
-      if ((lastRow.get(write.chain)?.seq ?? 0) !== write.afterSeq) throw new AuditChainConflictError(write.chain);
-      const checkpointN = lastCheckpoint.get(write.chain)?.n ?? 0;
-      try {
-        for (const row of write.rows) insertRow.run(toRecordRow(write.chain, row));
-        if (write.checkpoint) {
-          if (write.checkpoint.n !== checkpointN + 1) throw new AuditChainConflictError(write.chain);
-          insertCheckpoint.run(toCheckpointRow(write.chain, write.checkpoint));
-        }
-      } catch (error) {
-        if (isUniqueViolation(error)) throw new AuditChainConflictError(write.chain, { cause: error });
-        throw error;
-      }
-    }
-  });
+  // A database file gets a commit thread (the fsync leaves the event loop); a caller's connection
+  // (e.g. in memory) is committed on it, in this thread.
+  const file = 'file' in source && source.file !== ':memory:' ? source.file : null;
+  const thread = file ? startAuditCommitThread(file) : null;
+  const commitHere = thread ? null : auditCommitter(db);
 
   return {
     tail: (chain) => promised(() => {
@@ -124,11 +72,14 @@ function create(source: SqliteSource): AuditStorage {
       const cp = lastCheckpoint.get(chain);
       return { seq: row?.seq ?? 0, hash: row?.hash ?? null, checkpoint: cp ? fromCheckpointRow(cp) : null };
     }),
-    commit: (writes) => promised(() => void commitAll.immediate(writes)),
+    commit: (writes) => (thread ? thread.commit(writes) : promised(() => commitHere?.(writes))),
     query: (filter) => promised(() => query(filter)),
     scan: (chain, afterSeq, limit) => promised(() => scanRows.all(chain, afterSeq, limit).map(fromRecordRow)),
     checkpoints: (chain) => promised(() => allCheckpoints.all(chain).map(fromCheckpointRow)),
-    close: () => promised(() => connection.release()),
+    close: async () => {
+      await thread?.close();
+      connection.release();
+    },
   };
 
   function query(filter: AuditRowFilter): { rows: AuditRow[]; more: boolean } {
@@ -153,14 +104,6 @@ function create(source: SqliteSource): AuditStorage {
   }
 }
 
-function toRecordRow(chain: string, r: AuditRow): RecordRow {
-  return {
-    chain, seq: r.seq, time: r.time, instance_id: r.instanceId, principal_id: r.principalId, operation: r.operation, key_id: r.keyId,
-    key_version_id: r.keyVersionId, outcome: r.outcome, reason: r.reason, request_id: r.requestId, correlation_id: r.correlationId,
-    source_ip: r.sourceIp, prev_hash: r.prevHash, hash: r.hash,
-  };
-}
-
 /**
  * Rows are read back as they are, whatever was done to the file: verification must see tampered
  * values, so nothing is validated or normalised here (an unknown outcome stays as it is).
@@ -171,10 +114,6 @@ function fromRecordRow(r: RecordRow): AuditRow {
     keyVersionId: r.key_version_id, outcome: r.outcome as AuditRow['outcome'], reason: r.reason, requestId: r.request_id,
     correlationId: r.correlation_id, sourceIp: r.source_ip, prevHash: r.prev_hash, hash: r.hash,
   };
-}
-
-function toCheckpointRow(chain: string, c: AuditCheckpoint): CheckpointRow & { chain: string } {
-  return { chain, n: c.n, seq: c.seq, hash: c.hash, time: c.time, key_label: c.keyLabel, anomaly_seq: c.anomalySeq, anomaly: c.anomaly, signature: c.signature };
 }
 
 function fromCheckpointRow(c: CheckpointRow): AuditCheckpoint {

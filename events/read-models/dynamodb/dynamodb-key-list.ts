@@ -82,8 +82,9 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
     /**
      * Reads every live row of the instance, filters, sorts and slices in memory. Cost: each call
      * reads the whole instance partition (RCUs are charged before FilterExpression applies), which
-     * is what an exact `total` needs anyway. Fine for thousands of keys per instance; beyond that,
-     * keep a per-instance count item and a GSI on (instanceId, creationDate#keyId).
+     * is what an exact `total` needs anyway; only the returned page is parsed. Fine for thousands of
+     * keys per instance; beyond that, keep a per-instance count item and a GSI on
+     * (instanceId, creationDate#keyId) (issue 7: not done, the local DynamoDB mode is not the scale mode).
      */
     async list(query): Promise<KeyListPage> {
       if (!Number.isSafeInteger(query.limit) || query.limit < 0 || !Number.isSafeInteger(query.offset) || query.offset < 0) {
@@ -113,7 +114,9 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
       const keyRings = query.keyRingIds ? new Set(query.keyRingIds) : undefined;
       const keys = query.keyIds ? new Set(query.keyIds) : undefined;
 
-      const rows: KeySummaryRow[] = [];
+      // Rows are ordered and sliced on their raw key attributes; only the page is parsed (JSON and
+      // zod), not the whole partition.
+      const matched: { creationDate: string; keyId: string; item: Item }[] = [];
       let start: Item | undefined;
       do {
         const page = await client.send(
@@ -127,14 +130,16 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
           }),
         );
         for (const item of page.Items ?? []) {
-          const row = toSummary(item);
-          if ((!keyRings || keyRings.has(row.keyRingId)) && (!keys || keys.has(row.keyId))) rows.push(row);
+          const keyId = item[sk.name]?.S ?? '';
+          if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(keyId))) {
+            matched.push({ creationDate: item[a.creationDate]?.S ?? '', keyId, item });
+          }
         }
         start = page.LastEvaluatedKey;
       } while (start !== undefined);
       // Binary order, as SQLite's default collation, so both adapters page identically.
-      rows.sort((x, y) => compare(x.creationDate, y.creationDate) || compare(x.keyId, y.keyId));
-      return { rows: rows.slice(query.offset, query.offset + query.limit), total: rows.length };
+      matched.sort((x, y) => compare(x.creationDate, y.creationDate) || compare(x.keyId, y.keyId));
+      return { rows: matched.slice(query.offset, query.offset + query.limit).map((m) => toSummary(m.item)), total: matched.length };
     },
 
     /**

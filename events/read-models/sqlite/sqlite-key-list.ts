@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import { SCHEDULE_FIELDS, type KeySchedule, type ScheduleField } from '../../../domain/keys/schedule.ts';
-import { openSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
+import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
 import type { DueKey, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, parseKeySummaryRow } from '../key-summary-schema.ts';
 import { PROJECTION_CHECKPOINTS_DDL, projectionCheckpoints } from './projection-checkpoints.ts';
@@ -27,7 +27,11 @@ CREATE TABLE IF NOT EXISTS key_list (
   deleted_at    TEXT,
   PRIMARY KEY (instance_id, key_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS key_list_listing ON key_list (instance_id, deleted, creation_date, key_id);
+-- The listing index holds every filter column after the list order, so a page walks it in order and
+-- the total is counted from the index alone (counting from the table read each row's document:
+-- seconds at 100,000 keys). It replaces the narrower key_list_listing.
+DROP INDEX IF EXISTS key_list_listing;
+CREATE INDEX IF NOT EXISTS key_list_listing_covering ON key_list (instance_id, deleted, creation_date, key_id, state, extractable, key_ring_id);
 `;
 
 /** The column of each schedule field; each has a partial index, so a due query reads only due rows. */
@@ -95,7 +99,7 @@ export function openSqliteKeyList(source: SqliteSource): Promise<KeyListReadMode
 }
 
 function createKeyList(source: SqliteSource): KeyListReadModel {
-  const connection = openSqliteConnection(source);
+  const connection = openDerivedSqliteConnection(source);
   const db = connection.db;
   try {
     db.exec(KEY_LIST_DDL + PROJECTION_CHECKPOINTS_DDL);
@@ -118,12 +122,14 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
        rotation_base = excluded.rotation_base, deleted_at = excluded.deleted_at, deleted = 0
      WHERE excluded.last_version > key_list.last_version`,
   );
+  // A tombstone keeps only its key and version, whatever row it replaces, so a rebuild (which
+  // writes it fresh) equals the live table row for row.
   const remove = db.prepare<[{ instanceId: string; keyId: string; lastVersion: number }]>(
     `INSERT INTO key_list (${COLUMNS}, deleted)
      VALUES (@instanceId, @keyId, 0, 0, '', '', @lastVersion, '{}', NULL, NULL, NULL, NULL, 1)
      ON CONFLICT (instance_id, key_id) DO UPDATE SET
-       deleted = 1, last_version = excluded.last_version, document = '{}',
-       expires_at = NULL, rotate_at = NULL, rotation_base = NULL, deleted_at = NULL
+       deleted = 1, last_version = excluded.last_version, document = '{}', state = 0, extractable = 0,
+       key_ring_id = '', creation_date = '', expires_at = NULL, rotate_at = NULL, rotation_base = NULL, deleted_at = NULL
      WHERE excluded.last_version > key_list.last_version`,
   );
   type DueParams = { atOrBefore: string; limit: number; afterDue: string | null; afterInstance: string; afterKey: string };

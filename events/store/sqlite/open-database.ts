@@ -42,6 +42,20 @@ export function openSqliteConnection(source: SqliteSource): SqliteConnection {
 }
 
 /**
+ * A connection for data derived from the event store and re-derived after a crash (the key list,
+ * the webhook outbox): each commit stores its rows together with the change-feed position they
+ * reach, so WAL with synchronous=NORMAL keeps them atomic and consistent, and a power loss can only
+ * undo their last commits, which the projector then applies again from the event store (which stays
+ * FULL). This saves one fsync per projected append on the write path. A caller-owned connection
+ * (possibly the event store's own) is left as it is.
+ */
+export function openDerivedSqliteConnection(source: SqliteSource): SqliteConnection {
+  const connection = openSqliteConnection(source);
+  if ('file' in source) connection.db.pragma('synchronous = NORMAL');
+  return connection;
+}
+
+/**
  * Runs synchronous better-sqlite3 work behind the ports' promise API; a thrown error becomes a
  * rejection rather than a synchronous throw from an "async" method.
  */

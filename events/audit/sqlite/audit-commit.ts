@@ -1,0 +1,82 @@
+/**
+ * The SQLite audit commit: one IMMEDIATE transaction across chains, each chain's rows only if its
+ * tail is where the writer expects it. Shared by the adapter's connection and its commit thread
+ * (sqlite-audit-commit-thread.ts), so there is one definition of what a commit writes.
+ */
+import type Database from 'better-sqlite3';
+import { isUniqueViolation } from '../../store/sqlite/open-database.ts';
+import { AuditChainConflictError, type AuditChainWrite, type AuditCheckpoint, type AuditRow } from '../audit-storage.ts';
+
+export interface RecordRow {
+  chain: string;
+  seq: number;
+  time: string;
+  instance_id: string;
+  principal_id: string;
+  operation: string;
+  key_id: string;
+  key_version_id: string;
+  outcome: string;
+  reason: string;
+  request_id: string;
+  correlation_id: string;
+  source_ip: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface CheckpointRow {
+  n: number;
+  seq: number;
+  hash: string;
+  time: string;
+  key_label: string;
+  anomaly_seq: number;
+  anomaly: string;
+  signature: string;
+}
+
+export const RECORD_COLUMNS = 'seq, time, instance_id, principal_id, operation, key_id, key_version_id, outcome, reason, request_id, correlation_id, source_ip, prev_hash, hash';
+
+/** Returns the commit of `db`: every write, or nothing, durably once it returns (synchronous=FULL). */
+export function auditCommitter(db: Database.Database): (writes: readonly AuditChainWrite[]) => void {
+  const lastRow = db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq DESC LIMIT 1');
+  const lastCheckpointN = db.prepare<[string], { n: number }>('SELECT n FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1');
+  const insertRow = db.prepare(`INSERT INTO audit_records (chain, ${RECORD_COLUMNS}) VALUES (@chain, @seq, @time, @instance_id, @principal_id, @operation,
+    @key_id, @key_version_id, @outcome, @reason, @request_id, @correlation_id, @source_ip, @prev_hash, @hash)`);
+  const insertCheckpoint = db.prepare(`INSERT INTO audit_checkpoints (chain, n, seq, hash, time, key_label, anomaly_seq, anomaly, signature)
+    VALUES (@chain, @n, @seq, @hash, @time, @key_label, @anomaly_seq, @anomaly, @signature)`);
+  const commitAll = db.transaction((writes: readonly AuditChainWrite[]) => {
+    for (const write of writes) {
+      // The tail must be the record the rows were chained onto (the writer may chain a batch onto
+      // one whose commit is still in flight), not merely a record with that seq.
+      const tail = lastRow.get(write.chain);
+      const first = write.rows[0];
+      if ((tail?.seq ?? 0) !== write.afterSeq || (tail && first && tail.hash !== first.prevHash)) throw new AuditChainConflictError(write.chain);
+      const checkpointN = lastCheckpointN.get(write.chain)?.n ?? 0;
+      try {
+        for (const row of write.rows) insertRow.run(toRecordRow(write.chain, row));
+        if (write.checkpoint) {
+          if (write.checkpoint.n !== checkpointN + 1) throw new AuditChainConflictError(write.chain);
+          insertCheckpoint.run(toCheckpointRow(write.chain, write.checkpoint));
+        }
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AuditChainConflictError(write.chain, { cause: error });
+        throw error;
+      }
+    }
+  });
+  return (writes) => void commitAll.immediate(writes);
+}
+
+function toRecordRow(chain: string, r: AuditRow): RecordRow {
+  return {
+    chain, seq: r.seq, time: r.time, instance_id: r.instanceId, principal_id: r.principalId, operation: r.operation, key_id: r.keyId,
+    key_version_id: r.keyVersionId, outcome: r.outcome, reason: r.reason, request_id: r.requestId, correlation_id: r.correlationId,
+    source_ip: r.sourceIp, prev_hash: r.prevHash, hash: r.hash,
+  };
+}
+
+function toCheckpointRow(chain: string, c: AuditCheckpoint): CheckpointRow & { chain: string } {
+  return { chain, n: c.n, seq: c.seq, hash: c.hash, time: c.time, key_label: c.keyLabel, anomaly_seq: c.anomalySeq, anomaly: c.anomaly, signature: c.signature };
+}
