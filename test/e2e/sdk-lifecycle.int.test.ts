@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { IamAuthenticator } from '@ibm-cloud/ibm-key-protect/auth/index.js';
 import KeyProtect from '@ibm-cloud/ibm-key-protect/ibm-key-protect-api/v2.js';
-import { startServer, tokenFor, type ServerProcess } from '../support/local-server.ts';
+import { STORE_MODES, startServer, storeEnv, tokenFor, type ServerProcess } from '../support/local-server.ts';
 
 type Sdk = InstanceType<typeof KeyProtect>;
 
@@ -91,14 +91,14 @@ function reasonOf(errorBody: unknown): string | undefined {
 
 const dek = (n: number): string => Buffer.alloc(32, n).toString('base64');
 
-void describe('Key Protect SDK lifecycle at the default waiting periods', () => {
+for (const mode of STORE_MODES) void describe(`Key Protect SDK lifecycle at the default waiting periods (${mode})`, () => {
   let server: ServerProcess;
   let sdk: Sdk;
   let instance: string;
   let rootId: string;
 
   before(async () => {
-    server = await startServer({ KEYLEDGER_ADMIN_API_KEY: ADMIN_API_KEY });
+    server = await startServer({ ...storeEnv(mode), KEYLEDGER_ADMIN_API_KEY: ADMIN_API_KEY });
     sdk = sdkFor(server);
     instance = server.defaultInstanceId;
     rootId = await createRoot(sdk, instance, 'lifecycle-defaults');
@@ -222,7 +222,7 @@ void describe('Key Protect SDK lifecycle at the default waiting periods', () => 
   });
 });
 
-void describe('Key Protect SDK lifecycle with every waiting period at 0', () => {
+for (const mode of STORE_MODES) void describe(`Key Protect SDK lifecycle with every waiting period at 0 (${mode})`, () => {
   let server: ServerProcess;
   let sdk: Sdk;
   let instance: string;
@@ -235,6 +235,7 @@ void describe('Key Protect SDK lifecycle with every waiting period at 0', () => 
 
   before(async () => {
     server = await startServer({
+      ...storeEnv(mode),
       KEYLEDGER_ADMIN_API_KEY: ADMIN_API_KEY,
       KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0',
       KEYLEDGER_MIN_ACTION_INTERVAL_S: '0',

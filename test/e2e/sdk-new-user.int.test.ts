@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { IamAuthenticator } from '@ibm-cloud/ibm-key-protect/auth/index.js';
 import KeyProtect from '@ibm-cloud/ibm-key-protect/ibm-key-protect-api/v2.js';
 import { Admin, call } from '../access/access-helpers.ts';
-import { startServer, type ServerProcess } from '../support/local-server.ts';
+import { STORE_MODES, startServer, storeEnv, type ServerProcess } from '../support/local-server.ts';
 
 type Sdk = InstanceType<typeof KeyProtect>;
 const body = (value: object): Buffer => value as unknown as Buffer;
@@ -30,7 +30,7 @@ async function sdkStatus(promise: Promise<unknown>): Promise<{ status: number; c
   }
 }
 
-describe('new user through the Key Protect SDK', () => {
+for (const mode of STORE_MODES) describe(`new user through the Key Protect SDK (${mode})`, () => {
   let server: ServerProcess;
   let admin: Admin;
   let instance: string;
@@ -40,7 +40,7 @@ describe('new user through the Key Protect SDK', () => {
   let otherKey: string;
 
   before(async () => {
-    server = await startServer({ KEYLEDGER_ADMIN_API_KEY: 'sdk-new-user-admin-key-0123456789abcdef' });
+    server = await startServer({ ...storeEnv(mode), KEYLEDGER_ADMIN_API_KEY: 'sdk-new-user-admin-key-0123456789abcdef' });
     admin = await Admin.connect(server);
     instance = await admin.createInstance('team-x');
     await admin.createKeyRing(instance, 'payments');
