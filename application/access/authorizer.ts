@@ -12,7 +12,7 @@ import type { AppServices } from '../services.ts';
 import { accessAggregate, accessStreamId } from './aggregate.ts';
 import { AccessDeniedError, RateLimitedError } from './errors.ts';
 import { RateLimiter } from './rate-limiter.ts';
-import { TtlCache } from './ttl-cache.ts';
+import { TtlCache } from '../ttl-cache.ts';
 
 /**
  * How long access control trusts what it read: instances, bindings, network policies and the key
@@ -54,7 +54,6 @@ export class Authorizer {
   private readonly instances = new TtlCache<boolean>(ACCESS_CACHE_TTL_MS);
   private readonly bindings = new TtlCache<readonly Binding[]>(ACCESS_CACHE_TTL_MS);
   private readonly policies = new TtlCache<NetworkPolicy>(ACCESS_CACHE_TTL_MS);
-  private readonly keys = new TtlCache<{ keyId: string; keyRingId: string; standard: boolean } | null>(ACCESS_CACHE_TTL_MS);
   private readonly limiter: RateLimiter;
 
   constructor(private readonly services: AppServices) {
@@ -87,12 +86,12 @@ export class Authorizer {
   }
 
   /**
-   * Told after every successful /api/v2 request: an operation that changes what access control reads
-   * (the instance's network policies; a key's ring or aliases) counts at once in this process.
+   * Told after every successful /api/v2 request: a change of the instance's network policies counts
+   * at once in this process. (A key's ring and aliases need nothing here: findKey's state cache is
+   * emptied by every append.)
    */
   succeeded(operation: string, instanceId: string): void {
     if (operation === 'putInstancePolicy') this.policies.delete(instanceId);
-    if (operation === 'patchKey' || operation === 'createKeyAlias' || operation === 'deleteKeyAlias') this.keys.clear();
   }
 
   /**
@@ -118,29 +117,31 @@ export class Authorizer {
     let decision = decideAccess(mine, { operation, keyRingId });
     let key: { keyId: string; keyRingId: string; standard: boolean } | null | undefined;
     if (!decision.allowed && input.keyId) {
-      key = await this.key(instanceId, input.keyId, nowMs);
+      key = await this.key(instanceId, input.keyId);
       decision = decideAccess(mine, { operation, keyRingId, key: key ?? undefined });
     }
     if (!decision.allowed) throw new AccessDeniedError(instanceId);
 
     // A standard key's payload needs ReaderPlus; a root key's metadata needs only Reader.
     if (operation === 'getKey' && input.keyId && !decideAccess(mine, { operation: 'getKeyPayload' }).allowed) {
-      key ??= await this.key(instanceId, input.keyId, nowMs);
+      key ??= await this.key(instanceId, input.keyId);
       if (key?.standard && !decideAccess(mine, { operation: 'getKeyPayload', key }).allowed) throw new AccessDeniedError(instanceId);
     }
     return { instanceId, filter: decision.filter };
   }
 
-  /** The key `id` (an id or alias) of the instance with its ring, or null when the instance has no such key. */
-  private key(instanceId: string, id: string, nowMs: number) {
-    return this.keys.get(`${instanceId}\n${id}`, nowMs, async () => {
-      try {
-        const key = await findKey(this.services, instanceId, id);
-        return { keyId: key.keyId, keyRingId: key.keyRingId, standard: key.extractable };
-      } catch (error) {
-        if (error instanceof ApplicationError && error.code === 'KEY_NOT_FOUND_ERR') return null;
-        throw error;
-      }
-    });
+  /**
+   * The key `id` (an id or alias) of the instance with its ring, or null when the instance has no such
+   * key. findKey keeps key states in the hot path's cache, so this costs no extra store read.
+   */
+  private async key(instanceId: string, id: string): Promise<{ keyId: string; keyRingId: string; standard: boolean } | null> {
+    try {
+      const key = await findKey(this.services, instanceId, id);
+      return { keyId: key.keyId, keyRingId: key.keyRingId, standard: key.extractable };
+    } catch (error) {
+      if (error instanceof ApplicationError && error.code === 'KEY_NOT_FOUND_ERR') return null;
+      throw error;
+    }
   }
+
 }

@@ -1,4 +1,5 @@
 import { loadState } from '../command-handler.ts';
+import { TtlCache } from '../ttl-cache.ts';
 import { unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
@@ -17,14 +18,14 @@ export interface Caller {
  */
 export const AUTH_CACHE_TTL_MS = 2000;
 
-interface Cached<T> { readonly value: T; readonly until: number }
-
 /** Authenticates bearer tokens, with a bounded cache in front of the store (authorization: application/access). */
 export class Authenticator {
-  private readonly callers = new Map<string, Cached<Caller | null>>();
+  private readonly callers: TtlCache<Caller | null>;
   private keysReadAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly services: AppServices, private readonly verifier: TokenVerifier, private readonly maxEntries = 10_000) {}
+  constructor(private readonly services: AppServices, private readonly verifier: TokenVerifier, maxEntries = 10_000) {
+    this.callers = new TtlCache<Caller | null>(AUTH_CACHE_TTL_MS, maxEntries);
+  }
 
   /** The caller behind `Authorization: Bearer ...`, or 401. */
   async authenticate(authorization: string | undefined): Promise<Caller> {
@@ -40,7 +41,7 @@ export class Authenticator {
     const claims = this.verifier.verify(match[1], nowMs);
     if (!claims) throw unauthorized();
     const cacheKey = `${claims.sub}:${claims.akh}`;
-    const caller = await this.cached(this.callers, cacheKey, nowMs, () => this.lookUp(claims.sub, claims.akh));
+    const caller = await this.callers.get(cacheKey, nowMs, () => this.lookUp(claims.sub, claims.akh));
     if (!caller) throw unauthorized();
     return caller;
   }
@@ -53,12 +54,4 @@ export class Authenticator {
     return { principalId, admin: principal.admin };
   }
 
-  private async cached<T>(cache: Map<string, Cached<T>>, key: string, nowMs: number, load: () => Promise<T>): Promise<T> {
-    const hit = cache.get(key);
-    if (hit && hit.until > nowMs) return hit.value;
-    const value = await load();
-    if (cache.size >= this.maxEntries) cache.delete(cache.keys().next().value as string);
-    cache.set(key, { value, until: nowMs + AUTH_CACHE_TTL_MS });
-    return value;
-  }
 }
