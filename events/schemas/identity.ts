@@ -3,8 +3,7 @@ import type { ApiKeyEvent } from '../../domain/identity/api-key.ts';
 import type { InstanceEvent } from '../../domain/identity/instance.ts';
 import type { PrincipalEvent } from '../../domain/identity/principal.ts';
 import type { SigningKeysEvent } from '../../domain/identity/signing-keys.ts';
-import type { StoredEvent } from '../store/event-store.ts';
-import { eventSchema, UnknownEventSchemaError, type EventSchema } from './versioned.ts';
+import { eventSchema, schemaCodec } from './versioned.ts';
 
 const keyHash = z.string().regex(/^[0-9a-f]{64}$/);
 const publicSigningKey = z.object({ kid: z.string().min(1).max(64), publicKey: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/) });
@@ -21,30 +20,9 @@ export const identityEventSchemas = {
   TokenSigningKeyRotated: eventSchema('TokenSigningKeyRotated', z.object({ previous: publicSigningKey, next: publicSigningKey })),
 } as const;
 
-type IdentityEvent = PrincipalEvent | ApiKeyEvent | InstanceEvent | SigningKeysEvent;
+const { PrincipalCreated, PrincipalApiKeyAdded, PrincipalApiKeysRevoked, PrincipalDeleted, ApiKeyIssued, ApiKeyRevoked, InstanceCreated, TokenSigningKeyRotated } = identityEventSchemas;
 
-export function isIdentityEventType(type: string): type is IdentityEvent['type'] {
-  return Object.hasOwn(identityEventSchemas, type);
-}
-
-/** A codec for one identity aggregate's events, restricted to the types it owns. */
-function identityCodec<E extends IdentityEvent>(types: readonly E['type'][]) {
-  const owns = (type: string): type is E['type'] => (types as readonly string[]).includes(type);
-  return {
-    encode(event: E) {
-      const schema = identityEventSchemas[event.type] as EventSchema<unknown>;
-      return { type: event.type, schemaVersion: schema.currentVersion, data: schema.encode(event.data) };
-    },
-    decode(stored: StoredEvent): E {
-      if (!owns(stored.type)) throw new UnknownEventSchemaError(stored.type, stored.schemaVersion);
-      const schema = identityEventSchemas[stored.type] as EventSchema<unknown>;
-      // Type and data were checked together; TypeScript cannot correlate them.
-      return { type: stored.type, data: schema.parse(stored.schemaVersion, stored.data), meta: { time: stored.meta.time, principalId: stored.meta.principalId } } as E;
-    },
-  };
-}
-
-export const principalCodec = identityCodec<PrincipalEvent>(['PrincipalCreated', 'PrincipalApiKeyAdded', 'PrincipalApiKeysRevoked', 'PrincipalDeleted']);
-export const apiKeyCodec = identityCodec<ApiKeyEvent>(['ApiKeyIssued', 'ApiKeyRevoked']);
-export const instanceCodec = identityCodec<InstanceEvent>(['InstanceCreated']);
-export const signingKeysCodec = identityCodec<SigningKeysEvent>(['TokenSigningKeyRotated']);
+export const principalCodec = schemaCodec<PrincipalEvent>({ PrincipalCreated, PrincipalApiKeyAdded, PrincipalApiKeysRevoked, PrincipalDeleted });
+export const apiKeyCodec = schemaCodec<ApiKeyEvent>({ ApiKeyIssued, ApiKeyRevoked });
+export const instanceCodec = schemaCodec<InstanceEvent>({ InstanceCreated });
+export const signingKeysCodec = schemaCodec<SigningKeysEvent>({ TokenSigningKeyRotated });

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { ImportTokenEvent } from '../../domain/import-tokens/import-token.ts';
-import type { StoredEvent } from '../store/event-store.ts';
-import { eventSchema, UnknownEventSchemaError } from './versioned.ts';
+import { eventSchema, schemaCodec } from './versioned.ts';
 
 /**
  * Stored schemas of the import-token aggregate (domain/import-tokens). All at v1. The public key
@@ -25,19 +24,4 @@ export const importTokenEventSchemas = {
   ImportTokenRetired: eventSchema('ImportTokenRetired', z.object({ reason: z.enum(['expired', 'usedUp']), keyPairId: z.string().min(1) })),
 } as const;
 
-export function isImportTokenEventType(type: string): type is ImportTokenEvent['type'] {
-  return Object.hasOwn(importTokenEventSchemas, type);
-}
-
-export const importTokenCodec = {
-  encode(event: ImportTokenEvent) {
-    const schema = importTokenEventSchemas[event.type] as { currentVersion: number; encode(d: unknown): unknown };
-    return { type: event.type, schemaVersion: schema.currentVersion, data: schema.encode(event.data) };
-  },
-  decode(stored: StoredEvent): ImportTokenEvent {
-    if (!isImportTokenEventType(stored.type)) throw new UnknownEventSchemaError(stored.type, stored.schemaVersion);
-    const schema = importTokenEventSchemas[stored.type] as { parse(v: number, d: unknown): unknown };
-    // Type and data were checked together; TypeScript cannot correlate them.
-    return { type: stored.type, data: schema.parse(stored.schemaVersion, stored.data), meta: { time: stored.meta.time, principalId: stored.meta.principalId } } as ImportTokenEvent;
-  },
-};
+export const importTokenCodec = schemaCodec<ImportTokenEvent>(importTokenEventSchemas);

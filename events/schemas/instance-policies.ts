@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { InstancePoliciesEvent } from '../../domain/instances/instance-policies.ts';
 import type { InstancePolicyValue } from '../../domain/instances/policies.ts';
-import type { StoredEvent } from '../store/event-store.ts';
-import { eventSchema, UnknownEventSchemaError, type EventSchema } from './versioned.ts';
+import { eventSchema, schemaCodec, type EventSchema } from './versioned.ts';
 
 /** Stored schema of the instance-policies aggregate's event (domain/instances). All at v1. */
 const policyValue = z.discriminatedUnion('policy', [
@@ -31,18 +30,4 @@ export const instancePolicyEventSchemas: { readonly InstancePolicySet: EventSche
   InstancePolicySet: eventSchema('InstancePolicySet', policyValue),
 };
 
-export function isInstancePolicyEventType(type: string): type is InstancePoliciesEvent['type'] {
-  return Object.hasOwn(instancePolicyEventSchemas, type);
-}
-
-export const instancePoliciesCodec = {
-  encode(event: InstancePoliciesEvent) {
-    const schema = instancePolicyEventSchemas[event.type];
-    return { type: event.type, schemaVersion: schema.currentVersion, data: schema.encode(event.data) };
-  },
-  decode(stored: StoredEvent): InstancePoliciesEvent {
-    if (!isInstancePolicyEventType(stored.type)) throw new UnknownEventSchemaError(stored.type, stored.schemaVersion);
-    const data = instancePolicyEventSchemas[stored.type].parse(stored.schemaVersion, stored.data);
-    return { type: stored.type, data, meta: { time: stored.meta.time, principalId: stored.meta.principalId } };
-  },
-};
+export const instancePoliciesCodec = schemaCodec<InstancePoliciesEvent>(instancePolicyEventSchemas);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { KeyEvent, KeyEventData, KeyEventType } from '../../domain/keys/events.ts';
-import type { StoredEvent } from '../store/event-store.ts';
-import { eventSchema, olderVersion, UnknownEventSchemaError, type EventSchema } from './versioned.ts';
+import { eventSchema, olderVersion, schemaCodec, type EventSchema } from './versioned.ts';
 
 /**
  * Stored schemas of the key aggregate's events (domain/keys/events.ts), one per event type, each
@@ -114,26 +113,12 @@ export const keyEventSchemas: { readonly [T in KeyEventType]: EventSchema<KeyEve
   KeySynced: eventSchema('KeySynced', currentKeySchemas.KeySynced),
 };
 
-export function isKeyEventType(type: string): type is KeyEventType {
-  return Object.hasOwn(keyEventSchemas, type);
-}
+const keyCodec = schemaCodec<KeyEvent>(keyEventSchemas);
 
-/** Parses a stored key event's data of any schema version into the current domain data. */
-export function parseKeyEventData<T extends KeyEventType>(type: T, schemaVersion: number, data: unknown): KeyEventData<T> {
-  const schema: EventSchema<KeyEventData<T>> = keyEventSchemas[type];
-  return schema.parse(schemaVersion, data);
-}
+export const isKeyEventType: (type: string) => type is KeyEventType = keyCodec.owns;
 
 /** A domain key event as the store keeps it: current schema version, data checked. */
-export function encodeKeyEvent(event: KeyEvent): { type: KeyEventType; schemaVersion: number; data: unknown } {
-  const schema = keyEventSchemas[event.type] as EventSchema<unknown>;
-  return { type: event.type, schemaVersion: schema.currentVersion, data: schema.encode(event.data) };
-}
+export const encodeKeyEvent = keyCodec.encode;
 
 /** A stored key event as the domain sees it, upcast to the current schema. */
-export function decodeKeyEvent(stored: Pick<StoredEvent, 'type' | 'schemaVersion' | 'data' | 'meta'>): KeyEvent {
-  if (!isKeyEventType(stored.type)) throw new UnknownEventSchemaError(stored.type, stored.schemaVersion);
-  const data = parseKeyEventData(stored.type, stored.schemaVersion, stored.data);
-  // The type and its data were checked together above; TypeScript cannot correlate them.
-  return { type: stored.type, data, meta: { time: stored.meta.time, principalId: stored.meta.principalId } } as KeyEvent;
-}
+export const decodeKeyEvent = keyCodec.decode;

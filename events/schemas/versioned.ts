@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { StoredEvent } from '../store/event-store.ts';
 
 /**
  * One stored event type's schemas across its versions. A stored event is never rewritten: an
@@ -54,6 +55,32 @@ export function eventSchema<S extends z.ZodType>(type: string, current: S, older
     },
     encode(data) {
       return current.parse(data);
+    },
+  };
+}
+
+/** What a codec reads of a stored event. */
+export type StoredEventParts = Pick<StoredEvent, 'type' | 'schemaVersion' | 'data' | 'meta'>;
+
+/**
+ * The codec of one aggregate's events from its schema map: encode writes the current schema
+ * version, decode upcasts any known version and refuses types the aggregate does not own.
+ */
+export function schemaCodec<E extends { readonly type: string; readonly data: unknown; readonly meta: { readonly time: string; readonly principalId: string } }>(
+  schemas: { readonly [T in E['type']]: EventSchema<unknown> },
+) {
+  const owns = (type: string): type is E['type'] => Object.hasOwn(schemas, type);
+  return {
+    owns,
+    encode: (event: E): { type: E['type']; schemaVersion: number; data: unknown } => {
+      const schema: EventSchema<unknown> = schemas[event.type as E['type']];
+      return { type: event.type, schemaVersion: schema.currentVersion, data: schema.encode(event.data) };
+    },
+    decode: (stored: StoredEvent | StoredEventParts): E => {
+      if (!owns(stored.type)) throw new UnknownEventSchemaError(stored.type, stored.schemaVersion);
+      const schema: EventSchema<unknown> = schemas[stored.type];
+      // Type and data were checked together; TypeScript cannot correlate them.
+      return { type: stored.type, data: schema.parse(stored.schemaVersion, stored.data), meta: { time: stored.meta.time, principalId: stored.meta.principalId } } as unknown as E;
     },
   };
 }
