@@ -1,20 +1,4 @@
-import { changeRegistration } from '../../application/keys/change-registration.ts';
-import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { requestScope } from './key-action-responses.ts';
-import { collection, COLLECTION, registrationResource } from './organize-responses.ts';
-import { registrationBody, registrationFields } from './registration-query.ts';
+import { registrationWriteHandler } from './registration-write.ts';
 
-/**
- * POST /api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}: creates the registration of a cloud resource (by its URL-encoded CRN) on a root key (409 CONFLICT_ERR if it exists).
- * Key Protect reserves registration writes to integrated IBM Cloud services; keyledger lets a
- * caller with write access to the key make them, so a self-hosted service can register.
- */
-export const handler = keyProtectHandler('createRegistration', registrationBody, async (req) => {
-  const fields = registrationFields(req.body);
-  const { key, registration } = await changeRegistration(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), 'created', {
-    crn: req.param('urlEncodedResourceCRN'), preventKeyDeletion: fields.preventKeyDeletion, description: fields.description,
-  });
-  req.audit.keyId = key.keyId;
-  if (!registration) throw new Error('invariant: the registration exists after created');
-  return json(201, collection(COLLECTION.registration, [registrationResource(key, registration)]));
-});
+/** POST /api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}: registers a cloud resource (by its URL-encoded CRN) on a root key (409 CONFLICT_ERR if it exists). */
+export const handler = registrationWriteHandler('createRegistration', 'created', 201);

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { errorResponse } from '../../shared/errors.ts';
 import { routes, type RouteDefinition, type RouteGroup } from '../routes.ts';
 
 /**
@@ -7,18 +8,6 @@ import { routes, type RouteDefinition, type RouteGroup } from '../routes.ts';
  */
 export interface RouteModule {
   handler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2>;
-}
-
-/** A Key Protect error body (CONTRACT.md), for the few answers the dispatcher gives itself. */
-function errorResponse(statusCode: number, code: string, message: string): APIGatewayProxyResultV2 {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      metadata: { collectionType: 'application/vnd.ibm.kms.error+json', collectionTotal: 1 },
-      resources: [{ errorMsg: message, reasons: [{ code, message, status: statusCode }] }],
-    }),
-  };
 }
 
 export function routeKey(route: RouteDefinition): string {
@@ -35,9 +24,9 @@ export function dispatch(group: RouteGroup, modules: Readonly<Record<string, Rou
   for (const route of routes) if (route.group === group) byRouteKey.set(routeKey(route), route);
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
     const route = byRouteKey.get(event.routeKey);
-    if (route === undefined) return errorResponse(404, 'NOT_FOUND_ERR', 'route not found');
+    if (route === undefined) return errorResponse({ status: 404, code: 'NOT_FOUND_ERR', message: 'route not found' });
     const module = modules[route.handler];
-    if (module === undefined) return errorResponse(501, 'NOT_IMPLEMENTED_ERR', `${route.operation} is not implemented`);
+    if (module === undefined) return errorResponse({ status: 501, code: 'NOT_IMPLEMENTED_ERR', message: `${route.operation} is not implemented` });
     return module.handler(event, context);
   };
 }

@@ -1,0 +1,23 @@
+import { changeRegistration } from '../../application/keys/change-registration.ts';
+import { json, keyProtectHandler } from '../shared/api-handler.ts';
+import { requestScope } from './key-action-responses.ts';
+import { collection, COLLECTION, registrationResource } from './organize-responses.ts';
+import { registrationBody, registrationFields } from './registration-query.ts';
+
+/**
+ * The handler of a registration write on `/api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}`
+ * (create, update, replace differ only in the change, the status and an omitted preventKeyDeletion).
+ * Key Protect reserves these writes to integrated IBM Cloud services; keyledger lets a caller with
+ * the Manager role on the key make them, so a self-hosted service can register.
+ */
+export function registrationWriteHandler(operation: string, change: 'created' | 'updated', status: 200 | 201, omittedPreventKeyDeletion?: boolean) {
+  return keyProtectHandler(operation, registrationBody, async (req) => {
+    const fields = registrationFields(req.body);
+    const { key, registration } = await changeRegistration(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), change, {
+      crn: req.param('urlEncodedResourceCRN'), preventKeyDeletion: fields.preventKeyDeletion ?? omittedPreventKeyDeletion, description: fields.description,
+    });
+    req.audit.keyId = key.keyId;
+    if (!registration) throw new Error(`invariant: the registration exists after ${change}`);
+    return json(status, collection(COLLECTION.registration, [registrationResource(key, registration)]));
+  });
+}
