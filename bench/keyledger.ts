@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchRequest } from './load.ts';
 import { ROOT, spawnNode, type Child } from './processes.ts';
+import { tokenFor } from '../test/support/local-server.ts';
 
 export const ADMIN_API_KEY = 'bench-admin-api-key-0123456789abcdef';
 const KEY_BODY = (name: string) => JSON.stringify({
@@ -79,16 +80,6 @@ async function stopChild(child: Child): Promise<void> {
   if (code !== 0) console.error(`keyledger server exited with ${code}:\n${child.output().slice(-2000)}`);
 }
 
-export async function tokenFor(url: string, apiKey: string): Promise<string> {
-  const res = await fetch(`${url}/identity/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: apiKey }),
-  });
-  if (res.status !== 200) throw new Error(`token exchange failed: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { access_token: string }).access_token;
-}
-
 async function call(k: RunningKeyledger, method: string, path: string, body?: string): Promise<{ status: number; json: unknown }> {
   const res = await fetch(`${k.url}${path}`, { method, headers: { ...k.headers, 'content-type': 'application/json' }, body });
   const text = await res.text();
@@ -117,12 +108,6 @@ export async function wrapOnce(k: RunningKeyledger, keyIds: readonly string[]): 
     if (status !== 200) throw new Error(`wrap: ${status} ${JSON.stringify(json)}`);
     return (json as { ciphertext: string }).ciphertext;
   }));
-}
-
-/** Whether POST .../actions/rotate exists yet (another issue adds it): 404 from the router means no. */
-export async function hasRotate(k: RunningKeyledger, keyId: string): Promise<boolean> {
-  const { status } = await call(k, 'POST', `/api/v2/keys/${keyId}/actions/rotate`, '{}');
-  return status !== 404 && status !== 405;
 }
 
 /** The HTTP scenarios, by name, for a set of keys and their ciphertexts. */

@@ -15,8 +15,6 @@ export interface ScenarioResult extends LoadResult {
   readonly ceilingPaired: boolean;
   /** rps / ceilingRps. */
   readonly ratio: number | null;
-  /** Set when the scenario could not run (e.g. a route not there yet). */
-  readonly unavailable?: string | undefined;
 }
 
 export interface ModeResult {
@@ -104,9 +102,7 @@ export function ceilingRps(http: readonly CeilingResult[], which: CeilingName, c
 const pct = (r: number | null) => (r === null ? 'n/a' : `${Math.round(r * 100)}%`);
 
 function scenarioRows(label: string, rows: readonly ScenarioResult[]): string[] {
-  return rows.map((s) => s.unavailable
-    ? `| ${label} | ${s.scenario} | ${s.connections} | n/a (${s.unavailable}) | | | | | | | |`
-    : `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)} |`);
+  return rows.map((s) => `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)} |`);
 }
 
 /** The results as markdown: machine, ceilings, one table of every keyledger figure with its ratio, targets, bundles. */

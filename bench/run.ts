@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleSizes } from './bundle-sizes.ts';
-import { createKeys, hasRotate, scenarios, startKeyledger, wrapOnce, type RunningKeyledger } from './keyledger.ts';
+import { createKeys, scenarios, startKeyledger, wrapOnce, type RunningKeyledger } from './keyledger.ts';
 import { load, type BenchRequest } from './load.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { procUsage, ROOT, round, runNode, spawnNode, startDynamoDbLocal } from './processes.ts';
@@ -107,10 +107,6 @@ async function runScenarios(o: BenchOptions, k: RunningKeyledger, named: Record<
   return out;
 }
 
-function unavailable(name: string, connections: readonly number[], why: string): ScenarioResult[] {
-  return connections.map((c) => ({ scenario: name, connections: c, durationS: 0, ok: 0, non2xx: 0, errors: 0, rps: 0, p50Ms: 0, p99Ms: 0, serverRssMaxMB: 0, serverCpuPct: 0, ceiling: null, ceilingRps: null, ceilingPaired: false, ratio: null, unavailable: why }));
-}
-
 async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratch: string, ceilings: Ceilings): Promise<ModeResult> {
   let ddb: { endpoint: string; stop(): void } | undefined;
   const envFor = (prefix: string): Record<string, string> => (ddb ? { KEYLEDGER_STORE: 'dynamodb', KEYLEDGER_DYNAMODB_ENDPOINT: ddb.endpoint, KEYLEDGER_TABLE_PREFIX: prefix } : { KEYLEDGER_STORE: 'sqlite' });
@@ -133,9 +129,7 @@ async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratc
       const keyIds = await createKeys(k, o.keys);
       const rotateIds = await createKeys(k, o.rotateKeys);
       const named = scenarios(keyIds, await wrapOnce(k, keyIds), rotateIds);
-      const rotate = await hasRotate(k, rotateIds[0] ?? '');
-      scenarioResults = await runScenarios(o, k, named, ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', ...(rotate ? ['rotate'] : [])], ceilings);
-      if (!rotate) scenarioResults.push(...unavailable('rotate', o.connections, 'no rotate route yet'));
+      scenarioResults = await runScenarios(o, k, named, ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', 'rotate'], ceilings);
     } finally {
       await k.stop();
     }

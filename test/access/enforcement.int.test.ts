@@ -4,11 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { routes } from '../../functions/api/routes.ts';
 import { startServer, tokenFor, type ServerProcess } from '../support/local-server.ts';
 import { Admin, call, reasonOf } from './access-helpers.ts';
 
-const hasRoute = (operation: string): boolean => routes.some((r) => r.operation === operation);
 const BOUND_MS = 5000;
 
 async function tokenStatus(url: string, apiKey: string): Promise<number> {
@@ -135,18 +133,15 @@ describe('per-instance rate limit', () => {
     assert.equal(reasonOf(first), 'TOO_MANY_REQUESTS_ERR');
     assert.ok(Number(first.headers.get('retry-after')) >= 1);
     assert.equal((await call(server, admin.token, 'GET', '/api/v2/keys', { instanceId: b })).status, 200, 'another instance has its own bucket');
-    if (hasRoute('admin.listAudit')) {
-      const audit = await call(server, admin.token, 'GET', `/admin/v1/instances/${a}/audit?outcome=denied&operation=getKeys`);
-      const records = (audit.body as { records: { reason: string }[] }).records;
-      assert.ok(records.some((r) => r.reason === 'TOO_MANY_REQUESTS_ERR'), 'rate-limited requests are audited');
-    }
+    const audit = await call(server, admin.token, 'GET', `/admin/v1/instances/${a}/audit?outcome=denied&operation=getKeys`);
+    const records = (audit.body as { records: { reason: string }[] }).records;
+    assert.ok(records.some((r) => r.reason === 'TOO_MANY_REQUESTS_ERR'), 'rate-limited requests are audited');
   });
 });
 
 describe('allowedIP instance policy', () => {
   let server: ServerProcess;
   let admin: Admin;
-  const skip = hasRoute('putInstancePolicy') ? false : 'the instance policy routes (issue 3 part B) are not in the route table yet';
 
   before(async () => {
     server = await startServer({ KEYLEDGER_ADMIN_API_KEY: 'allowed-ip-admin-key-0123456789abcdef' });
@@ -161,7 +156,7 @@ describe('allowedIP instance policy', () => {
     resources: [{ policy_type: 'allowedIP', policy_data: { enabled: true, attributes: { allowed_ip: cidrs } } }],
   });
 
-  it('refuses requests from outside the allowed CIDRs with 401, audited, and lets allowed ones in', { skip }, async () => {
+  it('refuses requests from outside the allowed CIDRs with 401, audited, and lets allowed ones in', async () => {
     const instance = await admin.createInstance('fenced');
     const put = (cidrs: string[]) => call(server, admin.token, 'PUT', '/api/v2/instance/policies?policy=allowedIP', { instanceId: instance, body: policy(cidrs) });
     assert.ok([200, 204].includes((await put(['10.0.0.0/8', '2001:db8::/32'])).status));
@@ -170,10 +165,8 @@ describe('allowedIP instance policy', () => {
     assert.equal(refused.status, 401);
     assert.equal(reasonOf(refused), 'UNAUTHORIZED_ERR');
     assert.equal((await call(server, admin.token, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status, 200, 'other instances are not fenced');
-    if (hasRoute('admin.listAudit')) {
-      const audit = await call(server, admin.token, 'GET', `/admin/v1/instances/${instance}/audit?outcome=denied`);
-      assert.ok((audit.body as { records: { operation: string; sourceIp: string }[] }).records.some((r) => r.operation === 'getKeys' && r.sourceIp !== ''));
-    }
+    const audit = await call(server, admin.token, 'GET', `/admin/v1/instances/${instance}/audit?outcome=denied`);
+    assert.ok((audit.body as { records: { operation: string; sourceIp: string }[] }).records.some((r) => r.operation === 'getKeys' && r.sourceIp !== ''));
     assert.ok([200, 204].includes((await put(['127.0.0.0/8', '::1/128'])).status), 'the administrator can still fix the policy');
     const allowed = await call(server, admin.token, 'GET', '/api/v2/keys', { instanceId: instance });
     assert.equal(allowed.status, 200);

@@ -85,7 +85,7 @@ void describe('Lambda runtime of the API functions', () => {
     assert.deepEqual(keys.map((k) => k.kid), [SIGNING_KEY_LABEL]);
     const again = await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
     assert.equal((await new DynamoJwksSource(client, tables.readModels).keys()).length, 1, 'a second cold start republishes the same key');
-    assert.ok(again.services.catchUpReadModels() instanceof Promise);
+    await again.services.catchUpReadModels();
   });
 
   it('serves the token exchange through the generated identity group entry', async () => {
