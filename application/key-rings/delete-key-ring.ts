@@ -18,13 +18,11 @@ const PAGE = 1000;
 export async function deleteKeyRing(services: AppServices, scope: RequestScope, principalId: string, keyRingId: string, force: boolean): Promise<void> {
   await services.catchUpReadModels();
   const { instanceId } = scope;
-  const page = (states: number[], limit: number, offset: number) =>
-    services.keyList.list({ instanceId, keyRingIds: [keyRingId], states, limit, offset });
   const now = () => services.now().toISOString();
-  const liveKeys = (await page(LIVE_STATES, 0, 0)).total;
+  const liveKeys = await services.keyList.count({ instanceId, keyRingIds: [keyRingId], states: LIVE_STATES });
   const destroyed: string[] = [];
   for (let offset = 0; ; offset += PAGE) {
-    const rows = (await page(DESTROYED, PAGE, offset)).rows;
+    const rows = await services.keyList.list({ instanceId, keyRingIds: [keyRingId], states: DESTROYED, limit: PAGE, offset });
     destroyed.push(...rows.map((r) => r.keyId));
     if (rows.length < PAGE) break;
   }

@@ -1,8 +1,11 @@
 import type { AppServices } from '../services.ts';
-import { listKeys, type ListKeysInput } from './list-keys.ts';
+import { visibleFilters, type KeyFilterInput } from './list-keys.ts';
 
-/** How many keys of an instance match the filters (HEAD /keys, Key-Total), from the key-list read model. */
-export async function countKeys(services: AppServices, instanceId: string, filters: Pick<ListKeysInput, 'states' | 'extractable' | 'visible'>): Promise<number> {
-  const page = await listKeys(services, instanceId, { ...filters, limit: 0, offset: 0 });
-  return page.total;
+/** How many keys of an instance match the filters (HEAD /keys, `totalCount`), from the key-list read model. */
+export async function countKeys(services: AppServices, instanceId: string, input: KeyFilterInput): Promise<number> {
+  await services.catchUpReadModels();
+  const { either, both } = visibleFilters(instanceId, input);
+  const counts = await Promise.all(either.map((f) => services.keyList.count(f)));
+  const overlap = both ? await services.keyList.count(both) : 0;
+  return counts.reduce((a, b) => a + b, 0) - overlap;
 }

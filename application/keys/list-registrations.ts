@@ -56,11 +56,11 @@ export async function listAllRegistrations(services: AppServices, instanceId: st
   const rows: RegistrationRow[] = [];
   for (let offset = 0; ; offset += KEYS_PAGE) {
     const keys = await services.keyList.list({ instanceId, limit: KEYS_PAGE, offset });
-    for (const row of keys.rows) {
+    for (const row of keys) {
       const { state } = await loadState(services.store, keyAggregate, keyStreamId(row.keyId));
       if (isExisting(state) && state.instanceId === instanceId && covers(visible, state)) rows.push(...state.registrations.map((registration) => ({ key: state, registration })));
     }
-    if (keys.rows.length < KEYS_PAGE) break;
+    if (keys.length < KEYS_PAGE) break;
   }
   return page(rows, filter);
 }

@@ -42,7 +42,8 @@ export interface KeyRemoval extends KeyRef {
   readonly lastVersion?: number | undefined;
 }
 
-export interface KeyListQuery {
+/** Which rows of one instance: removed rows never match. */
+export interface KeyListFilter {
   readonly instanceId: string;
   /** Only rows in one of these states. Undefined: any state; an empty array matches nothing. */
   readonly states?: readonly number[] | undefined;
@@ -51,6 +52,9 @@ export interface KeyListQuery {
   readonly keyRingIds?: readonly string[] | undefined;
   /** Only these keys. Undefined: any; empty: nothing. */
   readonly keyIds?: readonly string[] | undefined;
+}
+
+export interface KeyListQuery extends KeyListFilter {
   readonly limit: number;
   readonly offset: number;
 }
@@ -70,13 +74,6 @@ export interface DueQuery {
   readonly after?: DueKey | undefined;
 }
 
-export interface KeyListPage {
-  /** At most `limit` rows, ordered by creationDate then keyId. */
-  readonly rows: KeySummaryRow[];
-  /** Rows matching the query, ignoring limit and offset. */
-  readonly total: number;
-}
-
 export interface KeyListReadModel {
   /**
    * Applies a projection batch together with the checkpoint it reaches. A batch whose checkpoint is
@@ -93,8 +90,14 @@ export interface KeyListReadModel {
   ): Promise<void>;
   /** The checkpoint of the last batch `projection` applied, or null before its first. */
   getCheckpoint(projection: string): Promise<string | null>;
-  /** Rows of one instance matching every given filter; removed rows never appear. */
-  list(query: KeyListQuery): Promise<KeyListPage>;
+  /**
+   * One page of the rows matching every filter, at most `limit`, ordered by creationDate then keyId.
+   * Reads only what the page needs: a total is {@link count}'s job (GET /keys asks for it only with
+   * `totalCount=true`, HEAD /keys always).
+   */
+  list(query: KeyListQuery): Promise<KeySummaryRow[]>;
+  /** How many rows match every filter. */
+  count(filter: KeyListFilter): Promise<number>;
   /**
    * Live rows of every instance whose schedule `field` is at or before `atOrBefore`, ordered by
    * (dueAt, instanceId, keyId), at most `limit`, after `after`.

@@ -13,8 +13,8 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { SCHEDULE_FIELDS, type KeySchedule } from '../../../domain/keys/schedule.ts';
-import type { DueKey, KeyListPage, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
-import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, parseKeySummaryRow } from '../key-summary-schema.ts';
+import type { DueKey, KeyListFilter, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
+import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
 import { KEY_LIST_TABLE } from './key-list-table-schema.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -50,6 +50,63 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
     }
   };
 
+  /**
+   * Every live row of the instance matching `filter`, in list order (creationDate, then keyId).
+   * Cost: reads the whole instance partition (RCUs are charged before FilterExpression applies);
+   * only the rows a page returns are parsed. Fine for thousands of keys per instance; beyond that, a
+   * GSI on (instanceId, creationDate#keyId) would let a page read only itself.
+   */
+  const matching = async (query: KeyListFilter): Promise<Array<{ creationDate: string; keyId: string; item: Item }>> => {
+    if (query.states?.length === 0 || query.keyRingIds?.length === 0 || query.keyIds?.length === 0) return [];
+    const names: Record<string, string> = { '#pk': pk.name, '#deleted': a.deleted };
+    const values: Item = { ':pk': { S: query.instanceId }, ':false': { BOOL: false } };
+    const filters = ['#deleted = :false'];
+    if (query.states) {
+      names['#state'] = a.state;
+      const placeholders = query.states.map((state, i) => {
+        values[`:s${i}`] = { N: String(state) };
+        return `:s${i}`;
+      });
+      filters.push(`#state IN (${placeholders.join(', ')})`);
+    }
+    if (query.extractable !== undefined) {
+      names['#extractable'] = a.extractable;
+      values[':extractable'] = { BOOL: query.extractable };
+      filters.push('#extractable = :extractable');
+    }
+    // Key ring and key id lists can be long; FilterExpression is capped at 4 KB, and filtering
+    // there would not lower the read cost, so those two filter in memory.
+    const keyRings = query.keyRingIds ? new Set(query.keyRingIds) : undefined;
+    const keys = query.keyIds ? new Set(query.keyIds) : undefined;
+
+    // Rows are ordered and sliced on their raw key attributes; only the page is parsed (JSON and
+    // zod), not the whole partition.
+    const matched: { creationDate: string; keyId: string; item: Item }[] = [];
+    let start: Item | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          FilterExpression: filters.join(' AND '),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const keyId = item[sk.name]?.S ?? '';
+        if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(keyId))) {
+          matched.push({ creationDate: item[a.creationDate]?.S ?? '', keyId, item });
+        }
+      }
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    // Binary order, as SQLite's default collation, so both adapters page identically.
+    matched.sort((x, y) => compare(x.creationDate, y.creationDate) || compare(x.keyId, y.keyId));
+    return matched;
+  };
+
   const model: KeyListReadModel = {
     async applyBatch(projection, checkpoint, upserts, deletes) {
       upserts.forEach(assertKeySummaryRow);
@@ -79,67 +136,17 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
       return item?.[a.checkpoint]?.S ?? null;
     },
 
-    /**
-     * Reads every live row of the instance, filters, sorts and slices in memory. Cost: each call
-     * reads the whole instance partition (RCUs are charged before FilterExpression applies), which
-     * is what an exact `total` needs anyway; only the returned page is parsed. Fine for thousands of
-     * keys per instance; beyond that, keep a per-instance count item and a GSI on
-     * (instanceId, creationDate#keyId) (issue 7: not done, the local DynamoDB mode is not the scale mode).
-     */
-    async list(query): Promise<KeyListPage> {
+    async list(query) {
       if (!Number.isSafeInteger(query.limit) || query.limit < 0 || !Number.isSafeInteger(query.offset) || query.offset < 0) {
         throw new RangeError('limit and offset must be non-negative integers');
       }
-      if (query.states?.length === 0 || query.keyRingIds?.length === 0 || query.keyIds?.length === 0) {
-        return { rows: [], total: 0 };
-      }
-      const names: Record<string, string> = { '#pk': pk.name, '#deleted': a.deleted };
-      const values: Item = { ':pk': { S: query.instanceId }, ':false': { BOOL: false } };
-      const filters = ['#deleted = :false'];
-      if (query.states) {
-        names['#state'] = a.state;
-        const placeholders = query.states.map((state, i) => {
-          values[`:s${i}`] = { N: String(state) };
-          return `:s${i}`;
-        });
-        filters.push(`#state IN (${placeholders.join(', ')})`);
-      }
-      if (query.extractable !== undefined) {
-        names['#extractable'] = a.extractable;
-        values[':extractable'] = { BOOL: query.extractable };
-        filters.push('#extractable = :extractable');
-      }
-      // Key ring and key id lists can be long; FilterExpression is capped at 4 KB, and filtering
-      // there would not lower the read cost, so those two filter in memory.
-      const keyRings = query.keyRingIds ? new Set(query.keyRingIds) : undefined;
-      const keys = query.keyIds ? new Set(query.keyIds) : undefined;
+      if (query.limit === 0) return [];
+      const matched = await matching(query);
+      return matched.slice(query.offset, query.offset + query.limit).map((m) => toSummary(m.item));
+    },
 
-      // Rows are ordered and sliced on their raw key attributes; only the page is parsed (JSON and
-      // zod), not the whole partition.
-      const matched: { creationDate: string; keyId: string; item: Item }[] = [];
-      let start: Item | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: '#pk = :pk',
-            FilterExpression: filters.join(' AND '),
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-            ExclusiveStartKey: start,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const keyId = item[sk.name]?.S ?? '';
-          if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(keyId))) {
-            matched.push({ creationDate: item[a.creationDate]?.S ?? '', keyId, item });
-          }
-        }
-        start = page.LastEvaluatedKey;
-      } while (start !== undefined);
-      // Binary order, as SQLite's default collation, so both adapters page identically.
-      matched.sort((x, y) => compare(x.creationDate, y.creationDate) || compare(x.keyId, y.keyId));
-      return { rows: matched.slice(query.offset, query.offset + query.limit).map((m) => toSummary(m.item)), total: matched.length };
+    async count(filter) {
+      return (await matching(filter)).length;
     },
 
     /**
@@ -260,25 +267,18 @@ function compare(x: string, y: string): number {
 
 function toSummary(item: Item): KeySummaryRow {
   const schedule = scheduleOf(item);
-  const where = `${item[pk.name]?.S ?? '?'}/${item[sk.name]?.S ?? '?'}`;
-  let document: unknown;
-  try {
-    document = JSON.parse(item[a.document]?.S ?? '');
-  } catch (error) {
-    throw new Error(`corrupted key list row (${where}): document is not JSON`, { cause: error });
-  }
-  return parseKeySummaryRow(
+  return storedKeySummaryRow(
     {
-      instanceId: item[pk.name]?.S,
-      keyId: item[sk.name]?.S,
+      instanceId: item[pk.name]?.S as string,
+      keyId: item[sk.name]?.S as string,
       state: Number(item[a.state]?.N),
-      extractable: item[a.extractable]?.BOOL,
-      keyRingId: item[a.keyRingId]?.S,
-      creationDate: item[a.creationDate]?.S,
+      extractable: item[a.extractable]?.BOOL as boolean,
+      keyRingId: item[a.keyRingId]?.S as string,
+      creationDate: item[a.creationDate]?.S as string,
       lastVersion: Number(item[a.lastVersion]?.N),
-      document,
+      document: item[a.document]?.S,
       ...(schedule !== undefined ? { schedule } : {}),
     },
-    where,
+    `${item[pk.name]?.S ?? '?'}/${item[sk.name]?.S ?? '?'}`,
   );
 }

@@ -6,8 +6,8 @@
 import type Database from 'better-sqlite3';
 import { SCHEDULE_FIELDS, type KeySchedule, type ScheduleField } from '../../../domain/keys/schedule.ts';
 import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
-import type { DueKey, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
-import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, parseKeySummaryRow } from '../key-summary-schema.ts';
+import type { DueKey, KeyListFilter, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
+import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
 import { PROJECTION_CHECKPOINTS_DDL, projectionCheckpoints } from './projection-checkpoints.ts';
 
 const KEY_LIST_DDL = `
@@ -150,11 +150,6 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   );
   const count = db.prepare<[Filters], { total: number }>(`SELECT COUNT(*) AS total FROM key_list ${WHERE}`);
 
-  // Page and total in one read transaction, so they agree even while the projector writes.
-  const readPage = db.transaction((filters: Filters, limit: number, offset: number) => ({
-    rows: selectPage.all({ ...filters, limit, offset }).map(toSummary),
-    total: count.get(filters)?.total ?? 0,
-  }));
   const apply = db.transaction(
     (projection: string, checkpoint: string, upserts: readonly KeySummaryRow[], deletes: readonly KeyRemoval[]) => {
       const current = checkpoints.get(projection);
@@ -195,15 +190,10 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
         if (!Number.isSafeInteger(query.limit) || query.limit < 0 || !Number.isSafeInteger(query.offset) || query.offset < 0) {
           throw new RangeError('limit and offset must be non-negative integers');
         }
-        const filters: Filters = {
-          instanceId: query.instanceId,
-          states: query.states ? JSON.stringify(query.states) : null,
-          extractable: query.extractable === undefined ? null : query.extractable ? 1 : 0,
-          keyRingIds: query.keyRingIds ? JSON.stringify(query.keyRingIds) : null,
-          keyIds: query.keyIds ? JSON.stringify(query.keyIds) : null,
-        };
-        return readPage(filters, query.limit, query.offset);
+        if (query.limit === 0) return [];
+        return selectPage.all({ ...boundFilters(query), limit: query.limit, offset: query.offset }).map(toSummary);
       }),
+    count: (filter) => promised(() => count.get(boundFilters(filter))?.total ?? 0),
     listDue: (query) =>
       promised((): DueKey[] => {
         if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new RangeError('limit must be a non-negative integer');
@@ -224,6 +214,16 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   };
 }
 
+function boundFilters(filter: KeyListFilter): Filters {
+  return {
+    instanceId: filter.instanceId,
+    states: filter.states ? JSON.stringify(filter.states) : null,
+    extractable: filter.extractable === undefined ? null : filter.extractable ? 1 : 0,
+    keyRingIds: filter.keyRingIds ? JSON.stringify(filter.keyRingIds) : null,
+    keyIds: filter.keyIds ? JSON.stringify(filter.keyIds) : null,
+  };
+}
+
 /** SQLite checkpoints are global positions of the event store; compared as numbers, not strings. */
 function position(checkpoint: string): number {
   if (!/^\d+$/.test(checkpoint)) throw new RangeError(`not a SQLite change-feed checkpoint: ${checkpoint}`);
@@ -231,20 +231,13 @@ function position(checkpoint: string): number {
 }
 
 function toSummary(row: Row): KeySummaryRow {
-  const where = `${row.instance_id}/${row.key_id}`;
-  let document: unknown;
-  try {
-    document = JSON.parse(row.document);
-  } catch (error) {
-    throw new Error(`corrupted key list row (${where}): document is not JSON`, { cause: error });
-  }
   const schedule: KeySchedule = {
     ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
     ...(row.rotate_at !== null ? { rotateAt: row.rotate_at } : {}),
     ...(row.rotation_base !== null ? { rotationBase: row.rotation_base } : {}),
     ...(row.deleted_at !== null ? { deletedAt: row.deleted_at } : {}),
   };
-  return parseKeySummaryRow(
+  return storedKeySummaryRow(
     {
       instanceId: row.instance_id,
       keyId: row.key_id,
@@ -253,9 +246,9 @@ function toSummary(row: Row): KeySummaryRow {
       keyRingId: row.key_ring_id,
       creationDate: row.creation_date,
       lastVersion: row.last_version,
-      document,
+      document: row.document,
       ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
     },
-    where,
+    `${row.instance_id}/${row.key_id}`,
   );
 }

@@ -51,7 +51,10 @@ export function openSqliteConnection(source: SqliteSource): SqliteConnection {
  */
 export function openDerivedSqliteConnection(source: SqliteSource): SqliteConnection {
   const connection = openSqliteConnection(source);
-  if ('file' in source) connection.db.pragma('synchronous = NORMAL');
+  if ('file' in source) {
+    connection.db.pragma('synchronous = NORMAL');
+    connection.db.pragma('cache_size = -32768');
+  }
   return connection;
 }
 
