@@ -3,7 +3,7 @@ import type { EventStamp } from '../domain/keys/events.ts';
 import { ConcurrencyError, type EventStore, type NewEvent, type StoredEvent, type StreamAppend } from '../events/store/event-store.ts';
 
 /** Turns an aggregate's domain events into stored events and back (schemas, versions, upcasting). */
-export interface EventCodec<Event> {
+interface EventCodec<Event> {
   encode(event: Event): { type: string; schemaVersion: number; data: unknown };
   decode(stored: StoredEvent): Event;
 }
@@ -55,7 +55,7 @@ export async function loadState<S, C, E extends { meta: EventStamp }>(
 }
 
 /** What a command decided for one stream: the append to make (null when nothing changes) and the new state. */
-export interface Decision<S, E> {
+interface Decision<S, E> {
   readonly append: StreamAppend | null;
   readonly state: S;
   readonly events: E[];

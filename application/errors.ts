@@ -5,7 +5,7 @@
  */
 import type { ReasonCode } from '../domain/errors.ts';
 
-export type ApplicationReason =
+type ApplicationReason =
   | ReasonCode
   | 'UNAUTHORIZED_ERR'
   | 'INSTANCE_NOT_FOUND_ERR'

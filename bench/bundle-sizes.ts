@@ -18,7 +18,7 @@ export interface BundleSize {
  * Every Lambda entry the CDK app bundles: one per route group of functions/api/routes.ts, plus
  * each literal `entry:` of cdk/constructs/ (authorizer, projector, scheduler, ...).
  */
-export function lambdaEntries(): string[] {
+function lambdaEntries(): string[] {
   const groups = [...new Set(routes.map((r) => r.group))].map((g) => `functions/api/groups/${g}.ts`);
   const dir = join(ROOT, 'cdk/constructs');
   const literal = readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) =>

@@ -5,14 +5,14 @@ import type { BenchRequest } from './load.ts';
 import { ROOT, spawnNode, type Child } from './processes.ts';
 import { tokenFor } from '../test/support/local-server.ts';
 
-export const ADMIN_API_KEY = 'bench-admin-api-key-0123456789abcdef';
+const ADMIN_API_KEY = 'bench-admin-api-key-0123456789abcdef';
 const KEY_BODY = (name: string) => JSON.stringify({
   metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 },
   resources: [{ type: 'application/vnd.ibm.kms.key+json', name, extractable: false }],
 });
 /** A 256-bit DEK, base64: the body of "wrap (given DEK)". */
-export const DEK = Buffer.alloc(32, 7).toString('base64');
-export const AAD = ['tenant=bench'];
+const DEK = Buffer.alloc(32, 7).toString('base64');
+const AAD = ['tenant=bench'];
 
 export interface RunningKeyledger {
   readonly url: string;

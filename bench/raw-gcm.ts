@@ -12,7 +12,7 @@ import { rootKeyInUseTemplate } from '../functions/crypto/pkcs11/templates.ts';
  * `encryptAsync` runs C_EncryptAsync on libuv's thread pool, as the adapter does. Both draw a
  * fresh 96-bit IV from the HSM, like keyledger's wrap.
  */
-export interface RawGcm {
+interface RawGcm {
   encryptSync(plaintext: Buffer, aad: Buffer): { iv: Buffer; sealed: Buffer };
   encryptAsync(plaintext: Buffer, aad: Buffer): Promise<{ iv: Buffer; sealed: Buffer }>;
   close(): void;

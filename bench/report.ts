@@ -61,7 +61,7 @@ export interface Target {
   readonly met: boolean | null;
 }
 
-export interface Machine {
+interface Machine {
   readonly cpuModel: string;
   readonly cores: number;
   readonly memoryMB: number;

@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { SETTING_KEYS, settingsFromEnv, settingVariable, type Settings } from '../application/settings.ts';
+import { isUuid } from '../domain/ids.ts';
 
 /** Where the crypto function finds its PKCS#11 module. */
 export type HsmKind = 'softhsm' | 'custom';
@@ -85,8 +86,6 @@ function settings(node: Node): Settings {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /** Reads and validates the context of `node` (usually the app). */
 export function readConfig(node: Node): KeyledgerConfig {
   const stage = str(node, 'stage') ?? 'dev';
@@ -118,6 +117,6 @@ export function readConfig(node: Node): KeyledgerConfig {
 function defaultInstance(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const id = value.toLowerCase();
-  if (!UUID.test(id)) throw new Error(`context defaultInstance must be a UUID, got ${value}`);
+  if (!isUuid(id)) throw new Error(`context defaultInstance must be a UUID, got ${value}`);
   return id;
 }

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export interface AdminResponse {
+interface AdminResponse {
   readonly status: number;
   readonly body: unknown;
 }
 
-export interface ClientSettings {
+interface ClientSettings {
   /** Base URL of the server, e.g. http://127.0.0.1:8080. */
   readonly url: string;
   readonly apiKey: string;

@@ -1,7 +1,7 @@
 import type { AdminClient } from './admin-client.ts';
 
 /** Options every subcommand may declare, in node:util parseArgs form (strings and booleans). */
-export type OptionSpec = Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>;
+type OptionSpec = Record<string, { readonly type: 'string' | 'boolean'; readonly short?: string }>;
 
 /** What a subcommand receives: its parsed options, positional arguments and an authenticated client. */
 export interface CommandInput {

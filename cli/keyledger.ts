@@ -45,7 +45,7 @@ function help(): string {
   ].join('\n');
 }
 
-export async function run(argv: readonly string[]): Promise<number> {
+async function run(argv: readonly string[]): Promise<number> {
   const [group, verb, ...rest] = argv;
   const command = group && verb ? commands[`${group} ${verb}`] : undefined;
   if (!command) {

@@ -6,7 +6,7 @@ import type { AppServices } from '../application/services.ts';
 
 export { ADMIN_PRINCIPAL_ID } from '../application/identity/bootstrap-identity.ts';
 
-export interface BootstrapResult {
+interface BootstrapResult {
   readonly defaultInstanceId: string;
   /** Set only on the start that generated the administrator's API key: print it once. */
   readonly generatedAdminApiKey?: string | undefined;

@@ -15,18 +15,18 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const SERVER_PID_FILE = 'server.pid';
-export const REBUILD_PID_FILE = 'read-models-rebuild.pid';
+const SERVER_PID_FILE = 'server.pid';
+const REBUILD_PID_FILE = 'read-models-rebuild.pid';
 
 /** The data directory is held by someone else; the message says by whom and what to do. */
-export class DataDirBusyError extends Error {
+class DataDirBusyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DataDirBusyError';
   }
 }
 
-export interface DataDirHold {
+interface DataDirHold {
   /** Removes this holder's pid file (if it still holds its own pid). Idempotent, synchronous. */
   release(): void;
 }

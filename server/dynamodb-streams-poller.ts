@@ -30,7 +30,7 @@ import {
 import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
 
-export interface StreamsPollerOptions {
+interface StreamsPollerOptions {
   readonly dynamodb: DynamoDBClient;
   readonly streams: DynamoDBStreamsClient;
   /** The events table; its latest stream is read. */
@@ -52,7 +52,7 @@ type Checkpoint = z.infer<typeof checkpointSchema>;
 const MAX_EMPTY_PAGES = 16;
 
 /** A batch the handler reported as failed; the shard is retried from `sequenceNumber` on the next pass. */
-export class BatchItemFailureError extends Error {
+class BatchItemFailureError extends Error {
   constructor(readonly shardId: string, readonly sequenceNumber: string) {
     super(`projector reported a batch item failure at record ${sequenceNumber} of shard ${shardId}; retrying from it`);
     this.name = 'BatchItemFailureError';
@@ -241,7 +241,7 @@ function firstFailure(batch: readonly DynamoDBRecord[], response: DynamoDBBatchR
 }
 
 /** A GetRecords record in the shape Lambda's event source mapping delivers (`DynamoDBRecord`). */
-export function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
+function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
   const data = record.dynamodb;
   return {
     eventID: record.eventID,

@@ -3,7 +3,7 @@ import { logger } from '../functions/shared/logger.ts';
 import type { ServerConfig } from './config.ts';
 import { localTableNames } from './local-tables.ts';
 
-export interface LocalSchedules {
+interface LocalSchedules {
   stop(): Promise<void>;
 }
 

@@ -9,7 +9,7 @@ import { renderPrometheus } from '../functions/shared/request-metrics.ts';
 import { toApiGatewayEvent, writeResult } from './http-adapter.ts';
 import type { Router } from './router.ts';
 
-export interface RunningServer {
+interface RunningServer {
   readonly url: string;
   /** Stops accepting, lets in-flight requests finish, then resolves. */
   close(): Promise<void>;
@@ -46,7 +46,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
 
 /** Serves the route table over HTTP by invoking the same handlers Lambda runs. */
 /** PEM certificate chain and private key: the server then speaks HTTPS only. */
-export interface TlsFiles {
+interface TlsFiles {
   readonly cert: Buffer;
   readonly key: Buffer;
 }

@@ -1,5 +1,5 @@
 /** The DynamoDB tables of the local DynamoDB mode (`npm run start:dynamodb`). */
-export interface LocalTableNames {
+interface LocalTableNames {
   readonly events: string;
   readonly keyList: string;
   readonly audit: string;

@@ -1,6 +1,4 @@
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { projectRecords } from '../functions/projector/handler.ts';
 import { logger } from '../functions/shared/logger.ts';
 import { Projector } from '../events/projections/projector.ts';
@@ -8,10 +6,11 @@ import type { KeyListReadModel } from '../events/read-models/key-list.ts';
 import type { EventStore } from '../events/store/event-store.ts';
 import type { ServerConfig } from './config.ts';
 import { DynamoDbStreamsPoller } from './dynamodb-streams-poller.ts';
+import { localDynamoDbClient, localDynamoDbStreamsClient } from './local-dynamodb-clients.ts';
 import { localTableNames } from './local-tables.ts';
 
 /** How the local server keeps its read models fed: one path per mode, never two. */
-export interface ReadModelFeed {
+interface ReadModelFeed {
   /** Resolves once everything appended before the call is projected (read-your-writes). */
   catchUp(): Promise<void>;
   stop(): Promise<void>;
@@ -38,10 +37,8 @@ export function startReadModelFeed(config: ServerConfig, store: EventStore, keyL
     projector.start();
     return { catchUp: () => projector.catchUp(), stop: () => projector.stop() };
   }
-  if (!config.dynamodbEndpoint) throw new Error('KEYLEDGER_DYNAMODB_ENDPOINT is required with KEYLEDGER_STORE=dynamodb');
-  const clientConfig = { endpoint: config.dynamodbEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const dynamodb = new DynamoDBClient(clientConfig);
-  const streams = new DynamoDBStreamsClient(clientConfig);
+  const dynamodb = localDynamoDbClient(config);
+  const streams = localDynamoDbStreamsClient(config);
   const poller = new DynamoDbStreamsPoller({
     dynamodb,
     streams,

@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import {
   DeleteTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ResourceNotFoundException,
   waitUntilTableNotExists,
 } from '@aws-sdk/client-dynamodb';
@@ -38,16 +38,17 @@ import { scanStreamHeads } from '../events/store/dynamodb/scan-stream-heads.ts';
 import { openSqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
 import type { ServerConfig } from './config.ts';
 import { holdDataDirForRebuild } from './data-dir-lock.ts';
+import { localDynamoDbClient } from './local-dynamodb-clients.ts';
 import { localTableNames } from './local-tables.ts';
 
-export interface RebuildReport {
+interface RebuildReport {
   readonly store: 'sqlite' | 'dynamodb';
   readonly keyList: KeyListReplacement;
   readonly durationMs: number;
 }
 
 /** The fresh key list's database file under the data directory (SQLite); removed afterwards. */
-export const SQLITE_REBUILD_FILE = 'key-list-rebuild.db';
+const SQLITE_REBUILD_FILE = 'key-list-rebuild.db';
 
 function removeSqliteFile(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
@@ -86,8 +87,7 @@ async function dropTable(client: DynamoDBClient, tableName: string): Promise<voi
 }
 
 async function rebuildDynamoDb(config: ServerConfig, replacing: () => void): Promise<KeyListReplacement> {
-  if (!config.dynamodbEndpoint) throw new Error('KEYLEDGER_DYNAMODB_ENDPOINT is required with KEYLEDGER_STORE=dynamodb');
-  const client = new DynamoDBClient({ endpoint: config.dynamodbEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const client = localDynamoDbClient(config);
   const { events: eventsTable, keyList: liveTable } = localTableNames(config);
   const freshTable = `${liveTable}-rebuild`;
   try {

@@ -1,7 +1,7 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { routes, type RouteDefinition } from '../functions/api/routes.ts';
 
-export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 interface CompiledRoute {
   readonly route: RouteDefinition;
@@ -10,7 +10,7 @@ interface CompiledRoute {
   readonly handler: ApiHandler;
 }
 
-export interface RouteMatch {
+interface RouteMatch {
   readonly route: RouteDefinition;
   readonly handler: ApiHandler;
   readonly routeKey: string;

@@ -19,9 +19,9 @@ import { TtlCache } from '../ttl-cache.ts';
  * ring of a key. A revoked binding or a changed policy takes effect within this bound in every
  * process (CONTRACT.md: 5 s on the local server; the same bound holds per Lambda environment).
  */
-export const ACCESS_CACHE_TTL_MS = 2000;
+const ACCESS_CACHE_TTL_MS = 2000;
 
-export interface AuthorizeInput {
+interface AuthorizeInput {
   readonly caller: Caller;
   /** The `bluemix-instance` header. */
   readonly instanceId: string | undefined;

@@ -8,7 +8,7 @@ import { findKey } from '../keys/find-key.ts';
 import type { AppServices } from '../services.ts';
 import { accessAggregate, accessStreamId } from './aggregate.ts';
 
-export interface GrantInput {
+interface GrantInput {
   readonly instanceId: string;
   readonly principalId: string;
   readonly role: Role;
@@ -20,7 +20,7 @@ export interface GrantInput {
 }
 
 /** A binding as the administration API shows it. */
-export interface BindingView {
+interface BindingView {
   readonly id: string;
   readonly instanceId: string;
   readonly principalId: string;
@@ -30,7 +30,7 @@ export interface BindingView {
   readonly createdAt: string;
 }
 
-export function bindingView(instanceId: string, binding: Binding): BindingView {
+function bindingView(instanceId: string, binding: Binding): BindingView {
   return {
     id: binding.bindingId,
     instanceId,
@@ -42,7 +42,7 @@ export function bindingView(instanceId: string, binding: Binding): BindingView {
   };
 }
 
-export function instanceNotFound(): ApplicationError {
+function instanceNotFound(): ApplicationError {
   return new ApplicationError('INSTANCE_NOT_FOUND_ERR', 'Instance does not exist', 404);
 }
 

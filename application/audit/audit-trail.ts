@@ -22,7 +22,7 @@ export interface AuditEntry {
   readonly sourceIp: string;
 }
 
-export interface AuditTrail {
+interface AuditTrail {
   /** Resolves once the record is durable; rejects otherwise (the caller then answers 500, fail closed). */
   record(entry: AuditEntry): Promise<void>;
 }

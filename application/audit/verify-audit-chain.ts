@@ -4,7 +4,7 @@ import { checkpointSignatureValid, GENESIS_HASH, recordHash } from './audit-hash
 
 const PAGE = 1000;
 
-export interface VerifyOptions {
+interface VerifyOptions {
   readonly publicKeyDer: Uint8Array;
   readonly keyLabel: string;
   /** Records a writer may leave after the last checkpoint (the checkpoint policy's `everyRecords` - 1). */

@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids.ts';
 import { loadState } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { instanceAggregate, instanceStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
@@ -8,15 +9,14 @@ import { createPrincipal } from './create-principal.ts';
 export const ADMIN_PRINCIPAL_ID = '00000000-0000-4000-8000-000000000001';
 /** The caller recorded on the events a bootstrap appends. */
 const SYSTEM = 'system';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A default instance id as the bootstrap identity accepts it (CONTRACT.md: a UUID), lower-cased. */
 export function defaultInstanceIdOf(value: string, source: string): string {
-  if (!UUID.test(value)) throw new Error(`${source} must be a UUID`);
+  if (!isUuid(value)) throw new Error(`${source} must be a UUID`);
   return value.toLowerCase();
 }
 
-export interface BootstrapIdentityInput {
+interface BootstrapIdentityInput {
   /** The default instance's id (a UUID, chosen by the caller so a repeated bootstrap uses the same one). */
   readonly defaultInstanceId: string;
   /**
@@ -26,7 +26,7 @@ export interface BootstrapIdentityInput {
   readonly adminApiKey: () => Promise<string>;
 }
 
-export interface BootstrapIdentityResult {
+interface BootstrapIdentityResult {
   readonly defaultInstanceId: string;
   /** Whether this run created the administrator (and so used the key `adminApiKey` gave). */
   readonly createdAdmin: boolean;

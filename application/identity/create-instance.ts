@@ -2,7 +2,7 @@ import { handleCommand } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { instanceAggregate, instanceStreamId } from './aggregates.ts';
 
-export interface CreatedInstance {
+interface CreatedInstance {
   readonly id: string;
   readonly name: string;
   readonly createdAt: string;

@@ -3,7 +3,7 @@ import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
 import { generateApiKey, hashApiKey } from './api-key-hash.ts';
 
-export interface CreatedPrincipal {
+interface CreatedPrincipal {
   readonly principalId: string;
   readonly name: string;
   /** Shown once; only its hash is stored. */

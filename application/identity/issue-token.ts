@@ -7,7 +7,7 @@ import { currentSigningKid } from './signing-keys.ts';
 import { signToken, type IssuedToken } from './tokens.ts';
 
 /** IAM's answer for every bad API key: nothing says whether the key exists. */
-export function invalidApiKey(): ApplicationError {
+function invalidApiKey(): ApplicationError {
   return new ApplicationError('BXNIM0415E', 'Provided API key could not be found.', 400);
 }
 

@@ -14,7 +14,7 @@ const LABEL_PREFIX = 'keyledger-token-signing-';
 /** Clock skew and in-flight token exchanges: a retired key verifies this much longer than its tokens' lifetime. */
 const RETIRED_GRACE_MS = 60_000;
 
-export async function loadSigningKeys(services: Pick<AppServices, 'store'>): Promise<SigningKeysState> {
+async function loadSigningKeys(services: Pick<AppServices, 'store'>): Promise<SigningKeysState> {
   return (await loadState(services.store, signingKeysAggregate, SIGNING_KEYS_STREAM)).state;
 }
 
@@ -49,7 +49,7 @@ export async function rotateSigningKey(services: Pick<AppServices, 'store' | 'hs
 }
 
 /** A public key that may still have live tokens, and until when (ms since the epoch; Infinity for the current key). */
-export interface VerificationKey {
+interface VerificationKey {
   readonly kid: string;
   /** SPKI DER. */
   readonly publicKey: Uint8Array;

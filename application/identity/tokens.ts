@@ -10,7 +10,7 @@ export const SIGNING_KEY_LABEL = 'keyledger-token-signing-1';
 export const TOKEN_LIFETIME_S = 3600;
 const ISSUER = 'keyledger';
 
-export interface TokenClaims {
+interface TokenClaims {
   readonly sub: string;
   /** SHA-256 of the API key the token was issued for, so revoking the key stops its tokens. */
   readonly akh: string;

@@ -3,7 +3,7 @@ import { loadState, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { importTokenAggregate, importTokenStreamId, runImportTokenCommand } from './import-token-aggregate.ts';
 
-export interface CreateImportTokenInput {
+interface CreateImportTokenInput {
   readonly expiration?: number | undefined;
   readonly maxAllowedRetrievals?: number | undefined;
 }

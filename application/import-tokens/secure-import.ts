@@ -7,7 +7,7 @@ import type { AppServices } from '../services.ts';
 import { importTokenAggregate, importTokenStreamId, runImportTokenCommand } from './import-token-aggregate.ts';
 
 /** Key Protect's names of the RSA-OAEP variants (RSAES_OAEP_SHA_1 is keyledger's extra, as in IBM HPCS). */
-export type EncryptionAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1';
+type EncryptionAlgorithm = 'RSAES_OAEP_SHA_256' | 'RSAES_OAEP_SHA_1';
 
 export interface SecureImportInput {
   /** RSA-OAEP ciphertext of the AES key material under the token's public key. */

@@ -2,7 +2,7 @@ import { DomainError } from '../../domain/errors.ts';
 import type { KeyType } from '../../domain/keys/events.ts';
 import type { InstancePolicies } from './instance-policies.ts';
 
-export type KeyOrigin = 'generated' | 'imported' | 'securelyImported';
+type KeyOrigin = 'generated' | 'imported' | 'securelyImported';
 
 /**
  * Enforces the keyCreateImportAccess instance policy (409 KEY_CREATE_IMPORT_ACCESS_ERR): which key

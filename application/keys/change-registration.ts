@@ -4,7 +4,7 @@ import type { RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { existingAfter, runKeyCommand } from './key-command.ts';
 
-export interface RegistrationInput {
+interface RegistrationInput {
   readonly crn: string;
   readonly preventKeyDeletion?: boolean | undefined;
   readonly description?: string | undefined;

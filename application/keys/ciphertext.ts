@@ -11,7 +11,7 @@ const HEADER_LENGTH = 2 + 1 + 16 + 16;
 const IV_LENGTH = 12;
 const TAG_LENGTH = 16;
 
-export interface ParsedCiphertext {
+interface ParsedCiphertext {
   readonly keyId: string;
   readonly versionId: string;
   readonly header: Buffer;

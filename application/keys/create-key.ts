@@ -12,7 +12,7 @@ import type { AppServices } from '../services.ts';
 import { keyAggregate, keyStreamId } from './key-aggregate.ts';
 import { toWrappedMaterial } from './material.ts';
 
-export interface CreateKeyInput {
+interface CreateKeyInput {
   readonly keyType: KeyType;
   readonly name: string;
   readonly description?: string | undefined;

@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids.ts';
 import { isExisting, type ExistingKey, type KeyState } from '../../domain/keys/state.ts';
 import { keyNotFound } from '../errors.ts';
 import { loadState } from '../command-handler.ts';
@@ -6,7 +7,6 @@ import type { AppServices } from '../services.ts';
 import { keyAggregate, keyStreamId } from './key-aggregate.ts';
 import { StreamStateCache } from './key-state-cache.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ALIAS = /^[A-Za-z0-9_-]{2,90}$/;
 
 /**
@@ -14,7 +14,7 @@ const ALIAS = /^[A-Za-z0-9_-]{2,90}$/;
  * (StreamStateCache: emptied by every append of this process, at once; other processes' appends
  * within KEY_STATE_TTL_MS, well inside DESIGN.md decision 4's 5 s on AWS).
  */
-export const KEY_STATE_TTL_MS = 1000;
+const KEY_STATE_TTL_MS = 1000;
 const caches = new WeakMap<AppServices['store'], StreamStateCache<KeyState>>();
 function keyStates(services: AppServices): StreamStateCache<KeyState> {
   let cache = caches.get(services.store);
@@ -32,7 +32,7 @@ function keyStates(services: AppServices): StreamStateCache<KeyState> {
  */
 export async function findKey(services: AppServices, instanceId: string, id: string): Promise<ExistingKey> {
   let keyId: string;
-  if (UUID.test(id)) {
+  if (isUuid(id)) {
     keyId = id.toLowerCase();
   } else if (ALIAS.test(id)) {
     const { state } = await loadState(services.store, aliasIndexAggregate, aliasStreamId(instanceId, id));
@@ -44,6 +44,6 @@ export async function findKey(services: AppServices, instanceId: string, id: str
   const streamId = keyStreamId(keyId);
   const { state } = await keyStates(services).get(streamId, () => loadState(services.store, keyAggregate, streamId), isExisting);
   if (!isExisting(state) || state.instanceId !== instanceId) throw keyNotFound();
-  if (!UUID.test(id) && !state.aliases.includes(id)) throw keyNotFound();
+  if (!isUuid(id) && !state.aliases.includes(id)) throw keyNotFound();
   return state;
 }

@@ -13,7 +13,7 @@ export interface KeyCommandContext {
   readonly settings: AppServices['settings'];
 }
 
-export interface KeyCommandResult {
+interface KeyCommandResult {
   /** The key before the command (a purge leaves no existing key after it). */
   readonly before: ExistingKey;
   readonly after: KeyState;

@@ -1,3 +1,4 @@
+import { isUuid } from '../../domain/ids.ts';
 import { keyDecider } from '../../domain/keys/decider.ts';
 import type { KeyEvent } from '../../domain/keys/events.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
@@ -8,9 +9,7 @@ import { keyNotFound } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import { keyStreamId } from './key-aggregate.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export interface KeyHistoryEvent {
+interface KeyHistoryEvent {
   /** Position in the key's stream: 1, 2, 3... */
   readonly version: number;
   /** The stored event type (KeyCreated, KeyVersionRotated, ...). */
@@ -29,7 +28,7 @@ function redact(value: unknown): unknown {
 }
 
 async function keyEvents(services: Pick<AppServices, 'store'>, instanceId: string, keyId: string): Promise<{ stored: StoredEvent; event: KeyEvent }[]> {
-  if (!UUID.test(keyId)) throw keyNotFound();
+  if (!isUuid(keyId)) throw keyNotFound();
   const stored = await services.store.readStream(keyStreamId(keyId.toLowerCase()));
   const events = stored.map((s) => ({ stored: s, event: decodeKeyEvent(s) }));
   const first = events[0]?.event;

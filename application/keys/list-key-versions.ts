@@ -2,7 +2,7 @@ import type { KeyVersion } from '../../domain/keys/material.ts';
 import type { AppServices } from '../services.ts';
 import { findKey } from './find-key.ts';
 
-export interface KeyVersionPage {
+interface KeyVersionPage {
   /** Newest first, as Key Protect lists them. */
   readonly versions: readonly Pick<KeyVersion, 'id' | 'creationDate'>[];
   readonly total: number;

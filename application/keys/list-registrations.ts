@@ -6,7 +6,7 @@ import { findKey } from './find-key.ts';
 import { keyAggregate, keyStreamId } from './key-aggregate.ts';
 import { isExisting } from '../../domain/keys/state.ts';
 
-export interface RegistrationFilter {
+interface RegistrationFilter {
   /** A CRN, or a CRN pattern with `*` wildcards (Key Protect's urlEncodedResourceCRNQuery). */
   readonly crnQuery?: string | undefined;
   readonly preventKeyDeletion?: boolean | undefined;
@@ -14,7 +14,7 @@ export interface RegistrationFilter {
   readonly offset: number;
 }
 
-export interface RegistrationRow {
+interface RegistrationRow {
   readonly key: ExistingKey;
   readonly registration: Registration;
 }

@@ -5,7 +5,7 @@ import { assertUse, checkCanRewrap } from '../../domain/keys/use-checks.ts';
 import { findKey } from './find-key.ts';
 import type { UnwrapInput } from './unwrap-key.ts';
 
-export interface RewrapResult {
+interface RewrapResult {
   readonly key: ExistingKey;
   readonly ciphertext: string;
   readonly keyVersionId: string;

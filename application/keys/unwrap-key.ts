@@ -9,7 +9,7 @@ export interface UnwrapInput {
   readonly aad: readonly string[];
 }
 
-export interface UnwrapResult {
+interface UnwrapResult {
   readonly key: ExistingKey;
   readonly plaintext: Buffer;
   readonly keyVersionId: string;

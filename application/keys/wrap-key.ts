@@ -4,13 +4,13 @@ import { sealWithLatest } from './envelope.ts';
 import { assertUse, checkCanWrap } from '../../domain/keys/use-checks.ts';
 import { findKey } from './find-key.ts';
 
-export interface WrapInput {
+interface WrapInput {
   /** The DEK to wrap; absent = generate a 256-bit DEK in the HSM and return it too. */
   readonly plaintext?: Buffer | undefined;
   readonly aad: readonly string[];
 }
 
-export interface WrapResult {
+interface WrapResult {
   readonly key: ExistingKey;
   readonly ciphertext: string;
   /** The generated DEK, when the caller gave none. */

@@ -30,7 +30,7 @@ const PAGE = 200;
  * Actions one run of a task takes at most; the rest wait for the next run (a minute later on
  * either deployment), so one run stays well inside the scheduled Lambda's timeout.
  */
-export const MAX_ACTIONS_PER_RUN = 500;
+const MAX_ACTIONS_PER_RUN = 500;
 /** Shorter than any calendar month: keys rotated less recently are candidates for an instance's default policy. */
 const SHORTEST_MONTH_MS = 28 * 24 * 3600 * 1000;
 

@@ -3,7 +3,7 @@ import { handleCommand } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { subscriptionAggregate, subscriptionStreamId } from './subscription-aggregate.ts';
 
-export interface CreatedSubscription {
+interface CreatedSubscription {
   readonly id: string;
   /** Shown once: the HMAC-SHA256 key of `x-keyledger-signature`. */
   readonly secret: string;

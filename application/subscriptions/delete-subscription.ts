@@ -1,14 +1,13 @@
 import { DomainError } from '../../domain/errors.ts';
+import { isUuid } from '../../domain/ids.ts';
 import { handleCommand } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { subscriptionAggregate, subscriptionStreamId } from './subscription-aggregate.ts';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Ends a webhook subscription; deliveries still queued for it are dropped. */
 export async function deleteSubscription(services: Pick<AppServices, 'store' | 'now'>,
   input: { instanceId: string; subscriptionId: string; callerPrincipalId: string; requestId?: string | undefined }): Promise<void> {
-  if (!UUID.test(input.subscriptionId)) throw new DomainError('SUBSCRIPTION_NOT_FOUND_ERR', 'Subscription does not exist');
+  if (!isUuid(input.subscriptionId)) throw new DomainError('SUBSCRIPTION_NOT_FOUND_ERR', 'Subscription does not exist');
   await handleCommand(services.store, subscriptionAggregate, subscriptionStreamId(input.subscriptionId.toLowerCase()), {
     type: 'DeleteSubscription', instanceId: input.instanceId, now: services.now().toISOString(), principalId: input.callerPrincipalId,
   }, { instanceId: input.instanceId, requestId: input.requestId });

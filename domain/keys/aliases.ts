@@ -1,3 +1,5 @@
+import { isUuid } from '../ids.ts';
+
 /**
  * Key Protect's alias rules (SDK @ibm-cloud/ibm-key-protect, createKeyAlias): 2 to 90
  * characters, alphanumeric with `-` and `_`, not a UUID, not a reserved word; up to five per
@@ -28,12 +30,11 @@ export const RESERVED_ALIASES: ReadonlySet<string> = new Set([
 ]);
 
 const SHAPE = /^[A-Za-z0-9_-]{2,90}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Why `alias` breaks Key Protect's rules, or null when it is a valid alias. */
 export function aliasProblem(alias: string): string | null {
   if (!SHAPE.test(alias)) return 'an alias has 2 to 90 characters: letters, digits, - and _';
-  if (UUID.test(alias)) return 'an alias cannot be a UUID';
+  if (isUuid(alias)) return 'an alias cannot be a UUID';
   if (RESERVED_ALIASES.has(alias.toLowerCase())) return `"${alias}" is a reserved word`;
   return null;
 }

@@ -1,7 +1,7 @@
 import { CreateTableCommand, ResourceInUseException, waitUntilTableExists, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** The part of a table definition (events, key list, audit) that creating it needs; the CDK stack reads the same definitions. */
-export interface TableDefinition {
+interface TableDefinition {
   readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' };
   readonly sortKey: { readonly name: string; readonly type: 'S' | 'N' };
   readonly billingMode: 'PAY_PER_REQUEST';

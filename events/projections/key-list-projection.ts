@@ -9,13 +9,13 @@ import type { EventStore, StoredEvent } from '../store/event-store.ts';
 export const KEY_LIST_PROJECTION = 'key-list';
 const KEY_STREAM = /^key:(.+)$/;
 
-export interface KeyListChanges {
+interface KeyListChanges {
   readonly upserts: KeySummaryRow[];
   readonly deletes: KeyRemoval[];
 }
 
 /** The key-list row for a key state at stream version `version` (a purged key is a removal). */
-export function keyListChange(state: KeyState, version: number): { upsert: KeySummaryRow } | { delete: KeyRemoval } | null {
+function keyListChange(state: KeyState, version: number): { upsert: KeySummaryRow } | { delete: KeyRemoval } | null {
   if (state.status === 'Purged') return { delete: { instanceId: state.instanceId, keyId: state.keyId, lastVersion: version } };
   if (!isExisting(state)) return null;
   const schedule = keySchedule(state);
@@ -49,7 +49,7 @@ export async function projectKeyList(store: EventStore, batch: readonly StoredEv
 }
 
 /** Whether `streamId` is a key's stream (`key:<keyId>`), the only streams the key list reads. */
-export function isKeyStream(streamId: string): boolean {
+function isKeyStream(streamId: string): boolean {
   return KEY_STREAM.test(streamId);
 }
 

@@ -8,7 +8,7 @@ import type { EventStore } from '../store/event-store.ts';
 import { KEY_LIST_PROJECTION, projectKeyStreams } from './key-list-projection.ts';
 import { Projector } from './projector.ts';
 
-export interface KeyListReplay {
+interface KeyListReplay {
   /** Key rows written (live keys and tombstones of purged ones). */
   readonly rows: number;
 }

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { PUBLIC_EVENT_TYPES, PUBLIC_SCHEMA_VERSION, publicEventEnvelope, publicEventSchema } from './key-state-event-schemas.ts';
 
-export const SCHEMA_DIR = fileURLToPath(new URL('../public-schemas/', import.meta.url));
+const SCHEMA_DIR = fileURLToPath(new URL('../public-schemas/', import.meta.url));
 
 function render(name: string, title: string, schema: z.ZodType): string {
   const json = z.toJSONSchema(schema, { target: 'draft-2020-12' }) as Record<string, unknown>;
@@ -18,7 +18,7 @@ function render(name: string, title: string, schema: z.ZodType): string {
 }
 
 /** File name -> content of every schema file. */
-export function renderSchemas(): Map<string, string> {
+function renderSchemas(): Map<string, string> {
   const files = new Map<string, string>();
   files.set('envelope.json', render('envelope', 'keyledger key-state event (any type)', publicEventEnvelope));
   for (const type of PUBLIC_EVENT_TYPES) files.set(`${type}.json`, render(type, `keyledger ${type} event`, publicEventSchema(type)));

@@ -12,7 +12,7 @@ export const PUBLIC_SCHEMA_VERSION = 1;
 const iso = z.iso.datetime({ offset: true });
 const empty = z.object({}).strict();
 
-export const publicEventData = {
+const publicEventData = {
   'key.created': z.object({
     keyType: z.enum(['root', 'standard']).describe('root keys wrap DEKs; standard keys hold a payload'),
     name: z.string(),
@@ -59,10 +59,6 @@ export const publicEventData = {
 
 export type PublicEventType = keyof typeof publicEventData;
 export const PUBLIC_EVENT_TYPES = Object.keys(publicEventData) as PublicEventType[];
-
-export function isPublicEventType(type: string): type is PublicEventType {
-  return Object.hasOwn(publicEventData, type);
-}
 
 const envelopeFields = {
   id: z.string().describe('unique per event and stable across redeliveries: `<keyId>/<key stream version>`; deduplicate on it'),

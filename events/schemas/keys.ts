@@ -37,7 +37,7 @@ const keyCreatedHistory = [olderVersion(keyCreatedV1, (v1) => ({ ...v1, dualAuth
 const alias = z.object({ alias: z.string().min(2).max(90) });
 
 /** The current schema of each event type. */
-export const currentKeySchemas = {
+const currentKeySchemas = {
   KeyCreated: keyCreatedV2,
   KeyImported: keyCreatedV2,
   KeyVersionRotated: z.object({ version: keyVersion, suppliedByCaller: z.boolean() }),

@@ -16,7 +16,7 @@ export interface EventSchema<Data> {
 }
 
 /** An older version: its schema and the function that lifts its data to the next version. */
-export interface OlderVersion {
+interface OlderVersion {
   readonly schema: z.ZodType;
   readonly upcast: (data: unknown) => unknown;
 }
@@ -60,7 +60,7 @@ export function eventSchema<S extends z.ZodType>(type: string, current: S, older
 }
 
 /** What a codec reads of a stored event. */
-export type StoredEventParts = Pick<StoredEvent, 'type' | 'schemaVersion' | 'data' | 'meta'>;
+type StoredEventParts = Pick<StoredEvent, 'type' | 'schemaVersion' | 'data' | 'meta'>;
 
 /**
  * The codec of one aggregate's events from its schema map: encode writes the current schema

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 
 /** Who and when; mirrors {@link import('./event-store.ts').EventMeta}. */
-export const eventMetaSchema = z.object({
+const eventMetaSchema = z.object({
   time: z.iso.datetime({ offset: true }),
   instanceId: z.string().min(1),
   principalId: z.string().min(1),
@@ -24,12 +24,12 @@ export const newEventSchema = z.object({
 });
 
 /** An event as read back from storage. */
-export const storedEventSchema = newEventSchema.extend({
+const storedEventSchema = newEventSchema.extend({
   streamId: z.string().min(1),
   version: z.number().int().min(1),
 });
 
-export type StoredEventRecord = z.infer<typeof storedEventSchema>;
+type StoredEventRecord = z.infer<typeof storedEventSchema>;
 
 /**
  * Parses an event read from storage; throws an error naming the stream and version (when known)

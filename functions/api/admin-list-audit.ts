@@ -3,6 +3,7 @@ import { requireInstance } from '../../application/audit/audited-instance.ts';
 import { InvalidCursorError } from '../../application/audit/chained-audit-log.ts';
 import { ApplicationError } from '../../application/errors.ts';
 import { adminHandler, json } from '../shared/api-handler.ts';
+import { limitParam } from './query-params.ts';
 
 const rfc3339 = z.iso.datetime({ offset: true });
 const query = z.object({
@@ -12,7 +13,7 @@ const query = z.object({
   outcome: z.enum(['success', 'denied', 'failed']).optional(),
   from: rfc3339.optional(),
   to: rfc3339.optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  limit: limitParam(1000, 100),
   cursor: z.string().min(1).optional(),
 });
 

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { deleteKeyRing } from '../../application/key-rings/delete-key-ring.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
 import { noContent, requestScope } from './key-action-responses.ts';
+import { flagParam } from './query-params.ts';
 
-const query = z.object({ force: z.enum(['true', 'false']).optional().transform((v) => v === 'true') });
+const query = z.object({ force: flagParam });
 
 /** DELETE /api/v2/key_rings/{keyRingId}[?force=true]: only an empty ring, or with force one holding only Destroyed keys. */
 export const handler = keyProtectHandler('deleteKeyRing', null, async (req) => {

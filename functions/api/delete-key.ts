@@ -2,10 +2,9 @@ import { z } from 'zod';
 import { deleteKey } from '../../application/keys/delete-key.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
 import { keyResult, noContent, prefersRepresentation, requestScope } from './key-action-responses.ts';
+import { flagParam } from './query-params.ts';
 
-const query = z.object({
-  force: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-});
+const query = z.object({ force: flagParam });
 
 /**
  * DELETE /api/v2/keys/{id}: the key becomes Destroyed (state 5) at once; 200 with the deleted

@@ -1,14 +1,11 @@
 import { z } from 'zod';
 import { listKeyVersions } from '../../application/keys/list-key-versions.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
+import { flagParam, pagingParams } from './query-params.ts';
 
 export const KEY_VERSION_COLLECTION_TYPE = 'application/vnd.ibm.kms.key.version+json';
 
-const query = z.object({
-  limit: z.coerce.number().int().min(1).max(5000).default(200),
-  offset: z.coerce.number().int().min(0).default(0),
-  totalCount: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
-});
+const query = z.object({ ...pagingParams, totalCount: flagParam });
 
 /** GET /api/v2/keys/{id}/versions: the key's versions, newest first, paged. */
 export const handler = keyProtectHandler('getKeyVersions', null, async (req) => {

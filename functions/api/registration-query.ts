@@ -1,12 +1,12 @@
 import { z } from 'zod';
+import { booleanFilterParam, flagParam, pagingParams } from './query-params.ts';
 
 /** GET /keys/{id}/registrations and GET /keys/registrations take the same filters (the SDK's names). */
 export const registrationQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(5000).default(200),
-  offset: z.coerce.number().int().min(0).default(0),
+  ...pagingParams,
   urlEncodedResourceCRNQuery: z.string().optional(),
-  preventKeyDeletion: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
-  totalCount: z.enum(['true', 'false']).optional().transform((v) => v === 'true'),
+  preventKeyDeletion: booleanFilterParam,
+  totalCount: flagParam,
 });
 
 export function registrationFilter(q: z.infer<typeof registrationQuery>) {

@@ -1,12 +1,7 @@
 import { loadState } from '../../application/command-handler.ts';
 import { instanceAggregate, instanceStreamId } from '../../application/identity/aggregates.ts';
 import type { AppServices } from '../../application/services.ts';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+import { isUuid } from '../../domain/ids.ts';
 
 /**
  * The instance a refused request's audit record belongs to: the one it named (bluemix-instance, or
@@ -15,7 +10,7 @@ export function isUuid(value: string): boolean {
  * a made-up instance cannot create chains at will. The caller learns nothing from this.
  */
 export async function auditInstanceOf(services: Pick<AppServices, 'store'>, claimed: string | undefined): Promise<string> {
-  if (!claimed || !UUID.test(claimed)) return '';
+  if (!claimed || !isUuid(claimed)) return '';
   const { state } = await loadState(services.store, instanceAggregate, instanceStreamId(claimed));
   return state.status === 'Absent' ? '' : claimed;
 }

@@ -18,7 +18,7 @@ import { subscriptionCodec } from '../../events/schemas/subscriptions.ts';
 import type { EventStore } from '../../events/store/event-store.ts';
 import type { FanOutBatch, WebhookOutbox, WebhookSubscription } from './webhook-outbox.ts';
 
-export interface WebhookOptions {
+interface WebhookOptions {
   /** First retry delay; default 500 ms (KEYLEDGER_WEBHOOK_RETRY_BASE_MS). */
   readonly retryBaseMs: number;
   /** Largest retry delay; default 60 s (KEYLEDGER_WEBHOOK_RETRY_MAX_MS). */

@@ -6,7 +6,7 @@
  */
 import { openDerivedSqliteConnection, type SqliteSource } from '../../events/store/sqlite/open-database.ts';
 
-export const WEBHOOK_DDL = `
+const WEBHOOK_DDL = `
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
   id          TEXT    PRIMARY KEY,
   instance_id TEXT    NOT NULL,
@@ -39,7 +39,7 @@ export interface WebhookSubscription {
   readonly secret: { readonly masterKeyId: string; readonly wrapped: string };
 }
 
-export interface OutboxRow {
+interface OutboxRow {
   readonly id: number;
   readonly body: string;
   readonly attempts: number;

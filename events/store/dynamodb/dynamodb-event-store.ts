@@ -28,7 +28,7 @@ import { appendWrites, eventFromItem, headFromItem, headKey, writtenItem, type I
 import { itemSize } from './item-size.ts';
 import { DYNAMODB_LIMITS, EVENT_STORE_TABLE } from './table-schema.ts';
 
-export interface DynamoDbEventStoreOptions {
+interface DynamoDbEventStoreOptions {
   /** Owned by the caller: {@link EventStore.close} does not destroy it. */
   readonly client: DynamoDBClient;
   readonly tableName: string;

@@ -6,7 +6,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 
 const utf8 = new TextEncoder();
 
-export function attributeValueSize(value: AttributeValue): number {
+function attributeValueSize(value: AttributeValue): number {
   if (value.S !== undefined) return utf8.encode(value.S).byteLength;
   // Numbers take about one byte per two significant digits plus one; 21 is the documented maximum.
   if (value.N !== undefined) return Math.min(21, Math.ceil(value.N.replace(/^-|\.|e.*$/gi, '').length / 2) + 1);

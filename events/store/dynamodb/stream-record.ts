@@ -9,7 +9,7 @@ import { parseStoredEvent, parseStoredJson } from '../stored-event-schema.ts';
 import { EVENT_STORE_TABLE } from './table-schema.ts';
 
 /** The attribute shapes the event store writes (strings and numbers only). */
-export interface StreamAttributeLike {
+interface StreamAttributeLike {
   readonly S?: string | undefined;
   readonly N?: string | undefined;
 }

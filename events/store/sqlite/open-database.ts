@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 /** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
 export type SqliteSource = { readonly file: string } | { readonly database: Database.Database };
 
-export interface SqliteConnection {
+interface SqliteConnection {
   readonly db: Database.Database;
   /** Closes the connection when this adapter opened it; leaves a caller's connection open. */
   release(): void;
@@ -19,7 +19,7 @@ export interface SqliteConnection {
  * crash (NORMAL would only guarantee the latter). busy_timeout lets a second process (the CLI, a
  * second server) wait for the write lock instead of failing at once.
  */
-export function configureDatabase(db: Database.Database): void {
+function configureDatabase(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');

@@ -17,7 +17,7 @@ import { EVENT_STORE_DDL } from './event-store-schema.ts';
 import { isUniqueViolation, openSqliteConnection, promised, type SqliteSource } from './open-database.ts';
 
 /** The SQLite event store: the port plus an append notification that is always present. */
-export interface SqliteEventStore extends EventStore {
+interface SqliteEventStore extends EventStore {
   onAppended(listener: () => void): () => void;
 }
 
