@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { AppServices } from '../application/services.ts';
 import { openSoftHsm } from '../functions/crypto/pkcs11/open-softhsm.ts';
 import { logger } from '../functions/shared/logger.ts';
@@ -15,6 +13,7 @@ import { createEventStoreTable } from '../events/store/dynamodb/create-table.ts'
 import { openDynamoDbEventStore } from '../events/store/dynamodb/dynamodb-event-store.ts';
 import { openSqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
 import type { ServerConfig } from './config.ts';
+import { localDynamoDbClient, localDynamoDbStreamsClient } from './local-dynamodb-clients.ts';
 import { startLocalSchedules } from './local-schedules.ts';
 import { localTableNames } from './local-tables.ts';
 import { startReadModelFeed } from './read-model-feed.ts';
@@ -32,28 +31,36 @@ interface Stores {
   readonly store: EventStore;
   readonly keyList: KeyListReadModel;
   readonly auditStorage: AuditStorage;
+  /** Releases what the stores were opened on and do not own (the DynamoDB clients), after they are closed. */
+  release(): void;
 }
 
 async function openStores(config: ServerConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
     const file = join(config.dataDir, 'keyledger.db');
-    return { store: await openSqliteEventStore({ file }), keyList: await openSqliteKeyList({ file }), auditStorage: await openSqliteAuditStorage({ file }) };
+    return {
+      store: await openSqliteEventStore({ file }), keyList: await openSqliteKeyList({ file }), auditStorage: await openSqliteAuditStorage({ file }),
+      release: () => undefined,
+    };
   }
-  if (!config.dynamodbEndpoint) throw new Error('KEYLEDGER_DYNAMODB_ENDPOINT is required with KEYLEDGER_STORE=dynamodb');
-  const clientConfig = { endpoint: config.dynamodbEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-  const client = new DynamoDBClient(clientConfig);
+  const client = localDynamoDbClient(config);
+  const streamsClient = localDynamoDbStreamsClient(config);
   const tables = localTableNames(config);
   await createEventStoreTable(client, tables.events);
   await createKeyListTable(client, tables.keyList);
   await createAuditTable(client, tables.audit);
   return {
     auditStorage: await openDynamoDbAuditStorage({ client, tableName: tables.audit }),
-    store: await openDynamoDbEventStore({ client, tableName: tables.events, streamsClient: new DynamoDBStreamsClient(clientConfig) }),
+    store: await openDynamoDbEventStore({ client, tableName: tables.events, streamsClient }),
     keyList: await openDynamoDbKeyList({ client, tableName: tables.keyList }),
+    release: () => {
+      client.destroy();
+      streamsClient.destroy();
+    },
   };
 }
 
-export interface LocalServices extends AppServices {
+interface LocalServices extends AppServices {
   /** The audit trail (hash-chained, HSM-signed checkpoints) in the same store as the events. */
   readonly audit: AuditLog;
   close(): Promise<void>;
@@ -99,6 +106,7 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
       await feed.stop();
       await stores.keyList.close();
       await stores.store.close();
+      stores.release();
       await hsm.close();
     },
   };

@@ -16,7 +16,7 @@ export interface Caller {
  * How long a positive lookup of an API key or principal is trusted. A revoked key stops working
  * within this bound, live tokens included (CONTRACT.md: 5 s on the local server).
  */
-export const AUTH_CACHE_TTL_MS = 2000;
+const AUTH_CACHE_TTL_MS = 2000;
 
 /** Authenticates bearer tokens, with a bounded cache in front of the store (authorization: application/access). */
 export class Authenticator {
@@ -31,14 +31,16 @@ export class Authenticator {
   async authenticate(authorization: string | undefined): Promise<Caller> {
     const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     if (!match?.[1]) throw unauthorized();
+    const token = match[1];
     const nowMs = this.services.now().getTime();
-    const kid = tokenKid(match[1]);
+    let claims = this.verifier.verify(token, nowMs);
     // A kid not seen yet may be a key rotated in by another process: re-read the signing keys (at most once a second).
+    const kid = claims ? undefined : tokenKid(token);
     if (kid !== undefined && !this.verifier.knows(kid) && nowMs - this.keysReadAt >= 1000) {
       this.keysReadAt = nowMs;
       await loadVerificationKeys(this.services, this.verifier);
+      claims = this.verifier.verify(token, nowMs);
     }
-    const claims = this.verifier.verify(match[1], nowMs);
     if (!claims) throw unauthorized();
     const cacheKey = `${claims.sub}:${claims.akh}`;
     const caller = await this.callers.get(cacheKey, nowMs, () => this.lookUp(claims.sub, claims.akh));
