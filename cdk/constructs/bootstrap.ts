@@ -1,9 +1,11 @@
 import { CustomResource, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { KEY_LIST_TABLE } from '../../events/read-models/dynamodb/key-list-table-schema.ts';
 import type { KeyledgerConfig } from '../config.ts';
 import { KeyledgerFunction, logRetention } from './node-function.ts';
 import type { Tables } from './tables.ts';
@@ -54,7 +56,7 @@ export class Bootstrap extends Construct {
       timeout: Duration.minutes(2),
       environment: {
         KEYLEDGER_EVENTS_TABLE: tables.events.tableName,
-        // Named because the Lambda services open a key list; the bootstrap never reads or writes it.
+        // The key list, whose rows it backfills for an index added since they were written.
         KEYLEDGER_READ_MODELS_TABLE: tables.readModels.tableName,
         KEYLEDGER_CRYPTO_FUNCTION: props.crypto.functionName,
         KEYLEDGER_ADMIN_API_KEY_SECRET_ARN: this.adminApiKey.secretArn,
@@ -63,6 +65,7 @@ export class Bootstrap extends Construct {
     // Reads the identity streams and appends the administrator's and the instance's events.
     tables.events.grantReadWriteData(this.function);
     props.crypto.grantInvoke(this.function);
+    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:UpdateItem'], resources: [tables.readModels.tableArn] }));
     this.adminApiKey.grantRead(this.function);
 
     const provider = new cr.Provider(this, 'Provider', {
@@ -73,7 +76,8 @@ export class Bootstrap extends Construct {
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::KeyledgerBootstrap',
-      properties: { DefaultInstanceId: defaultInstanceId },
+      // The key list's indexes: the deploy that adds one updates this resource, which backfills the rows.
+      properties: { DefaultInstanceId: defaultInstanceId, KeyListIndexes: KEY_LIST_TABLE.globalIndexes.map((index) => index.name).join(',') },
     });
     this.defaultInstanceId = this.resource.getAttString('DefaultInstanceId');
   }

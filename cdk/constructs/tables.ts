@@ -64,6 +64,14 @@ export class Tables extends Construct {
       partitionKey: { name: TABLE_KEYS.readModels.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: TABLE_KEYS.readModels.sortKey, type: dynamodb.AttributeType.STRING },
     });
+    for (const index of KEY_LIST_TABLE.globalIndexes) {
+      this.readModels.addGlobalSecondaryIndex({
+        indexName: index.name,
+        partitionKey: { name: index.partitionKey.name, type: dynamodb.AttributeType.STRING },
+        sortKey: { name: index.sortKey.name, type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+    }
     this.audit = new dynamodb.Table(this, 'Audit', {
       ...common,
       partitionKey: { name: TABLE_KEYS.audit.partitionKey, type: dynamodb.AttributeType.STRING },

@@ -1,35 +1,98 @@
-import { CreateTableCommand, ResourceInUseException, waitUntilTableExists, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceInUseException,
+  UpdateTableCommand,
+  waitUntilTableExists,
+  type AttributeDefinition,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+
+interface KeyAttribute {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+/** A global secondary index projecting every attribute. */
+interface GlobalIndex {
+  readonly name: string;
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
+}
 
 /** The part of a table definition (events, key list, audit) that creating it needs; the CDK stack reads the same definitions. */
 interface TableDefinition {
-  readonly partitionKey: { readonly name: string; readonly type: 'S' | 'N' };
-  readonly sortKey: { readonly name: string; readonly type: 'S' | 'N' };
+  readonly partitionKey: KeyAttribute;
+  readonly sortKey: KeyAttribute;
   readonly billingMode: 'PAY_PER_REQUEST';
   readonly streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+  readonly globalIndexes?: readonly GlobalIndex[];
+}
+
+const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute) => [
+  { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
+  { AttributeName: sortKey.name, KeyType: 'RANGE' as const },
+];
+
+const indexSpec = (index: GlobalIndex) => ({
+  IndexName: index.name,
+  KeySchema: keySchema(index.partitionKey, index.sortKey),
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+function attributeDefinitions(attributes: readonly KeyAttribute[]): AttributeDefinition[] {
+  const byName = new Map(attributes.map((a) => [a.name, { AttributeName: a.name, AttributeType: a.type }]));
+  return [...byName.values()];
 }
 
 /**
- * Creates a table if it does not exist and waits until it is ACTIVE. Idempotent, so tests and the
- * local DynamoDB mode call it on every start; on AWS the stack creates the tables.
+ * Creates a table if it does not exist and waits until it is ACTIVE; a table made before one of its
+ * global indexes existed gets the index added (and waited for). Idempotent, so tests and the local
+ * DynamoDB mode call it on every start; on AWS the stack creates the tables and indexes. Returns the
+ * names of the indexes it added to an existing table (their items may need backfilling).
  */
-export async function createTableIfMissing(client: DynamoDBClient, tableName: string, table: TableDefinition): Promise<void> {
+export async function createTableIfMissing(client: DynamoDBClient, tableName: string, table: TableDefinition): Promise<string[]> {
   const { partitionKey, sortKey } = table;
+  const indexes = table.globalIndexes ?? [];
+  let created = true;
   try {
     await client.send(new CreateTableCommand({
       TableName: tableName,
       BillingMode: table.billingMode,
-      AttributeDefinitions: [
-        { AttributeName: partitionKey.name, AttributeType: partitionKey.type },
-        { AttributeName: sortKey.name, AttributeType: sortKey.type },
-      ],
-      KeySchema: [
-        { AttributeName: partitionKey.name, KeyType: 'HASH' },
-        { AttributeName: sortKey.name, KeyType: 'RANGE' },
-      ],
+      AttributeDefinitions: attributeDefinitions([partitionKey, sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]),
+      KeySchema: keySchema(partitionKey, sortKey),
+      ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(indexSpec) } : {}),
       ...(table.streamViewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType } } : {}),
     }));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    created = false;
   }
   await waitUntilTableExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
+  if (created || indexes.length === 0) return [];
+  const { Table: described } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((described?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+  const added: string[] = [];
+  // DynamoDB creates one global index per UpdateTable.
+  for (const index of indexes.filter((i) => !present.has(i.name))) {
+    await client.send(new UpdateTableCommand({
+      TableName: tableName,
+      AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
+      GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
+    }));
+    await waitUntilIndexActive(client, tableName, index.name);
+    added.push(index.name);
+  }
+  return added;
+}
+
+async function waitUntilIndexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    const { Table: described } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const status = described?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.IndexStatus;
+    if (status === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`index ${indexName} of ${tableName} is not ACTIVE after 5 minutes (${status ?? 'missing'})`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }

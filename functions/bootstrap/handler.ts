@@ -9,13 +9,18 @@
  *   whose id the stack chose (the `DefaultInstanceId` property): the same idempotent path as the local
  *   server's start (application/identity/bootstrap-identity.ts). A deploy that finds them changes nothing;
  *   the secret is read only while the administrator does not exist yet.
+ * - It gives the key list's rows what an index added since they were written needs
+ *   (events/read-models/dynamodb/create-key-list-table.ts backfillListOrder): the custom resource names the
+ *   key list's indexes, so the deploy that adds one runs it.
  * - Delete does nothing: the identity is data, and data follows the tables' removal policy.
  * The secret's value is never logged, returned or put into the custom resource's properties (the
  * Provider framework logs its events).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ensureBootstrapIdentity } from '../../application/identity/bootstrap-identity.ts';
+import { backfillListOrder } from '../../events/read-models/dynamodb/create-key-list-table.ts';
 import type { AppServices } from '../../application/services.ts';
 import { logger } from '../shared/logger.ts';
 import { createLambdaServices } from '../shared/lambda-runtime.ts';
@@ -36,6 +41,8 @@ export interface BootstrapDeps {
   readonly services: Pick<AppServices, 'store' | 'hsm' | 'now' | 'newId'>;
   /** Reads the administrator's API key (the stack's secret). */
   readonly adminApiKey: () => Promise<string>;
+  /** Backfills the key list's index attributes; returns the rows updated. */
+  readonly backfillKeyList: () => Promise<number>;
 }
 
 /** The handler's logic, with its services and secret injectable for tests. */
@@ -45,7 +52,8 @@ export async function bootstrapStack(event: CloudFormationCustomResourceEvent, d
   // The crypto function's first start initialises the HSM token: make it happen here, once, before traffic.
   await deps.services.hsm.random(1);
   const result = await ensureBootstrapIdentity(deps.services, { defaultInstanceId: DefaultInstanceId, adminApiKey: deps.adminApiKey });
-  logger.info('bootstrap identity ensured', { requestType: event.RequestType, ...result });
+  const keyListRowsBackfilled = await deps.backfillKeyList();
+  logger.info('bootstrap identity ensured', { requestType: event.RequestType, ...result, keyListRowsBackfilled });
   return { PhysicalResourceId: BOOTSTRAP_PHYSICAL_ID, Data: { DefaultInstanceId: result.defaultInstanceId } };
 }
 
@@ -59,7 +67,9 @@ function required(name: string): string {
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<BootstrapResponse> {
   // Delete touches nothing, so it needs no services (and works when the tables are already gone).
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-  const services = await createLambdaServices(process.env);
+  const dynamodb = new DynamoDBClient({});
+  const services = await createLambdaServices(process.env, { dynamodb });
   const secretArn = required('KEYLEDGER_ADMIN_API_KEY_SECRET_ARN');
-  return bootstrapStack(event, { services, adminApiKey: () => getSecretString(secretArn) });
+  const readModels = required('KEYLEDGER_READ_MODELS_TABLE');
+  return bootstrapStack(event, { services, adminApiKey: () => getSecretString(secretArn), backfillKeyList: () => backfillListOrder(dynamodb, readModels) });
 }

@@ -7,6 +7,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
 import { routes } from '../../functions/api/routes.ts';
 import { EVENT_STORE_TABLE } from '../../events/store/dynamodb/table-schema.ts';
+import { KEY_LIST_TABLE } from '../../events/read-models/dynamodb/key-list-table-schema.ts';
 import { PROJECTOR_RETRY_ATTEMPTS } from '../../cdk/constructs/projector.ts';
 import { SCHEDULED_TASKS } from '../../functions/scheduler/tasks.ts';
 import { resourcesOf, synthesize, type Synthesized } from './synth.ts';
@@ -138,6 +139,21 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
       { AttributeName: EVENT_STORE_TABLE.sortKey.name, KeyType: 'RANGE' },
     ]);
     assert.deepEqual(events.Properties['StreamSpecification'], { StreamViewType: 'NEW_IMAGE' });
+  });
+
+  void it('indexes the read-model table in list order as the key list adapter queries it, and lets the keys group query the index', () => {
+    const readModelsId = logicalId(synth, synth.stack.tables.readModels);
+    const table = resourceById(template, readModelsId) as { Properties: Record<string, unknown> };
+    assert.deepEqual(table.Properties['GlobalSecondaryIndexes'], KEY_LIST_TABLE.globalIndexes.map((index) => ({
+      IndexName: index.name,
+      KeySchema: [{ AttributeName: index.partitionKey.name, KeyType: 'HASH' }, { AttributeName: index.sortKey.name, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    })));
+    const keys = synth.stack.api.groupFunctions.get('keys');
+    assert.ok(keys);
+    const statements = statementsOfRole(template, roleIdOf(template, logicalId(synth, keys)));
+    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:Query') && JSON.stringify(s.Resource).includes('/index/*') && JSON.stringify(s.Resource).includes(readModelsId)),
+      'GET /keys queries the byListOrder index');
   });
 
   void it('wires the projector to the events stream with batch item failures, bisect, bounded retries and a DLQ', () => {
@@ -284,7 +300,8 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     const [[, resource] = ['', { Type: '' }], ...others] = resourcesOf(template, 'Custom::KeyledgerBootstrap');
     assert.equal(others.length, 0);
     const props = resource.Properties ?? {};
-    assert.deepEqual(Object.keys(props).sort(), ['DefaultInstanceId', 'ServiceToken']);
+    assert.deepEqual(Object.keys(props).sort(), ['DefaultInstanceId', 'KeyListIndexes', 'ServiceToken']);
+    assert.equal(props['KeyListIndexes'], KEY_LIST_TABLE.globalIndexes.map((index) => index.name).join(','));
     assert.deepEqual(props['DefaultInstanceId'], { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] });
     assert.doesNotMatch(JSON.stringify(resource), /resolve:secretsmanager|SecretString/);
     // The Provider framework's function invokes the bootstrap function.
@@ -298,11 +315,13 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     assert.ok(env['KEYLEDGER_EVENTS_TABLE'] && env['KEYLEDGER_CRYPTO_FUNCTION']);
     assert.equal(env['KEYLEDGER_AUDIT_TABLE'], undefined);
 
-    // Least privilege: reads and appends events, invokes the crypto function, reads its secret; nothing else.
+    // Least privilege: reads and appends events, backfills key list rows, invokes the crypto function, reads its secret; nothing else.
     const statements = statementsOfRole(template, roleIdOf(template, fnId));
     const tableIds = ['events', 'readModels', 'audit', 'idempotency'] as const;
     const touched = tableIds.filter((table) => statements.some((st) => JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.tables[table]))));
-    assert.deepEqual(touched, ['events']);
+    assert.deepEqual(touched, ['events', 'readModels']);
+    const readModelsId = logicalId(synth, synth.stack.tables.readModels);
+    assert.deepEqual(statements.filter((st) => JSON.stringify(st.Resource).includes(readModelsId)).flatMap(actionsOf).sort(), ['dynamodb:Scan', 'dynamodb:UpdateItem']);
     // A TransactWriteItems is authorised per item (PutItem, ConditionCheckItem).
     assert.ok(statements.some((st) => actionsOf(st).includes('dynamodb:PutItem') && actionsOf(st).includes('dynamodb:ConditionCheckItem')));
     assert.ok(statements.some((st) => actionsOf(st).includes('lambda:InvokeFunction') && JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.crypto.function))));

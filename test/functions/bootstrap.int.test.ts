@@ -14,7 +14,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, CloudFo
 import { loadState } from '../../application/command-handler.ts';
 import { ADMIN_PRINCIPAL_ID } from '../../application/identity/bootstrap-identity.ts';
 import { instanceAggregate, instanceStreamId, principalStreamId } from '../../application/identity/aggregates.ts';
-import { createKeyListTable } from '../../events/read-models/dynamodb/create-key-list-table.ts';
+import { backfillListOrder, createKeyListTable } from '../../events/read-models/dynamodb/create-key-list-table.ts';
 import { createEventStoreTable } from '../../events/store/dynamodb/create-table.ts';
 import { createAuditTable } from '../../events/audit/dynamodb/create-audit-table.ts';
 import { BOOTSTRAP_PHYSICAL_ID, bootstrapStack } from '../../functions/bootstrap/handler.ts';
@@ -77,7 +77,7 @@ void describe('AWS bootstrap custom resource', () => {
     const services = await createLambdaServices(env, { dynamodb: client, hsm });
     let secretReads = 0;
     const adminApiKey = () => { secretReads += 1; return Promise.resolve(ADMIN_API_KEY); };
-    const result = await bootstrapStack(cfnEvent('Create'), { services, adminApiKey });
+    const result = await bootstrapStack(cfnEvent('Create'), { services, adminApiKey, backfillKeyList: () => backfillListOrder(client, tables.readModels) });
     const instanceId = STACK_UUID.toLowerCase();
     assert.deepEqual(result, { PhysicalResourceId: BOOTSTRAP_PHYSICAL_ID, Data: { DefaultInstanceId: instanceId } });
     assert.equal(secretReads, 1);
@@ -109,17 +109,20 @@ void describe('AWS bootstrap custom resource', () => {
     const before = await heads();
     assert.deepEqual(before.map((v) => typeof v), ['number', 'number']);
     const refuse = () => Promise.reject(new Error('the secret must not be read once the administrator exists'));
+    let backfills = 0;
+    const backfillKeyList = () => { backfills += 1; return Promise.resolve(0); };
     for (const type of ['Create', 'Update'] as const) {
-      const result = await bootstrapStack(cfnEvent(type), { services, adminApiKey: refuse });
+      const result = await bootstrapStack(cfnEvent(type), { services, adminApiKey: refuse, backfillKeyList });
       assert.deepEqual(result, { PhysicalResourceId: BOOTSTRAP_PHYSICAL_ID, Data: { DefaultInstanceId: STACK_UUID.toLowerCase() } });
     }
     assert.deepEqual(await heads(), before);
+    assert.equal(backfills, 2, 'every Create and Update backfills the key list (a deploy adding an index updates the resource)');
   });
 
   it('does nothing on Delete, and refuses a default instance id that is not a UUID', async () => {
     const services = await createLambdaServices(env, { dynamodb: client, hsm });
     const refuse = () => Promise.reject(new Error('unused'));
-    assert.deepEqual(await bootstrapStack(cfnEvent('Delete'), { services, adminApiKey: refuse }), { PhysicalResourceId: BOOTSTRAP_PHYSICAL_ID });
-    await assert.rejects(bootstrapStack(cfnEvent('Create', { DefaultInstanceId: 'default' }), { services, adminApiKey: refuse }), /must be a UUID/);
+    assert.deepEqual(await bootstrapStack(cfnEvent('Delete'), { services, adminApiKey: refuse, backfillKeyList: refuse }), { PhysicalResourceId: BOOTSTRAP_PHYSICAL_ID });
+    await assert.rejects(bootstrapStack(cfnEvent('Create', { DefaultInstanceId: 'default' }), { services, adminApiKey: refuse, backfillKeyList: refuse }), /must be a UUID/);
   });
 });

@@ -15,7 +15,7 @@ import {
 import { SCHEDULE_FIELDS, type KeySchedule } from '../../../domain/keys/schedule.ts';
 import type { DueKey, KeyListFilter, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
-import { KEY_LIST_TABLE } from './key-list-table-schema.ts';
+import { KEY_LIST_TABLE, listOrder } from './key-list-table-schema.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -50,60 +50,59 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
     }
   };
 
+  const [listIndex] = KEY_LIST_TABLE.globalIndexes;
+
   /**
-   * Every live row of the instance matching `filter`, in list order (creationDate, then keyId).
-   * Cost: reads the whole instance partition (RCUs are charged before FilterExpression applies);
-   * only the rows a page returns are parsed. Fine for thousands of keys per instance; beyond that, a
-   * GSI on (instanceId, creationDate#keyId) would let a page read only itself.
+   * Reads rows of the instance matching `filter`, in list order when `ordered` (the `byListOrder`
+   * index; otherwise the table, whose partition is read whole), stopping once `want` rows matched
+   * (each request asks for what is still missing, DynamoDB's Limit counting rows before filters). State and extractable filter in DynamoDB (still charged as read);
+   * key ring and key id lists, which can be long (FilterExpression is capped at 4 KB), in memory.
    */
-  const matching = async (query: KeyListFilter): Promise<Array<{ creationDate: string; keyId: string; item: Item }>> => {
-    if (query.states?.length === 0 || query.keyRingIds?.length === 0 || query.keyIds?.length === 0) return [];
+  const matching = async (filter: KeyListFilter, options: { ordered: boolean; project?: string[]; want?: number }): Promise<Item[]> => {
+    if (filter.states?.length === 0 || filter.keyRingIds?.length === 0 || filter.keyIds?.length === 0) return [];
     const names: Record<string, string> = { '#pk': pk.name, '#deleted': a.deleted };
-    const values: Item = { ':pk': { S: query.instanceId }, ':false': { BOOL: false } };
+    const values: Item = { ':pk': { S: filter.instanceId }, ':false': { BOOL: false } };
     const filters = ['#deleted = :false'];
-    if (query.states) {
+    if (filter.states) {
       names['#state'] = a.state;
-      const placeholders = query.states.map((state, i) => {
+      const placeholders = filter.states.map((state, i) => {
         values[`:s${i}`] = { N: String(state) };
         return `:s${i}`;
       });
       filters.push(`#state IN (${placeholders.join(', ')})`);
     }
-    if (query.extractable !== undefined) {
+    if (filter.extractable !== undefined) {
       names['#extractable'] = a.extractable;
-      values[':extractable'] = { BOOL: query.extractable };
+      values[':extractable'] = { BOOL: filter.extractable };
       filters.push('#extractable = :extractable');
     }
-    // Key ring and key id lists can be long; FilterExpression is capped at 4 KB, and filtering
-    // there would not lower the read cost, so those two filter in memory.
-    const keyRings = query.keyRingIds ? new Set(query.keyRingIds) : undefined;
-    const keys = query.keyIds ? new Set(query.keyIds) : undefined;
-
-    // Rows are ordered and sliced on their raw key attributes; only the page is parsed (JSON and
-    // zod), not the whole partition.
-    const matched: { creationDate: string; keyId: string; item: Item }[] = [];
+    const projection = options.project?.map((attribute, i) => {
+      names[`#p${i}`] = attribute;
+      return `#p${i}`;
+    });
+    const keyRings = filter.keyRingIds ? new Set(filter.keyRingIds) : undefined;
+    const keys = filter.keyIds ? new Set(filter.keyIds) : undefined;
+    const matched: Item[] = [];
     let start: Item | undefined;
     do {
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
+          ...(options.ordered ? { IndexName: listIndex.name } : {}),
           KeyConditionExpression: '#pk = :pk',
           FilterExpression: filters.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
+          ...(options.want !== undefined ? { Limit: options.want - matched.length } : {}),
           ExclusiveStartKey: start,
         }),
       );
       for (const item of page.Items ?? []) {
-        const keyId = item[sk.name]?.S ?? '';
-        if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(keyId))) {
-          matched.push({ creationDate: item[a.creationDate]?.S ?? '', keyId, item });
-        }
+        if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(item[sk.name]?.S ?? ''))) matched.push(item);
       }
       start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    // Binary order, as SQLite's default collation, so both adapters page identically.
-    matched.sort((x, y) => compare(x.creationDate, y.creationDate) || compare(x.keyId, y.keyId));
+    } while (start !== undefined && (options.want === undefined || matched.length < options.want));
     return matched;
   };
 
@@ -136,17 +135,26 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
       return item?.[a.checkpoint]?.S ?? null;
     },
 
+    /**
+     * Reads the `byListOrder` index in order until offset + limit rows matched: a first page costs
+     * about itself, whatever the size of the instance (a far offset costs what it skips).
+     */
     async list(query) {
       if (!Number.isSafeInteger(query.limit) || query.limit < 0 || !Number.isSafeInteger(query.offset) || query.offset < 0) {
         throw new RangeError('limit and offset must be non-negative integers');
       }
       if (query.limit === 0) return [];
-      const matched = await matching(query);
-      return matched.slice(query.offset, query.offset + query.limit).map((m) => toSummary(m.item));
+      const want = query.offset + query.limit;
+      const rows = await matching(query, { ordered: true, want });
+      return rows.slice(query.offset, want).map(toSummary);
     },
 
+    /**
+     * Reads the instance's partition (charged whole: filters apply after the read), but only the
+     * attributes the in-memory filters need.
+     */
     async count(filter) {
-      return (await matching(filter)).length;
+      return (await matching(filter, { ordered: false, project: [sk.name, a.keyRingId] })).length;
     },
 
     /**
@@ -223,6 +231,7 @@ function newestWrites(upserts: readonly KeySummaryRow[], deletes: readonly KeyRe
         [a.lastVersion]: { N: String(row.lastVersion) },
         [a.deleted]: { BOOL: false },
         [a.document]: { S: JSON.stringify(row.document) },
+        [a.listOrder]: { S: listOrder(row.creationDate, row.keyId) },
         ...scheduleAttributes(row.schedule),
       },
     });

@@ -5,8 +5,10 @@
  * (pk = {@link KEY_LIST_TABLE.checkpointPartition}, sk = projection name). Instance ids are UUIDs
  * and never start with '#', so the two kinds cannot collide.
  */
+const PARTITION_KEY = { name: 'pk', type: 'S' } as const;
+
 export const KEY_LIST_TABLE = {
-  partitionKey: { name: 'pk', type: 'S' },
+  partitionKey: PARTITION_KEY,
   sortKey: { name: 'sk', type: 'S' },
   checkpointPartition: '#checkpoint',
   billingMode: 'PAY_PER_REQUEST',
@@ -27,5 +29,22 @@ export const KEY_LIST_TABLE = {
     rotateAt: 'rotateAt',
     rotationBase: 'rotationBase',
     deletedAt: 'deletedAt',
+    /** On live key rows only: `creationDate#keyId`, the list order (see {@link listOrder}). */
+    listOrder: 'listOrder',
   },
+  /**
+   * Live key rows of an instance in list order, so a page of GET /keys reads only itself, not the
+   * whole instance. Sparse: tombstones, checkpoints and other items carry no `listOrder`. Projects
+   * every attribute, so a page needs no second read. Eventually consistent, like the key list itself.
+   */
+  globalIndexes: [{ name: 'byListOrder', partitionKey: PARTITION_KEY, sortKey: { name: 'listOrder', type: 'S' } }],
 } as const;
+
+/**
+ * The sort key of a live row in `byListOrder`: creationDate, then keyId, as one string whose byte
+ * order is the list order (the order SQLite's binary collation gives both adapters). '#' sorts
+ * before every character of an ISO-8601 time, so a shorter creationDate still sorts first.
+ */
+export function listOrder(creationDate: string, keyId: string): string {
+  return `${creationDate}#${keyId}`;
+}

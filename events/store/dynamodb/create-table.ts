@@ -3,6 +3,6 @@ import { createTableIfMissing } from '../../dynamodb/create-table-if-missing.ts'
 import { EVENT_STORE_TABLE } from './table-schema.ts';
 
 /** Creates the event store table (with its stream) if missing; the CDK stack mirrors it. */
-export function createEventStoreTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  return createTableIfMissing(client, tableName, EVENT_STORE_TABLE);
+export async function createEventStoreTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  await createTableIfMissing(client, tableName, EVENT_STORE_TABLE);
 }
