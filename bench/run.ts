@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -145,11 +144,6 @@ async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratc
       const seedEnv = { KEYLEDGER_DATA_DIR: scaleDir, KEYLEDGER_ADMIN_API_KEY: 'bench-admin-api-key-0123456789abcdef', KEYLEDGER_LOG_LEVEL: 'ERROR', POWERTOOLS_LOG_LEVEL: 'ERROR', ...envFor('scale') };
       const seed = JSON.parse(await runNode('bench/seed-keys.ts', [String(keys), String(concurrency)], seedEnv)) as { createS: number; projectS: number; keyIds: string[] };
       log(`${store}: seeded ${keys} keys in ${round(seed.createS, 1)} s + ${round(seed.projectS, 1)} s projection`);
-      // The seed leaves hundreds of MB of dirty pages; their writeback would slow every fsync of the runs that
-      // follow (wrap at 100,000 keys measured 71% of the 10-key rate right after the seed, 116 to 119% on the same data later).
-      const t0 = performance.now();
-      execFileSync('sync');
-      log(`${store}: flushed the seed to disk in ${Math.round(performance.now() - t0)} ms`);
       const s = await startKeyledger(scaleDir, envFor('scale'));
       try {
         const idle = rssMB(s.pid);
