@@ -15,6 +15,8 @@ export interface ScenarioResult extends LoadResult {
   readonly ceilingPaired: boolean;
   /** rps / ceilingRps. */
   readonly ratio: number | null;
+  /** Every run of a repeated (target) row, in order; the row's own figures are the median-ratio run's. */
+  readonly runs?: ReadonlyArray<{ readonly rps: number; readonly ceilingRps: number | null; readonly ratio: number | null; readonly p99Ms: number }>;
 }
 
 export interface ModeResult {
@@ -44,7 +46,7 @@ export interface BenchReport {
   readonly elapsedS: number;
   readonly machine: Machine;
   readonly commit: { sha: string; dirty: boolean };
-  readonly settings: { durationS: number; connections: number[]; keys: number; scaleKeys: Record<string, number> };
+  readonly settings: { durationS: number; connections: number[]; repeats: number; keys: number; scaleKeys: Record<string, number> };
   readonly ceilings: {
     readonly http: CeilingResult[];
     readonly loops: { pkcs11SyncOpsPerS: number; pkcs11AsyncOpsPerS: number; asyncConcurrency: number; nodeCryptoOpsPerS: number };
@@ -100,9 +102,10 @@ export function ceilingRps(http: readonly CeilingResult[], which: CeilingName, c
 }
 
 const pct = (r: number | null) => (r === null ? 'n/a' : `${Math.round(r * 100)}%`);
+const runsNote = (s: ScenarioResult) => (s.runs && s.runs.length > 1 ? ` (median of ${s.runs.map((run) => pct(run.ratio ?? null)).join(', ')})` : '');
 
 function scenarioRows(label: string, rows: readonly ScenarioResult[]): string[] {
-  return rows.map((s) => `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)} |`);
+  return rows.map((s) => `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)}${runsNote(s)} |`);
 }
 
 /** The results as markdown: machine, ceilings, one table of every keyledger figure with its ratio, targets, bundles. */
@@ -125,7 +128,8 @@ export function toMarkdown(r: BenchReport): string {
     '',
     '## keyledger',
     '',
-    'Ratio: req/s over the ceiling that bounds the route at the same connection count: for wrap, unwrap and rewrap (b), in its faster variant, measured again right before the row (marked *); (a) from the first pass for the rest.',
+    'Ratio: req/s over the ceiling that bounds the route at the same connection count: for wrap, unwrap and rewrap (b), in its faster variant, measured again right before the row (marked *); (a) from the first pass for the rest. '
+      + `Target rows are run ${r.settings.repeats} times, each with its own ceiling, and the median-ratio run is shown.`,
     '',
     '| store | scenario | conns | req/s | p50 ms | p99 ms | non-2xx | RSS MB | CPU % | ceiling req/s | ratio |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',

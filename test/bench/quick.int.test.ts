@@ -39,6 +39,9 @@ void test('npm run bench -- --quick writes a complete JSON and markdown report',
         assert.equal(s.ceilingPaired, true);
         assert.equal(typeof s.ratio, 'number');
       }
+      const target = (s.scenario === 'wrap (given DEK)' || s.scenario === 'unwrap') && s.connections === Math.max(...report.settings.connections);
+      assert.equal(s.runs?.length ?? 1, target ? report.settings.repeats : 1, `${mode.store} ${s.scenario} @${s.connections}: runs`);
+      if (s.runs) assert.ok(s.runs.some((run) => run.ratio === s.ratio), 'the row is one of its runs');
     }
     assert.ok(mode.scale, `${mode.store} has a scale run`);
     assert.equal(mode.scale.keys, report.settings.scaleKeys[mode.store]);
