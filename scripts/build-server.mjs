@@ -1,16 +1,19 @@
 // Bundles the local server (and its audit commit thread) into .cache/server with esbuild, so
 // `npm start` loads one pre-compiled file instead of compiling every module with tsx at start
 // (issue 7: first request within 1 s). Dependencies stay external (native modules, node_modules
-// as installed). Plain JS so it runs before any TypeScript loader: `node scripts/build-server.mjs`.
+// as installed). Plain JS so it runs before any TypeScript loader: `node scripts/build-server.mjs [outdir]`
+// (default .cache/server; the e2e tests build their own copy, test/support/local-server.ts). The outdir must
+// be inside the repository, so the bundle's bare imports resolve to its node_modules.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
+import { argv } from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 await build({
   absWorkingDir: root,
   entryPoints: { main: 'server/main.ts', 'audit-commit-worker': 'events/audit/sqlite/audit-commit-worker.ts' },
-  outdir: '.cache/server',
+  outdir: argv[2] ?? '.cache/server',
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',

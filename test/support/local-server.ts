@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-/** A real local server process (`server/main.ts`) on a free port and a fresh data directory. */
+/** A real local server process (the bundle `npm start` runs, of `server/main.ts`) on a free port and a fresh data directory. */
 export interface ServerProcess {
   readonly url: string;
   readonly dataDir: string;
@@ -41,9 +41,25 @@ export function storeEnv(mode: StoreMode): Record<string, string> {
   return { KEYLEDGER_STORE: 'dynamodb', KEYLEDGER_DYNAMODB_ENDPOINT: endpoint, KEYLEDGER_TABLE_PREFIX: `e2e-${process.pid}-${randomBytes(4).toString('hex')}` };
 }
 
+/**
+ * The server as `npm start` runs it: the esbuild bundle of scripts/build-server.mjs, built from the
+ * working tree once per test process into a directory of its own (test files run in parallel, and a
+ * shared bundle could be stale or half-written), removed when the process exits.
+ */
+let bundle: string | undefined;
+function serverBundle(): string {
+  if (bundle === undefined) {
+    const dir = join(ROOT, '.cache', `test-server-${process.pid}`);
+    execFileSync(process.execPath, ['scripts/build-server.mjs', dir], { cwd: ROOT, stdio: 'inherit' });
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    bundle = join(dir, 'main.mjs');
+  }
+  return bundle;
+}
+
 export async function startServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'keyledger-e2e-'))): Promise<ServerProcess> {
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverBundle()], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KEYLEDGER_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
