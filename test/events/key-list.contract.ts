@@ -62,21 +62,24 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
     void it('pages a filtered instance in list order, however the rows were written', () =>
       withModel(async (model) => {
         const instanceId = randomUUID();
-        // Same-second creations (ordered by key id), creations in reverse write order, a purged row in the middle.
-        const rows = Array.from({ length: 40 }, (_, i) => row({
-          instanceId, keyId: `k${String(39 - i).padStart(2, '0')}`, state: i % 3 === 0 ? 2 : 1, keyRingId: i % 2 ? 'odd' : 'even',
-          creationDate: `2024-05-01T12:00:${String(Math.floor((39 - i) / 4)).padStart(2, '0')}Z`,
+        // Same-second creations (ordered by key id), creations in reverse write order, a purged row in the
+        // middle; more rows than one read of the DynamoDB adapter takes, so pages span several reads.
+        const two = (n: number) => String(n).padStart(2, '0');
+        const rows = Array.from({ length: 250 }, (_, i) => row({
+          instanceId, keyId: `k${String(249 - i).padStart(3, '0')}`, state: i % 3 === 0 ? 2 : 1, keyRingId: i % 2 ? 'odd' : 'even',
+          creationDate: `2024-05-01T12:${two(Math.floor((249 - i) / 240))}:${two(Math.floor((249 - i) / 4) % 60)}Z`,
         }));
-        for (let i = 0; i < rows.length; i += 7) await model.applyBatch('key-list', String(i + 1), rows.slice(i, i + 7), []);
-        await model.applyBatch('key-list', '100', [], [{ instanceId, keyId: 'k20', lastVersion: 2 }]);
-        const ordered = rows.filter((r) => r.keyId !== 'k20').sort((x, y) => (x.keyId < y.keyId ? -1 : 1));
+        for (let i = 0; i < rows.length; i += 50) await model.applyBatch('key-list', String(i + 1), rows.slice(i, i + 50), []);
+        await model.applyBatch('key-list', '1000', [], [{ instanceId, keyId: 'k120', lastVersion: 2 }]);
+        const ordered = rows.filter((r) => r.keyId !== 'k120').sort((x, y) => (x.keyId < y.keyId ? -1 : 1));
         const expect = (pick: (r: KeySummaryRow) => boolean, offset: number, limit: number) => ordered.filter(pick).slice(offset, offset + limit).map((r) => r.keyId);
         const page = async (filter: Partial<Parameters<KeyListReadModel['list']>[0]>, offset: number, limit: number) =>
           (await model.list({ instanceId, offset, limit, ...filter })).map((r) => r.keyId);
         assert.deepEqual(await page({}, 0, 10), expect(() => true, 0, 10));
-        assert.deepEqual(await page({}, 35, 10), expect(() => true, 35, 10));
-        assert.deepEqual(await page({ states: [1] }, 7, 5), expect((r) => r.state === 1, 7, 5));
-        assert.deepEqual(await page({ states: [2], keyRingIds: ['odd'] }, 1, 3), expect((r) => r.state === 2 && r.keyRingId === 'odd', 1, 3));
+        assert.deepEqual(await page({}, 115, 10), expect(() => true, 115, 10));
+        assert.deepEqual(await page({}, 240, 20), expect(() => true, 240, 20));
+        assert.deepEqual(await page({ states: [1] }, 140, 30), expect((r) => r.state === 1, 140, 30));
+        assert.deepEqual(await page({ states: [2], keyRingIds: ['odd'] }, 30, 12), expect((r) => r.state === 2 && r.keyRingId === 'odd', 30, 12));
         assert.equal(await model.count({ instanceId, states: [2], keyRingIds: ['odd'] }), ordered.filter((r) => r.state === 2 && r.keyRingId === 'odd').length);
       }));
 

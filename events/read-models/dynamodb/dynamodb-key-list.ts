@@ -26,6 +26,8 @@ export interface DynamoDbKeyListOptions {
 }
 
 const { partitionKey: pk, sortKey: sk, checkpointPartition, attributes: a } = KEY_LIST_TABLE;
+/** Fewest rows one listing request reads from the index (see `matching`). */
+const MIN_READ = 100;
 /** Rows written at once by applyBatch: enough to hide latency, few enough not to throttle a table. */
 const WRITE_CONCURRENCY = 16;
 
@@ -54,9 +56,12 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
 
   /**
    * Reads rows of the instance matching `filter`, in list order when `ordered` (the `byListOrder`
-   * index; otherwise the table, whose partition is read whole), stopping once `want` rows matched
-   * (each request asks for what is still missing, DynamoDB's Limit counting rows before filters). State and extractable filter in DynamoDB (still charged as read);
-   * key ring and key id lists, which can be long (FilterExpression is capped at 4 KB), in memory.
+   * index; otherwise the table, whose partition is read whole), stopping once `want` rows matched.
+   * State and extractable filter in DynamoDB (still charged as read); key ring and key id lists,
+   * which can be long (FilterExpression is capped at 4 KB), in memory. Each request asks for what is
+   * still missing (DynamoDB's Limit counts rows before filters; at least {@link MIN_READ} so a
+   * selective state filter does not crawl), but none when memory filters: those may match few rows
+   * of many, and 1 MB pages then take the fewest round trips.
    */
   const matching = async (filter: KeyListFilter, options: { ordered: boolean; project?: string[]; want?: number }): Promise<Item[]> => {
     if (filter.states?.length === 0 || filter.keyRingIds?.length === 0 || filter.keyIds?.length === 0) return [];
@@ -94,7 +99,7 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
-          ...(options.want !== undefined ? { Limit: options.want - matched.length } : {}),
+          ...(options.want !== undefined && !keyRings && !keys ? { Limit: Math.max(options.want - matched.length, MIN_READ) } : {}),
           ExclusiveStartKey: start,
         }),
       );
