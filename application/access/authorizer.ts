@@ -16,8 +16,9 @@ import { TtlCache } from '../ttl-cache.ts';
 
 /**
  * How long access control trusts what it read: instances, bindings, network policies and the key
- * ring of a key. A revoked binding or a changed policy takes effect within this bound in every
- * process (CONTRACT.md: 5 s on the local server; the same bound holds per Lambda environment).
+ * ring of a key. A revoked binding or a changed policy takes effect at once in the process that made
+ * it (every append empties the caches), and within this bound in every other (CONTRACT.md: 5 s on
+ * the local server; the same bound holds per Lambda environment).
  */
 const ACCESS_CACHE_TTL_MS = 2000;
 
@@ -51,12 +52,16 @@ const DEFAULT_KEY_RING = 'default';
  * same 401 UNAUTHORIZED_ERR, whatever its cause, so nothing about other keys or instances leaks.
  */
 export class Authorizer {
-  private readonly instances = new TtlCache<boolean>(ACCESS_CACHE_TTL_MS);
-  private readonly bindings = new TtlCache<readonly Binding[]>(ACCESS_CACHE_TTL_MS);
-  private readonly policies = new TtlCache<NetworkPolicy>(ACCESS_CACHE_TTL_MS);
+  private readonly instances: TtlCache<boolean>;
+  private readonly bindings: TtlCache<readonly Binding[]>;
+  private readonly policies: TtlCache<NetworkPolicy>;
   private readonly limiter: RateLimiter;
 
   constructor(private readonly services: AppServices) {
+    // Emptied by every append of this process: a grant, revocation or policy change made here counts at once here.
+    this.instances = new TtlCache(ACCESS_CACHE_TTL_MS, 10_000, services.store);
+    this.bindings = new TtlCache(ACCESS_CACHE_TTL_MS, 10_000, services.store);
+    this.policies = new TtlCache(ACCESS_CACHE_TTL_MS, 10_000, services.store);
     this.limiter = new RateLimiter(services.settings.rateLimitRps);
   }
 
@@ -83,24 +88,6 @@ export class Authorizer {
     const wait = this.limiter.take(instanceId, nowMs);
     if (wait > 0) throw new RateLimitedError(instanceId, wait);
     return grant;
-  }
-
-  /**
-   * Told after every successful /api/v2 request: a change of the instance's network policies counts
-   * at once in this process. (A key's ring and aliases need nothing here: findKey's state cache is
-   * emptied by every append.)
-   */
-  succeeded(operation: string, instanceId: string): void {
-    if (operation === 'putInstancePolicy') this.policies.delete(instanceId);
-  }
-
-  /**
-   * Drops what this process believes about an instance's bindings and policies, so a grant or
-   * revocation made through this process counts at once here (other processes: within the TTL).
-   */
-  forget(instanceId: string): void {
-    this.bindings.delete(instanceId);
-    this.policies.delete(instanceId);
   }
 
   private async decide(instanceId: string, input: AuthorizeInput, nowMs: number): Promise<AccessGrant> {

@@ -13,8 +13,9 @@ export interface Caller {
 }
 
 /**
- * How long a positive lookup of an API key or principal is trusted. A revoked key stops working
- * within this bound, live tokens included (CONTRACT.md: 5 s on the local server).
+ * How long a positive lookup of an API key or principal is trusted. A revoked key stops working,
+ * live tokens included, at once in the process that revoked it and within this bound in every other
+ * (CONTRACT.md: 5 s on the local server).
  */
 const AUTH_CACHE_TTL_MS = 2000;
 
@@ -24,7 +25,8 @@ export class Authenticator {
   private keysReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly services: AppServices, private readonly verifier: TokenVerifier, maxEntries = 10_000) {
-    this.callers = new TtlCache<Caller | null>(AUTH_CACHE_TTL_MS, maxEntries);
+    // Emptied by every append of this process: a key revoked or a principal deleted here stops at once here.
+    this.callers = new TtlCache<Caller | null>(AUTH_CACHE_TTL_MS, maxEntries, services.store);
   }
 
   /** The caller behind `Authorization: Bearer ...`, or 401. */

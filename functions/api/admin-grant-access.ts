@@ -10,7 +10,6 @@ export const handler = adminHandler('grantAccess', grantAccessBody, async (req) 
   const binding = await grantAccess(req.runtime.services, {
     instanceId: req.param('instanceId'), ...req.body, callerPrincipalId: req.caller.principalId, requestId: req.requestId,
   });
-  req.runtime.authorizer.forget(req.param('instanceId'));
   if (binding.keyId) req.audit.keyId = binding.keyId;
   return json(201, binding);
 });

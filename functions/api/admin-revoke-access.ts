@@ -6,6 +6,5 @@ export const handler = adminHandler('revokeAccess', null, async (req) => {
   await revokeAccess(req.runtime.services, {
     instanceId: req.param('instanceId'), bindingId: req.param('bindingId'), callerPrincipalId: req.caller.principalId, requestId: req.requestId,
   });
-  req.runtime.authorizer.forget(req.param('instanceId'));
   return { statusCode: 204 };
 });

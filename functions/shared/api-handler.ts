@@ -147,7 +147,6 @@ export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<B
           header: (name) => header(event, name),
           param: (name) => event.pathParameters?.[name] ?? '',
         });
-        runtime.authorizer.succeeded(operation, instanceId);
         return withCorrelation(await finish(runtime, event, operation, requestId, audit, null, result), correlationId);
       } catch (error) {
         const mapped = mapError(error);
