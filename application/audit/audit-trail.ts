@@ -2,39 +2,19 @@
  * The audit trail port (DESIGN.md decision 9): every request, denied and failed ones too, yields
  * exactly one record, and no response releases key material unless its record is durable.
  */
-export type AuditOutcome = 'success' | 'denied' | 'failed';
+import type { AuditRow } from '../../events/audit/audit-storage.ts';
 
-export interface AuditEntry {
-  readonly time: string;
-  /** Empty when the request named no (valid) instance. */
-  readonly instanceId: string;
-  /** Empty when the caller was not authenticated. */
-  readonly principalId: string;
-  /** The Key Protect SDK operation name, `admin.<name>` or `identity.token` (CONTRACT.md). */
-  readonly operation: string;
-  readonly keyId: string;
-  readonly keyVersionId: string;
-  readonly outcome: AuditOutcome;
-  /** The reason code of a refusal or failure; empty on success. */
-  readonly reason: string;
-  readonly requestId: string;
-  readonly correlationId: string;
-  readonly sourceIp: string;
-}
+export type AuditOutcome = AuditRow['outcome'];
+
+/** What a request's record says; the log adds its place in the chain and the hashes. */
+export type AuditEntry = Omit<AuditRow, 'seq' | 'prevHash' | 'hash'>;
+
+/** A stored audit record, as the audit API returns it. */
+export type AuditRecord = AuditRow;
 
 interface AuditTrail {
   /** Resolves once the record is durable; rejects otherwise (the caller then answers 500, fail closed). */
   record(entry: AuditEntry): Promise<void>;
-}
-
-/** A stored audit record: the entry, its place in its chain, and the chain's hashes (CONTRACT.md). */
-export interface AuditRecord extends AuditEntry {
-  /** 1, 2, 3... within the record's chain (its instance, or the service-wide chain). */
-  readonly seq: number;
-  /** `hash` of the previous record of the chain; 64 zeros for the first. */
-  readonly prevHash: string;
-  /** Hex SHA-256 over `prevHash` and the record's fields (application/audit/audit-hash.ts). */
-  readonly hash: string;
 }
 
 export interface AuditQuery {

@@ -16,21 +16,28 @@ export function chainOf(instanceId: string): string {
   return instanceId === '' ? SERVICE_CHAIN_ID : instanceId;
 }
 
+/** A stored audit record (CONTRACT.md): the request's entry, its place in its chain, and the chain's hashes. */
 export interface AuditRow {
+  /** 1, 2, 3... within the record's chain (its instance, or the service-wide chain). */
   readonly seq: number;
   readonly time: string;
-  /** Empty in the service-wide chain. */
+  /** Empty when the request named no (valid) instance: the service-wide chain. */
   readonly instanceId: string;
+  /** Empty when the caller was not authenticated. */
   readonly principalId: string;
+  /** The Key Protect SDK operation name, `admin.<name>` or `identity.token` (CONTRACT.md). */
   readonly operation: string;
   readonly keyId: string;
   readonly keyVersionId: string;
   readonly outcome: 'success' | 'denied' | 'failed';
+  /** The reason code of a refusal or failure; empty on success. */
   readonly reason: string;
   readonly requestId: string;
   readonly correlationId: string;
   readonly sourceIp: string;
+  /** `hash` of the previous record of the chain; 64 zeros for the first. */
   readonly prevHash: string;
+  /** Hex SHA-256 over `prevHash` and the record's fields (application/audit/audit-hash.ts). */
   readonly hash: string;
 }
 
