@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { HsmUnknownKeyError, type WrappedKey } from '../hsm.ts';
 import { asBuffer, ck, type Cryptoki, type Handle } from './cryptoki.ts';
 import { toHsmError } from './errors.ts';
@@ -80,8 +79,9 @@ export function leaseRootKey(ctx: Pkcs11Context, key: WrappedKey): Promise<KeyLe
   );
 }
 
+/** The wrapped material itself names the key (it is ciphertext under the master key, a few dozen bytes): no digest per call. */
 function rootKeyCacheKey(masterId: string, key: WrappedKey): string {
-  return `${masterId}\n${createHash('sha256').update(key.wrapped).digest('base64')}`;
+  return `${masterId}\n${Buffer.from(key.wrapped.buffer, key.wrapped.byteOffset, key.wrapped.byteLength).toString('base64')}`;
 }
 
 /**

@@ -57,16 +57,7 @@ export class UnwrappedKeyCache {
       if (this.entries.get(cacheKey) === current) this.entries.delete(cacheKey);
       throw error;
     }
-    let released = false;
-    return {
-      handle,
-      release: () => {
-        if (released) return;
-        released = true;
-        current.pins -= 1;
-        if (current.evicted && current.pins === 0) this.destroy(handle);
-      },
-    };
+    return this.leaseOf(current, handle);
   }
 
   /** A lease on `cacheKey` when it is cached and unwrapped already, without waiting; undefined otherwise (then use {@link lease}). */
@@ -77,6 +68,11 @@ export class UnwrappedKeyCache {
     this.entries.delete(cacheKey);
     this.entries.set(cacheKey, entry);
     entry.pins += 1;
+    return this.leaseOf(entry, handle);
+  }
+
+  /** The lease of a pin already taken on `entry`: released once, destroying an evicted entry's handle with its last pin. */
+  private leaseOf(entry: Entry, handle: Handle): KeyLease {
     let released = false;
     return {
       handle,
