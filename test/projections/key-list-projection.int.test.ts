@@ -8,9 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { decideAppend } from '../../application/command-handler.ts';
 import { keyAggregate, keyStreamId } from '../../application/keys/key-aggregate.ts';
 import type { KeyCommand } from '../../domain/keys/commands.ts';
@@ -24,7 +21,7 @@ import { createEventStoreTable } from '../../events/store/dynamodb/create-table.
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { openSqliteEventStore } from '../../events/store/sqlite/sqlite-event-store.ts';
 import { projectRecords } from '../../functions/projector/handler.ts';
-import { deleteTables, dynamoDbLocalEndpoint, localDynamoDbClient, localStreamsClient, uniqueTableNamer } from '../events/dynamodb-local.ts';
+import { deleteTables, dynamoDbLocalEndpoint, localDynamoDbClient, localStreamsClient, readStreamRecords, uniqueTableNamer } from '../events/dynamodb-local.ts';
 
 const INSTANCE = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER_INSTANCE = '0b5d0f4e-1111-4c2b-9d3e-5a6b7c8d9e0f';
@@ -118,19 +115,7 @@ describe('key-list projection on DynamoDB Local, through the projector Lambda ha
     await writeHistory(store);
 
     // Read the table's stream as Lambda's event source mapping would, in batches of 5.
-    const table = await client.send(new DescribeTableCommand({ TableName: eventsTable }));
-    const streamArn = table.Table?.LatestStreamArn ?? assert.fail('events table has a stream');
-    const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    const records: DynamoDBRecord[] = [];
-    for (const shard of described.StreamDescription?.Shards ?? []) {
-      let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      for (let i = 0; iterator && i < 20; i++) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        records.push(...((page.Records ?? []) as DynamoDBRecord[]));
-        if (!page.Records?.length) break;
-        iterator = page.NextShardIterator;
-      }
-    }
+    const records = await readStreamRecords(client, streams, eventsTable);
     assert.ok(records.length >= 11, `the stream holds the history (${records.length} records)`);
     for (let i = 0; i < records.length; i += 5) {
       assert.deepEqual(await projectRecords(records.slice(i, i + 5), { store, keyList: live }), { batchItemFailures: [] });

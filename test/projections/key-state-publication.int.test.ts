@@ -7,9 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
-import type { DynamoDBRecord } from 'aws-lambda';
 import { decideAppend } from '../../application/command-handler.ts';
 import { keyAggregate, keyStreamId } from '../../application/keys/key-aggregate.ts';
 import type { KeyCommand } from '../../domain/keys/commands.ts';
@@ -19,7 +16,7 @@ import { openDynamoDbKeyList } from '../../events/read-models/dynamodb/dynamodb-
 import { createEventStoreTable } from '../../events/store/dynamodb/create-table.ts';
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { projectRecords } from '../../functions/projector/handler.ts';
-import { deleteTables, dynamoDbLocalEndpoint, localDynamoDbClient, localStreamsClient, uniqueTableNamer } from '../events/dynamodb-local.ts';
+import { deleteTables, dynamoDbLocalEndpoint, localDynamoDbClient, localStreamsClient, readStreamRecords, uniqueTableNamer } from '../events/dynamodb-local.ts';
 
 const INSTANCE = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const KEY = '00000000-0000-4000-8000-000000000001';
@@ -54,19 +51,7 @@ void describe('projector: key-state events to the bus', () => {
       if (decision.append) await store.append([decision.append]);
     }
 
-    const table = await client.send(new DescribeTableCommand({ TableName: eventsTable }));
-    const streamArn = table.Table?.LatestStreamArn ?? assert.fail('events table has a stream');
-    const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
-    const records: DynamoDBRecord[] = [];
-    for (const shard of described.StreamDescription?.Shards ?? []) {
-      let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
-      for (let i = 0; iterator && i < 20; i++) {
-        const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
-        records.push(...((page.Records ?? []) as DynamoDBRecord[]));
-        if (!page.Records?.length) break;
-        iterator = page.NextShardIterator;
-      }
-    }
+    const records = await readStreamRecords(client, streams, eventsTable);
 
     const failing = await projectRecords(records, { store, keyList, publish: () => Promise.reject(new Error('bus unavailable')) });
     assert.equal(failing.batchItemFailures.length, 1, 'Lambda retries the batch');
