@@ -59,9 +59,9 @@ export class Authorizer {
 
   constructor(private readonly services: AppServices) {
     // Emptied by every append of this process: a grant, revocation or policy change made here counts at once here.
-    this.instances = new TtlCache(ACCESS_CACHE_TTL_MS, 10_000, services.store);
-    this.bindings = new TtlCache(ACCESS_CACHE_TTL_MS, 10_000, services.store);
-    this.policies = new TtlCache(ACCESS_CACHE_TTL_MS, 10_000, services.store);
+    this.instances = new TtlCache(services.store, ACCESS_CACHE_TTL_MS);
+    this.bindings = new TtlCache(services.store, ACCESS_CACHE_TTL_MS);
+    this.policies = new TtlCache(services.store, ACCESS_CACHE_TTL_MS);
     this.limiter = new RateLimiter(services.settings.rateLimitRps);
   }
 

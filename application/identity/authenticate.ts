@@ -26,7 +26,7 @@ export class Authenticator {
 
   constructor(private readonly services: AppServices, private readonly verifier: TokenVerifier, maxEntries = 10_000) {
     // Emptied by every append of this process: a key revoked or a principal deleted here stops at once here.
-    this.callers = new TtlCache<Caller | null>(AUTH_CACHE_TTL_MS, maxEntries, services.store);
+    this.callers = new TtlCache<Caller | null>(services.store, AUTH_CACHE_TTL_MS, maxEntries);
   }
 
   /** The caller behind `Authorization: Bearer ...`, or 401. */

@@ -5,21 +5,22 @@ import { loadState } from '../command-handler.ts';
 import { aliasIndexAggregate, aliasStreamId } from '../aliases/alias-index-aggregate.ts';
 import type { AppServices } from '../services.ts';
 import { keyAggregate, keyStreamId } from './key-aggregate.ts';
-import { StreamStateCache } from './key-state-cache.ts';
+import { TtlCache } from '../ttl-cache.ts';
 
 const ALIAS = /^[A-Za-z0-9_-]{2,90}$/;
 
 /**
  * Key states by store handle, so wrap/unwrap/rewrap skip the head read and snapshot parse
- * (StreamStateCache: emptied by every append of this process, at once; other processes' appends
+ * (TtlCache: emptied by every append of this process, at once; other processes' appends
  * within KEY_STATE_TTL_MS, well inside DESIGN.md decision 4's 5 s on AWS).
  */
 const KEY_STATE_TTL_MS = 1000;
-const caches = new WeakMap<AppServices['store'], StreamStateCache<KeyState>>();
-function keyStates(services: AppServices): StreamStateCache<KeyState> {
+type LoadedKey = { readonly state: KeyState; readonly version: number };
+const caches = new WeakMap<AppServices['store'], TtlCache<LoadedKey>>();
+function keyStates(services: AppServices): TtlCache<LoadedKey> {
   let cache = caches.get(services.store);
   if (cache === undefined) {
-    cache = new StreamStateCache<KeyState>(services.store, KEY_STATE_TTL_MS, 10_000);
+    cache = new TtlCache<LoadedKey>(services.store, KEY_STATE_TTL_MS, 10_000);
     caches.set(services.store, cache);
   }
   return cache;
@@ -42,7 +43,8 @@ export async function findKey(services: AppServices, instanceId: string, id: str
     throw keyNotFound();
   }
   const streamId = keyStreamId(keyId);
-  const { state } = await keyStates(services).get(streamId, () => loadState(services.store, keyAggregate, streamId), isExisting);
+  // The wall clock, not services.now(): a test's clock may stand still or jump.
+  const { state } = await keyStates(services).get(streamId, performance.now(), () => loadState(services.store, keyAggregate, streamId), (loaded) => isExisting(loaded.state));
   if (!isExisting(state) || state.instanceId !== instanceId) throw keyNotFound();
   if (!isUuid(id) && !state.aliases.includes(id)) throw keyNotFound();
   return state;
