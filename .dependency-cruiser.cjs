@@ -14,7 +14,12 @@ module.exports = {
       from: { path: '^domain/' },
       to: {
         path: [
-          '^functions/', '^events/', '^application/', '^server/', '^cdk/', '^cli/',
+          '^functions/',
+          '^events/',
+          '^application/',
+          '^server/',
+          '^cdk/',
+          '^cli/',
           'node_modules/(@aws-sdk|aws-cdk-lib|pkcs11js|better-sqlite3|@middy|@aws-lambda-powertools)',
           '^(node:)?(fs|net|http|https|crypto|child_process|dgram|os)$',
         ],

@@ -1,6 +1,12 @@
 import type { Decider } from '../domain/decider.ts';
 import type { EventStamp } from '../domain/keys/events.ts';
-import { ConcurrencyError, type EventStore, type NewEvent, type StoredEvent, type StreamAppend } from '../events/store/event-store.ts';
+import {
+  ConcurrencyError,
+  type EventStore,
+  type NewEvent,
+  type StoredEvent,
+  type StreamAppend,
+} from '../events/store/event-store.ts';
 
 /** Turns an aggregate's domain events into stored events and back (schemas, versions, upcasting). */
 interface EventCodec<Event> {
@@ -43,7 +49,11 @@ export async function loadState<S, C, E extends { meta: EventStamp }>(
   if (!head) return { state: aggregate.decider.initialState(), version: 0 };
   let state = aggregate.decider.initialState();
   let from = 1;
-  if (isSnapshot(head.snapshot) && head.snapshot.v === aggregate.snapshotVersion && head.snapshotVersion !== undefined) {
+  if (
+    isSnapshot(head.snapshot) &&
+    head.snapshot.v === aggregate.snapshotVersion &&
+    head.snapshotVersion !== undefined
+  ) {
     state = head.snapshot.state as S;
     from = head.snapshotVersion + 1;
   }
@@ -84,7 +94,12 @@ export function decideAppend<S, C, E extends { meta: EventStamp }>(
     },
   }));
   return {
-    append: { streamId, expectedVersion: loaded.version, events: newEvents, snapshot: { v: aggregate.snapshotVersion, state } },
+    append: {
+      streamId,
+      expectedVersion: loaded.version,
+      events: newEvents,
+      snapshot: { v: aggregate.snapshotVersion, state },
+    },
     state,
     events,
     version: loaded.version + events.length,

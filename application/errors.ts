@@ -15,7 +15,11 @@ type ApplicationReason =
   | 'BXNIM0415E';
 
 export class ApplicationError extends Error {
-  constructor(readonly code: ApplicationReason, message: string, readonly status?: number) {
+  constructor(
+    readonly code: ApplicationReason,
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
     this.name = 'ApplicationError';
   }

@@ -17,7 +17,11 @@ export class TtlCache<T> {
   private generation = 0;
   private readonly enabled: boolean;
 
-  constructor(store: Pick<EventStore, 'onAppended'>, private readonly ttlMs: number, private readonly maxEntries = 10_000) {
+  constructor(
+    store: Pick<EventStore, 'onAppended'>,
+    private readonly ttlMs: number,
+    private readonly maxEntries = 10_000,
+  ) {
     const unsubscribe = store.onAppended?.(() => {
       this.generation += 1;
       this.entries.clear();

@@ -13,10 +13,22 @@ import { openSoftHsm } from '../functions/crypto/pkcs11/open-softhsm.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keyledger-audit-bench-'));
 const hsm = await openSoftHsm({ dataDir: dir });
-const log = new ChainedAuditLog({ storage: await openSqliteAuditStorage({ file: join(dir, 'keyledger.db') }), signer: await hsmCheckpointSigner(hsm) });
+const log = new ChainedAuditLog({
+  storage: await openSqliteAuditStorage({ file: join(dir, 'keyledger.db') }),
+  signer: await hsmCheckpointSigner(hsm),
+});
 const entry = (i: number) => ({
-  time: new Date().toISOString(), instanceId: '3f1c1f4e-8a0b-4c55-9d7e-000000000001', principalId: 'p', operation: 'wrapKey', keyId: 'k', keyVersionId: 'v',
-  outcome: 'success' as const, reason: '', requestId: `r-${i}`, correlationId: '', sourceIp: '127.0.0.1',
+  time: new Date().toISOString(),
+  instanceId: '3f1c1f4e-8a0b-4c55-9d7e-000000000001',
+  principalId: 'p',
+  operation: 'wrapKey',
+  keyId: 'k',
+  keyVersionId: 'v',
+  outcome: 'success' as const,
+  reason: '',
+  requestId: `r-${i}`,
+  correlationId: '',
+  sourceIp: '127.0.0.1',
 });
 
 const N = 2000;
@@ -27,11 +39,19 @@ const single = N / ((performance.now() - t) / 1000);
 const CONCURRENCY = 64;
 let next = 0;
 t = performance.now();
-await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  while (next < N * 5) await log.record(entry(next++));
-}));
+await Promise.all(
+  Array.from({ length: CONCURRENCY }, async () => {
+    while (next < N * 5) await log.record(entry(next++));
+  }),
+);
 const concurrent = (N * 5) / ((performance.now() - t) / 1000);
-console.log(JSON.stringify({ singleRecordsPerS: Math.round(single), concurrent64RecordsPerS: Math.round(concurrent), verify: await log.verify('3f1c1f4e-8a0b-4c55-9d7e-000000000001') }));
+console.log(
+  JSON.stringify({
+    singleRecordsPerS: Math.round(single),
+    concurrent64RecordsPerS: Math.round(concurrent),
+    verify: await log.verify('3f1c1f4e-8a0b-4c55-9d7e-000000000001'),
+  }),
+);
 await log.close();
 await hsm.close();
 rmSync(dir, { recursive: true, force: true });

@@ -21,8 +21,11 @@ export interface BundleSize {
 function lambdaEntries(): string[] {
   const groups = [...new Set(routes.map((r) => r.group))].map((g) => `functions/api/groups/${g}.ts`);
   const dir = join(ROOT, 'cdk/constructs');
-  const literal = readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) =>
-    [...readFileSync(join(dir, f), 'utf8').matchAll(/entry:\s*'([^'$`]+\.ts)'/g)].map((m) => m[1] as string));
+  const literal = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .flatMap((f) =>
+      [...readFileSync(join(dir, f), 'utf8').matchAll(/entry:\s*'([^'$`]+\.ts)'/g)].map((m) => m[1] as string),
+    );
   return [...new Set([...groups, ...literal])].sort();
 }
 
@@ -42,7 +45,9 @@ export async function bundleSizes(): Promise<BundleSize[]> {
         format: 'esm',
         target: 'node22',
         mainFields: ['module', 'main'],
-        banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+        banner: {
+          js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        },
         sourcemap: true,
         sourcesContent: false,
         minify: true,
@@ -50,7 +55,12 @@ export async function bundleSizes(): Promise<BundleSize[]> {
         logLevel: 'silent',
       });
       const bytes = statSync(outfile).size;
-      sizes.push({ entry, bytes, gzipBytes: gzipSync(readFileSync(outfile)).length, buildMs: Math.round(performance.now() - t0) });
+      sizes.push({
+        entry,
+        bytes,
+        gzipBytes: gzipSync(readFileSync(outfile)).length,
+        buildMs: Math.round(performance.now() - t0),
+      });
     }
     return sizes;
   } finally {

@@ -21,7 +21,10 @@ async function body(req: IncomingMessage): Promise<Buffer> {
 }
 
 function answer(iv: Buffer, sealed: Buffer): string {
-  return JSON.stringify({ ciphertext: Buffer.concat([header, iv, sealed]).toString('base64'), keyVersion: { id: versionId } });
+  return JSON.stringify({
+    ciphertext: Buffer.concat([header, iv, sealed]).toString('base64'),
+    keyVersion: { id: versionId },
+  });
 }
 
 async function main(): Promise<void> {

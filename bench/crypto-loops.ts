@@ -32,12 +32,14 @@ async function main(): Promise<void> {
   const end = performance.now() + seconds * 1000;
   let done = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < end) {
-      await gcm.encryptAsync(plaintext, aad);
-      done += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await gcm.encryptAsync(plaintext, aad);
+        done += 1;
+      }
+    }),
+  );
   const pkcs11Async = Math.round(done / ((performance.now() - t0) / 1000));
   gcm.close();
 
@@ -49,7 +51,14 @@ async function main(): Promise<void> {
     cipher.final();
     cipher.getAuthTag();
   });
-  console.log(JSON.stringify({ pkcs11SyncOpsPerS: pkcs11Sync, pkcs11AsyncOpsPerS: pkcs11Async, asyncConcurrency: concurrency, nodeCryptoOpsPerS: nodeCrypto }));
+  console.log(
+    JSON.stringify({
+      pkcs11SyncOpsPerS: pkcs11Sync,
+      pkcs11AsyncOpsPerS: pkcs11Async,
+      asyncConcurrency: concurrency,
+      nodeCryptoOpsPerS: nodeCrypto,
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -6,10 +6,11 @@ import { ROOT, spawnNode, type Child } from './processes.ts';
 import { tokenFor } from '../test/support/local-server.ts';
 
 const ADMIN_API_KEY = 'bench-admin-api-key-0123456789abcdef';
-const KEY_BODY = (name: string) => JSON.stringify({
-  metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 },
-  resources: [{ type: 'application/vnd.ibm.kms.key+json', name, extractable: false }],
-});
+const KEY_BODY = (name: string) =>
+  JSON.stringify({
+    metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 },
+    resources: [{ type: 'application/vnd.ibm.kms.key+json', name, extractable: false }],
+  });
 /** A 256-bit DEK, base64: the body of "wrap (given DEK)". */
 const DEK = Buffer.alloc(32, 7).toString('base64');
 const AAD = ['tenant=bench'];
@@ -30,22 +31,32 @@ let built = false;
  * Starts the server as `npm start` runs it (the bundle of scripts/build-server.mjs, built once per
  * harness run, before the clock starts) on `dataDir` (PORT=0) and obtains an administrator token.
  */
-export async function startKeyledger(dataDir: string, env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunningKeyledger> {
+export async function startKeyledger(
+  dataDir: string,
+  env: Record<string, string>,
+  nodeArgs: readonly string[] = [],
+): Promise<RunningKeyledger> {
   if (!built) {
     execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
     built = true;
   }
   const t0 = performance.now();
-  const { child, match, readyMs } = await spawnNode('.cache/server/main.mjs', [], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    KEYLEDGER_DATA_DIR: dataDir,
-    KEYLEDGER_ADMIN_API_KEY: ADMIN_API_KEY,
-    KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0',
-    KEYLEDGER_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    ...env,
-  }, /listening on (http:\/\/\S+)/, { nodeArgs: ['--enable-source-maps', ...nodeArgs], tsx: false });
+  const { child, match, readyMs } = await spawnNode(
+    '.cache/server/main.mjs',
+    [],
+    {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      KEYLEDGER_DATA_DIR: dataDir,
+      KEYLEDGER_ADMIN_API_KEY: ADMIN_API_KEY,
+      KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0',
+      KEYLEDGER_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      ...env,
+    },
+    /listening on (http:\/\/\S+)/,
+    { nodeArgs: ['--enable-source-maps', ...nodeArgs], tsx: false },
+  );
   const url = match[1] as string;
   let firstRequestMs: number;
   let instanceId: string;
@@ -80,39 +91,65 @@ async function stopChild(child: Child): Promise<void> {
   if (code !== 0) console.error(`keyledger server exited with ${code}:\n${child.output().slice(-2000)}`);
 }
 
-async function call(k: RunningKeyledger, method: string, path: string, body?: string): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${k.url}${path}`, { method, headers: { ...k.headers, 'content-type': 'application/json' }, body });
+async function call(
+  k: RunningKeyledger,
+  method: string,
+  path: string,
+  body?: string,
+): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${k.url}${path}`, {
+    method,
+    headers: { ...k.headers, 'content-type': 'application/json' },
+    body,
+  });
   const text = await res.text();
-  return { status: res.status, json: text ? JSON.parse(text) as unknown : undefined };
+  return { status: res.status, json: text ? (JSON.parse(text) as unknown) : undefined };
 }
 
 /** Creates `count` root keys over the API, `parallel` at a time; returns their ids. */
 export async function createKeys(k: RunningKeyledger, count: number, parallel = 8): Promise<string[]> {
   const ids: string[] = [];
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, count) }, async () => {
-    while (next < count) {
-      const i = next++;
-      const { status, json } = await call(k, 'POST', '/api/v2/keys', KEY_BODY(`bench-${i}`));
-      if (status !== 201) throw new Error(`create key: ${status} ${JSON.stringify(json)}`);
-      ids[i] = (json as { resources: Array<{ id: string }> }).resources[0]?.id ?? '';
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        const { status, json } = await call(k, 'POST', '/api/v2/keys', KEY_BODY(`bench-${i}`));
+        if (status !== 201) throw new Error(`create key: ${status} ${JSON.stringify(json)}`);
+        ids[i] = (json as { resources: Array<{ id: string }> }).resources[0]?.id ?? '';
+      }
+    }),
+  );
   return ids;
 }
 
 /** A ciphertext of DEK under each key (for unwrap and rewrap). */
 export async function wrapOnce(k: RunningKeyledger, keyIds: readonly string[]): Promise<string[]> {
-  return Promise.all(keyIds.map(async (id) => {
-    const { status, json } = await call(k, 'POST', `/api/v2/keys/${id}/actions/wrap`, JSON.stringify({ plaintext: DEK, aad: AAD }));
-    if (status !== 200) throw new Error(`wrap: ${status} ${JSON.stringify(json)}`);
-    return (json as { ciphertext: string }).ciphertext;
-  }));
+  return Promise.all(
+    keyIds.map(async (id) => {
+      const { status, json } = await call(
+        k,
+        'POST',
+        `/api/v2/keys/${id}/actions/wrap`,
+        JSON.stringify({ plaintext: DEK, aad: AAD }),
+      );
+      if (status !== 200) throw new Error(`wrap: ${status} ${JSON.stringify(json)}`);
+      return (json as { ciphertext: string }).ciphertext;
+    }),
+  );
 }
 
 /** The HTTP scenarios, by name, for a set of keys and their ciphertexts. */
-export function scenarios(keyIds: readonly string[], ciphertexts: readonly string[], rotateIds: readonly string[]): Record<string, BenchRequest[]> {
-  const action = (id: string, name: string, body: unknown): BenchRequest => ({ method: 'POST', path: `/api/v2/keys/${id}/actions/${name}`, body: JSON.stringify(body) });
+export function scenarios(
+  keyIds: readonly string[],
+  ciphertexts: readonly string[],
+  rotateIds: readonly string[],
+): Record<string, BenchRequest[]> {
+  const action = (id: string, name: string, body: unknown): BenchRequest => ({
+    method: 'POST',
+    path: `/api/v2/keys/${id}/actions/${name}`,
+    body: JSON.stringify(body),
+  });
   return {
     'wrap (given DEK)': keyIds.map((id) => action(id, 'wrap', { plaintext: DEK, aad: AAD })),
     'wrap (generated DEK)': keyIds.map((id) => action(id, 'wrap', { aad: AAD })),

@@ -30,7 +30,14 @@ export interface LoadResult {
  * global order (so concurrent connections spread over keys instead of moving in lockstep), while
  * sampling the server process `pid`.
  */
-export async function load(url: string, pid: number, requests: readonly BenchRequest[], connections: number, durationS: number, headers: Record<string, string> = {}): Promise<LoadResult> {
+export async function load(
+  url: string,
+  pid: number,
+  requests: readonly BenchRequest[],
+  connections: number,
+  durationS: number,
+  headers: Record<string, string> = {},
+): Promise<LoadResult> {
   if (requests.length === 0) throw new Error('a scenario needs at least one request');
   let next = 0;
   const sampler = sampleProcess(pid);
@@ -39,12 +46,14 @@ export async function load(url: string, pid: number, requests: readonly BenchReq
     connections,
     duration: durationS,
     headers: { 'content-type': 'application/json', ...headers },
-    requests: [{
-      setupRequest: (req) => {
-        const r = requests[next++ % requests.length] as BenchRequest;
-        return { ...req, method: r.method, path: r.path, body: r.body ?? '' };
+    requests: [
+      {
+        setupRequest: (req) => {
+          const r = requests[next++ % requests.length] as BenchRequest;
+          return { ...req, method: r.method, path: r.path, body: r.body ?? '' };
+        },
       },
-    }],
+    ],
   });
   const usage = sampler.stop();
   const ok = result['2xx'];

@@ -15,15 +15,33 @@ export interface Child {
  * Spawns `node --import tsx <script>` (or `node <script>`) with `env`, and resolves once a line of its
  * output matches `ready`; returns the match and the time it took.
  */
-export async function spawnNode(script: string, args: readonly string[], env: Record<string, string>, ready: RegExp, options: { tsx?: boolean; nodeArgs?: readonly string[]; timeoutMs?: number } = {}): Promise<{ child: Child; match: RegExpExecArray; readyMs: number }> {
+export async function spawnNode(
+  script: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  ready: RegExp,
+  options: { tsx?: boolean; nodeArgs?: readonly string[]; timeoutMs?: number } = {},
+): Promise<{ child: Child; match: RegExpExecArray; readyMs: number }> {
   const started = performance.now();
-  const nodeArgs = [...(options.nodeArgs ?? []), ...(options.tsx === false ? [] : ['--import', 'tsx']), script, ...args];
-  const proc: ChildProcess = spawn(process.execPath, nodeArgs, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const nodeArgs = [
+    ...(options.nodeArgs ?? []),
+    ...(options.tsx === false ? [] : ['--import', 'tsx']),
+    script,
+    ...args,
+  ];
+  const proc: ChildProcess = spawn(process.execPath, nodeArgs, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const child = wrap(proc);
   let log = '';
   const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${script} not ready within ${options.timeoutMs ?? 60_000} ms:\n${log}`)), options.timeoutMs ?? 60_000);
+    const timer = setTimeout(
+      () => reject(new Error(`${script} not ready within ${options.timeoutMs ?? 60_000} ms:\n${log}`)),
+      options.timeoutMs ?? 60_000,
+    );
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const m = ready.exec(log);
@@ -65,18 +83,26 @@ export async function spawnNode(script: string, args: readonly string[], env: Re
 /** Runs a script to completion and returns its stdout (stderr passes through); throws on a non-zero exit. */
 export function runNode(script: string, args: readonly string[], env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     proc.stdout.on('data', (c: Buffer) => (out += c.toString()));
     proc.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    proc.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}:\n${err}${out}`))));
+    proc.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`${script} exited with ${code}:\n${err}${out}`)),
+    );
   });
 }
 
 /** A DynamoDB Local started by scripts/dynamodb-local.sh, in memory. */
 export function startDynamoDbLocal(port: number): { endpoint: string; stop(): void } {
-  const pid = Number(execFileSync('bash', ['scripts/dynamodb-local.sh', String(port)], { cwd: ROOT, encoding: 'utf8' }).trim());
+  const pid = Number(
+    execFileSync('bash', ['scripts/dynamodb-local.sh', String(port)], { cwd: ROOT, encoding: 'utf8' }).trim(),
+  );
   if (!Number.isInteger(pid) || pid <= 0) throw new Error('scripts/dynamodb-local.sh printed no pid');
   return {
     endpoint: `http://127.0.0.1:${port}`,

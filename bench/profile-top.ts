@@ -40,10 +40,22 @@ for (const [id, us] of self) {
   const w = where(n.callFrame.url);
   const name = `${n.callFrame.functionName || '(anonymous)'} ${w}:${n.callFrame.lineNumber + 1}`;
   fns.set(name, (fns.get(name) ?? 0) + us);
-  const place = w.startsWith('node:') || w.startsWith('(') ? w : w.split('/').slice(0, w.includes('/') && !w.startsWith('@') ? 2 : 1).join('/');
+  const place =
+    w.startsWith('node:') || w.startsWith('(')
+      ? w
+      : w
+          .split('/')
+          .slice(0, w.includes('/') && !w.startsWith('@') ? 2 : 1)
+          .join('/');
   places.set(place, (places.get(place) ?? 0) + us);
 }
 const top = Number(topArg);
 const show = (m: Map<string, number>) =>
-  [...m].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, us]) => `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`).join('\n');
-console.log(`total sampled ${(total / 1000).toFixed(0)} ms\n\nby function (self):\n${show(fns)}\n\nby module/folder (self):\n${show(places)}`);
+  [...m]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, us]) => `${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)
+    .join('\n');
+console.log(
+  `total sampled ${(total / 1000).toFixed(0)} ms\n\nby function (self):\n${show(fns)}\n\nby module/folder (self):\n${show(places)}`,
+);

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
       if (!requests) throw new Error(`unknown scenario ${scenario}; one of ${Object.keys(named).join(', ')}`);
       await load(k.url, k.pid, requests, Number(connArg), 1, k.headers);
       const r = await load(k.url, k.pid, requests, Number(connArg), Number(secondsArg), k.headers);
-      console.log(`${scenario} @${connArg}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.serverCpuPct}%, non-2xx ${r.non2xx}`);
+      console.log(
+        `${scenario} @${connArg}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.serverCpuPct}%, non-2xx ${r.non2xx}`,
+      );
     } finally {
       await k.stop();
     }

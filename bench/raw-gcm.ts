@@ -31,7 +31,10 @@ export async function openRawGcm(dataDir: string, sessions: number): Promise<Raw
   const flags = ck.CKF_SERIAL_SESSION | ck.CKF_RW_SESSION;
   const owner = module.C_OpenSession(slot, flags);
   module.C_Login(owner, ck.CKU_USER, prepared.pin);
-  const key = module.C_GenerateKey(owner, { mechanism: ck.CKM_AES_KEY_GEN }, [...rootKeyInUseTemplate(), { type: ck.CKA_VALUE_LEN, value: 32 }]);
+  const key = module.C_GenerateKey(owner, { mechanism: ck.CKM_AES_KEY_GEN }, [
+    ...rootKeyInUseTemplate(),
+    { type: ck.CKA_VALUE_LEN, value: 32 },
+  ]);
   const idle: Handle[] = [];
   for (let i = 0; i < sessions; i += 1) idle.push(module.C_OpenSession(slot, flags));
   const waiters: Array<(s: Handle) => void> = [];

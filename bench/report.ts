@@ -16,7 +16,12 @@ export interface ScenarioResult extends LoadResult {
   /** rps / ceilingRps. */
   readonly ratio: number | null;
   /** Every run of a repeated (target) row, in order; the row's own figures are the median-ratio run's. */
-  readonly runs?: ReadonlyArray<{ readonly rps: number; readonly ceilingRps: number | null; readonly ratio: number | null; readonly p99Ms: number }>;
+  readonly runs?: ReadonlyArray<{
+    readonly rps: number;
+    readonly ceilingRps: number | null;
+    readonly ratio: number | null;
+    readonly p99Ms: number;
+  }>;
 }
 
 export interface ModeResult {
@@ -46,10 +51,21 @@ export interface BenchReport {
   readonly elapsedS: number;
   readonly machine: Machine;
   readonly commit: { sha: string; dirty: boolean };
-  readonly settings: { durationS: number; connections: number[]; repeats: number; keys: number; scaleKeys: Record<string, number> };
+  readonly settings: {
+    durationS: number;
+    connections: number[];
+    repeats: number;
+    keys: number;
+    scaleKeys: Record<string, number>;
+  };
   readonly ceilings: {
     readonly http: CeilingResult[];
-    readonly loops: { pkcs11SyncOpsPerS: number; pkcs11AsyncOpsPerS: number; asyncConcurrency: number; nodeCryptoOpsPerS: number };
+    readonly loops: {
+      pkcs11SyncOpsPerS: number;
+      pkcs11AsyncOpsPerS: number;
+      asyncConcurrency: number;
+      nodeCryptoOpsPerS: number;
+    };
   };
   readonly modes: ModeResult[];
   readonly bundles: BundleSize[];
@@ -86,8 +102,17 @@ export function machine(): Machine {
 
 export function commit(): { sha: string; dirty: boolean } {
   try {
-    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() !== '';
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], {
+        cwd: ROOT,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).trim() !== '';
     return { sha, dirty };
   } catch {
     return { sha: 'unknown', dirty: false };
@@ -96,16 +121,22 @@ export function commit(): { sha: string; dirty: boolean } {
 
 /** The best ceiling (b) at `connections`: the faster of the blocking and thread-pool variants. */
 export function ceilingRps(http: readonly CeilingResult[], which: CeilingName, connections: number): number | null {
-  const rows = http.filter((c) => c.connections === connections && (which === 'a' ? c.ceiling === 'a' : c.ceiling !== 'a'));
+  const rows = http.filter(
+    (c) => c.connections === connections && (which === 'a' ? c.ceiling === 'a' : c.ceiling !== 'a'),
+  );
   if (rows.length === 0) return null;
   return Math.max(...rows.map((r) => r.rps));
 }
 
 const pct = (r: number | null) => (r === null ? 'n/a' : `${Math.round(r * 100)}%`);
-const runsNote = (s: ScenarioResult) => (s.runs && s.runs.length > 1 ? ` (median of ${s.runs.map((run) => pct(run.ratio ?? null)).join(', ')})` : '');
+const runsNote = (s: ScenarioResult) =>
+  s.runs && s.runs.length > 1 ? ` (median of ${s.runs.map((run) => pct(run.ratio ?? null)).join(', ')})` : '';
 
 function scenarioRows(label: string, rows: readonly ScenarioResult[]): string[] {
-  return rows.map((s) => `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)}${runsNote(s)} |`);
+  return rows.map(
+    (s) =>
+      `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)}${runsNote(s)} |`,
+  );
 }
 
 /** The results as markdown: machine, ceilings, one table of every keyledger figure with its ratio, targets, bundles. */
@@ -114,22 +145,25 @@ export function toMarkdown(r: BenchReport): string {
   const lines = [
     `# keyledger benchmark${r.quick ? ' (quick mode: not a measurement)' : ''}`,
     '',
-    `${r.startedAt}, commit ${r.commit.sha.slice(0, 12)}${r.commit.dirty ? ' (with uncommitted changes)' : ''}; ${m.cpuModel}, ${m.cores} cores, ${m.memoryMB} MB, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverageAtStart.join(' / ')}. `
-      + `${r.settings.durationS} s per run, autocannon on loopback in the harness process; took ${Math.round(r.elapsedS)} s.`,
+    `${r.startedAt}, commit ${r.commit.sha.slice(0, 12)}${r.commit.dirty ? ' (with uncommitted changes)' : ''}; ${m.cpuModel}, ${m.cores} cores, ${m.memoryMB} MB, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverageAtStart.join(' / ')}. ` +
+      `${r.settings.durationS} s per run, autocannon on loopback in the harness process; took ${Math.round(r.elapsedS)} s.`,
     '',
     '## Ceilings',
     '',
-    `(c) raw PKCS#11 AES-256-GCM in SoftHSM, no HTTP: ${r.ceilings.loops.pkcs11SyncOpsPerS} ops/s blocking, ${r.ceilings.loops.pkcs11AsyncOpsPerS} ops/s on the thread pool (${r.ceilings.loops.asyncConcurrency} in flight). `
-      + `(d) node:crypto AES-256-GCM: ${r.ceilings.loops.nodeCryptoOpsPerS} ops/s.`,
+    `(c) raw PKCS#11 AES-256-GCM in SoftHSM, no HTTP: ${r.ceilings.loops.pkcs11SyncOpsPerS} ops/s blocking, ${r.ceilings.loops.pkcs11AsyncOpsPerS} ops/s on the thread pool (${r.ceilings.loops.asyncConcurrency} in flight). ` +
+      `(d) node:crypto AES-256-GCM: ${r.ceilings.loops.nodeCryptoOpsPerS} ops/s.`,
     '',
     '| ceiling | conns | req/s | p50 ms | p99 ms | RSS MB | CPU % | vs (c) |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...r.ceilings.http.map((c) => `| ${c.ceiling === 'a' ? '(a) bare node:http JSON' : `(b) + one SoftHSM GCM op, ${c.ceiling === 'b-sync' ? 'blocking' : 'thread pool'}`} | ${c.connections} | ${c.rps} | ${c.p50Ms} | ${c.p99Ms} | ${c.serverRssMaxMB} | ${c.serverCpuPct} | ${c.ceiling === 'a' ? '' : pct(c.rps / Math.max(r.ceilings.loops.pkcs11SyncOpsPerS, r.ceilings.loops.pkcs11AsyncOpsPerS))} |`),
+    ...r.ceilings.http.map(
+      (c) =>
+        `| ${c.ceiling === 'a' ? '(a) bare node:http JSON' : `(b) + one SoftHSM GCM op, ${c.ceiling === 'b-sync' ? 'blocking' : 'thread pool'}`} | ${c.connections} | ${c.rps} | ${c.p50Ms} | ${c.p99Ms} | ${c.serverRssMaxMB} | ${c.serverCpuPct} | ${c.ceiling === 'a' ? '' : pct(c.rps / Math.max(r.ceilings.loops.pkcs11SyncOpsPerS, r.ceilings.loops.pkcs11AsyncOpsPerS))} |`,
+    ),
     '',
     '## keyledger',
     '',
-    'Ratio: req/s over the ceiling that bounds the route at the same connection count: for wrap, unwrap and rewrap (b), in its faster variant, measured again right before the row (marked *); (a) from the first pass for the rest. '
-      + `Target rows are run ${r.settings.repeats} times, each with its own ceiling, and the median-ratio run is shown.`,
+    'Ratio: req/s over the ceiling that bounds the route at the same connection count: for wrap, unwrap and rewrap (b), in its faster variant, measured again right before the row (marked *); (a) from the first pass for the rest. ' +
+      `Target rows are run ${r.settings.repeats} times, each with its own ceiling, and the median-ratio run is shown.`,
     '',
     '| store | scenario | conns | req/s | p50 ms | p99 ms | non-2xx | RSS MB | CPU % | ceiling req/s | ratio |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
@@ -138,14 +172,27 @@ export function toMarkdown(r: BenchReport): string {
     lines.push(...scenarioRows(`${mode.store}, ${mode.keys} keys`, mode.scenarios));
     if (mode.scale) lines.push(...scenarioRows(`${mode.store}, ${mode.scale.keys} keys`, mode.scale.scenarios));
   }
-  lines.push('', '| store | start to `listening` | start to first 200 | idle RSS MB | keys seeded | seed time | RSS at scale (idle / after runs) |', '| --- | --- | --- | --- | --- | --- | --- |');
+  lines.push(
+    '',
+    '| store | start to `listening` | start to first 200 | idle RSS MB | keys seeded | seed time | RSS at scale (idle / after runs) |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
   for (const mode of r.modes) {
     const s = mode.scale;
-    lines.push(`| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`);
+    lines.push(
+      `| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`,
+    );
   }
   lines.push('', '## Targets (issue 7)', '', '| target | goal | measured | met |', '| --- | --- | --- | --- |');
-  for (const t of r.targets) lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
-  lines.push('', '## Lambda bundles (esbuild settings of cdk/constructs/node-function.ts)', '', '| entry | bytes | gzip |', '| --- | --- | --- |');
+  for (const t of r.targets)
+    lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
+  lines.push(
+    '',
+    '## Lambda bundles (esbuild settings of cdk/constructs/node-function.ts)',
+    '',
+    '| entry | bytes | gzip |',
+    '| --- | --- | --- |',
+  );
   for (const b of r.bundles) lines.push(`| ${b.entry} | ${b.bytes} | ${b.gzipBytes} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -7,7 +7,18 @@ import { createKeys, scenarios, startKeyledger, wrapOnce, type RunningKeyledger 
 import { load, type BenchRequest } from './load.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { procUsage, ROOT, round, runNode, spawnNode, startDynamoDbLocal } from './processes.ts';
-import { ceilingRps, commit, machine, toMarkdown, type BenchReport, type CeilingName, type CeilingResult, type ModeResult, type ScenarioResult, type Target } from './report.ts';
+import {
+  ceilingRps,
+  commit,
+  machine,
+  toMarkdown,
+  type BenchReport,
+  type CeilingName,
+  type CeilingResult,
+  type ModeResult,
+  type ScenarioResult,
+  type Target,
+} from './report.ts';
 
 /**
  * `npm run bench`: keyledger's local server against its ceilings, on this machine, in one run.
@@ -16,7 +27,8 @@ import { ceilingRps, commit, machine, toMarkdown, type BenchReport, type Ceiling
 const HSM_ROUTES = new Set(['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap']);
 /** The routes issue 7 sets ratio targets for, measured `repeats` times at {@link targetConnections}. */
 const TARGET_ROUTES = new Set(['wrap (given DEK)', 'unwrap']);
-const targetConnections = (connections: readonly number[]): number => (connections.includes(16) ? 16 : connections[connections.length - 1] ?? 1);
+const targetConnections = (connections: readonly number[]): number =>
+  connections.includes(16) ? 16 : (connections[connections.length - 1] ?? 1);
 const pct = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
 /** The run with the median ratio (by rps where there is no ceiling). */
@@ -43,18 +55,29 @@ async function freePort(): Promise<number> {
 type CeilingVariant = CeilingResult['ceiling'];
 /** The ceiling servers, up for the whole run so each keyledger figure can be paired with a ceiling measured right before it. */
 type CeilingServers = Record<CeilingVariant, { url: string; pid: number; stop(): Promise<unknown> }>;
-const CEILING_REQUEST: BenchRequest[] = [{
-  method: 'POST',
-  path: '/api/v2/keys/00000000-0000-4000-8000-000000000000/actions/wrap',
-  body: JSON.stringify({ plaintext: Buffer.alloc(32, 7).toString('base64'), aad: ['tenant=bench'] }),
-}];
+const CEILING_REQUEST: BenchRequest[] = [
+  {
+    method: 'POST',
+    path: '/api/v2/keys/00000000-0000-4000-8000-000000000000/actions/wrap',
+    body: JSON.stringify({ plaintext: Buffer.alloc(32, 7).toString('base64'), aad: ['tenant=bench'] }),
+  },
+];
 
 async function startCeilings(scratch: string): Promise<CeilingServers> {
   const sessions = String(availableParallelism());
   const started: Partial<CeilingServers> = {};
   try {
-    for (const [variant, mode] of [['a', 'json'], ['b-async', 'pkcs11-async'], ['b-sync', 'pkcs11-sync']] as const) {
-      const { child, match } = await spawnNode('bench/ceiling-server.ts', [mode, join(scratch, `ceiling-${mode}`), sessions], {}, /listening on (http:\/\/\S+)/);
+    for (const [variant, mode] of [
+      ['a', 'json'],
+      ['b-async', 'pkcs11-async'],
+      ['b-sync', 'pkcs11-sync'],
+    ] as const) {
+      const { child, match } = await spawnNode(
+        'bench/ceiling-server.ts',
+        [mode, join(scratch, `ceiling-${mode}`), sessions],
+        {},
+        /listening on (http:\/\/\S+)/,
+      );
       started[variant] = { url: match[1] as string, pid: child.pid, stop: () => child.stop() };
     }
     return started as CeilingServers;
@@ -64,9 +87,19 @@ async function startCeilings(scratch: string): Promise<CeilingServers> {
   }
 }
 
-async function measureCeilings(o: BenchOptions, scratch: string, servers: CeilingServers): Promise<BenchReport['ceilings']> {
+async function measureCeilings(
+  o: BenchOptions,
+  scratch: string,
+  servers: CeilingServers,
+): Promise<BenchReport['ceilings']> {
   log('ceilings (c) and (d): raw GCM loops');
-  const loops = JSON.parse(await runNode('bench/crypto-loops.ts', [join(scratch, 'loops'), String(o.loopS), String(availableParallelism()), '16'], {})) as BenchReport['ceilings']['loops'];
+  const loops = JSON.parse(
+    await runNode(
+      'bench/crypto-loops.ts',
+      [join(scratch, 'loops'), String(o.loopS), String(availableParallelism()), '16'],
+      {},
+    ),
+  ) as BenchReport['ceilings']['loops'];
   const http: CeilingResult[] = [];
   for (const variant of ['a', 'b-async', 'b-sync'] as const) {
     const server = servers[variant];
@@ -81,7 +114,13 @@ async function measureCeilings(o: BenchOptions, scratch: string, servers: Ceilin
 }
 
 /** Measures the ceiling bounding a route at `connections` again, right now: (b) in the variant that was faster in the first pass. */
-async function pairedCeiling(o: BenchOptions, servers: CeilingServers, http: readonly CeilingResult[], which: CeilingName, connections: number): Promise<number> {
+async function pairedCeiling(
+  o: BenchOptions,
+  servers: CeilingServers,
+  http: readonly CeilingResult[],
+  which: CeilingName,
+  connections: number,
+): Promise<number> {
   let variant: CeilingVariant = 'a';
   if (which === 'b') {
     const at = (v: CeilingVariant) => http.find((c) => c.ceiling === v && c.connections === connections)?.rps ?? 0;
@@ -97,7 +136,14 @@ interface Ceilings {
   readonly http: readonly CeilingResult[];
 }
 
-async function runScenarios(o: BenchOptions, k: RunningKeyledger, named: Record<string, BenchRequest[]>, order: readonly string[], ceilings: Ceilings, connections = o.connections): Promise<ScenarioResult[]> {
+async function runScenarios(
+  o: BenchOptions,
+  k: RunningKeyledger,
+  named: Record<string, BenchRequest[]>,
+  order: readonly string[],
+  ceilings: Ceilings,
+  connections = o.connections,
+): Promise<ScenarioResult[]> {
   const out: ScenarioResult[] = [];
   for (const name of order) {
     const requests = named[name];
@@ -109,24 +155,49 @@ async function runScenarios(o: BenchOptions, k: RunningKeyledger, named: Record<
       for (let i = TARGET_ROUTES.has(name) && c === targetConnections(o.connections) ? o.repeats : 1; i > 0; i -= 1) {
         // Routes that do one HSM operation are compared with ceiling (b) measured just before them:
         // on a shared machine the load changes from minute to minute, a ratio of neighbours less so.
-        const paired = ceiling === 'b' ? await pairedCeiling(o, ceilings.servers, ceilings.http, ceiling, c) : undefined;
+        const paired =
+          ceiling === 'b' ? await pairedCeiling(o, ceilings.servers, ceilings.http, ceiling, c) : undefined;
         const r = await load(k.url, k.pid, requests, c, o.durationS, k.headers);
         const bound = paired ?? (ceiling ? ceilingRps(ceilings.http, ceiling, c) : null);
-        runs.push({ scenario: name, ceiling, ceilingRps: bound, ceilingPaired: paired !== undefined, ratio: bound ? round(r.rps / bound, 3) : null, ...r });
-        log(`${name} @${c}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.serverRssMaxMB} MB, CPU ${r.serverCpuPct}%${bound ? `, ${pct(r.rps / bound)} of ${bound}` : ''}`);
+        runs.push({
+          scenario: name,
+          ceiling,
+          ceilingRps: bound,
+          ceilingPaired: paired !== undefined,
+          ratio: bound ? round(r.rps / bound, 3) : null,
+          ...r,
+        });
+        log(
+          `${name} @${c}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, non-2xx ${r.non2xx}, errors ${r.errors}, RSS ${r.serverRssMaxMB} MB, CPU ${r.serverCpuPct}%${bound ? `, ${pct(r.rps / bound)} of ${bound}` : ''}`,
+        );
       }
-      out.push(runs.length === 1 ? runs[0] as ScenarioResult : { ...medianRun(runs), runs: runs.map((r) => ({ rps: r.rps, ceilingRps: r.ceilingRps, ratio: r.ratio, p99Ms: r.p99Ms })) });
+      out.push(
+        runs.length === 1
+          ? (runs[0] as ScenarioResult)
+          : {
+              ...medianRun(runs),
+              runs: runs.map((r) => ({ rps: r.rps, ceilingRps: r.ceilingRps, ratio: r.ratio, p99Ms: r.p99Ms })),
+            },
+      );
     }
   }
   return out;
 }
 
-async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratch: string, ceilings: Ceilings): Promise<ModeResult> {
+async function measureMode(
+  o: BenchOptions,
+  store: 'sqlite' | 'dynamodb',
+  scratch: string,
+  ceilings: Ceilings,
+): Promise<ModeResult> {
   let ddb: { endpoint: string; stop(): void } | undefined;
-  const envFor = (prefix: string): Record<string, string> => (ddb ? { KEYLEDGER_STORE: 'dynamodb', KEYLEDGER_DYNAMODB_ENDPOINT: ddb.endpoint, KEYLEDGER_TABLE_PREFIX: prefix } : { KEYLEDGER_STORE: 'sqlite' });
+  const envFor = (prefix: string): Record<string, string> =>
+    ddb
+      ? { KEYLEDGER_STORE: 'dynamodb', KEYLEDGER_DYNAMODB_ENDPOINT: ddb.endpoint, KEYLEDGER_TABLE_PREFIX: prefix }
+      : { KEYLEDGER_STORE: 'sqlite' };
   try {
     if (store === 'dynamodb') {
-      const port = o.dynamodbPort ?? await freePort();
+      const port = o.dynamodbPort ?? (await freePort());
       log(`starting DynamoDB Local on ${port}`);
       ddb = startDynamoDbLocal(port);
     }
@@ -143,7 +214,13 @@ async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratc
       const keyIds = await createKeys(k, o.keys);
       const rotateIds = await createKeys(k, o.rotateKeys);
       const named = scenarios(keyIds, await wrapOnce(k, keyIds), rotateIds);
-      scenarioResults = await runScenarios(o, k, named, ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', 'rotate'], ceilings);
+      scenarioResults = await runScenarios(
+        o,
+        k,
+        named,
+        ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', 'rotate'],
+        ceilings,
+      );
     } finally {
       await k.stop();
     }
@@ -155,8 +232,18 @@ async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratc
       mkdirSync(scaleDir);
       const concurrency = store === 'sqlite' ? 512 : 64;
       log(`${store}: seeding ${keys} keys through the application layer`);
-      const seedEnv = { KEYLEDGER_DATA_DIR: scaleDir, KEYLEDGER_ADMIN_API_KEY: 'bench-admin-api-key-0123456789abcdef', KEYLEDGER_LOG_LEVEL: 'ERROR', POWERTOOLS_LOG_LEVEL: 'ERROR', ...envFor('scale') };
-      const seed = JSON.parse(await runNode('bench/seed-keys.ts', [String(keys), String(concurrency)], seedEnv)) as { createS: number; projectS: number; keyIds: string[] };
+      const seedEnv = {
+        KEYLEDGER_DATA_DIR: scaleDir,
+        KEYLEDGER_ADMIN_API_KEY: 'bench-admin-api-key-0123456789abcdef',
+        KEYLEDGER_LOG_LEVEL: 'ERROR',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        ...envFor('scale'),
+      };
+      const seed = JSON.parse(await runNode('bench/seed-keys.ts', [String(keys), String(concurrency)], seedEnv)) as {
+        createS: number;
+        projectS: number;
+        keyIds: string[];
+      };
       log(`${store}: seeded ${keys} keys in ${round(seed.createS, 1)} s + ${round(seed.projectS, 1)} s projection`);
       const s = await startKeyledger(scaleDir, envFor('scale'));
       try {
@@ -167,10 +254,15 @@ async function measureMode(o: BenchOptions, store: 'sqlite' | 'dynamodb', scratc
           [LIST]: [{ method: 'GET', path: '/api/v2/keys?limit=200' }],
         };
         const results = await runScenarios(o, s, named, ['wrap (given DEK)', 'unwrap'], ceilings);
-        results.push(...await runScenarios(o, s, named, [LIST], ceilings, o.connections.slice(0, 2)));
+        results.push(...(await runScenarios(o, s, named, [LIST], ceilings, o.connections.slice(0, 2))));
         scale = {
           keys,
-          seed: { createS: round(seed.createS, 2), projectS: round(seed.projectS, 2), keysPerS: Math.round(keys / seed.createS), concurrency },
+          seed: {
+            createS: round(seed.createS, 2),
+            projectS: round(seed.projectS, 2),
+            keysPerS: Math.round(keys / seed.createS),
+            concurrency,
+          },
           startup: s.startup,
           scenarios: results,
           idleRssMB: idle,
@@ -191,29 +283,63 @@ function targets(r: Omit<BenchReport, 'targets'>, connections: readonly number[]
   const mid = targetConnections(connections);
   const sqlite = r.modes.find((m) => m.store === 'sqlite');
   if (!sqlite) return t;
-  const at = (rows: readonly ScenarioResult[] | undefined, name: string, c: number) => rows?.find((s) => s.scenario === name && s.connections === c);
+  const at = (rows: readonly ScenarioResult[] | undefined, name: string, c: number) =>
+    rows?.find((s) => s.scenario === name && s.connections === c);
   for (const name of ['wrap (given DEK)', 'unwrap']) {
     const s = at(sqlite.scenarios, name, mid);
     if (!s) continue;
-    t.push({ name: `${name} @${mid}, share of ceiling (b)`, goal: '>= 50%', measured: `${Math.round((s.ratio ?? 0) * 100)}% (${s.rps} of ${s.ceilingRps} req/s)`, met: (s.ratio ?? 0) >= 0.5 });
+    t.push({
+      name: `${name} @${mid}, share of ceiling (b)`,
+      goal: '>= 50%',
+      measured: `${Math.round((s.ratio ?? 0) * 100)}% (${s.rps} of ${s.ceilingRps} req/s)`,
+      met: (s.ratio ?? 0) >= 0.5,
+    });
     t.push({ name: `${name} @${mid}, p99`, goal: '< 20 ms', measured: `${s.p99Ms} ms`, met: s.p99Ms < 20 });
   }
   const scale = sqlite.scale;
   if (scale) {
     const base = at(sqlite.scenarios, 'wrap (given DEK)', mid);
     const big = at(scale.scenarios, 'wrap (given DEK)', mid);
-    if (base && big) t.push({ name: `wrap @${mid} with ${scale.keys} keys vs ${sqlite.keys} keys`, goal: 'within 10%', measured: `${Math.round((big.rps / base.rps) * 100)}% (${big.rps} vs ${base.rps} req/s)`, met: big.rps >= 0.9 * base.rps });
+    if (base && big)
+      t.push({
+        name: `wrap @${mid} with ${scale.keys} keys vs ${sqlite.keys} keys`,
+        goal: 'within 10%',
+        measured: `${Math.round((big.rps / base.rps) * 100)}% (${big.rps} vs ${base.rps} req/s)`,
+        met: big.rps >= 0.9 * base.rps,
+      });
     const rss = Math.max(scale.endRssMB, ...scale.scenarios.map((s) => s.serverRssMaxMB));
     t.push({ name: `server RSS with ${scale.keys} keys`, goal: '< 400 MB', measured: `${rss} MB`, met: rss < 400 });
     for (const c of connections.slice(0, 2)) {
       const list = at(scale.scenarios, LIST, c);
-      if (list) t.push({ name: `GET /keys?limit=200 @${c} with ${scale.keys} keys, p99`, goal: '< 50 ms', measured: `${list.p99Ms} ms`, met: list.p99Ms < 50 });
+      if (list)
+        t.push({
+          name: `GET /keys?limit=200 @${c} with ${scale.keys} keys, p99`,
+          goal: '< 50 ms',
+          measured: `${list.p99Ms} ms`,
+          met: list.p99Ms < 50,
+        });
     }
-    t.push({ name: `first request after start, ${scale.keys} keys`, goal: '< 1000 ms', measured: `${scale.startup.firstRequestMs} ms`, met: scale.startup.firstRequestMs < 1000 });
+    t.push({
+      name: `first request after start, ${scale.keys} keys`,
+      goal: '< 1000 ms',
+      measured: `${scale.startup.firstRequestMs} ms`,
+      met: scale.startup.firstRequestMs < 1000,
+    });
   }
-  t.push({ name: 'first request after start, fresh data dir', goal: '< 1000 ms', measured: `${sqlite.startup.firstRequestMs} ms`, met: sqlite.startup.firstRequestMs < 1000 });
+  t.push({
+    name: 'first request after start, fresh data dir',
+    goal: '< 1000 ms',
+    measured: `${sqlite.startup.firstRequestMs} ms`,
+    met: sqlite.startup.firstRequestMs < 1000,
+  });
   const largest = r.bundles.reduce((a, b) => (b.bytes > a ? b.bytes : a), 0);
-  if (r.bundles.length) t.push({ name: 'Lambda bundles', goal: 'reported', measured: `${r.bundles.length} bundles, largest ${Math.round(largest / 1024)} KiB`, met: null });
+  if (r.bundles.length)
+    t.push({
+      name: 'Lambda bundles',
+      goal: 'reported',
+      measured: `${r.bundles.length} bundles, largest ${Math.round(largest / 1024)} KiB`,
+      met: null,
+    });
   return t;
 }
 
@@ -242,7 +368,13 @@ async function main(): Promise<void> {
       elapsedS: round((performance.now() - t0) / 1000, 1),
       machine: m,
       commit: commit(),
-      settings: { durationS: o.durationS, connections: o.connections, repeats: o.repeats, keys: o.keys, scaleKeys: o.scaleKeys },
+      settings: {
+        durationS: o.durationS,
+        connections: o.connections,
+        repeats: o.repeats,
+        keys: o.keys,
+        scaleKeys: o.scaleKeys,
+      },
       ceilings,
       modes,
       bundles,

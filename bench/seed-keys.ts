@@ -14,15 +14,19 @@ function groupCommitted(store: EventStore, maxBatch: number): EventStore {
   const flush = () => {
     const batch = queue;
     queue = [];
-    store.append(batch.flatMap((b) => b.appends)).then(() => batch.forEach((b) => b.resolve()), (error: unknown) => batch.forEach((b) => b.reject(error)));
+    store.append(batch.flatMap((b) => b.appends)).then(
+      () => batch.forEach((b) => b.resolve()),
+      (error: unknown) => batch.forEach((b) => b.reject(error)),
+    );
   };
   return {
     ...store,
-    append: (appends) => new Promise<void>((resolve, reject) => {
-      queue.push({ appends, resolve, reject });
-      if (queue.length >= maxBatch) flush();
-      else if (queue.length === 1) setTimeout(() => queue.length && flush(), 50);
-    }),
+    append: (appends) =>
+      new Promise<void>((resolve, reject) => {
+        queue.push({ appends, resolve, reject });
+        if (queue.length >= maxBatch) flush();
+        else if (queue.length === 1) setTimeout(() => queue.length && flush(), 50);
+      }),
   };
 }
 
@@ -43,18 +47,25 @@ async function main(): Promise<void> {
   const services = await openServices(config);
   const { defaultInstanceId } = await bootstrap(services, config.dataDir, process.env);
   // DynamoDB transactions hold at most 100 items (two per new key): there each key commits alone.
-  const seeding = config.store === 'sqlite' ? { ...services, store: groupCommitted(services.store, concurrency) } : services;
+  const seeding =
+    config.store === 'sqlite' ? { ...services, store: groupCommitted(services.store, concurrency) } : services;
   const scope = { instanceId: defaultInstanceId };
   const first: string[] = [];
   let next = 0;
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) {
-      const i = next++;
-      const key = await createKey(seeding, scope, ADMIN_PRINCIPAL_ID, { keyType: 'root', name: `seed-${i}`, keyRingId: 'default' });
-      if (i < 100) first[i] = key.keyId;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const i = next++;
+        const key = await createKey(seeding, scope, ADMIN_PRINCIPAL_ID, {
+          keyType: 'root',
+          name: `seed-${i}`,
+          keyRingId: 'default',
+        });
+        if (i < 100) first[i] = key.keyId;
+      }
+    }),
+  );
   const createS = (performance.now() - t0) / 1000;
   const t1 = performance.now();
   await services.catchUpReadModels();

@@ -89,7 +89,8 @@ function settings(node: Node): Settings {
 /** Reads and validates the context of `node` (usually the app). */
 export function readConfig(node: Node): KeyledgerConfig {
   const stage = str(node, 'stage') ?? 'dev';
-  if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`context stage must match [a-z][a-z0-9-]{0,20}, got ${stage}`);
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage))
+    throw new Error(`context stage must match [a-z][a-z0-9-]{0,20}, got ${stage}`);
   const prod = stage === 'prod';
   const hsm = oneOf<HsmKind>(node, 'hsm', ['softhsm', 'custom'], 'softhsm');
   const pkcs11Module = str(node, 'pkcs11Module') ?? (hsm === 'softhsm' ? DEFAULT_SOFTHSM_MODULE : undefined);

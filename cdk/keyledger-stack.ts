@@ -39,7 +39,10 @@ export class KeyledgerStack extends Stack {
     this.api = new Api(this, 'Api', { config, tables: this.tables, crypto: this.crypto.function });
     this.projector = new Projector(this, 'Projector', { config, tables: this.tables, bus: this.bus.bus });
     this.schedules = new Schedules(this, 'Schedules', {
-      config, tables: this.tables, crypto: this.crypto.function, bus: this.bus.bus,
+      config,
+      tables: this.tables,
+      crypto: this.crypto.function,
+      bus: this.bus.bus,
     });
     this.bootstrap = new Bootstrap(this, 'Bootstrap', { config, tables: this.tables, crypto: this.crypto.function });
 
@@ -61,13 +64,26 @@ export class KeyledgerStack extends Stack {
       projector: this.projector.function,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.httpApi.apiEndpoint, description: 'Base URL of the keyledger API' });
-    new CfnOutput(this, 'EventBusName', { value: this.bus.bus.eventBusName, description: 'EventBridge bus of key-state events' });
-    new CfnOutput(this, 'DefaultInstanceId', { value: this.bootstrap.defaultInstanceId, description: 'Id of the default instance (bluemix-instance header)' });
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.api.httpApi.apiEndpoint,
+      description: 'Base URL of the keyledger API',
+    });
+    new CfnOutput(this, 'EventBusName', {
+      value: this.bus.bus.eventBusName,
+      description: 'EventBridge bus of key-state events',
+    });
+    new CfnOutput(this, 'DefaultInstanceId', {
+      value: this.bootstrap.defaultInstanceId,
+      description: 'Id of the default instance (bluemix-instance header)',
+    });
     new CfnOutput(this, 'AdminApiKeySecretArn', {
       value: this.bootstrap.adminApiKey.secretArn,
-      description: 'Secrets Manager secret holding the service administrator API key (read it with your own credentials)',
+      description:
+        'Secrets Manager secret holding the service administrator API key (read it with your own credentials)',
     });
-    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn, description: 'SNS topic of keyledger alarms' });
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.alarms.topic.topicArn,
+      description: 'SNS topic of keyledger alarms',
+    });
   }
 }

@@ -17,14 +17,20 @@ interface ClientSettings {
  * `KEYLEDGER_API_KEY`, then the local defaults (http://127.0.0.1:$PORT and the administrator key
  * file under `$KEYLEDGER_DATA_DIR`). For an https server with a private CA, set NODE_EXTRA_CA_CERTS.
  */
-export function clientSettings(flags: { url?: string | undefined; apiKey?: string | undefined }, env: NodeJS.ProcessEnv = process.env): ClientSettings {
+export function clientSettings(
+  flags: { url?: string | undefined; apiKey?: string | undefined },
+  env: NodeJS.ProcessEnv = process.env,
+): ClientSettings {
   const url = (flags.url ?? env.KEYLEDGER_URL ?? `http://127.0.0.1:${env.PORT ?? '8080'}`).replace(/\/+$/, '');
   let apiKey = flags.apiKey ?? env.KEYLEDGER_API_KEY;
   if (!apiKey) {
     const file = join(resolve(env.KEYLEDGER_DATA_DIR ?? '.keyledger'), 'admin-api-key');
     if (existsSync(file)) apiKey = readFileSync(file, 'utf8').trim();
   }
-  if (!apiKey) throw new Error('no API key: pass --api-key, set KEYLEDGER_API_KEY, or run where $KEYLEDGER_DATA_DIR/admin-api-key exists');
+  if (!apiKey)
+    throw new Error(
+      'no API key: pass --api-key, set KEYLEDGER_API_KEY, or run where $KEYLEDGER_DATA_DIR/admin-api-key exists',
+    );
   return { url, apiKey };
 }
 
@@ -38,7 +44,10 @@ export class AdminClient {
     const token = await this.accessToken();
     const res = await fetch(`${this.settings.url}${path}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();

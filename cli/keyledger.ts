@@ -32,7 +32,11 @@ const commands: Readonly<Record<string, Command>> = {
   'read-models rebuild': readModelsRebuild,
 };
 
-const GLOBAL_OPTIONS = { url: { type: 'string' }, 'api-key': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const GLOBAL_OPTIONS = {
+  url: { type: 'string' },
+  'api-key': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
 
 function help(): string {
   const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
@@ -53,7 +57,12 @@ async function run(argv: readonly string[]): Promise<number> {
     return group === '--help' || group === '-h' || group === 'help' ? 0 : 2;
   }
   try {
-    const { values, positionals } = parseArgs({ args: [...rest], options: { ...GLOBAL_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      options: { ...GLOBAL_OPTIONS, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
     if (values.help === true) {
       console.log(`${command.usage}\n  ${command.summary}`);
       return 0;
@@ -66,14 +75,22 @@ async function run(argv: readonly string[]): Promise<number> {
       options: values,
       positionals,
       get client(): AdminClient {
-        client ??= new AdminClient(clientSettings({ url: typeof url === 'string' ? url : undefined, apiKey: typeof apiKey === 'string' ? apiKey : undefined }));
+        client ??= new AdminClient(
+          clientSettings({
+            url: typeof url === 'string' ? url : undefined,
+            apiKey: typeof apiKey === 'string' ? apiKey : undefined,
+          }),
+        );
         return client;
       },
       print: (line: string) => console.log(line),
     };
     return await command.run(input);
   } catch (error) {
-    if (error instanceof UsageError || (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (
+      error instanceof UsageError ||
+      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       console.error(`keyledger: ${error.message}\nusage: ${command.usage}`);
       return 2;
     }

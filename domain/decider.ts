@@ -7,6 +7,10 @@ export interface Decider<State, Command, Event> {
 }
 
 /** Folds events into state. */
-export function fold<State, Event>(decider: Pick<Decider<State, unknown, Event>, 'evolve'>, state: State, events: readonly Event[]): State {
+export function fold<State, Event>(
+  decider: Pick<Decider<State, unknown, Event>, 'evolve'>,
+  state: State,
+  events: readonly Event[],
+): State {
   return events.reduce((s, e) => decider.evolve(s, e), state);
 }

@@ -143,7 +143,10 @@ export type ReasonHttpStatus = (typeof reasonHttpStatus)[ReasonCode];
 
 /** A refused decision. `message` is safe to show the caller (4xx); it never holds key material. */
 export class DomainError extends Error {
-  constructor(readonly code: ReasonCode, message: string) {
+  constructor(
+    readonly code: ReasonCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'DomainError';
   }

@@ -24,7 +24,10 @@ function required(name: string): string {
 
 /** One output of the deployed stack (`cdk deploy --outputs-file`, KEYLEDGER_OUTPUTS). */
 function output(name: string): string {
-  const outputs = JSON.parse(readFileSync(required('KEYLEDGER_OUTPUTS'), 'utf8')) as Record<string, Record<string, string>>;
+  const outputs = JSON.parse(readFileSync(required('KEYLEDGER_OUTPUTS'), 'utf8')) as Record<
+    string,
+    Record<string, string>
+  >;
   for (const stack of Object.values(outputs)) {
     const value = stack[name];
     if (value !== undefined && value !== '') return value;
@@ -45,7 +48,10 @@ async function adminApiKey(): Promise<string> {
   const arn = output('AdminApiKeySecretArn');
   // The secret's region, whatever the environment says.
   const region = arn.split(':')[3];
-  return getSecretString(arn, region === undefined || region === '' ? process.env : { ...process.env, AWS_REGION: region });
+  return getSecretString(
+    arn,
+    region === undefined || region === '' ? process.env : { ...process.env, AWS_REGION: region },
+  );
 }
 
 /** The SDK's typings declare request bodies as Buffer | ReadableStream, but it sends plain objects as JSON. */
@@ -73,12 +79,20 @@ async function main(): Promise<void> {
 
   const dek = randomBytes(32).toString('base64');
   const aad = ['smoke=true'];
-  const wrapped = await sdk.wrapKey({ id: keyId, bluemixInstance: instance, keyActionWrapBody: body({ plaintext: dek, aad }) });
+  const wrapped = await sdk.wrapKey({
+    id: keyId,
+    bluemixInstance: instance,
+    keyActionWrapBody: body({ plaintext: dek, aad }),
+  });
   const ciphertext = wrapped.result.ciphertext;
   if (ciphertext === undefined) throw new Error(`wrapKey answered ${wrapped.status} without a ciphertext`);
   process.stdout.write('wrapped a DEK' + '\n');
 
-  const unwrapped = await sdk.unwrapKey({ id: keyId, bluemixInstance: instance, keyActionUnwrapBody: body({ ciphertext, aad }) });
+  const unwrapped = await sdk.unwrapKey({
+    id: keyId,
+    bluemixInstance: instance,
+    keyActionUnwrapBody: body({ ciphertext, aad }),
+  });
   if (unwrapped.result.plaintext !== dek) throw new Error('unwrap returned a different DEK');
   process.stdout.write('unwrapped it: smoke test passed' + '\n');
 }

@@ -17,12 +17,18 @@ interface BootstrapResult {
  * and the default instance. Every id is written to the data directory before the store commit
  * that uses it, so a crash between the two repeats the same work instead of inventing new ids.
  */
-export async function bootstrap(services: AppServices, dataDir: string, env: NodeJS.ProcessEnv): Promise<BootstrapResult> {
+export async function bootstrap(
+  services: AppServices,
+  dataDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<BootstrapResult> {
   const instanceFile = join(dataDir, 'default-instance');
   let defaultInstanceId = existsSync(instanceFile) ? readFileSync(instanceFile, 'utf8').trim() : undefined;
   if (!defaultInstanceId) {
     const wanted = env.KEYLEDGER_DEFAULT_INSTANCE;
-    defaultInstanceId = wanted ? defaultInstanceIdOf(wanted, 'KEYLEDGER_DEFAULT_INSTANCE') : services.newId().toLowerCase();
+    defaultInstanceId = wanted
+      ? defaultInstanceIdOf(wanted, 'KEYLEDGER_DEFAULT_INSTANCE')
+      : services.newId().toLowerCase();
     writeFileSync(instanceFile, `${defaultInstanceId}\n`, { mode: 0o644 });
   }
 

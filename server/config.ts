@@ -20,9 +20,11 @@ export interface ServerConfig {
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.PORT ?? 8080);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT must be a port number, got "${env.PORT}"`);
   const store = env.KEYLEDGER_STORE ?? 'sqlite';
-  if (store !== 'sqlite' && store !== 'dynamodb') throw new Error(`KEYLEDGER_STORE must be sqlite or dynamodb, got "${store}"`);
+  if (store !== 'sqlite' && store !== 'dynamodb')
+    throw new Error(`KEYLEDGER_STORE must be sqlite or dynamodb, got "${store}"`);
   return {
     host: env.HOST ?? '127.0.0.1',
     port,
@@ -40,7 +42,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
 function schedulerInterval(raw: string | undefined): number {
   if (raw === undefined || raw === '') return 60;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`KEYLEDGER_SCHEDULER_INTERVAL_S must be a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`KEYLEDGER_SCHEDULER_INTERVAL_S must be a non-negative number, got "${raw}"`);
   return value;
 }
 
@@ -48,6 +51,7 @@ function tlsFiles(env: NodeJS.ProcessEnv): ServerConfig['tls'] {
   const certFile = env.KEYLEDGER_TLS_CERT;
   const keyFile = env.KEYLEDGER_TLS_KEY;
   if (!certFile && !keyFile) return undefined;
-  if (!certFile || !keyFile) throw new Error('set both KEYLEDGER_TLS_CERT and KEYLEDGER_TLS_KEY (PEM files), or neither');
+  if (!certFile || !keyFile)
+    throw new Error('set both KEYLEDGER_TLS_CERT and KEYLEDGER_TLS_KEY (PEM files), or neither');
   return { certFile, keyFile };
 }

@@ -70,9 +70,11 @@ export function holdDataDirForServer(dataDir: string): DataDirHold {
   const rebuild = pidIn(join(dataDir, REBUILD_PID_FILE));
   if (rebuild === undefined) return held;
   held.release();
-  throw new DataDirBusyError(isRunning(rebuild)
-    ? `a read-model rebuild (pid ${rebuild}) is running on ${dataDir}; start the server once it has finished`
-    : `a read-model rebuild of ${dataDir} was interrupted before it finished; run \`npm run keyledger -- read-models rebuild\` again, then start the server`);
+  throw new DataDirBusyError(
+    isRunning(rebuild)
+      ? `a read-model rebuild (pid ${rebuild}) is running on ${dataDir}; start the server once it has finished`
+      : `a read-model rebuild of ${dataDir} was interrupted before it finished; run \`npm run keyledger -- read-models rebuild\` again, then start the server`,
+  );
 }
 
 /** The rebuild's hold. Refuses while the server or another rebuild runs; takes over an interrupted rebuild's file. */

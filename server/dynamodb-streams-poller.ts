@@ -45,7 +45,11 @@ interface StreamsPollerOptions {
   readonly onError: (error: unknown) => void;
 }
 
-const checkpointSchema = z.object({ streamArn: z.string(), shards: z.record(z.string(), z.string()), done: z.array(z.string()) });
+const checkpointSchema = z.object({
+  streamArn: z.string(),
+  shards: z.record(z.string(), z.string()),
+  done: z.array(z.string()),
+});
 type Checkpoint = z.infer<typeof checkpointSchema>;
 
 /** A closed shard may answer with empty pages before its end; bound the calls spent on one per pass. */
@@ -53,7 +57,10 @@ const MAX_EMPTY_PAGES = 16;
 
 /** A batch the handler reported as failed; the shard is retried from `sequenceNumber` on the next pass. */
 class BatchItemFailureError extends Error {
-  constructor(readonly shardId: string, readonly sequenceNumber: string) {
+  constructor(
+    readonly shardId: string,
+    readonly sequenceNumber: string,
+  ) {
     super(`projector reported a batch item failure at record ${sequenceNumber} of shard ${shardId}; retrying from it`);
     this.name = 'BatchItemFailureError';
   }
@@ -110,7 +117,7 @@ export class DynamoDbStreamsPoller {
     const done = new Set(checkpoint.done);
     const failures: BatchItemFailureError[] = [];
     const failed = new Set<string>();
-    for (let progress = true; progress; ) {
+    for (let progress = true; progress;) {
       progress = false;
       const ready = shards.filter((shard) => {
         const id = shard.ShardId;
@@ -147,7 +154,9 @@ export class DynamoDbStreamsPoller {
     const closed = shard.SequenceNumberRange?.EndingSequenceNumber !== undefined;
     let emptyPages = 0;
     while (iterator !== undefined && !this.stopped) {
-      const page = await this.options.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }));
+      const page = await this.options.streams.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: this.batchSize }),
+      );
       const records = page.Records ?? [];
       iterator = page.NextShardIterator ?? undefined;
       if (records.length === 0) {
@@ -175,19 +184,29 @@ export class DynamoDbStreamsPoller {
     return iterator === undefined;
   }
 
-  private async iteratorAfter(streamArn: string, shardId: string, after: string | undefined): Promise<string | undefined> {
+  private async iteratorAfter(
+    streamArn: string,
+    shardId: string,
+    after: string | undefined,
+  ): Promise<string | undefined> {
     try {
-      const { ShardIterator } = await this.options.streams.send(new GetShardIteratorCommand({
-        StreamArn: streamArn,
-        ShardId: shardId,
-        ShardIteratorType: after === undefined ? 'TRIM_HORIZON' : 'AFTER_SEQUENCE_NUMBER',
-        SequenceNumber: after,
-      }));
+      const { ShardIterator } = await this.options.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shardId,
+          ShardIteratorType: after === undefined ? 'TRIM_HORIZON' : 'AFTER_SEQUENCE_NUMBER',
+          SequenceNumber: after,
+        }),
+      );
       return ShardIterator;
     } catch (error) {
       if (!(error instanceof TrimmedDataAccessException) || after === undefined) throw error;
       // Stopped for longer than the stream keeps records (24 h): what was trimmed cannot be replayed.
-      this.options.onError(new Error(`stream records after the checkpoint of shard ${shardId} were trimmed; resuming at the oldest record kept`));
+      this.options.onError(
+        new Error(
+          `stream records after the checkpoint of shard ${shardId} were trimmed; resuming at the oldest record kept`,
+        ),
+      );
       return this.iteratorAfter(streamArn, shardId, undefined);
     }
   }
@@ -205,7 +224,9 @@ export class DynamoDbStreamsPoller {
     const shards: Shard[] = [];
     let start: string | undefined;
     do {
-      const { StreamDescription } = await this.options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }));
+      const { StreamDescription } = await this.options.streams.send(
+        new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }),
+      );
       shards.push(...(StreamDescription?.Shards ?? []));
       start = StreamDescription?.LastEvaluatedShardId;
     } while (start !== undefined);
@@ -219,7 +240,8 @@ export class DynamoDbStreamsPoller {
     try {
       stored = checkpointSchema.parse(JSON.parse(readFileSync(this.options.checkpointFile, 'utf8')));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`unreadable streams checkpoint ${this.options.checkpointFile}`, { cause: error });
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`unreadable streams checkpoint ${this.options.checkpointFile}`, { cause: error });
     }
     this.checkpoint = stored?.streamArn === streamArn ? stored : { streamArn, shards: {}, done: [] };
     return this.checkpoint;
@@ -233,10 +255,15 @@ export class DynamoDbStreamsPoller {
 }
 
 /** Index of the lowest-sequence failed record; the whole batch when the identifier is unknown (as Lambda does). */
-function firstFailure(batch: readonly DynamoDBRecord[], response: DynamoDBBatchResponse | undefined): number | undefined {
+function firstFailure(
+  batch: readonly DynamoDBRecord[],
+  response: DynamoDBBatchResponse | undefined,
+): number | undefined {
   const failures = response?.batchItemFailures ?? [];
   if (failures.length === 0) return undefined;
-  const indexes = failures.map((failure) => batch.findIndex((record) => record.dynamodb?.SequenceNumber === failure.itemIdentifier));
+  const indexes = failures.map((failure) =>
+    batch.findIndex((record) => record.dynamodb?.SequenceNumber === failure.itemIdentifier),
+  );
   return indexes.includes(-1) ? 0 : Math.min(...indexes);
 }
 
@@ -251,7 +278,8 @@ function toLambdaRecord(record: _Record, streamArn: string): DynamoDBRecord {
     awsRegion: record.awsRegion,
     eventSourceARN: streamArn,
     dynamodb: data && {
-      ApproximateCreationDateTime: data.ApproximateCreationDateTime === undefined ? undefined : data.ApproximateCreationDateTime.getTime() / 1000,
+      ApproximateCreationDateTime:
+        data.ApproximateCreationDateTime === undefined ? undefined : data.ApproximateCreationDateTime.getTime() / 1000,
       Keys: data.Keys && toLambdaImage(data.Keys),
       NewImage: data.NewImage && toLambdaImage(data.NewImage),
       OldImage: data.OldImage && toLambdaImage(data.OldImage),

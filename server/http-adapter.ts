@@ -47,9 +47,11 @@ export function toApiGatewayEvent(
       time: now.toUTCString(),
       timeEpoch: now.getTime(),
     },
-    ...(body.length === 0 ? { isBase64Encoded: false }
-      : isText(headers['content-type']) ? { body: body.toString('utf8'), isBase64Encoded: false }
-      : { body: body.toString('base64'), isBase64Encoded: true }),
+    ...(body.length === 0
+      ? { isBase64Encoded: false }
+      : isText(headers['content-type'])
+        ? { body: body.toString('utf8'), isBase64Encoded: false }
+        : { body: body.toString('base64'), isBase64Encoded: true }),
   };
 }
 
@@ -61,7 +63,8 @@ function isText(contentType: string | undefined): boolean {
 
 export function writeResult(res: ServerResponse, result: APIGatewayProxyStructuredResultV2, headOnly: boolean): void {
   const headers: Record<string, string | number | boolean> = { ...result.headers };
-  const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
+  const body =
+    result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8');
   headers['content-length'] = body.length;
   res.writeHead(result.statusCode ?? 200, headers as Record<string, string>);
   res.end(headOnly ? undefined : body);

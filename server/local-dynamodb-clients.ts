@@ -10,8 +10,13 @@ import type { ServerConfig } from './config.ts';
  * stream with them (server/read-model-feed.ts), the rebuild replaces the key list with them.
  */
 function localClientConfig(config: ServerConfig) {
-  if (!config.dynamodbEndpoint) throw new Error('KEYLEDGER_DYNAMODB_ENDPOINT is required with KEYLEDGER_STORE=dynamodb');
-  return { endpoint: config.dynamodbEndpoint, region: 'local', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+  if (!config.dynamodbEndpoint)
+    throw new Error('KEYLEDGER_DYNAMODB_ENDPOINT is required with KEYLEDGER_STORE=dynamodb');
+  return {
+    endpoint: config.dynamodbEndpoint,
+    region: 'local',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  };
 }
 
 /** A DynamoDB client for the local DynamoDB mode, owned by the caller. */

@@ -15,7 +15,10 @@ interface LocalSchedules {
  * too, so nothing it touches can reach a real AWS endpoint. One run per task at a time; a failed run is
  * logged and the next one comes on schedule.
  */
-export async function startLocalSchedules(config: ServerConfig, intervals: Record<ScheduledTask, number> = TASK_INTERVAL_S): Promise<LocalSchedules> {
+export async function startLocalSchedules(
+  config: ServerConfig,
+  intervals: Record<ScheduledTask, number> = TASK_INTERVAL_S,
+): Promise<LocalSchedules> {
   if (!config.dynamodbEndpoint) throw new Error('the local schedules need KEYLEDGER_DYNAMODB_ENDPOINT');
   const tables = localTableNames(config);
   Object.assign(process.env, {
@@ -33,9 +36,16 @@ export async function startLocalSchedules(config: ServerConfig, intervals: Recor
     const run = () => {
       if (running.has(task)) return;
       const done = handler({ task })
-        .then(() => undefined, (error: unknown) => {
-          logger.error('scheduled task failed', { task, errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
-        })
+        .then(
+          () => undefined,
+          (error: unknown) => {
+            logger.error('scheduled task failed', {
+              task,
+              errorName: error instanceof Error ? error.name : typeof error,
+              errorMessage: error instanceof Error ? error.message : undefined,
+            });
+          },
+        )
         .finally(() => running.delete(task));
       running.set(task, done);
     };

@@ -61,37 +61,72 @@ export async function listen(router: Router, host: string, port: number, tls?: T
       // Local only (on AWS the same figures go to CloudWatch via EMF); unauthenticated like most
       // Prometheus targets: counts and latencies by operation and outcome, no ids or secrets.
       req.resume();
-      writeResult(res, { statusCode: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }, body: renderPrometheus() }, method === 'HEAD');
+      writeResult(
+        res,
+        {
+          statusCode: 200,
+          headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+          body: renderPrometheus(),
+        },
+        method === 'HEAD',
+      );
       return;
     }
     const match = router.match(method, url.pathname);
     if (!match || 'allowed' in match) {
       req.resume();
       const status = match ? 405 : 404;
-      writeResult(res, errorResponse({ status, code: status === 404 ? 'NOT_FOUND_ERR' : 'METHOD_NOT_ALLOWED_ERR', message: status === 404 ? 'The requested resource was not found' : 'Method not allowed' },
-        match ? { allow: match.allowed.join(', ') } : {}), method === 'HEAD');
+      writeResult(
+        res,
+        errorResponse(
+          {
+            status,
+            code: status === 404 ? 'NOT_FOUND_ERR' : 'METHOD_NOT_ALLOWED_ERR',
+            message: status === 404 ? 'The requested resource was not found' : 'Method not allowed',
+          },
+          match ? { allow: match.allowed.join(', ') } : {},
+        ),
+        method === 'HEAD',
+      );
       return;
     }
     const body = await readBody(req);
     if (body === null) {
-      writeResult(res, errorResponse({ status: 413, code: 'BAD_BODY_ERR', message: 'Request body is too large' }, { connection: 'close' }), false);
+      writeResult(
+        res,
+        errorResponse(
+          { status: 413, code: 'BAD_BODY_ERR', message: 'Request body is too large' },
+          { connection: 'close' },
+        ),
+        false,
+      );
       return;
     }
     const event = toApiGatewayEvent(req, body, match, url);
-    const result = await match.handler(event, lambdaContext(event.requestContext.requestId, `keyledger-${match.route.group}`));
+    const result = await match.handler(
+      event,
+      lambdaContext(event.requestContext.requestId, `keyledger-${match.route.group}`),
+    );
     writeResult(res, result, method === 'HEAD');
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     const work = serve(req, res).catch((error: unknown) => {
       logger.error('unhandled request failure', { errorName: error instanceof Error ? error.name : typeof error });
-      if (!res.headersSent) writeResult(res, errorResponse({ status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' }), false);
+      if (!res.headersSent)
+        writeResult(
+          res,
+          errorResponse({ status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' }),
+          false,
+        );
       else res.destroy();
     });
     inFlight.add(work);
     void work.finally(() => inFlight.delete(work));
   };
-  const server: Server = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest) : createHttpServer(onRequest);
+  const server: Server = tls
+    ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest)
+    : createHttpServer(onRequest);
   server.keepAliveTimeout = 5_000;
 
   await new Promise<void>((resolve, reject) => {

@@ -24,16 +24,28 @@ async function main(): Promise<void> {
   verifier.addKey(SIGNING_KEY_LABEL, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL));
   await loadVerificationKeys(services, verifier);
   const boot = await bootstrap(services, config.dataDir, process.env);
-  installRuntime({ services, authenticator: new Authenticator(services, verifier), authorizer: new Authorizer(services), audit: services.audit });
+  installRuntime({
+    services,
+    authenticator: new Authenticator(services, verifier),
+    authorizer: new Authorizer(services),
+    audit: services.audit,
+  });
   const router = await Router.load();
-  const tls = config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined;
+  const tls = config.tls
+    ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
+    : undefined;
   const server = await listen(router, config.host, config.port, tls);
   // The local DynamoDB mode runs the scheduled Lambda handler on the stack's schedule instead (server/local-schedules.ts).
-  const scheduler = config.store === 'sqlite' && config.schedulerIntervalS > 0 ? new SchedulerLoop(services, config.schedulerIntervalS * 1000) : undefined;
+  const scheduler =
+    config.store === 'sqlite' && config.schedulerIntervalS > 0
+      ? new SchedulerLoop(services, config.schedulerIntervalS * 1000)
+      : undefined;
   scheduler?.start();
 
   if (boot.generatedAdminApiKey) {
-    console.log(`keyledger: administrator API key (also in ${config.dataDir}/admin-api-key; shown once): ${boot.generatedAdminApiKey}`);
+    console.log(
+      `keyledger: administrator API key (also in ${config.dataDir}/admin-api-key; shown once): ${boot.generatedAdminApiKey}`,
+    );
   }
   console.log(`keyledger: default instance ${boot.defaultInstanceId}`);
   console.log(`keyledger: ${config.store} store and SoftHSM token under ${config.dataDir}`);

@@ -39,7 +39,9 @@ async function openStores(config: ServerConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
     const file = join(config.dataDir, 'keyledger.db');
     return {
-      store: await openSqliteEventStore({ file }), keyList: await openSqliteKeyList({ file }), auditStorage: await openSqliteAuditStorage({ file }),
+      store: await openSqliteEventStore({ file }),
+      keyList: await openSqliteKeyList({ file }),
+      auditStorage: await openSqliteAuditStorage({ file }),
       release: () => undefined,
     };
   }
@@ -85,10 +87,18 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
   // DynamoDB mode runs the scheduled Lambda handler on the stack's schedule too.
   const schedules = config.store === 'dynamodb' ? await startLocalSchedules(config) : undefined;
   const audit = new ChainedAuditLog({ storage: stores.auditStorage, signer: await hsmCheckpointSigner(hsm) });
-  const webhooks = new WebhookDispatcher(stores.store, new WebhookOutbox({ file: join(config.dataDir, config.store === 'sqlite' ? 'keyledger.db' : 'webhooks.db') }),
-    hsm, webhookOptionsFromEnv(), (error) => {
-      logger.error('webhook fan-out failed', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
-    });
+  const webhooks = new WebhookDispatcher(
+    stores.store,
+    new WebhookOutbox({ file: join(config.dataDir, config.store === 'sqlite' ? 'keyledger.db' : 'webhooks.db') }),
+    hsm,
+    webhookOptionsFromEnv(),
+    (error) => {
+      logger.error('webhook fan-out failed', {
+        errorName: error instanceof Error ? error.name : typeof error,
+        errorMessage: error instanceof Error ? error.message : undefined,
+      });
+    },
+  );
   webhooks.start();
   return {
     ...stores,

@@ -21,7 +21,10 @@ export const STREAMS_CHECKPOINT_FILE = 'dynamodb-streams-checkpoint.json';
 
 function logFailure(what: string) {
   return (error: unknown): void => {
-    logger.error(what, { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
+    logger.error(what, {
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : undefined,
+    });
   };
 }
 

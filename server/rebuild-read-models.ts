@@ -94,7 +94,10 @@ async function rebuildDynamoDb(config: ServerConfig, replacing: () => void): Pro
     try {
       await client.send(new DescribeTableCommand({ TableName: eventsTable }));
     } catch (error) {
-      if (error instanceof ResourceNotFoundException) throw new Error(`no events table ${eventsTable} at ${config.dynamodbEndpoint} (check KEYLEDGER_TABLE_PREFIX)`, { cause: error });
+      if (error instanceof ResourceNotFoundException)
+        throw new Error(`no events table ${eventsTable} at ${config.dynamodbEndpoint} (check KEYLEDGER_TABLE_PREFIX)`, {
+          cause: error,
+        });
       throw error;
     }
     await createKeyListTable(client, liveTable);
@@ -103,7 +106,12 @@ async function rebuildDynamoDb(config: ServerConfig, replacing: () => void): Pro
     const store = await openDynamoDbEventStore({ client, tableName: eventsTable });
     try {
       const fresh = await openDynamoDbKeyList({ client, tableName: freshTable });
-      await replayKeyStreams(store, fresh, scanStreamHeads(client, eventsTable, 'key:'), `rebuild:${new Date().toISOString()}`);
+      await replayKeyStreams(
+        store,
+        fresh,
+        scanStreamHeads(client, eventsTable, 'key:'),
+        `rebuild:${new Date().toISOString()}`,
+      );
     } finally {
       await store.close();
     }
@@ -123,7 +131,12 @@ export async function rebuildReadModels(config: ServerConfig): Promise<RebuildRe
   // Until the live key list is being replaced, a failure leaves it as it was: release the hold.
   let liveTouched = false;
   try {
-    const keyList = config.store === 'sqlite' ? await rebuildSqlite(config) : await rebuildDynamoDb(config, () => { liveTouched = true; });
+    const keyList =
+      config.store === 'sqlite'
+        ? await rebuildSqlite(config)
+        : await rebuildDynamoDb(config, () => {
+            liveTouched = true;
+          });
     liveTouched = false;
     return { store: config.store, keyList, durationMs: Date.now() - started };
   } finally {

@@ -23,15 +23,19 @@ export class Router {
 
   /** Loads every route's handler module once. */
   static async load(): Promise<Router> {
-    const compiled = await Promise.all(routes.map(async (route) => {
-      const names: string[] = [];
-      const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
-        names.push(name);
-        return '([^/]+)';
-      });
-      const module = (await import(`../functions/api/${route.handler}.ts`)) as { handler: ApiHandler };
-      return { route, pattern: new RegExp(`^${source}$`), names, handler: module.handler };
-    }));
+    const compiled = await Promise.all(
+      routes.map(async (route) => {
+        const names: string[] = [];
+        const source = route.path
+          .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+          .replace(/\\?\{([^}]+)\\?\}/g, (_m, name: string) => {
+            names.push(name);
+            return '([^/]+)';
+          });
+        const module = (await import(`../functions/api/${route.handler}.ts`)) as { handler: ApiHandler };
+        return { route, pattern: new RegExp(`^${source}$`), names, handler: module.handler };
+      }),
+    );
     // Static segments win over parameters (`/keys/registrations` before `/keys/{id}`), as API
     // Gateway itself matches the most specific route; the sort is stable otherwise.
     return new Router([...compiled].sort((a, b) => specificity(a.route.path, b.route.path)));

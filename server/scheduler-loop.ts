@@ -5,12 +5,17 @@ import { logger } from '../functions/shared/logger.ts';
 
 function logReport(report: TaskReport): void {
   const failed = report.failures.length;
-  if (report.done > 0 || failed > 0) logger.info('scheduled task', { task: report.task, done: report.done, skipped: report.skipped, failed });
-  for (const failure of report.failures) logger.error('scheduled action failed', { task: report.task, keyId: failure.keyId, error: failure.error });
+  if (report.done > 0 || failed > 0)
+    logger.info('scheduled task', { task: report.task, done: report.done, skipped: report.skipped, failed });
+  for (const failure of report.failures)
+    logger.error('scheduled action failed', { task: report.task, keyId: failure.keyId, error: failure.error });
 }
 
 function logError(error: unknown): void {
-  logger.error('scheduler run failed', { errorName: error instanceof Error ? error.name : typeof error, errorMessage: error instanceof Error ? error.message : undefined });
+  logger.error('scheduler run failed', {
+    errorName: error instanceof Error ? error.name : typeof error,
+    errorMessage: error instanceof Error ? error.message : undefined,
+  });
 }
 
 /**
@@ -23,7 +28,10 @@ export class SchedulerLoop {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
 
-  constructor(private readonly services: AppServices, private readonly intervalMs: number) {}
+  constructor(
+    private readonly services: AppServices,
+    private readonly intervalMs: number,
+  ) {}
 
   start(): void {
     this.tick();

@@ -3,7 +3,9 @@ import { accessCodec } from '../../events/schemas/access.ts';
 import type { Aggregate } from '../command-handler.ts';
 
 export const accessAggregate: Aggregate<AccessState, AccessCommand, AccessEvent> = {
-  decider: accessDecider, codec: accessCodec, snapshotVersion: 1,
+  decider: accessDecider,
+  codec: accessCodec,
+  snapshotVersion: 1,
 };
 
 /** One stream of access bindings per instance. */

@@ -67,7 +67,8 @@ export class Authorizer {
 
   async authorize(input: AuthorizeInput): Promise<AccessGrant> {
     const instanceId = input.instanceId;
-    if (!instanceId) throw new ApplicationError('BAD_REQUEST_ERR', 'Bad Request: bluemix-instance header is required', 400);
+    if (!instanceId)
+      throw new ApplicationError('BAD_REQUEST_ERR', 'Bad Request: bluemix-instance header is required', 400);
     const nowMs = this.services.now().getTime();
     const exists = await this.instances.get(instanceId, nowMs, async () => {
       const { state } = await loadState(this.services.store, instanceAggregate, instanceStreamId(instanceId));
@@ -80,7 +81,8 @@ export class Authorizer {
       return { allowedIP: p.allowedIP, allowedNetwork: p.allowedNetwork };
     });
     // The administrator may always fix the instance policies, so a bad allowedIP list cannot lock the instance for good.
-    const policyEscape = input.caller.admin && (input.operation === 'putInstancePolicy' || input.operation === 'getInstancePolicy');
+    const policyEscape =
+      input.caller.admin && (input.operation === 'putInstancePolicy' || input.operation === 'getInstancePolicy');
     if (!policyEscape && !networkAllows(policy, input.sourceIp)) throw new AccessDeniedError(instanceId);
 
     const grant = input.caller.admin ? { instanceId } : await this.decide(instanceId, input, nowMs);
@@ -112,7 +114,8 @@ export class Authorizer {
     // A standard key's payload needs ReaderPlus; a root key's metadata needs only Reader.
     if (operation === 'getKey' && input.keyId && !decideAccess(mine, { operation: 'getKeyPayload' }).allowed) {
       key ??= await this.key(instanceId, input.keyId);
-      if (key?.standard && !decideAccess(mine, { operation: 'getKeyPayload', key }).allowed) throw new AccessDeniedError(instanceId);
+      if (key?.standard && !decideAccess(mine, { operation: 'getKeyPayload', key }).allowed)
+        throw new AccessDeniedError(instanceId);
     }
     return { instanceId, filter: decision.filter };
   }
@@ -121,7 +124,10 @@ export class Authorizer {
    * The key `id` (an id or alias) of the instance with its ring, or null when the instance has no such
    * key. findKey keeps key states in the hot path's cache, so this costs no extra store read.
    */
-  private async key(instanceId: string, id: string): Promise<{ keyId: string; keyRingId: string; standard: boolean } | null> {
+  private async key(
+    instanceId: string,
+    id: string,
+  ): Promise<{ keyId: string; keyRingId: string; standard: boolean } | null> {
     try {
       const key = await findKey(this.services, instanceId, id);
       return { keyId: key.keyId, keyRingId: key.keyRingId, standard: key.extractable };
@@ -130,5 +136,4 @@ export class Authorizer {
       throw error;
     }
   }
-
 }

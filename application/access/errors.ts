@@ -13,7 +13,10 @@ export class AccessDeniedError extends ApplicationError {
 
 /** Answered with 429 and `Retry-After` when an instance's request rate is above its limit. */
 export class RateLimitedError extends ApplicationError {
-  constructor(readonly instanceId: string, readonly retryAfterS: number) {
+  constructor(
+    readonly instanceId: string,
+    readonly retryAfterS: number,
+  ) {
     super('TOO_MANY_REQUESTS_ERR', 'Too many requests: the instance is above its request rate limit', 429);
     this.name = 'RateLimitedError';
   }

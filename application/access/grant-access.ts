@@ -57,26 +57,54 @@ export async function grantAccess(services: AppServices, input: GrantInput): Pro
   }
   const { state: instance } = await loadState(services.store, instanceAggregate, instanceStreamId(input.instanceId));
   if (instance.status !== 'Active') throw instanceNotFound();
-  const { state: principal } = await loadState(services.store, principalAggregate, principalStreamId(input.principalId));
+  const { state: principal } = await loadState(
+    services.store,
+    principalAggregate,
+    principalStreamId(input.principalId),
+  );
   if (principal.status !== 'Active') throw new PrincipalNotFoundError();
   let scope: Scope = { kind: 'instance' };
   if (input.keyRingId !== undefined) scope = { kind: 'keyRing', keyRingId: input.keyRingId };
-  if (input.keyId !== undefined) scope = { kind: 'key', keyId: (await findKey(services, input.instanceId, input.keyId)).keyId };
+  if (input.keyId !== undefined)
+    scope = { kind: 'key', keyId: (await findKey(services, input.instanceId, input.keyId)).keyId };
   const bindingId = services.newId();
-  const { state } = await handleCommand(services.store, accessAggregate, accessStreamId(input.instanceId), {
-    type: 'GrantAccess', bindingId, principalId: input.principalId, role: input.role, scope,
-    now: services.now().toISOString(), principalIdOfCaller: input.callerPrincipalId,
-  }, { instanceId: input.instanceId, requestId: input.requestId });
+  const { state } = await handleCommand(
+    services.store,
+    accessAggregate,
+    accessStreamId(input.instanceId),
+    {
+      type: 'GrantAccess',
+      bindingId,
+      principalId: input.principalId,
+      role: input.role,
+      scope,
+      now: services.now().toISOString(),
+      principalIdOfCaller: input.callerPrincipalId,
+    },
+    { instanceId: input.instanceId, requestId: input.requestId },
+  );
   const binding = state.status === 'Bound' ? state.bindings[bindingId] : undefined;
   if (!binding) throw new Error('invariant: a granted binding exists');
   return bindingView(input.instanceId, binding);
 }
 
 /** Removes a binding (`DELETE /admin/v1/instances/{id}/access/{bindingId}`); it stops counting within the authorizer's cache bound. */
-export async function revokeAccess(services: AppServices, input: { instanceId: string; bindingId: string; callerPrincipalId: string; requestId?: string | undefined }): Promise<void> {
-  await handleCommand(services.store, accessAggregate, accessStreamId(input.instanceId), {
-    type: 'RevokeAccess', bindingId: input.bindingId, now: services.now().toISOString(), principalIdOfCaller: input.callerPrincipalId,
-  }, { instanceId: input.instanceId, requestId: input.requestId });
+export async function revokeAccess(
+  services: AppServices,
+  input: { instanceId: string; bindingId: string; callerPrincipalId: string; requestId?: string | undefined },
+): Promise<void> {
+  await handleCommand(
+    services.store,
+    accessAggregate,
+    accessStreamId(input.instanceId),
+    {
+      type: 'RevokeAccess',
+      bindingId: input.bindingId,
+      now: services.now().toISOString(),
+      principalIdOfCaller: input.callerPrincipalId,
+    },
+    { instanceId: input.instanceId, requestId: input.requestId },
+  );
 }
 
 /** The instance's bindings, oldest first. */

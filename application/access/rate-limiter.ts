@@ -8,7 +8,10 @@
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
-  constructor(private readonly rps: number, private readonly maxInstances = 10_000) {}
+  constructor(
+    private readonly rps: number,
+    private readonly maxInstances = 10_000,
+  ) {}
 
   get enabled(): boolean {
     return this.rps > 0;

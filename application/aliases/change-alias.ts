@@ -14,27 +14,43 @@ const MAX_ATTEMPTS = 4;
  * streams, each at its expected version. Two keys claiming one alias cannot both commit; the loser
  * re-reads, and its decider then answers 409 DUPLICATE_ALIAS_ERR.
  */
-export async function changeAlias(services: AppServices, scope: RequestScope, principalId: string, id: string, alias: string, change: 'add' | 'remove'): Promise<ExistingKey> {
+export async function changeAlias(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+  alias: string,
+  change: 'add' | 'remove',
+): Promise<ExistingKey> {
   const key = await findKey(services, scope.instanceId, id);
   const keyId = key.keyId;
   for (let attempt = 1; ; attempt++) {
     const now = services.now().toISOString();
     const keyStream = keyStreamId(keyId);
     const indexStream = aliasStreamId(scope.instanceId, alias);
-    const keyDecision = decideAppend(keyAggregate, keyStream, await loadState(services.store, keyAggregate, keyStream),
+    const keyDecision = decideAppend(
+      keyAggregate,
+      keyStream,
+      await loadState(services.store, keyAggregate, keyStream),
       change === 'add'
         ? { type: 'AddAlias', keyId, alias, now, principalId, settings: services.settings }
         : { type: 'RemoveAlias', keyId, alias, now, principalId, settings: services.settings },
-      scope);
+      scope,
+    );
     const index = await loadState(services.store, aliasIndexAggregate, indexStream);
-    const holderStillHoldsIt = index.state.status === 'Taken' && index.state.keyId !== keyId
-      ? await holds(services, index.state.keyId, alias)
-      : false;
-    const indexDecision = decideAppend(aliasIndexAggregate, indexStream, index,
+    const holderStillHoldsIt =
+      index.state.status === 'Taken' && index.state.keyId !== keyId
+        ? await holds(services, index.state.keyId, alias)
+        : false;
+    const indexDecision = decideAppend(
+      aliasIndexAggregate,
+      indexStream,
+      index,
       change === 'add'
         ? { type: 'ClaimAlias', alias, keyId, holderStillHoldsIt, now, principalId }
         : { type: 'ReleaseAlias', alias, keyId, now, principalId },
-      scope);
+      scope,
+    );
     const appends = [keyDecision.append, indexDecision.append].filter((a) => a !== null);
     try {
       if (appends.length > 0) await services.store.append(appends);

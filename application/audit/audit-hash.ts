@@ -15,15 +15,38 @@ type HashedFields = Omit<AuditRow, 'hash'>;
 
 export function recordHash(row: HashedFields): string {
   const fields = [
-    'keyledger-audit-v1', row.seq, row.time, row.instanceId, row.principalId, row.operation, row.keyId, row.keyVersionId,
-    row.outcome, row.reason, row.requestId, row.correlationId, row.sourceIp,
+    'keyledger-audit-v1',
+    row.seq,
+    row.time,
+    row.instanceId,
+    row.principalId,
+    row.operation,
+    row.keyId,
+    row.keyVersionId,
+    row.outcome,
+    row.reason,
+    row.requestId,
+    row.correlationId,
+    row.sourceIp,
   ];
   return createHash('sha256').update(row.prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 
 /** The bytes a checkpoint's signature covers. */
 export function checkpointPayload(chain: string, c: Omit<AuditCheckpoint, 'signature'>): Uint8Array {
-  return Buffer.from(JSON.stringify(['keyledger-audit-checkpoint-v1', chain, c.n, c.seq, c.hash, c.time, c.keyLabel, c.anomalySeq, c.anomaly]));
+  return Buffer.from(
+    JSON.stringify([
+      'keyledger-audit-checkpoint-v1',
+      chain,
+      c.n,
+      c.seq,
+      c.hash,
+      c.time,
+      c.keyLabel,
+      c.anomalySeq,
+      c.anomaly,
+    ]),
+  );
 }
 
 /** Signs checkpoints with a key the HSM holds. */
@@ -35,10 +58,18 @@ export interface CheckpointSigner {
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 
-export function checkpointSignatureValid(chain: string, checkpoint: AuditCheckpoint, publicKeyDer: Uint8Array): boolean {
+export function checkpointSignatureValid(
+  chain: string,
+  checkpoint: AuditCheckpoint,
+  publicKeyDer: Uint8Array,
+): boolean {
   try {
-    return verifySignature('sha256', checkpointPayload(chain, checkpoint), { key: Buffer.from(publicKeyDer), format: 'der', type: 'spki', dsaEncoding: 'ieee-p1363' },
-      Buffer.from(checkpoint.signature, 'base64'));
+    return verifySignature(
+      'sha256',
+      checkpointPayload(chain, checkpoint),
+      { key: Buffer.from(publicKeyDer), format: 'der', type: 'spki', dsaEncoding: 'ieee-p1363' },
+      Buffer.from(checkpoint.signature, 'base64'),
+    );
   } catch {
     return false;
   }

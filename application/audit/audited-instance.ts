@@ -5,7 +5,11 @@ import type { AppServices } from '../services.ts';
 import { SERVICE_CHAIN_ID } from './audit-trail.ts';
 
 /** 404 unless `instanceId` is an existing instance (or, where `allowServiceChain`, the service-wide chain's id). */
-export async function requireInstance(services: Pick<AppServices, 'store'>, instanceId: string, allowServiceChain = false): Promise<void> {
+export async function requireInstance(
+  services: Pick<AppServices, 'store'>,
+  instanceId: string,
+  allowServiceChain = false,
+): Promise<void> {
   if (allowServiceChain && instanceId === SERVICE_CHAIN_ID) return;
   const { state } = await loadState(services.store, instanceAggregate, instanceStreamId(instanceId));
   if (state.status === 'Absent') throw new ApplicationError('INSTANCE_NOT_FOUND_ERR', 'Instance does not exist', 404);

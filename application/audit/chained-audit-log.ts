@@ -65,7 +65,8 @@ export class ChainedAuditLog implements AuditLog {
 
   constructor(private readonly options: ChainedAuditLogOptions) {
     this.policy = options.policy ?? SEAL_EVERY_COMMIT;
-    if (!Number.isInteger(this.policy.everyRecords) || this.policy.everyRecords < 1) throw new RangeError('everyRecords must be >= 1');
+    if (!Number.isInteger(this.policy.everyRecords) || this.policy.everyRecords < 1)
+      throw new RangeError('everyRecords must be >= 1');
     this.now = options.now ?? (() => new Date());
   }
 
@@ -79,8 +80,15 @@ export class ChainedAuditLog implements AuditLog {
 
   async query(q: AuditQuery): Promise<AuditPage> {
     const { rows, more } = await this.options.storage.query({
-      chain: q.instanceId, afterSeq: decodeCursor(q.cursor), limit: q.limit,
-      keyId: q.keyId, principalId: q.principalId, operation: q.operation, outcome: q.outcome, from: q.from, to: q.to,
+      chain: q.instanceId,
+      afterSeq: decodeCursor(q.cursor),
+      limit: q.limit,
+      keyId: q.keyId,
+      principalId: q.principalId,
+      operation: q.operation,
+      outcome: q.outcome,
+      from: q.from,
+      to: q.to,
     });
     const last = rows.at(-1);
     return { records: rows, nextCursor: more && last ? encodeCursor(last.seq) : null };
@@ -89,7 +97,11 @@ export class ChainedAuditLog implements AuditLog {
   async verify(instanceId: string): Promise<AuditVerification> {
     await this.flushed();
     const { signer, storage } = this.options;
-    return verifyAuditChain(storage, instanceId, { publicKeyDer: signer.publicKeyDer, keyLabel: signer.keyLabel, maxUnsealed: this.policy.everyRecords - 1 });
+    return verifyAuditChain(storage, instanceId, {
+      publicKeyDer: signer.publicKeyDer,
+      keyLabel: signer.keyLabel,
+      maxUnsealed: this.policy.everyRecords - 1,
+    });
   }
 
   async close(): Promise<void> {
@@ -123,14 +135,19 @@ export class ChainedAuditLog implements AuditLog {
         // One commit at a time: the records that arrive while it is made durable form the next,
         // larger batch. (Handing storage a second commit before the first is durable was measured
         // slower: it splits batches, and each commit costs an fsync either way.)
-        await Promise.all([...byChain].map(async ([chain, batch]) => {
-          try {
-            await this.commitChain(chain, batch.map((p) => p.entry));
-            for (const p of batch) p.resolve();
-          } catch (error) {
-            for (const p of batch) p.reject(error);
-          }
-        }));
+        await Promise.all(
+          [...byChain].map(async ([chain, batch]) => {
+            try {
+              await this.commitChain(
+                chain,
+                batch.map((p) => p.entry),
+              );
+              for (const p of batch) p.resolve();
+            } catch (error) {
+              for (const p of batch) p.reject(error);
+            }
+          }),
+        );
       }
     } finally {
       this.draining = null;
@@ -151,13 +168,21 @@ export class ChainedAuditLog implements AuditLog {
       const last = rows[rows.length - 1];
       if (!last) return;
       const nowMs = this.now().getTime();
-      const due = last.seq - state.checkpointSeq >= this.policy.everyRecords
-        || (this.policy.everyMs > 0 && nowMs - state.checkpointAtMs >= this.policy.everyMs)
-        || state.anomalySeq > 0;
-      const checkpoint = due ? await this.sign(chain, {
-        n: state.checkpointN + 1, seq: last.seq, hash: last.hash, time: new Date(nowMs).toISOString(),
-        keyLabel: this.options.signer.keyLabel, anomalySeq: state.anomalySeq, anomaly: state.anomaly,
-      }) : undefined;
+      const due =
+        last.seq - state.checkpointSeq >= this.policy.everyRecords ||
+        (this.policy.everyMs > 0 && nowMs - state.checkpointAtMs >= this.policy.everyMs) ||
+        state.anomalySeq > 0;
+      const checkpoint = due
+        ? await this.sign(chain, {
+            n: state.checkpointN + 1,
+            seq: last.seq,
+            hash: last.hash,
+            time: new Date(nowMs).toISOString(),
+            keyLabel: this.options.signer.keyLabel,
+            anomalySeq: state.anomalySeq,
+            anomaly: state.anomaly,
+          })
+        : undefined;
       try {
         await this.options.storage.commit([{ chain, afterSeq: state.seq, rows, checkpoint }]);
       } catch (error) {
@@ -166,11 +191,13 @@ export class ChainedAuditLog implements AuditLog {
         throw error;
       }
       this.chains.set(chain, {
-        seq: last.seq, hash: last.hash,
+        seq: last.seq,
+        hash: last.hash,
         checkpointN: checkpoint?.n ?? state.checkpointN,
         checkpointSeq: checkpoint?.seq ?? state.checkpointSeq,
         checkpointAtMs: checkpoint ? nowMs : state.checkpointAtMs,
-        anomalySeq: 0, anomaly: '',
+        anomalySeq: 0,
+        anomaly: '',
       });
       return;
     }
@@ -204,8 +231,13 @@ export class ChainedAuditLog implements AuditLog {
       anomaly = `record ${cp.seq} differed from checkpoint ${cp.n}`;
     }
     const state: ChainState = {
-      seq: tail.seq, hash: tail.hash ?? GENESIS_HASH, checkpointN: cp?.n ?? 0, checkpointSeq: sealed,
-      checkpointAtMs: cp ? Date.parse(cp.time) : 0, anomalySeq, anomaly,
+      seq: tail.seq,
+      hash: tail.hash ?? GENESIS_HASH,
+      checkpointN: cp?.n ?? 0,
+      checkpointSeq: sealed,
+      checkpointAtMs: cp ? Date.parse(cp.time) : 0,
+      anomalySeq,
+      anomaly,
     };
     this.chains.set(chain, state);
     return state;
@@ -215,8 +247,17 @@ export class ChainedAuditLog implements AuditLog {
 /** Only the contract's fields reach storage, whatever else a caller's object carries. */
 function copyEntry(e: AuditEntry): Omit<AuditRow, 'seq' | 'prevHash' | 'hash'> {
   return {
-    time: e.time, instanceId: e.instanceId, principalId: e.principalId, operation: e.operation, keyId: e.keyId, keyVersionId: e.keyVersionId,
-    outcome: e.outcome, reason: e.reason, requestId: e.requestId, correlationId: e.correlationId, sourceIp: e.sourceIp,
+    time: e.time,
+    instanceId: e.instanceId,
+    principalId: e.principalId,
+    operation: e.operation,
+    keyId: e.keyId,
+    keyVersionId: e.keyVersionId,
+    outcome: e.outcome,
+    reason: e.reason,
+    requestId: e.requestId,
+    correlationId: e.correlationId,
+    sourceIp: e.sourceIp,
   };
 }
 

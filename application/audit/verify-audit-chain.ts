@@ -23,7 +23,11 @@ interface Problem {
  * checkpoint; and no writer reported records it could not vouch for (a checkpoint's anomaly).
  * The smallest seq at which any of these fails is the first bad record.
  */
-export async function verifyAuditChain(storage: AuditStorage, chain: string, options: VerifyOptions): Promise<AuditVerification> {
+export async function verifyAuditChain(
+  storage: AuditStorage,
+  chain: string,
+  options: VerifyOptions,
+): Promise<AuditVerification> {
   const problems: Problem[] = [];
   const checkpoints = await storage.checkpoints(chain);
   const bySeq = new Map<number, AuditCheckpoint[]>();
@@ -32,7 +36,8 @@ export async function verifyAuditChain(storage: AuditStorage, chain: string, opt
     if (cp.keyLabel !== options.keyLabel || !checkpointSignatureValid(chain, cp, options.publicKeyDer)) {
       problems.push({ seq: cp.seq, reason: `checkpoint ${cp.n} (seq ${cp.seq}) has no valid HSM signature` });
     }
-    if (cp.anomalySeq > 0) problems.push({ seq: cp.anomalySeq, reason: `writer found records it could not vouch for: ${cp.anomaly}` });
+    if (cp.anomalySeq > 0)
+      problems.push({ seq: cp.anomalySeq, reason: `writer found records it could not vouch for: ${cp.anomaly}` });
     bySeq.set(cp.seq, [...(bySeq.get(cp.seq) ?? []), cp]);
   });
 
@@ -43,7 +48,10 @@ export async function verifyAuditChain(storage: AuditStorage, chain: string, opt
     const rows = await storage.scan(chain, expected - 1, PAGE);
     for (const row of rows) {
       if (row.seq !== expected) {
-        problems.push({ seq: expected, reason: row.seq > expected ? `record ${expected} is missing` : `record ${row.seq} is out of order` });
+        problems.push({
+          seq: expected,
+          reason: row.seq > expected ? `record ${expected} is missing` : `record ${row.seq} is out of order`,
+        });
         break walk;
       }
       if (row.prevHash !== prevHash) {
@@ -55,7 +63,8 @@ export async function verifyAuditChain(storage: AuditStorage, chain: string, opt
         break walk;
       }
       for (const cp of bySeq.get(row.seq) ?? []) {
-        if (cp.hash !== row.hash) problems.push({ seq: row.seq, reason: `the record does not match signed checkpoint ${cp.n}` });
+        if (cp.hash !== row.hash)
+          problems.push({ seq: row.seq, reason: `the record does not match signed checkpoint ${cp.n}` });
       }
       prevHash = row.hash;
       expected += 1;
@@ -68,13 +77,22 @@ export async function verifyAuditChain(storage: AuditStorage, chain: string, opt
   const records = expected - 1;
   const first = problems.reduce<Problem | undefined>((a, b) => (a === undefined || b.seq < a.seq ? b : a), undefined);
   if (!complete && first) return { valid: false, firstBadSeq: first.seq, reason: first.reason };
-  const lastCheckpoint = checkpoints.reduce<AuditCheckpoint | undefined>((a, b) => (a === undefined || b.seq > a.seq ? b : a), undefined);
+  const lastCheckpoint = checkpoints.reduce<AuditCheckpoint | undefined>(
+    (a, b) => (a === undefined || b.seq > a.seq ? b : a),
+    undefined,
+  );
   if (lastCheckpoint && lastCheckpoint.seq > records) {
-    problems.push({ seq: records + 1, reason: `record ${records + 1} is missing (signed checkpoint ${lastCheckpoint.n} covers up to ${lastCheckpoint.seq})` });
+    problems.push({
+      seq: records + 1,
+      reason: `record ${records + 1} is missing (signed checkpoint ${lastCheckpoint.n} covers up to ${lastCheckpoint.seq})`,
+    });
   }
   const sealed = lastCheckpoint?.seq ?? 0;
   if (records - sealed > options.maxUnsealed) {
-    problems.push({ seq: sealed + 1, reason: `records from ${sealed + 1} are not covered by a signed checkpoint (inserted?)` });
+    problems.push({
+      seq: sealed + 1,
+      reason: `records from ${sealed + 1} are not covered by a signed checkpoint (inserted?)`,
+    });
   }
   const worst = problems.reduce<Problem | undefined>((a, b) => (a === undefined || b.seq < a.seq ? b : a), undefined);
   return worst ? { valid: false, firstBadSeq: worst.seq, reason: worst.reason } : { valid: true, records };

@@ -15,10 +15,20 @@ export async function addApiKey(
   const keyHash = hashApiKey(apiKey);
   const now = services.now().toISOString();
   const streamId = principalStreamId(input.principalId);
-  const principal = decideAppend(principalAggregate, streamId, await loadState(services.store, principalAggregate, streamId),
-    { type: 'AddApiKey', keyHash, now, principalIdOfCaller: input.callerPrincipalId }, scope);
-  const key = decideAppend(apiKeyAggregate, apiKeyStreamId(keyHash), { state: apiKeyAggregate.decider.initialState(), version: 0 },
-    { type: 'IssueApiKey', principalId: input.principalId, keyHash, now, principalIdOfCaller: input.callerPrincipalId }, scope);
+  const principal = decideAppend(
+    principalAggregate,
+    streamId,
+    await loadState(services.store, principalAggregate, streamId),
+    { type: 'AddApiKey', keyHash, now, principalIdOfCaller: input.callerPrincipalId },
+    scope,
+  );
+  const key = decideAppend(
+    apiKeyAggregate,
+    apiKeyStreamId(keyHash),
+    { state: apiKeyAggregate.decider.initialState(), version: 0 },
+    { type: 'IssueApiKey', principalId: input.principalId, keyHash, now, principalIdOfCaller: input.callerPrincipalId },
+    scope,
+  );
   if (!principal.append || !key.append) throw new Error('invariant: adding an API key appends events');
   await services.store.append([principal.append, key.append]);
   return { apiKey };

@@ -24,7 +24,11 @@ export class Authenticator {
   private readonly callers: TtlCache<Caller | null>;
   private keysReadAt = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly services: AppServices, private readonly verifier: TokenVerifier, maxEntries = 10_000) {
+  constructor(
+    private readonly services: AppServices,
+    private readonly verifier: TokenVerifier,
+    maxEntries = 10_000,
+  ) {
     // Emptied by every append of this process: a key revoked or a principal deleted here stops at once here.
     this.callers = new TtlCache<Caller | null>(services.store, AUTH_CACHE_TTL_MS, maxEntries);
   }
@@ -53,9 +57,12 @@ export class Authenticator {
   private async lookUp(principalId: string, keyHash: string): Promise<Caller | null> {
     const { state: key } = await loadState(this.services.store, apiKeyAggregate, apiKeyStreamId(keyHash));
     if (key.status !== 'Active' || key.principalId !== principalId) return null;
-    const { state: principal } = await loadState(this.services.store, principalAggregate, principalStreamId(principalId));
+    const { state: principal } = await loadState(
+      this.services.store,
+      principalAggregate,
+      principalStreamId(principalId),
+    );
     if (principal.status !== 'Active') return null;
     return { principalId, admin: principal.admin };
   }
-
 }

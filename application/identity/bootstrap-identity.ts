@@ -39,12 +39,21 @@ interface BootstrapIdentityResult {
  * (server/bootstrap.ts, at every start) and the AWS bootstrap function (functions/bootstrap/handler.ts,
  * once per deploy) share this one path.
  */
-export async function ensureBootstrapIdentity(services: Pick<AppServices, 'store' | 'now' | 'newId'>, input: BootstrapIdentityInput): Promise<BootstrapIdentityResult> {
+export async function ensureBootstrapIdentity(
+  services: Pick<AppServices, 'store' | 'now' | 'newId'>,
+  input: BootstrapIdentityInput,
+): Promise<BootstrapIdentityResult> {
   const defaultInstanceId = defaultInstanceIdOf(input.defaultInstanceId, 'the default instance id');
   const { state: admin } = await loadState(services.store, principalAggregate, principalStreamId(ADMIN_PRINCIPAL_ID));
   const createdAdmin = admin.status === 'Absent';
   if (createdAdmin) {
-    await createPrincipal(services, { name: 'service administrator', admin: true, apiKey: await input.adminApiKey(), principalId: ADMIN_PRINCIPAL_ID, callerPrincipalId: SYSTEM });
+    await createPrincipal(services, {
+      name: 'service administrator',
+      admin: true,
+      apiKey: await input.adminApiKey(),
+      principalId: ADMIN_PRINCIPAL_ID,
+      callerPrincipalId: SYSTEM,
+    });
   }
   const { state: instance } = await loadState(services.store, instanceAggregate, instanceStreamId(defaultInstanceId));
   const createdInstance = instance.status === 'Absent';

@@ -9,11 +9,24 @@ interface CreatedInstance {
 }
 
 /** Creates a service instance, the tenant boundary. */
-export async function createInstance(services: Pick<AppServices, 'store' | 'now' | 'newId'>, input: { name: string; instanceId?: string | undefined; callerPrincipalId: string }): Promise<CreatedInstance> {
+export async function createInstance(
+  services: Pick<AppServices, 'store' | 'now' | 'newId'>,
+  input: { name: string; instanceId?: string | undefined; callerPrincipalId: string },
+): Promise<CreatedInstance> {
   const instanceId = input.instanceId ?? services.newId();
-  const { state } = await handleCommand(services.store, instanceAggregate, instanceStreamId(instanceId), {
-    type: 'CreateInstance', instanceId, name: input.name, now: services.now().toISOString(), principalIdOfCaller: input.callerPrincipalId,
-  }, { instanceId });
+  const { state } = await handleCommand(
+    services.store,
+    instanceAggregate,
+    instanceStreamId(instanceId),
+    {
+      type: 'CreateInstance',
+      instanceId,
+      name: input.name,
+      now: services.now().toISOString(),
+      principalIdOfCaller: input.callerPrincipalId,
+    },
+    { instanceId },
+  );
   if (state.status !== 'Active') throw new Error('invariant: a created instance exists');
   return { id: state.instanceId, name: state.name, createdAt: state.createdAt };
 }

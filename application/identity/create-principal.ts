@@ -19,7 +19,13 @@ const SERVICE_SCOPE: RequestScope = { instanceId: '*' };
  */
 export async function createPrincipal(
   services: Pick<AppServices, 'store' | 'now' | 'newId'>,
-  input: { name: string; admin: boolean; apiKey?: string | undefined; principalId?: string | undefined; callerPrincipalId: string },
+  input: {
+    name: string;
+    admin: boolean;
+    apiKey?: string | undefined;
+    principalId?: string | undefined;
+    callerPrincipalId: string;
+  },
   scope: RequestScope = SERVICE_SCOPE,
 ): Promise<CreatedPrincipal> {
   const principalId = input.principalId ?? services.newId();
@@ -27,10 +33,28 @@ export async function createPrincipal(
   const keyHash = hashApiKey(apiKey);
   const now = services.now().toISOString();
   const fresh = <S>(state: S) => ({ state, version: 0 });
-  const principal = decideAppend(principalAggregate, principalStreamId(principalId), fresh(principalAggregate.decider.initialState()),
-    { type: 'CreatePrincipal', principalId, name: input.name, admin: input.admin, keyHash, now, principalIdOfCaller: input.callerPrincipalId }, scope);
-  const key = decideAppend(apiKeyAggregate, apiKeyStreamId(keyHash), fresh(apiKeyAggregate.decider.initialState()),
-    { type: 'IssueApiKey', principalId, keyHash, now, principalIdOfCaller: input.callerPrincipalId }, scope);
+  const principal = decideAppend(
+    principalAggregate,
+    principalStreamId(principalId),
+    fresh(principalAggregate.decider.initialState()),
+    {
+      type: 'CreatePrincipal',
+      principalId,
+      name: input.name,
+      admin: input.admin,
+      keyHash,
+      now,
+      principalIdOfCaller: input.callerPrincipalId,
+    },
+    scope,
+  );
+  const key = decideAppend(
+    apiKeyAggregate,
+    apiKeyStreamId(keyHash),
+    fresh(apiKeyAggregate.decider.initialState()),
+    { type: 'IssueApiKey', principalId, keyHash, now, principalIdOfCaller: input.callerPrincipalId },
+    scope,
+  );
   if (!principal.append || !key.append) throw new Error('invariant: creating a principal appends events');
   await services.store.append([principal.append, key.append]);
   return { principalId, name: input.name, apiKey };

@@ -12,12 +12,18 @@ function invalidApiKey(): ApplicationError {
 }
 
 /** Exchanges an API key for an access token (`POST /identity/token`). */
-export async function issueToken(services: AppServices, apiKey: string): Promise<{ token: IssuedToken; principalId: string }> {
+export async function issueToken(
+  services: AppServices,
+  apiKey: string,
+): Promise<{ token: IssuedToken; principalId: string }> {
   const keyHash = hashApiKey(apiKey);
   const { state: key } = await loadState(services.store, apiKeyAggregate, apiKeyStreamId(keyHash));
   if (key.status !== 'Active' || !hashesEqual(key.keyHash, keyHash)) throw invalidApiKey();
   const { state: principal } = await loadState(services.store, principalAggregate, principalStreamId(key.principalId));
   if (principal.status !== 'Active') throw invalidApiKey();
   const kid = await currentSigningKid(services);
-  return { token: await signToken(services.hsm, principal.principalId, keyHash, services.now().getTime(), kid), principalId: principal.principalId };
+  return {
+    token: await signToken(services.hsm, principal.principalId, keyHash, services.now().getTime(), kid),
+    principalId: principal.principalId,
+  };
 }

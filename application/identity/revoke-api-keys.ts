@@ -21,11 +21,26 @@ export async function revokeApiKeys(
   if (loaded.state.status !== 'Active') throw new PrincipalNotFoundError();
   const hashes = loaded.state.apiKeyHashes;
   const now = services.now().toISOString();
-  const principal = decideAppend(principalAggregate, streamId, loaded,
-    input.deletePrincipal ? { type: 'DeletePrincipal', now, principalIdOfCaller: input.callerPrincipalId } : { type: 'RevokeApiKeys', now, principalIdOfCaller: input.callerPrincipalId },
-    scope);
-  const keys = await Promise.all(hashes.map(async (hash) => decideAppend(apiKeyAggregate, apiKeyStreamId(hash),
-    await loadState(services.store, apiKeyAggregate, apiKeyStreamId(hash)), { type: 'RevokeApiKey', now, principalIdOfCaller: input.callerPrincipalId }, scope)));
+  const principal = decideAppend(
+    principalAggregate,
+    streamId,
+    loaded,
+    input.deletePrincipal
+      ? { type: 'DeletePrincipal', now, principalIdOfCaller: input.callerPrincipalId }
+      : { type: 'RevokeApiKeys', now, principalIdOfCaller: input.callerPrincipalId },
+    scope,
+  );
+  const keys = await Promise.all(
+    hashes.map(async (hash) =>
+      decideAppend(
+        apiKeyAggregate,
+        apiKeyStreamId(hash),
+        await loadState(services.store, apiKeyAggregate, apiKeyStreamId(hash)),
+        { type: 'RevokeApiKey', now, principalIdOfCaller: input.callerPrincipalId },
+        scope,
+      ),
+    ),
+  );
   const appends = [principal, ...keys].flatMap((d) => (d.append ? [d.append] : []));
   if (appends.length) await services.store.append(appends);
   return { revoked: hashes.length };

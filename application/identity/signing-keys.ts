@@ -34,17 +34,29 @@ function nextLabel(kid: string): string {
 }
 
 /** Rotates the token-signing key; returns the new kid. */
-export async function rotateSigningKey(services: Pick<AppServices, 'store' | 'hsm' | 'now'>, callerPrincipalId: string): Promise<{ kid: string; previousKid: string }> {
+export async function rotateSigningKey(
+  services: Pick<AppServices, 'store' | 'hsm' | 'now'>,
+  callerPrincipalId: string,
+): Promise<{ kid: string; previousKid: string }> {
   const previousKid = await currentSigningKid(services);
   const kid = nextLabel(previousKid);
-  const [previous, next] = await Promise.all([services.hsm.ensureSigningKey(previousKid), services.hsm.ensureSigningKey(kid)]);
-  await handleCommand(services.store, signingKeysAggregate, SIGNING_KEYS_STREAM, {
-    type: 'RotateSigningKey',
-    previous: { kid: previousKid, publicKey: Buffer.from(previous).toString('base64') },
-    next: { kid, publicKey: Buffer.from(next).toString('base64') },
-    now: services.now().toISOString(),
-    principalIdOfCaller: callerPrincipalId,
-  }, { instanceId: '*' });
+  const [previous, next] = await Promise.all([
+    services.hsm.ensureSigningKey(previousKid),
+    services.hsm.ensureSigningKey(kid),
+  ]);
+  await handleCommand(
+    services.store,
+    signingKeysAggregate,
+    SIGNING_KEYS_STREAM,
+    {
+      type: 'RotateSigningKey',
+      previous: { kid: previousKid, publicKey: Buffer.from(previous).toString('base64') },
+      next: { kid, publicKey: Buffer.from(next).toString('base64') },
+      now: services.now().toISOString(),
+      principalIdOfCaller: callerPrincipalId,
+    },
+    { instanceId: '*' },
+  );
   return { kid, previousKid };
 }
 
@@ -64,15 +76,30 @@ interface VerificationKey {
 export function verificationKeys(state: SigningKeysState, nowMs: number): VerificationKey[] {
   if (state.status !== 'Rotated') return [];
   const retired = state.retired
-    .map((key) => ({ kid: key.kid, publicKey: Buffer.from(key.publicKey, 'base64'), untilMs: Date.parse(key.retiredAt) + TOKEN_LIFETIME_S * 1000 + RETIRED_GRACE_MS }))
+    .map((key) => ({
+      kid: key.kid,
+      publicKey: Buffer.from(key.publicKey, 'base64'),
+      untilMs: Date.parse(key.retiredAt) + TOKEN_LIFETIME_S * 1000 + RETIRED_GRACE_MS,
+    }))
     .filter((key) => key.untilMs > nowMs);
-  return [{ kid: state.current.kid, publicKey: Buffer.from(state.current.publicKey, 'base64'), untilMs: Number.POSITIVE_INFINITY }, ...retired];
+  return [
+    {
+      kid: state.current.kid,
+      publicKey: Buffer.from(state.current.publicKey, 'base64'),
+      untilMs: Number.POSITIVE_INFINITY,
+    },
+    ...retired,
+  ];
 }
 
 /** Feeds a verifier every public key that may still have live tokens ({@link verificationKeys}). */
-export async function loadVerificationKeys(services: Pick<AppServices, 'store'>, verifier: TokenVerifier): Promise<void> {
+export async function loadVerificationKeys(
+  services: Pick<AppServices, 'store'>,
+  verifier: TokenVerifier,
+): Promise<void> {
   const state = await loadSigningKeys(services);
   if (state.status !== 'Rotated') return;
   // Expired retired keys are kept out of the verifier by their untilMs anyway; pass them all so the rule stays in one place.
-  for (const key of verificationKeys(state, Number.NEGATIVE_INFINITY)) verifier.addKey(key.kid, key.publicKey, key.untilMs);
+  for (const key of verificationKeys(state, Number.NEGATIVE_INFINITY))
+    verifier.addKey(key.kid, key.publicKey, key.untilMs);
 }

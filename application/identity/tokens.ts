@@ -30,12 +30,30 @@ export interface IssuedToken {
 const b64url = (data: Uint8Array | string): string => Buffer.from(data).toString('base64url');
 
 /** Signs a token with the signing key `kid` (its HSM label; default: the first key, before any rotation). */
-export async function signToken(hsm: Hsm, principalId: string, apiKeyHash: string, nowMs: number, kid: string = SIGNING_KEY_LABEL): Promise<IssuedToken> {
+export async function signToken(
+  hsm: Hsm,
+  principalId: string,
+  apiKeyHash: string,
+  nowMs: number,
+  kid: string = SIGNING_KEY_LABEL,
+): Promise<IssuedToken> {
   const iat = Math.floor(nowMs / 1000);
-  const claims: TokenClaims = { sub: principalId, akh: apiKeyHash, iat, exp: iat + TOKEN_LIFETIME_S, iss: ISSUER, jti: randomUUID() };
+  const claims: TokenClaims = {
+    sub: principalId,
+    akh: apiKeyHash,
+    iat,
+    exp: iat + TOKEN_LIFETIME_S,
+    iss: ISSUER,
+    jti: randomUUID(),
+  };
   const signingInput = `${b64url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid }))}.${b64url(JSON.stringify(claims))}`;
   const signature = await hsm.sign(kid, Buffer.from(signingInput, 'ascii'));
-  return { access_token: `${signingInput}.${b64url(signature)}`, token_type: 'Bearer', expires_in: TOKEN_LIFETIME_S, expiration: claims.exp };
+  return {
+    access_token: `${signingInput}.${b64url(signature)}`,
+    token_type: 'Bearer',
+    expires_in: TOKEN_LIFETIME_S,
+    expiration: claims.exp,
+  };
 }
 
 /**
@@ -96,7 +114,12 @@ export class TokenVerifier {
     const entry = this.keys.get(header.kid);
     if (!entry || entry.untilMs <= nowMs) return null;
     const key = entry.key;
-    const ok = verify('sha256', Buffer.from(`${h}.${p}`, 'ascii'), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(s, 'base64url'));
+    const ok = verify(
+      'sha256',
+      Buffer.from(`${h}.${p}`, 'ascii'),
+      { key, dsaEncoding: 'ieee-p1363' },
+      Buffer.from(s, 'base64url'),
+    );
     if (!ok || !isClaims(claims) || claims.iss !== ISSUER) return null;
     if (claims.exp * 1000 <= nowMs) return null;
     return claims;
@@ -108,8 +131,15 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function isClaims(v: unknown): v is TokenClaims {
-  return isRecord(v) && typeof v.sub === 'string' && typeof v.akh === 'string' && typeof v.iat === 'number'
-    && typeof v.exp === 'number' && typeof v.iss === 'string' && typeof v.jti === 'string';
+  return (
+    isRecord(v) &&
+    typeof v.sub === 'string' &&
+    typeof v.akh === 'string' &&
+    typeof v.iat === 'number' &&
+    typeof v.exp === 'number' &&
+    typeof v.iss === 'string' &&
+    typeof v.jti === 'string'
+  );
 }
 
 /** The `kid` of a token's header, without verifying anything (to find the key to verify with). */

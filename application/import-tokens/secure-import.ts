@@ -23,7 +23,10 @@ const GCM_TAG_BYTES = 16;
 const HASH: Record<EncryptionAlgorithm, OaepHash> = { RSAES_OAEP_SHA_256: 'sha256', RSAES_OAEP_SHA_1: 'sha1' };
 
 function incorrectNonce(): DomainError {
-  return new DomainError('INCORRECT_NONCE_ERR', 'The encrypted nonce given does not match existing record: Please ensure the correct nonce was given in the request');
+  return new DomainError(
+    'INCORRECT_NONCE_ERR',
+    'The encrypted nonce given does not match existing record: Please ensure the correct nonce was given in the request',
+  );
 }
 
 /**
@@ -34,11 +37,18 @@ function incorrectNonce(): DomainError {
  * OAEP-SHA-256 fallback, briefly in process memory: functions/crypto/README.md).
  * Returns the wrapped material; the caller creates the key and then calls {@link markImportTokenUsed}.
  */
-export async function openSecureImport(services: AppServices, scope: RequestScope, input: SecureImportInput): Promise<WrappedKey> {
+export async function openSecureImport(
+  services: AppServices,
+  scope: RequestScope,
+  input: SecureImportInput,
+): Promise<WrappedKey> {
   const { state } = await loadState(services.store, importTokenAggregate, importTokenStreamId(scope.instanceId));
   const token = usableToken(state, services.now().toISOString());
   if (input.iv.length !== GCM_IV_BYTES) {
-    throw new DomainError('INCORRECT_NONCE_IV_ERR', `The provided encrypted nonce was not encrypted with a ${GCM_IV_BYTES}-byte IV`);
+    throw new DomainError(
+      'INCORRECT_NONCE_IV_ERR',
+      `The provided encrypted nonce was not encrypted with a ${GCM_IV_BYTES}-byte IV`,
+    );
   }
   if (input.encryptedNonce.length <= GCM_TAG_BYTES) throw incorrectNonce();
   let wrapped: WrappedKey;
@@ -46,7 +56,10 @@ export async function openSecureImport(services: AppServices, scope: RequestScop
     wrapped = await services.hsm.importWithRsaOaep(token.keyPairId, input.payload, HASH[input.encryptionAlgorithm]);
   } catch (error) {
     if (error instanceof HsmDecryptError || error instanceof HsmInvalidInputError) {
-      throw new DomainError('BAD_BODY_ERR', 'The payload could not be decrypted with the import token: encrypt the key material with its public key and the given encryptionAlgorithm');
+      throw new DomainError(
+        'BAD_BODY_ERR',
+        'The payload could not be decrypted with the import token: encrypt the key material with its public key and the given encryptionAlgorithm',
+      );
     }
     throw error;
   }
@@ -67,13 +80,23 @@ export async function openSecureImport(services: AppServices, scope: RequestScop
 }
 
 function usableToken(state: ImportTokenState, now: string) {
-  if (state.status === 'Absent') throw new DomainError('IMPORT_TOKEN_NOT_FOUND_ERR', 'No import token exists for this instance: create one with POST /api/v2/import_token');
-  if (state.status === 'Retired' && state.reason === 'usedUp') throw new DomainError('IMPORT_TOKEN_RETRIEVALS_ERR', 'The import token is used up: create a new one');
-  if (state.status === 'Retired' || isExpired(state, now)) throw new DomainError('IMPORT_TOKEN_EXPIRED_ERR', 'The import token has expired');
+  if (state.status === 'Absent')
+    throw new DomainError(
+      'IMPORT_TOKEN_NOT_FOUND_ERR',
+      'No import token exists for this instance: create one with POST /api/v2/import_token',
+    );
+  if (state.status === 'Retired' && state.reason === 'usedUp')
+    throw new DomainError('IMPORT_TOKEN_RETRIEVALS_ERR', 'The import token is used up: create a new one');
+  if (state.status === 'Retired' || isExpired(state, now))
+    throw new DomainError('IMPORT_TOKEN_EXPIRED_ERR', 'The import token has expired');
   return state;
 }
 
 /** Records that the token imported a key; a token with no retrievals left is then retired and its pair destroyed. */
-export async function markImportTokenUsed(services: AppServices, scope: RequestScope, principalId: string): Promise<void> {
+export async function markImportTokenUsed(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+): Promise<void> {
   await runImportTokenCommand(services, scope, principalId, (now) => ({ type: 'UseImportToken', now, principalId }));
 }

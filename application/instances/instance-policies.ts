@@ -29,7 +29,11 @@ export interface InstancePolicies {
   metrics?: { enabled: boolean };
 }
 
-export const instancePoliciesAggregate: Aggregate<InstancePoliciesState, InstancePoliciesCommand, InstancePoliciesEvent> = {
+export const instancePoliciesAggregate: Aggregate<
+  InstancePoliciesState,
+  InstancePoliciesCommand,
+  InstancePoliciesEvent
+> = {
   decider: instancePoliciesDecider,
   codec: instancePoliciesCodec,
   snapshotVersion: 1,
@@ -46,7 +50,8 @@ export function toInstancePolicies(entries: InstancePolicyEntries): InstancePoli
       case 'dualAuthDelete':
         break;
       case 'rotation':
-        if (v.enabled && v.intervalMonth !== undefined) result.rotation = { enabled: true, intervalMonth: v.intervalMonth };
+        if (v.enabled && v.intervalMonth !== undefined)
+          result.rotation = { enabled: true, intervalMonth: v.intervalMonth };
         break;
       case 'allowedNetwork':
         if (v.enabled && v.allowedNetwork !== undefined) result.allowedNetwork = v.allowedNetwork;
@@ -70,7 +75,10 @@ export function toInstancePolicies(entries: InstancePolicyEntries): InstancePoli
 }
 
 /** Loads the instance's policy entries from the stream head (O(1): the snapshot). */
-export async function loadInstancePolicyEntries(services: AppServices, instanceId: string): Promise<InstancePolicyEntries> {
+export async function loadInstancePolicyEntries(
+  services: AppServices,
+  instanceId: string,
+): Promise<InstancePolicyEntries> {
   const { state } = await loadState(services.store, instancePoliciesAggregate, instancePoliciesStreamId(instanceId));
   return state.status === 'Configured' ? state.policies : {};
 }

@@ -11,10 +11,17 @@ type KeyOrigin = 'generated' | 'imported' | 'securelyImported';
 export function checkKeyCreateImportAccess(policies: InstancePolicies, keyType: KeyType, origin: KeyOrigin): void {
   const access = policies.keyCreateImportAccess;
   if (!access) return;
-  const allowed = origin === 'generated'
-    ? (keyType === 'root' ? access.createRootKey : access.createStandardKey)
-    : (keyType === 'root' ? access.importRootKey : access.importStandardKey) && (origin === 'securelyImported' || !access.enforceToken);
+  const allowed =
+    origin === 'generated'
+      ? keyType === 'root'
+        ? access.createRootKey
+        : access.createStandardKey
+      : (keyType === 'root' ? access.importRootKey : access.importStandardKey) &&
+        (origin === 'securelyImported' || !access.enforceToken);
   if (!allowed) {
-    throw new DomainError('KEY_CREATE_IMPORT_ACCESS_ERR', 'KeyCreateImportAccess instance policy does not allow this action');
+    throw new DomainError(
+      'KEY_CREATE_IMPORT_ACCESS_ERR',
+      'KeyCreateImportAccess instance policy does not allow this action',
+    );
   }
 }

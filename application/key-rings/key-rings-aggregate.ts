@@ -1,11 +1,19 @@
 import { DomainError } from '../../domain/errors.ts';
-import { keyRingExists, keyRingsDecider, type KeyRingsCommand, type KeyRingsEvent, type KeyRingsState } from '../../domain/key-rings/key-rings.ts';
+import {
+  keyRingExists,
+  keyRingsDecider,
+  type KeyRingsCommand,
+  type KeyRingsEvent,
+  type KeyRingsState,
+} from '../../domain/key-rings/key-rings.ts';
 import { keyRingsCodec } from '../../events/schemas/key-rings.ts';
 import { loadState, type Aggregate } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 
 export const keyRingsAggregate: Aggregate<KeyRingsState, KeyRingsCommand, KeyRingsEvent> = {
-  decider: keyRingsDecider, codec: keyRingsCodec, snapshotVersion: 1,
+  decider: keyRingsDecider,
+  codec: keyRingsCodec,
+  snapshotVersion: 1,
 };
 
 export const keyRingsStreamId = (instanceId: string): string => `key-rings:${instanceId}`;

@@ -14,10 +14,23 @@ interface RegistrationInput {
  * An integrated service creates, updates, replaces or deletes the registration of one of its
  * resources (by CRN) on a root key. A replace (PUT) is an update whose omitted preventKeyDeletion is false.
  */
-export async function changeRegistration(services: AppServices, scope: RequestScope, principalId: string, id: string, change: RegistrationChange,
-  input: RegistrationInput): Promise<{ key: ExistingKey; registration?: Registration | undefined }> {
-  const key = existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => ({
-    type: 'ChangeRegistration', ...c, change, crn: input.crn, preventKeyDeletion: input.preventKeyDeletion, description: input.description,
-  })));
+export async function changeRegistration(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+  change: RegistrationChange,
+  input: RegistrationInput,
+): Promise<{ key: ExistingKey; registration?: Registration | undefined }> {
+  const key = existingAfter(
+    await runKeyCommand(services, scope, principalId, id, (c) => ({
+      type: 'ChangeRegistration',
+      ...c,
+      change,
+      crn: input.crn,
+      preventKeyDeletion: input.preventKeyDeletion,
+      description: input.description,
+    })),
+  );
   return { key, registration: key.registrations.find((r) => r.crn === input.crn) };
 }

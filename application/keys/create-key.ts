@@ -35,7 +35,12 @@ const GENERATED_STANDARD_KEY_BYTES = 32;
  * in an existing key ring of the instance, under the instance's keyCreateImportAccess policy, and
  * with the instance's dualAuthDelete policy as the key's own.
  */
-export async function createKey(services: AppServices, scope: RequestScope, principalId: string, input: CreateKeyInput): Promise<ExistingKey> {
+export async function createKey(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  input: CreateKeyInput,
+): Promise<ExistingKey> {
   const { hsm } = services;
   await assertKeyRingExists(services, scope.instanceId, input.keyRingId);
   const policies = await loadInstancePolicies(services, scope.instanceId);
@@ -43,12 +48,14 @@ export async function createKey(services: AppServices, scope: RequestScope, prin
   checkKeyCreateImportAccess(policies, input.keyType, origin);
   let wrapped: WrappedKey;
   if (input.secureImport) {
-    if (input.keyType !== 'root') throw new DomainError('BAD_BODY_ERR', 'Only root keys can be imported with an import token');
+    if (input.keyType !== 'root')
+      throw new DomainError('BAD_BODY_ERR', 'Only root keys can be imported with an import token');
     wrapped = await openSecureImport(services, scope, input.secureImport);
   } else if (input.payload === undefined) {
-    wrapped = input.keyType === 'root'
-      ? await hsm.generateAesKey()
-      : await hsm.importSecret(await hsm.random(GENERATED_STANDARD_KEY_BYTES));
+    wrapped =
+      input.keyType === 'root'
+        ? await hsm.generateAesKey()
+        : await hsm.importSecret(await hsm.random(GENERATED_STANDARD_KEY_BYTES));
   } else {
     if (input.keyType === 'root' && !ROOT_KEY_LENGTHS.has(input.payload.length)) {
       throw new DomainError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
@@ -56,23 +63,29 @@ export async function createKey(services: AppServices, scope: RequestScope, prin
     wrapped = input.keyType === 'root' ? await hsm.importRootKey(input.payload) : await hsm.importSecret(input.payload);
   }
   const keyId = services.newId();
-  const { state } = await handleCommand(services.store, keyAggregate, keyStreamId(keyId), {
-    type: 'CreateKey',
-    keyId,
-    instanceId: scope.instanceId,
-    keyType: input.keyType,
-    name: input.name,
-    description: input.description,
-    extractable: input.keyType === 'standard',
-    keyRingId: input.keyRingId,
-    expirationDate: input.expirationDate,
-    imported: origin !== 'generated',
-    versionId: services.newId(),
-    material: toWrappedMaterial(wrapped),
-    dualAuthDelete: policies.dualAuthDelete.enabled,
-    now: services.now().toISOString(),
-    principalId,
-  }, scope);
+  const { state } = await handleCommand(
+    services.store,
+    keyAggregate,
+    keyStreamId(keyId),
+    {
+      type: 'CreateKey',
+      keyId,
+      instanceId: scope.instanceId,
+      keyType: input.keyType,
+      name: input.name,
+      description: input.description,
+      extractable: input.keyType === 'standard',
+      keyRingId: input.keyRingId,
+      expirationDate: input.expirationDate,
+      imported: origin !== 'generated',
+      versionId: services.newId(),
+      material: toWrappedMaterial(wrapped),
+      dualAuthDelete: policies.dualAuthDelete.enabled,
+      now: services.now().toISOString(),
+      principalId,
+    },
+    scope,
+  );
   if (!isExisting(state)) throw new Error('invariant: a created key exists');
   if (input.secureImport) await markImportTokenUsed(services, scope, principalId);
   let key: ExistingKey = state;

@@ -8,6 +8,14 @@ import { existingAfter, runKeyCommand } from './key-command.ts';
  * restoreWindowS and purged after minPurgeDelayS. `force` deletes past registrations (never past
  * one that prevents key deletion).
  */
-export async function deleteKey(services: AppServices, scope: RequestScope, principalId: string, id: string, force: boolean): Promise<ExistingKey> {
-  return existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'DeleteKey', ...c, force })));
+export async function deleteKey(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+  force: boolean,
+): Promise<ExistingKey> {
+  return existingAfter(
+    await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'DeleteKey', ...c, force })),
+  );
 }

@@ -4,6 +4,11 @@ import type { AppServices } from '../services.ts';
 import { existingAfter, runKeyCommand } from './key-command.ts';
 
 /** Disables a root key (Active -> Suspended): wrap, unwrap and rewrap refuse it until it is enabled. */
-export async function disableKey(services: AppServices, scope: RequestScope, principalId: string, id: string): Promise<ExistingKey> {
+export async function disableKey(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+): Promise<ExistingKey> {
   return existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'DisableKey', ...c })));
 }

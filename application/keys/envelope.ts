@@ -12,7 +12,12 @@ function unprocessable(): DomainError {
 }
 
 /** Wraps `plaintext` with the key's latest version (AES-256-GCM in the HSM). */
-export async function sealWithLatest(services: AppServices, key: ExistingKey, plaintext: Uint8Array, aad: readonly string[]): Promise<{ ciphertext: string; keyVersionId: string }> {
+export async function sealWithLatest(
+  services: AppServices,
+  key: ExistingKey,
+  plaintext: Uint8Array,
+  aad: readonly string[],
+): Promise<{ ciphertext: string; keyVersionId: string }> {
   const latest = currentVersion(key);
   const header = ciphertextHeader(key.keyId, latest.id);
   const sealed = await services.hsm.encrypt(toWrappedKey(latest.material), plaintext, gcmAad(header, aad));
@@ -20,13 +25,22 @@ export async function sealWithLatest(services: AppServices, key: ExistingKey, pl
 }
 
 /** Opens a ciphertext made with any version of this key; anything else is 422 UNPROCESSABLE_CIPHERTEXT_ERR. */
-export async function openWithKey(services: AppServices, key: ExistingKey, ciphertext: string, aad: readonly string[]): Promise<{ plaintext: Buffer; keyVersionId: string }> {
+export async function openWithKey(
+  services: AppServices,
+  key: ExistingKey,
+  ciphertext: string,
+  aad: readonly string[],
+): Promise<{ plaintext: Buffer; keyVersionId: string }> {
   const parsed = parseCiphertext(ciphertext);
   if (!parsed || parsed.keyId !== key.keyId) throw unprocessable();
   const version = key.versions.find((v) => v.id === parsed.versionId);
   if (!version) throw unprocessable();
   try {
-    const plaintext = await services.hsm.decrypt(toWrappedKey(version.material), { iv: parsed.iv, ciphertext: parsed.sealed }, gcmAad(parsed.header, aad));
+    const plaintext = await services.hsm.decrypt(
+      toWrappedKey(version.material),
+      { iv: parsed.iv, ciphertext: parsed.sealed },
+      gcmAad(parsed.header, aad),
+    );
     return { plaintext: Buffer.from(plaintext), keyVersionId: version.id };
   } catch (error) {
     if (error instanceof HsmDecryptError) throw unprocessable();

@@ -44,7 +44,12 @@ export async function findKey(services: AppServices, instanceId: string, id: str
   }
   const streamId = keyStreamId(keyId);
   // The wall clock, not services.now(): a test's clock may stand still or jump.
-  const { state } = await keyStates(services).get(streamId, performance.now(), () => loadState(services.store, keyAggregate, streamId), (loaded) => isExisting(loaded.state));
+  const { state } = await keyStates(services).get(
+    streamId,
+    performance.now(),
+    () => loadState(services.store, keyAggregate, streamId),
+    (loaded) => isExisting(loaded.state),
+  );
   if (!isExisting(state) || state.instanceId !== instanceId) throw keyNotFound();
   if (!isUuid(id) && !state.aliases.includes(id)) throw keyNotFound();
   return state;

@@ -34,8 +34,19 @@ export async function runKeyCommand(
   build: (context: KeyCommandContext) => KeyCommand,
 ): Promise<KeyCommandResult> {
   const before = await findKey(services, scope.instanceId, id);
-  const command = build({ keyId: before.keyId, now: services.now().toISOString(), principalId, settings: services.settings });
-  const { state, events } = await handleCommand(services.store, keyAggregate, keyStreamId(before.keyId), command, scope);
+  const command = build({
+    keyId: before.keyId,
+    now: services.now().toISOString(),
+    principalId,
+    settings: services.settings,
+  });
+  const { state, events } = await handleCommand(
+    services.store,
+    keyAggregate,
+    keyStreamId(before.keyId),
+    command,
+    scope,
+  );
   return { before, after: state, changed: events.length > 0 };
 }
 

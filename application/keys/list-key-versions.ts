@@ -9,7 +9,12 @@ interface KeyVersionPage {
 }
 
 /** A key's versions from its head state (O(1) reads), paged. Never material. */
-export async function listKeyVersions(services: AppServices, instanceId: string, id: string, page: { limit: number; offset: number }): Promise<KeyVersionPage> {
+export async function listKeyVersions(
+  services: AppServices,
+  instanceId: string,
+  id: string,
+  page: { limit: number; offset: number },
+): Promise<KeyVersionPage> {
   const key = await findKey(services, instanceId, id);
   const newestFirst = [...key.versions].reverse().map((v) => ({ id: v.id, creationDate: v.creationDate }));
   return { versions: newestFirst.slice(page.offset, page.offset + page.limit), total: newestFirst.length };

@@ -23,21 +23,37 @@ const KEYS_PAGE = 1000;
 
 function crnMatcher(query: string | undefined): (crn: string) => boolean {
   if (query === undefined || query === '') return () => true;
-  const pattern = new RegExp(`^${query.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const pattern = new RegExp(
+    `^${query
+      .split('*')
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+  );
   return (crn) => pattern.test(crn);
 }
 
 function page(rows: RegistrationRow[], filter: RegistrationFilter): { rows: RegistrationRow[]; total: number } {
   const match = crnMatcher(filter.crnQuery);
-  const matching = rows.filter((r) => match(r.registration.crn)
-    && (filter.preventKeyDeletion === undefined || r.registration.preventKeyDeletion === filter.preventKeyDeletion));
+  const matching = rows.filter(
+    (r) =>
+      match(r.registration.crn) &&
+      (filter.preventKeyDeletion === undefined || r.registration.preventKeyDeletion === filter.preventKeyDeletion),
+  );
   return { rows: matching.slice(filter.offset, filter.offset + filter.limit), total: matching.length };
 }
 
 /** Registrations of one key (GET /keys/{id}/registrations), from its stream head. */
-export async function listKeyRegistrations(services: AppServices, instanceId: string, id: string, filter: RegistrationFilter) {
+export async function listKeyRegistrations(
+  services: AppServices,
+  instanceId: string,
+  id: string,
+  filter: RegistrationFilter,
+) {
   const key = await findKey(services, instanceId, id);
-  return page(key.registrations.map((registration) => ({ key, registration })), filter);
+  return page(
+    key.registrations.map((registration) => ({ key, registration })),
+    filter,
+  );
 }
 
 /** Whether a scoped caller's listing filter covers the key (its ring as of now, from the head). */
@@ -51,14 +67,20 @@ function covers(visible: ListingFilter | undefined, key: ExistingKey): boolean {
  * the listing filter of a caller without instance-wide read (application/access), as for GET /keys:
  * only the registrations of the keys it covers are listed and counted.
  */
-export async function listAllRegistrations(services: AppServices, instanceId: string, filter: RegistrationFilter, visible?: ListingFilter) {
+export async function listAllRegistrations(
+  services: AppServices,
+  instanceId: string,
+  filter: RegistrationFilter,
+  visible?: ListingFilter,
+) {
   await services.catchUpReadModels();
   const rows: RegistrationRow[] = [];
   for (let offset = 0; ; offset += KEYS_PAGE) {
     const keys = await services.keyList.list({ instanceId, limit: KEYS_PAGE, offset });
     for (const row of keys) {
       const { state } = await loadState(services.store, keyAggregate, keyStreamId(row.keyId));
-      if (isExisting(state) && state.instanceId === instanceId && covers(visible, state)) rows.push(...state.registrations.map((registration) => ({ key: state, registration })));
+      if (isExisting(state) && state.instanceId === instanceId && covers(visible, state))
+        rows.push(...state.registrations.map((registration) => ({ key: state, registration })));
     }
     if (keys.length < KEYS_PAGE) break;
   }

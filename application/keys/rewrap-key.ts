@@ -13,10 +13,20 @@ interface RewrapResult {
 }
 
 /** Moves a ciphertext to the key's latest version without returning the DEK. Appends no event. */
-export async function rewrapKey(services: AppServices, instanceId: string, id: string, input: UnwrapInput): Promise<RewrapResult> {
+export async function rewrapKey(
+  services: AppServices,
+  instanceId: string,
+  id: string,
+  input: UnwrapInput,
+): Promise<RewrapResult> {
   const key = assertUse(checkCanRewrap(await findKey(services, instanceId, id), services.now().toISOString()));
   const opened = await openWithKey(services, key, input.ciphertext, input.aad);
   const sealed = await sealWithLatest(services, key, opened.plaintext, input.aad);
   opened.plaintext.fill(0);
-  return { key, ciphertext: sealed.ciphertext, keyVersionId: opened.keyVersionId, rewrappedKeyVersionId: sealed.keyVersionId };
+  return {
+    key,
+    ciphertext: sealed.ciphertext,
+    keyVersionId: opened.keyVersionId,
+    rewrappedKeyVersionId: sealed.keyVersionId,
+  };
 }

@@ -20,15 +20,34 @@ const NO_MATERIAL: WrappedMaterial = { masterKeyId: '', wrapped: '' };
  * missing or unexpected material) costs no HSM work; the command handler then decides again on
  * the state it appends to.
  */
-export async function rotateKey(services: AppServices, scope: RequestScope, principalId: string, id: string, payload?: Buffer): Promise<ExistingKey> {
+export async function rotateKey(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+  payload?: Buffer,
+): Promise<ExistingKey> {
   if (payload !== undefined && !ROOT_KEY_LENGTHS.has(payload.length)) {
     throw new DomainError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
   }
   const versionId = services.newId();
-  const command = (c: KeyCommandContext, material: WrappedMaterial): RotateKey =>
-    ({ type: 'RotateKey', ...c, versionId, material, suppliedByCaller: payload !== undefined });
+  const command = (c: KeyCommandContext, material: WrappedMaterial): RotateKey => ({
+    type: 'RotateKey',
+    ...c,
+    versionId,
+    material,
+    suppliedByCaller: payload !== undefined,
+  });
   const key = await findKey(services, scope.instanceId, id);
-  keyDecider.decide(command({ keyId: key.keyId, now: services.now().toISOString(), principalId, settings: services.settings }, NO_MATERIAL), key);
-  const material = toWrappedMaterial(payload === undefined ? await services.hsm.generateAesKey() : await services.hsm.importRootKey(payload));
+  keyDecider.decide(
+    command(
+      { keyId: key.keyId, now: services.now().toISOString(), principalId, settings: services.settings },
+      NO_MATERIAL,
+    ),
+    key,
+  );
+  const material = toWrappedMaterial(
+    payload === undefined ? await services.hsm.generateAesKey() : await services.hsm.importRootKey(payload),
+  );
   return existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => command(c, material)));
 }

@@ -5,10 +5,18 @@ import type { AppServices } from '../services.ts';
 import { existingAfter, runKeyCommand } from './key-command.ts';
 
 /** Sets a key's rotation or dualAuthDelete policy (PUT /keys/{id}/policies), one command per policy given. */
-export async function setKeyPolicies(services: AppServices, scope: RequestScope, principalId: string, id: string, policies: readonly KeyPolicyInput[]): Promise<ExistingKey> {
+export async function setKeyPolicies(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+  policies: readonly KeyPolicyInput[],
+): Promise<ExistingKey> {
   let key: ExistingKey | undefined;
   for (const policy of policies) {
-    key = existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'SetKeyPolicy', ...c, policy })));
+    key = existingAfter(
+      await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'SetKeyPolicy', ...c, policy })),
+    );
   }
   if (!key) throw new Error('invariant: at least one policy');
   return key;

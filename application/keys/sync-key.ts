@@ -4,6 +4,11 @@ import type { AppServices } from '../services.ts';
 import { existingAfter, runKeyCommand } from './key-command.ts';
 
 /** Records a sync request of a root key's registered resources (at most one per minSyncIntervalS). */
-export async function syncKey(services: AppServices, scope: RequestScope, principalId: string, id: string): Promise<ExistingKey> {
+export async function syncKey(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+): Promise<ExistingKey> {
   return existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'SyncKey', ...c })));
 }

@@ -4,6 +4,13 @@ import type { AppServices } from '../services.ts';
 import { existingAfter, runKeyCommand } from './key-command.ts';
 
 /** Withdraws a pending deletion authorisation of a dual-auth key. */
-export async function unsetKeyForDeletion(services: AppServices, scope: RequestScope, principalId: string, id: string): Promise<ExistingKey> {
-  return existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'UnsetKeyForDeletion', ...c })));
+export async function unsetKeyForDeletion(
+  services: AppServices,
+  scope: RequestScope,
+  principalId: string,
+  id: string,
+): Promise<ExistingKey> {
+  return existingAfter(
+    await runKeyCommand(services, scope, principalId, id, (c) => ({ type: 'UnsetKeyForDeletion', ...c })),
+  );
 }

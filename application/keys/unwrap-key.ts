@@ -18,9 +18,17 @@ interface UnwrapResult {
 }
 
 /** Returns the DEK inside a ciphertext of this key; also rewraps it when an older version made it. Appends no event. */
-export async function unwrapKey(services: AppServices, instanceId: string, id: string, input: UnwrapInput): Promise<UnwrapResult> {
+export async function unwrapKey(
+  services: AppServices,
+  instanceId: string,
+  id: string,
+  input: UnwrapInput,
+): Promise<UnwrapResult> {
   const key = assertUse(checkCanUnwrap(await findKey(services, instanceId, id), services.now().toISOString()));
   const opened = await openWithKey(services, key, input.ciphertext, input.aad);
-  const rewrapped = opened.keyVersionId === currentVersion(key).id ? undefined : await sealWithLatest(services, key, opened.plaintext, input.aad);
+  const rewrapped =
+    opened.keyVersionId === currentVersion(key).id
+      ? undefined
+      : await sealWithLatest(services, key, opened.plaintext, input.aad);
   return { key, ...opened, rewrapped };
 }

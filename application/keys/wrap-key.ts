@@ -21,9 +21,15 @@ interface WrapResult {
 const GENERATED_DEK_BYTES = 32;
 
 /** Wraps a DEK with the key's latest version. Appends no event (DESIGN.md decision 4). */
-export async function wrapKey(services: AppServices, instanceId: string, id: string, input: WrapInput): Promise<WrapResult> {
+export async function wrapKey(
+  services: AppServices,
+  instanceId: string,
+  id: string,
+  input: WrapInput,
+): Promise<WrapResult> {
   const key = assertUse(checkCanWrap(await findKey(services, instanceId, id), services.now().toISOString()));
-  const generated = input.plaintext === undefined ? Buffer.from(await services.hsm.random(GENERATED_DEK_BYTES)) : undefined;
+  const generated =
+    input.plaintext === undefined ? Buffer.from(await services.hsm.random(GENERATED_DEK_BYTES)) : undefined;
   const sealed = await sealWithLatest(services, key, input.plaintext ?? generated ?? Buffer.alloc(0), input.aad);
   return { key, ...sealed, plaintext: generated };
 }

@@ -57,17 +57,28 @@ function isRefusal(error: unknown): boolean {
 }
 
 async function expire(services: AppServices, due: DueKey): Promise<Outcome> {
-  const result = await runKeyCommand(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId, (c) => ({ type: 'ExpireKey', ...c }));
+  const result = await runKeyCommand(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId, (c) => ({
+    type: 'ExpireKey',
+    ...c,
+  }));
   return result.changed ? 'done' : 'skipped';
 }
 
 async function purge(services: AppServices, due: DueKey): Promise<Outcome> {
-  const result = await runKeyCommand(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId, (c) => ({ type: 'PurgeKey', ...c, automatic: true }));
+  const result = await runKeyCommand(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId, (c) => ({
+    type: 'PurgeKey',
+    ...c,
+    automatic: true,
+  }));
   return result.changed ? 'done' : 'skipped';
 }
 
 /** Rotates the key if, on its current state, its own policy or the instance's default makes it due. */
-async function rotateIfDue(services: AppServices, due: DueKey, instanceIntervalMonth: number | undefined): Promise<Outcome> {
+async function rotateIfDue(
+  services: AppServices,
+  due: DueKey,
+  instanceIntervalMonth: number | undefined,
+): Promise<Outcome> {
   const key = await findKey(services, due.instanceId, due.keyId);
   if (!isRotationDue(key, services.now().toISOString(), instanceIntervalMonth)) return 'skipped';
   await rotateKey(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId);
@@ -75,8 +86,12 @@ async function rotateIfDue(services: AppServices, due: DueKey, instanceIntervalM
 }
 
 /** The rotation candidates: keys due by their own policy, then keys old enough for an instance default. */
-async function* rotationCandidates(services: AppServices, now: Date): AsyncGenerator<{ due: DueKey; instanceIntervalMonth: number | undefined }> {
-  for await (const due of dueKeys(services, 'rotateAt', now.toISOString())) yield { due, instanceIntervalMonth: undefined };
+async function* rotationCandidates(
+  services: AppServices,
+  now: Date,
+): AsyncGenerator<{ due: DueKey; instanceIntervalMonth: number | undefined }> {
+  for await (const due of dueKeys(services, 'rotateAt', now.toISOString()))
+    yield { due, instanceIntervalMonth: undefined };
   const intervals = new Map<string, number | undefined>();
   const oldEnough = new Date(now.getTime() - SHORTEST_MONTH_MS).toISOString();
   for await (const due of dueKeys(services, 'rotationBase', oldEnough)) {
@@ -85,18 +100,25 @@ async function* rotationCandidates(services: AppServices, now: Date): AsyncGener
       intervals.set(due.instanceId, rotation?.enabled ? rotation.intervalMonth : undefined);
     }
     const months = intervals.get(due.instanceId);
-    if (months !== undefined && Date.parse(addMonths(due.dueAt, months)) <= now.getTime()) yield { due, instanceIntervalMonth: months };
+    if (months !== undefined && Date.parse(addMonths(due.dueAt, months)) <= now.getTime())
+      yield { due, instanceIntervalMonth: months };
   }
 }
 
-async function* candidates(services: AppServices, task: ScheduledTask, now: Date): AsyncGenerator<{ due: DueKey; act: () => Promise<Outcome> }> {
+async function* candidates(
+  services: AppServices,
+  task: ScheduledTask,
+  now: Date,
+): AsyncGenerator<{ due: DueKey; act: () => Promise<Outcome> }> {
   switch (task) {
     case 'expiration':
-      for await (const due of dueKeys(services, 'expiresAt', now.toISOString())) yield { due, act: () => expire(services, due) };
+      for await (const due of dueKeys(services, 'expiresAt', now.toISOString()))
+        yield { due, act: () => expire(services, due) };
       return;
     case 'purge': {
       const deletedBefore = new Date(now.getTime() - services.settings.autoPurgeAfterS * 1000).toISOString();
-      for await (const due of dueKeys(services, 'deletedAt', deletedBefore)) yield { due, act: () => purge(services, due) };
+      for await (const due of dueKeys(services, 'deletedAt', deletedBefore))
+        yield { due, act: () => purge(services, due) };
       return;
     }
     case 'rotation':
@@ -134,7 +156,11 @@ export async function runScheduledTask(services: AppServices, task: ScheduledTas
       else skipped++;
     } catch (error) {
       if (isRefusal(error)) skipped++;
-      else failures.push({ keyId: due.keyId, error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error) });
+      else
+        failures.push({
+          keyId: due.keyId,
+          error: error instanceof Error ? `${error.name}: ${error.message.slice(0, 200)}` : String(error),
+        });
     }
   }
   return { task, candidates: candidateCount, done, skipped, failures };

@@ -14,15 +14,34 @@ interface CreatedSubscription {
  * generator and is stored only wrapped under the master key (importSecret), so the event store never
  * holds it in the clear; the delivery worker unwraps it to sign.
  */
-export async function createSubscription(services: Pick<AppServices, 'store' | 'hsm' | 'now' | 'newId'>,
-  input: { instanceId: string; url: string; events: readonly string[]; callerPrincipalId: string; requestId?: string | undefined }): Promise<CreatedSubscription> {
+export async function createSubscription(
+  services: Pick<AppServices, 'store' | 'hsm' | 'now' | 'newId'>,
+  input: {
+    instanceId: string;
+    url: string;
+    events: readonly string[];
+    callerPrincipalId: string;
+    requestId?: string | undefined;
+  },
+): Promise<CreatedSubscription> {
   const subscriptionId = services.newId();
   const secret = Buffer.from(await services.hsm.random(32)).toString('hex');
   const wrapped = await services.hsm.importSecret(Buffer.from(secret, 'utf8'));
-  await handleCommand(services.store, subscriptionAggregate, subscriptionStreamId(subscriptionId), {
-    type: 'CreateSubscription', subscriptionId, instanceId: input.instanceId, url: input.url, events: [...input.events],
-    secret: { masterKeyId: wrapped.masterKeyId, wrapped: Buffer.from(wrapped.wrapped).toString('base64') },
-    now: services.now().toISOString(), principalId: input.callerPrincipalId,
-  }, { instanceId: input.instanceId, requestId: input.requestId });
+  await handleCommand(
+    services.store,
+    subscriptionAggregate,
+    subscriptionStreamId(subscriptionId),
+    {
+      type: 'CreateSubscription',
+      subscriptionId,
+      instanceId: input.instanceId,
+      url: input.url,
+      events: [...input.events],
+      secret: { masterKeyId: wrapped.masterKeyId, wrapped: Buffer.from(wrapped.wrapped).toString('base64') },
+      now: services.now().toISOString(),
+      principalId: input.callerPrincipalId,
+    },
+    { instanceId: input.instanceId, requestId: input.requestId },
+  );
   return { id: subscriptionId, secret };
 }

@@ -5,10 +5,21 @@ import type { AppServices } from '../services.ts';
 import { subscriptionAggregate, subscriptionStreamId } from './subscription-aggregate.ts';
 
 /** Ends a webhook subscription; deliveries still queued for it are dropped. */
-export async function deleteSubscription(services: Pick<AppServices, 'store' | 'now'>,
-  input: { instanceId: string; subscriptionId: string; callerPrincipalId: string; requestId?: string | undefined }): Promise<void> {
+export async function deleteSubscription(
+  services: Pick<AppServices, 'store' | 'now'>,
+  input: { instanceId: string; subscriptionId: string; callerPrincipalId: string; requestId?: string | undefined },
+): Promise<void> {
   if (!isUuid(input.subscriptionId)) throw new DomainError('SUBSCRIPTION_NOT_FOUND_ERR', 'Subscription does not exist');
-  await handleCommand(services.store, subscriptionAggregate, subscriptionStreamId(input.subscriptionId.toLowerCase()), {
-    type: 'DeleteSubscription', instanceId: input.instanceId, now: services.now().toISOString(), principalId: input.callerPrincipalId,
-  }, { instanceId: input.instanceId, requestId: input.requestId });
+  await handleCommand(
+    services.store,
+    subscriptionAggregate,
+    subscriptionStreamId(input.subscriptionId.toLowerCase()),
+    {
+      type: 'DeleteSubscription',
+      instanceId: input.instanceId,
+      now: services.now().toISOString(),
+      principalId: input.callerPrincipalId,
+    },
+    { instanceId: input.instanceId, requestId: input.requestId },
+  );
 }

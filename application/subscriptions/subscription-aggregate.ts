@@ -1,9 +1,16 @@
-import { subscriptionDecider, type SubscriptionCommand, type SubscriptionEvent, type SubscriptionState } from '../../domain/subscriptions/subscription.ts';
+import {
+  subscriptionDecider,
+  type SubscriptionCommand,
+  type SubscriptionEvent,
+  type SubscriptionState,
+} from '../../domain/subscriptions/subscription.ts';
 import { subscriptionCodec } from '../../events/schemas/subscriptions.ts';
 import type { Aggregate } from '../command-handler.ts';
 
 export const subscriptionAggregate: Aggregate<SubscriptionState, SubscriptionCommand, SubscriptionEvent> = {
-  decider: subscriptionDecider, codec: subscriptionCodec, snapshotVersion: 1,
+  decider: subscriptionDecider,
+  codec: subscriptionCodec,
+  snapshotVersion: 1,
 };
 
 export const subscriptionStreamId = (subscriptionId: string): string => `subscription:${subscriptionId}`;

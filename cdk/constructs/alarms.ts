@@ -38,59 +38,71 @@ export class Alarms extends Construct {
     const period = Duration.minutes(1);
 
     for (const [name, fn] of props.functions) {
-      add(fn.metricErrors({ period, statistic: 'Sum' }).createAlarm(this, `${name}Errors`, {
-        alarmDescription: `keyledger ${name}: function errors`,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
-      add(fn.metricThrottles({ period, statistic: 'Sum' }).createAlarm(this, `${name}Throttles`, {
-        alarmDescription: `keyledger ${name}: throttled invocations`,
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+      add(
+        fn.metricErrors({ period, statistic: 'Sum' }).createAlarm(this, `${name}Errors`, {
+          alarmDescription: `keyledger ${name}: function errors`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
+      add(
+        fn.metricThrottles({ period, statistic: 'Sum' }).createAlarm(this, `${name}Throttles`, {
+          alarmDescription: `keyledger ${name}: throttled invocations`,
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        }),
+      );
     }
 
     for (const [name, queue] of props.deadLetterQueues) {
-      add(queue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }).createAlarm(this, `${name}Depth`, {
-        alarmDescription: `keyledger ${name}: messages in the dead-letter queue`,
-        threshold: 0,
-        evaluationPeriods: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      }));
+      add(
+        queue
+          .metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' })
+          .createAlarm(this, `${name}Depth`, {
+            alarmDescription: `keyledger ${name}: messages in the dead-letter queue`,
+            threshold: 0,
+            evaluationPeriods: 1,
+            comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+          }),
+      );
     }
 
-    add(new cloudwatch.Metric({
-      namespace: POWERTOOLS_METRICS_NAMESPACE,
-      metricName: AUDIT_WRITE_FAILURES_METRIC,
-      dimensionsMap: { service: POWERTOOLS_SERVICE_NAME },
-      statistic: 'Sum',
-      period,
-    }).createAlarm(this, 'AuditWriteFailures', {
-      alarmDescription: 'keyledger: audit records could not be written (requests failed closed)',
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    add(
+      new cloudwatch.Metric({
+        namespace: POWERTOOLS_METRICS_NAMESPACE,
+        metricName: AUDIT_WRITE_FAILURES_METRIC,
+        dimensionsMap: { service: POWERTOOLS_SERVICE_NAME },
+        statistic: 'Sum',
+        period,
+      }).createAlarm(this, 'AuditWriteFailures', {
+        alarmDescription: 'keyledger: audit records could not be written (requests failed closed)',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
 
     // Read models more than a minute behind the events.
-    add(new cloudwatch.Metric({
-      namespace: 'AWS/Lambda',
-      metricName: 'IteratorAge',
-      dimensionsMap: { FunctionName: props.projector.functionName },
-      statistic: 'Maximum',
-      period,
-    }).createAlarm(this, 'ProjectorIteratorAge', {
-      alarmDescription: 'keyledger projector: read models lag behind the events',
-      threshold: 60_000,
-      evaluationPeriods: 5,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }));
+    add(
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'IteratorAge',
+        dimensionsMap: { FunctionName: props.projector.functionName },
+        statistic: 'Maximum',
+        period,
+      }).createAlarm(this, 'ProjectorIteratorAge', {
+        alarmDescription: 'keyledger projector: read models lag behind the events',
+        threshold: 60_000,
+        evaluationPeriods: 5,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
   }
 }

@@ -28,16 +28,38 @@ interface GroupAccess {
 }
 
 const NONE: GroupAccess = {
-  writeEvents: false, readEvents: false, readModels: false, audit: false, idempotency: false, crypto: false, publishJwks: false,
+  writeEvents: false,
+  readEvents: false,
+  readModels: false,
+  audit: false,
+  idempotency: false,
+  crypto: false,
+  publishJwks: false,
 };
 
 export const GROUP_ACCESS: Record<RouteGroup, GroupAccess> = {
   health: NONE,
   // The token exchange reads API key and principal streams, and publishes the signing key it ensures in the HSM.
   identity: { ...NONE, readEvents: true, readModels: true, audit: true, crypto: true, publishJwks: true },
-  keys: { ...NONE, writeEvents: true, readEvents: true, readModels: true, audit: true, idempotency: true, crypto: true },
+  keys: {
+    ...NONE,
+    writeEvents: true,
+    readEvents: true,
+    readModels: true,
+    audit: true,
+    idempotency: true,
+    crypto: true,
+  },
   'key-actions': { ...NONE, readEvents: true, readModels: true, audit: true, crypto: true },
-  admin: { ...NONE, writeEvents: true, readEvents: true, readModels: true, audit: true, idempotency: true, crypto: true },
+  admin: {
+    ...NONE,
+    writeEvents: true,
+    readEvents: true,
+    readModels: true,
+    audit: true,
+    idempotency: true,
+    crypto: true,
+  },
 };
 
 /** The route groups that currently have routes, in table order. */
@@ -141,17 +163,21 @@ export class Api extends Construct {
 
   /** Access to the JWKS item only: the read-model table's reserved partition, nothing else in it. */
   private grantJwks(fn: lambda.IFunction, actions: string[]): void {
-    fn.addToRolePolicy(new iam.PolicyStatement({
-      actions,
-      resources: [this.tables.readModels.tableArn],
-      conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [JWKS_PARTITION] } },
-    }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions,
+        resources: [this.tables.readModels.tableArn],
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [JWKS_PARTITION] } },
+      }),
+    );
     this.tables.key.grantDecrypt(fn);
     if (actions.includes('dynamodb:PutItem')) this.tables.key.grantEncrypt(fn);
   }
 }
 
 function pascal(name: string): string {
-  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }
-

@@ -65,19 +65,30 @@ export class Bootstrap extends Construct {
     // Reads the identity streams and appends the administrator's and the instance's events.
     tables.events.grantReadWriteData(this.function);
     props.crypto.grantInvoke(this.function);
-    this.function.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Scan', 'dynamodb:UpdateItem'], resources: [tables.readModels.tableArn] }));
+    this.function.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+        resources: [tables.readModels.tableArn],
+      }),
+    );
     this.adminApiKey.grantRead(this.function);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.function,
-      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logRetention(config.logRetentionDays), removalPolicy }),
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', {
+        retention: logRetention(config.logRetentionDays),
+        removalPolicy,
+      }),
     });
     const defaultInstanceId = config.defaultInstance ?? Fn.select(2, Fn.split('/', Stack.of(this).stackId));
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::KeyledgerBootstrap',
       // The key list's indexes: the deploy that adds one updates this resource, which backfills the rows.
-      properties: { DefaultInstanceId: defaultInstanceId, KeyListIndexes: KEY_LIST_TABLE.globalIndexes.map((index) => index.name).join(',') },
+      properties: {
+        DefaultInstanceId: defaultInstanceId,
+        KeyListIndexes: KEY_LIST_TABLE.globalIndexes.map((index) => index.name).join(','),
+      },
     });
     this.defaultInstanceId = this.resource.getAttString('DefaultInstanceId');
   }

@@ -106,7 +106,8 @@ export class CryptoFunction extends Construct {
       filesystem = lambda.FileSystem.fromEfsAccessPoint(accessPoint, HSM_MOUNT_PATH);
     }
 
-    const architecture = config.cryptoArchitecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
+    const architecture =
+      config.cryptoArchitecture === 'arm64' ? lambda.Architecture.ARM_64 : lambda.Architecture.X86_64;
     this.function = new lambda.DockerImageFunction(this, 'Function', {
       description: 'keyledger crypto: the only function with access to the HSM',
       code: lambda.DockerImageCode.fromImageAsset(repoRoot, {
@@ -131,7 +132,9 @@ export class CryptoFunction extends Construct {
         KEYLEDGER_STAGE: config.stage,
         KEYLEDGER_PKCS11_MODULE: config.pkcs11Module,
         KEYLEDGER_HSM_TOKEN_LABEL: config.hsmTokenLabel,
-        ...(this.pin === undefined ? { KEYLEDGER_HSM_DATA_DIR: HSM_MOUNT_PATH } : { KEYLEDGER_HSM_PIN_SECRET_ARN: this.pin.secretArn }),
+        ...(this.pin === undefined
+          ? { KEYLEDGER_HSM_DATA_DIR: HSM_MOUNT_PATH }
+          : { KEYLEDGER_HSM_PIN_SECRET_ARN: this.pin.secretArn }),
       },
     });
     this.pin?.grantRead(this.function);

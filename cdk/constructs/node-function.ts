@@ -26,7 +26,9 @@ export interface KeyledgerFunctionProps {
 }
 
 export function logRetention(days: number): logs.RetentionDays {
-  const known = Object.values(logs.RetentionDays).filter((value): value is logs.RetentionDays => typeof value === 'number');
+  const known = Object.values(logs.RetentionDays).filter(
+    (value): value is logs.RetentionDays => typeof value === 'number',
+  );
   const match = known.find((value) => Number(value) === days);
   if (match === undefined) throw new Error(`CloudWatch Logs does not accept a retention of ${days} days`);
   return match;
@@ -67,7 +69,8 @@ export class KeyledgerFunction extends NodejsFunction {
         target: 'node22',
         mainFields: ['module', 'main'],
         // ESM bundles of CommonJS dependencies still call require().
-        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,

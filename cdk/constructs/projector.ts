@@ -47,18 +47,20 @@ export class Projector extends Construct {
       retentionPeriod: Duration.days(14),
       enforceSSL: true,
     });
-    this.function.addEventSource(new DynamoEventSource(tables.events, {
-      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
-      maxBatchingWindow: Duration.seconds(1),
-      // One batch per shard at a time keeps each stream's events in order.
-      parallelizationFactor: 1,
-      reportBatchItemFailures: true,
-      bisectBatchOnError: true,
-      retryAttempts: PROJECTOR_RETRY_ATTEMPTS,
-      maxRecordAge: Duration.hours(24),
-      onFailure: new SqsDlq(this.deadLetterQueue),
-    }));
+    this.function.addEventSource(
+      new DynamoEventSource(tables.events, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        maxBatchingWindow: Duration.seconds(1),
+        // One batch per shard at a time keeps each stream's events in order.
+        parallelizationFactor: 1,
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: PROJECTOR_RETRY_ATTEMPTS,
+        maxRecordAge: Duration.hours(24),
+        onFailure: new SqsDlq(this.deadLetterQueue),
+      }),
+    );
     // Reads streams to fold a key's state; never writes events.
     tables.events.grantReadData(this.function);
     tables.readModels.grantReadWriteData(this.function);

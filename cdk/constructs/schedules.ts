@@ -56,12 +56,14 @@ export class Schedules extends Construct {
       const rule = new events.Rule(this, `${task}Rule`, {
         description: `keyledger ${config.stage}: ${task}`,
         schedule: events.Schedule.rate(TASK_RATE[task]),
-        targets: [new targets.LambdaFunction(this.function, {
-          event: events.RuleTargetInput.fromObject({ task }),
-          retryAttempts: 2,
-          maxEventAge: Duration.minutes(5),
-          deadLetterQueue: this.deadLetterQueue,
-        })],
+        targets: [
+          new targets.LambdaFunction(this.function, {
+            event: events.RuleTargetInput.fromObject({ task }),
+            retryAttempts: 2,
+            maxEventAge: Duration.minutes(5),
+            deadLetterQueue: this.deadLetterQueue,
+          }),
+        ],
       });
       this.rules.set(task, rule);
     }

@@ -2,9 +2,16 @@ import { optionalOption, requiredOption, type Command } from '../command.ts';
 import { segment, send } from './send.ts';
 
 export const accessGrant: Command = {
-  usage: 'keyledger access grant --instance INSTANCE_ID --principal PRINCIPAL_ID --role Reader|ReaderPlus|Writer|Manager|KeyPurge [--key-ring KEY_RING_ID | --key KEY_ID]',
+  usage:
+    'keyledger access grant --instance INSTANCE_ID --principal PRINCIPAL_ID --role Reader|ReaderPlus|Writer|Manager|KeyPurge [--key-ring KEY_RING_ID | --key KEY_ID]',
   summary: 'grant a role on an instance, a key ring or a key (POST /admin/v1/instances/{id}/access)',
-  options: { instance: { type: 'string' }, principal: { type: 'string' }, role: { type: 'string' }, 'key-ring': { type: 'string' }, key: { type: 'string' } },
+  options: {
+    instance: { type: 'string' },
+    principal: { type: 'string' },
+    role: { type: 'string' },
+    'key-ring': { type: 'string' },
+    key: { type: 'string' },
+  },
   run(input) {
     const keyRingId = optionalOption(input, 'key-ring');
     const keyId = optionalOption(input, 'key');

@@ -18,12 +18,17 @@ function instanceOf(options: Parameters<Command['run']>[0]): string {
  */
 export const auditVerify: Command = {
   usage: 'keyledger audit verify [--instance INSTANCE_ID|_service]',
-  summary: 'verify the instance\'s hash-chained audit trail and its HSM-signed checkpoints (GET /admin/v1/instances/{id}/audit/verify)',
+  summary:
+    "verify the instance's hash-chained audit trail and its HSM-signed checkpoints (GET /admin/v1/instances/{id}/audit/verify)",
   options: { instance: { type: 'string' } },
   async run(input) {
     const res = await input.client.request('GET', `/admin/v1/instances/${segment(instanceOf(input))}/audit/verify`);
     input.print(JSON.stringify(res.body));
-    const valid = res.status === 200 && typeof res.body === 'object' && res.body !== null && (res.body as { valid?: unknown }).valid === true;
+    const valid =
+      res.status === 200 &&
+      typeof res.body === 'object' &&
+      res.body !== null &&
+      (res.body as { valid?: unknown }).valid === true;
     return valid ? 0 : 1;
   },
 };

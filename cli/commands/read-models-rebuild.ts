@@ -9,7 +9,8 @@ import type { Command } from '../command.ts';
  */
 export const readModelsRebuild: Command = {
   usage: 'keyledger read-models rebuild',
-  summary: 'with the server stopped: replay every event into fresh read models (the key list) and swap them in; works on $KEYLEDGER_DATA_DIR, not over HTTP',
+  summary:
+    'with the server stopped: replay every event into fresh read models (the key list) and swap them in; works on $KEYLEDGER_DATA_DIR, not over HTTP',
   options: {},
   async run(input) {
     const report = await rebuildReadModels(configFromEnv());

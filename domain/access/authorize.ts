@@ -18,8 +18,7 @@ export interface ListingFilter {
 
 /** A decision; `filter` is set only for a listing by a caller whose bindings do not cover the whole instance. */
 export type AccessDecision =
-  | { readonly allowed: false }
-  | { readonly allowed: true; readonly filter?: ListingFilter | undefined };
+  { readonly allowed: false } | { readonly allowed: true; readonly filter?: ListingFilter | undefined };
 
 const DENY: AccessDecision = { allowed: false };
 const ALL: AccessDecision = { allowed: true };
@@ -40,8 +39,11 @@ export function decideAccess(bindings: readonly Binding[], target: AccessTarget)
     case 'key': {
       const key = target.key;
       if (!key) return DENY;
-      const covers = useful.some((b) => (b.scope.kind === 'keyRing' && b.scope.keyRingId === key.keyRingId)
-        || (b.scope.kind === 'key' && b.scope.keyId === key.keyId));
+      const covers = useful.some(
+        (b) =>
+          (b.scope.kind === 'keyRing' && b.scope.keyRingId === key.keyRingId) ||
+          (b.scope.kind === 'key' && b.scope.keyId === key.keyId),
+      );
       return covers ? ALL : DENY;
     }
     case 'collection': {

@@ -22,8 +22,7 @@ export interface Binding {
 }
 
 export type AccessState =
-  | { readonly status: 'Empty' }
-  | { readonly status: 'Bound'; readonly bindings: Readonly<Record<string, Binding>> };
+  { readonly status: 'Empty' } | { readonly status: 'Bound'; readonly bindings: Readonly<Record<string, Binding>> };
 
 export type AccessCommand =
   | {
@@ -35,12 +34,22 @@ export type AccessCommand =
       readonly now: string;
       readonly principalIdOfCaller: string;
     }
-  | { readonly type: 'RevokeAccess'; readonly bindingId: string; readonly now: string; readonly principalIdOfCaller: string };
+  | {
+      readonly type: 'RevokeAccess';
+      readonly bindingId: string;
+      readonly now: string;
+      readonly principalIdOfCaller: string;
+    };
 
 export type AccessEvent =
   | {
       readonly type: 'AccessGranted';
-      readonly data: { readonly bindingId: string; readonly principalId: string; readonly role: Role; readonly scope: Scope };
+      readonly data: {
+        readonly bindingId: string;
+        readonly principalId: string;
+        readonly role: Role;
+        readonly scope: Scope;
+      };
       readonly meta: EventStamp;
     }
   | { readonly type: 'AccessRevoked'; readonly data: { readonly bindingId: string }; readonly meta: EventStamp };
@@ -58,14 +67,27 @@ function bindingsOf(state: AccessState): Readonly<Record<string, Binding>> {
 }
 
 function grant(command: Extract<AccessCommand, { type: 'GrantAccess' }>, state: AccessState): AccessEvent[] {
-  if (Object.hasOwn(bindingsOf(state), command.bindingId)) throw new DomainError('CONFLICT_ERR', 'access binding already exists');
+  if (Object.hasOwn(bindingsOf(state), command.bindingId))
+    throw new DomainError('CONFLICT_ERR', 'access binding already exists');
   const { bindingId, principalId, role, scope } = command;
-  return [{ type: 'AccessGranted', data: { bindingId, principalId, role, scope }, meta: { time: command.now, principalId: command.principalIdOfCaller } }];
+  return [
+    {
+      type: 'AccessGranted',
+      data: { bindingId, principalId, role, scope },
+      meta: { time: command.now, principalId: command.principalIdOfCaller },
+    },
+  ];
 }
 
 function revoke(command: Extract<AccessCommand, { type: 'RevokeAccess' }>, state: AccessState): AccessEvent[] {
   if (!Object.hasOwn(bindingsOf(state), command.bindingId)) throw new BindingNotFoundError();
-  return [{ type: 'AccessRevoked', data: { bindingId: command.bindingId }, meta: { time: command.now, principalId: command.principalIdOfCaller } }];
+  return [
+    {
+      type: 'AccessRevoked',
+      data: { bindingId: command.bindingId },
+      meta: { time: command.now, principalId: command.principalIdOfCaller },
+    },
+  ];
 }
 
 export const accessDecider: Decider<AccessState, AccessCommand, AccessEvent> = {

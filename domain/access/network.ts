@@ -74,7 +74,16 @@ export function cidrContains(cidr: string, address: string): boolean {
 }
 
 /** Loopback, private (RFC 1918, RFC 4193 unique local) and link-local addresses: the "private network". */
-const PRIVATE_RANGES = ['127.0.0.0/8', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.0.0/16', '::1/128', 'fc00::/7', 'fe80::/10'];
+const PRIVATE_RANGES = [
+  '127.0.0.0/8',
+  '10.0.0.0/8',
+  '172.16.0.0/12',
+  '192.168.0.0/16',
+  '169.254.0.0/16',
+  '::1/128',
+  'fc00::/7',
+  'fe80::/10',
+];
 
 export function isPrivateAddress(address: string): boolean {
   return PRIVATE_RANGES.some((range) => cidrContains(range, address));
@@ -88,7 +97,8 @@ export interface NetworkPolicy {
 
 /** May a request from `sourceIp` reach the instance? An enabled allowedIP list must contain it; private-only needs a private source. */
 export function networkAllows(policy: NetworkPolicy, sourceIp: string): boolean {
-  if (policy.allowedIP?.enabled && !policy.allowedIP.ipAddresses.some((cidr) => cidrContains(cidr, sourceIp))) return false;
+  if (policy.allowedIP?.enabled && !policy.allowedIP.ipAddresses.some((cidr) => cidrContains(cidr, sourceIp)))
+    return false;
   if (policy.allowedNetwork === 'private-only' && !isPrivateAddress(sourceIp)) return false;
   return true;
 }

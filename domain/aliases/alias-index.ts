@@ -34,20 +34,39 @@ export interface ReleaseAlias {
 
 export type AliasIndexCommand = ClaimAlias | ReleaseAlias;
 
-type E<T extends string> = { readonly type: T; readonly data: { readonly alias: string; readonly keyId: string }; readonly meta: EventStamp };
+type E<T extends string> = {
+  readonly type: T;
+  readonly data: { readonly alias: string; readonly keyId: string };
+  readonly meta: EventStamp;
+};
 export type AliasIndexEvent = E<'AliasClaimed'> | E<'AliasReleased'>;
 
 function claim(command: ClaimAlias, state: AliasIndexState): AliasIndexEvent[] {
   if (state.status === 'Taken' && state.keyId === command.keyId) return [];
   if (state.status === 'Taken' && command.holderStillHoldsIt) {
-    throw new DomainError('DUPLICATE_ALIAS_ERR', `The alias "${command.alias}" already identifies another key in this instance`);
+    throw new DomainError(
+      'DUPLICATE_ALIAS_ERR',
+      `The alias "${command.alias}" already identifies another key in this instance`,
+    );
   }
-  return [{ type: 'AliasClaimed', data: { alias: command.alias, keyId: command.keyId }, meta: { time: command.now, principalId: command.principalId } }];
+  return [
+    {
+      type: 'AliasClaimed',
+      data: { alias: command.alias, keyId: command.keyId },
+      meta: { time: command.now, principalId: command.principalId },
+    },
+  ];
 }
 
 function release(command: ReleaseAlias, state: AliasIndexState): AliasIndexEvent[] {
   if (state.status !== 'Taken' || state.keyId !== command.keyId) return [];
-  return [{ type: 'AliasReleased', data: { alias: command.alias, keyId: command.keyId }, meta: { time: command.now, principalId: command.principalId } }];
+  return [
+    {
+      type: 'AliasReleased',
+      data: { alias: command.alias, keyId: command.keyId },
+      meta: { time: command.now, principalId: command.principalId },
+    },
+  ];
 }
 
 export const aliasIndexDecider: Decider<AliasIndexState, AliasIndexCommand, AliasIndexEvent> = {

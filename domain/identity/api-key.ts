@@ -8,14 +8,29 @@ import type { EventStamp } from '../keys/events.ts';
  */
 export type ApiKeyState =
   | { readonly status: 'Absent' }
-  | { readonly status: 'Active' | 'Revoked'; readonly principalId: string; readonly keyHash: string; readonly issuedAt: string };
+  | {
+      readonly status: 'Active' | 'Revoked';
+      readonly principalId: string;
+      readonly keyHash: string;
+      readonly issuedAt: string;
+    };
 
 export type ApiKeyCommand =
-  | { readonly type: 'IssueApiKey'; readonly principalId: string; readonly keyHash: string; readonly now: string; readonly principalIdOfCaller: string }
+  | {
+      readonly type: 'IssueApiKey';
+      readonly principalId: string;
+      readonly keyHash: string;
+      readonly now: string;
+      readonly principalIdOfCaller: string;
+    }
   | { readonly type: 'RevokeApiKey'; readonly now: string; readonly principalIdOfCaller: string };
 
 export type ApiKeyEvent =
-  | { readonly type: 'ApiKeyIssued'; readonly data: { readonly principalId: string; readonly keyHash: string }; readonly meta: EventStamp }
+  | {
+      readonly type: 'ApiKeyIssued';
+      readonly data: { readonly principalId: string; readonly keyHash: string };
+      readonly meta: EventStamp;
+    }
   | { readonly type: 'ApiKeyRevoked'; readonly data: Record<string, never>; readonly meta: EventStamp };
 
 export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
@@ -38,7 +53,12 @@ export const apiKeyDecider: Decider<ApiKeyState, ApiKeyCommand, ApiKeyEvent> = {
   evolve(state, event) {
     switch (event.type) {
       case 'ApiKeyIssued':
-        return { status: 'Active', principalId: event.data.principalId, keyHash: event.data.keyHash, issuedAt: event.meta.time };
+        return {
+          status: 'Active',
+          principalId: event.data.principalId,
+          keyHash: event.data.keyHash,
+          issuedAt: event.meta.time,
+        };
       case 'ApiKeyRevoked':
         return state.status === 'Absent' ? state : { ...state, status: 'Revoked' };
       default: {

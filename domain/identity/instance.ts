@@ -27,11 +27,13 @@ export const instanceDecider: Decider<InstanceState, InstanceCommand, InstanceEv
     switch (command.type) {
       case 'CreateInstance':
         if (state.status !== 'Absent') throw new DomainError('CONFLICT_ERR', 'instance already exists');
-        return [{
-          type: 'InstanceCreated',
-          data: { instanceId: command.instanceId, name: command.name },
-          meta: { time: command.now, principalId: command.principalIdOfCaller },
-        }];
+        return [
+          {
+            type: 'InstanceCreated',
+            data: { instanceId: command.instanceId, name: command.name },
+            meta: { time: command.now, principalId: command.principalIdOfCaller },
+          },
+        ];
       default: {
         const unhandled: never = command.type;
         throw new Error(`unhandled command ${String(unhandled)}`);

@@ -40,7 +40,11 @@ export type PrincipalEvent =
       readonly meta: EventStamp;
     }
   | { readonly type: 'PrincipalApiKeyAdded'; readonly data: { readonly keyHash: string }; readonly meta: EventStamp }
-  | { readonly type: 'PrincipalApiKeysRevoked'; readonly data: { readonly keyHashes: readonly string[] }; readonly meta: EventStamp }
+  | {
+      readonly type: 'PrincipalApiKeysRevoked';
+      readonly data: { readonly keyHashes: readonly string[] };
+      readonly meta: EventStamp;
+    }
   | { readonly type: 'PrincipalDeleted'; readonly data: Record<string, never>; readonly meta: EventStamp };
 
 export class PrincipalNotFoundError extends DomainError {
@@ -65,7 +69,11 @@ export const principalDecider: Decider<PrincipalState, PrincipalCommand, Princip
       case 'CreatePrincipal':
         if (state.status !== 'Absent') throw new DomainError('CONFLICT_ERR', 'principal already exists');
         return <PrincipalEvent[]>[
-          { type: 'PrincipalCreated', data: { principalId: command.principalId, name: command.name, admin: command.admin }, meta },
+          {
+            type: 'PrincipalCreated',
+            data: { principalId: command.principalId, name: command.name, admin: command.admin },
+            meta,
+          },
           { type: 'PrincipalApiKeyAdded', data: { keyHash: command.keyHash }, meta },
         ];
       case 'AddApiKey':
@@ -74,14 +82,19 @@ export const principalDecider: Decider<PrincipalState, PrincipalCommand, Princip
       case 'RevokeApiKeys': {
         const principal = active(state);
         // The administrator's key is the only way in to /admin/v1: revoking it would lock the service.
-        if (principal.admin) throw new DomainError('FEATURE_RESTRICTED_ERR', "The service administrator's API key cannot be revoked");
-        return principal.apiKeyHashes.length === 0 ? [] : [{ type: 'PrincipalApiKeysRevoked', data: { keyHashes: [...principal.apiKeyHashes] }, meta }];
+        if (principal.admin)
+          throw new DomainError('FEATURE_RESTRICTED_ERR', "The service administrator's API key cannot be revoked");
+        return principal.apiKeyHashes.length === 0
+          ? []
+          : [{ type: 'PrincipalApiKeysRevoked', data: { keyHashes: [...principal.apiKeyHashes] }, meta }];
       }
       case 'DeletePrincipal': {
         const principal = active(state);
-        if (principal.admin) throw new DomainError('FEATURE_RESTRICTED_ERR', 'The service administrator cannot be deleted');
+        if (principal.admin)
+          throw new DomainError('FEATURE_RESTRICTED_ERR', 'The service administrator cannot be deleted');
         const events: PrincipalEvent[] = [];
-        if (principal.apiKeyHashes.length) events.push({ type: 'PrincipalApiKeysRevoked', data: { keyHashes: [...principal.apiKeyHashes] }, meta });
+        if (principal.apiKeyHashes.length)
+          events.push({ type: 'PrincipalApiKeysRevoked', data: { keyHashes: [...principal.apiKeyHashes] }, meta });
         events.push({ type: 'PrincipalDeleted', data: {}, meta });
         return events;
       }
@@ -96,9 +109,13 @@ export const principalDecider: Decider<PrincipalState, PrincipalCommand, Princip
       case 'PrincipalCreated':
         return { status: 'Active', ...event.data, createdAt: event.meta.time, apiKeyHashes: [] };
       case 'PrincipalApiKeyAdded':
-        return state.status === 'Absent' ? state : { ...state, apiKeyHashes: [...state.apiKeyHashes, event.data.keyHash] };
+        return state.status === 'Absent'
+          ? state
+          : { ...state, apiKeyHashes: [...state.apiKeyHashes, event.data.keyHash] };
       case 'PrincipalApiKeysRevoked':
-        return state.status === 'Absent' ? state : { ...state, apiKeyHashes: state.apiKeyHashes.filter((h) => !event.data.keyHashes.includes(h)) };
+        return state.status === 'Absent'
+          ? state
+          : { ...state, apiKeyHashes: state.apiKeyHashes.filter((h) => !event.data.keyHashes.includes(h)) };
       case 'PrincipalDeleted':
         return state.status === 'Absent' ? state : { ...state, status: 'Deleted' };
       default: {

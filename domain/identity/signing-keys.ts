@@ -45,10 +45,18 @@ export const signingKeysDecider: Decider<SigningKeysState, SigningKeysCommand, S
   decide(command, state) {
     switch (command.type) {
       case 'RotateSigningKey': {
-        if (state.status === 'Rotated' && command.previous.kid !== state.current.kid) throw new DomainError('CONFLICT_ERR', 'the signing key was rotated meanwhile');
-        const known = state.status === 'Rotated' ? [state.current.kid, ...state.retired.map((k) => k.kid)] : [command.previous.kid];
+        if (state.status === 'Rotated' && command.previous.kid !== state.current.kid)
+          throw new DomainError('CONFLICT_ERR', 'the signing key was rotated meanwhile');
+        const known =
+          state.status === 'Rotated' ? [state.current.kid, ...state.retired.map((k) => k.kid)] : [command.previous.kid];
         if (known.includes(command.next.kid)) throw new DomainError('CONFLICT_ERR', 'a signing key id is never reused');
-        return [{ type: 'TokenSigningKeyRotated', data: { previous: command.previous, next: command.next }, meta: { time: command.now, principalId: command.principalIdOfCaller } }];
+        return [
+          {
+            type: 'TokenSigningKeyRotated',
+            data: { previous: command.previous, next: command.next },
+            meta: { time: command.now, principalId: command.principalIdOfCaller },
+          },
+        ];
       }
       default: {
         const unhandled: never = command.type;

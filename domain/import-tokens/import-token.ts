@@ -54,17 +54,33 @@ export interface CreateImportToken extends Context {
   readonly maxAllowedRetrievals: number;
 }
 
-export interface RetrieveImportToken extends Context { readonly type: 'RetrieveImportToken' }
+export interface RetrieveImportToken extends Context {
+  readonly type: 'RetrieveImportToken';
+}
 /** A secure import with this token succeeded (the application verified the nonce). */
-export interface UseImportToken extends Context { readonly type: 'UseImportToken' }
+export interface UseImportToken extends Context {
+  readonly type: 'UseImportToken';
+}
 /** Retires an expired token (the application then destroys its key pair); nothing otherwise. */
-export interface RetireImportToken extends Context { readonly type: 'RetireImportToken' }
+export interface RetireImportToken extends Context {
+  readonly type: 'RetireImportToken';
+}
 
 export type ImportTokenCommand = CreateImportToken | RetrieveImportToken | UseImportToken | RetireImportToken;
 
 type E<T extends string, D> = { readonly type: T; readonly data: D; readonly meta: EventStamp };
 export type ImportTokenEvent =
-  | E<'ImportTokenCreated', { readonly keyPairId: string; readonly publicKey: string; readonly nonce: string; readonly expiration: number; readonly maxAllowedRetrievals: number; readonly expirationDate: string }>
+  | E<
+      'ImportTokenCreated',
+      {
+        readonly keyPairId: string;
+        readonly publicKey: string;
+        readonly nonce: string;
+        readonly expiration: number;
+        readonly maxAllowedRetrievals: number;
+        readonly expirationDate: string;
+      }
+    >
   | E<'ImportTokenRetrieved', Readonly<Record<string, never>>>
   | E<'ImportTokenUsed', Readonly<Record<string, never>>>
   | E<'ImportTokenRetired', { readonly reason: 'expired' | 'usedUp'; readonly keyPairId: string }>;
@@ -76,7 +92,10 @@ export function isExpired(token: ImportTokenFacts, now: string): boolean {
 const stamp = (c: Context): EventStamp => ({ time: c.now, principalId: c.principalId });
 
 function notFound(): DomainError {
-  return new DomainError('IMPORT_TOKEN_NOT_FOUND_ERR', 'No import token exists for this instance: create one with POST /api/v2/import_token');
+  return new DomainError(
+    'IMPORT_TOKEN_NOT_FOUND_ERR',
+    'No import token exists for this instance: create one with POST /api/v2/import_token',
+  );
 }
 
 function expired(): DomainError {
@@ -85,41 +104,75 @@ function expired(): DomainError {
 
 function create(command: CreateImportToken): ImportTokenEvent[] {
   const { minExpirationS, maxExpirationS, maxRetrievals } = IMPORT_TOKEN_LIMITS;
-  if (!Number.isInteger(command.expiration) || command.expiration < minExpirationS || command.expiration > maxExpirationS) {
-    throw new DomainError('INVALID_FIELD_ERR', `The field 'expiration' must be: an integer from ${minExpirationS} to ${maxExpirationS}`);
+  if (
+    !Number.isInteger(command.expiration) ||
+    command.expiration < minExpirationS ||
+    command.expiration > maxExpirationS
+  ) {
+    throw new DomainError(
+      'INVALID_FIELD_ERR',
+      `The field 'expiration' must be: an integer from ${minExpirationS} to ${maxExpirationS}`,
+    );
   }
-  if (!Number.isInteger(command.maxAllowedRetrievals) || command.maxAllowedRetrievals < 1 || command.maxAllowedRetrievals > maxRetrievals) {
-    throw new DomainError('INVALID_FIELD_ERR', `The field 'maxAllowedRetrievals' must be: an integer from 1 to ${maxRetrievals}`);
+  if (
+    !Number.isInteger(command.maxAllowedRetrievals) ||
+    command.maxAllowedRetrievals < 1 ||
+    command.maxAllowedRetrievals > maxRetrievals
+  ) {
+    throw new DomainError(
+      'INVALID_FIELD_ERR',
+      `The field 'maxAllowedRetrievals' must be: an integer from 1 to ${maxRetrievals}`,
+    );
   }
   const expirationDate = new Date(Date.parse(command.now) + command.expiration * 1000).toISOString();
-  return [{
-    type: 'ImportTokenCreated',
-    data: { keyPairId: command.keyPairId, publicKey: command.publicKey, nonce: command.nonce, expiration: command.expiration, maxAllowedRetrievals: command.maxAllowedRetrievals, expirationDate },
-    meta: stamp(command),
-  }];
+  return [
+    {
+      type: 'ImportTokenCreated',
+      data: {
+        keyPairId: command.keyPairId,
+        publicKey: command.publicKey,
+        nonce: command.nonce,
+        expiration: command.expiration,
+        maxAllowedRetrievals: command.maxAllowedRetrievals,
+        expirationDate,
+      },
+      meta: stamp(command),
+    },
+  ];
 }
 
 function retrieve(command: RetrieveImportToken, state: ImportTokenState): ImportTokenEvent[] {
   if (state.status === 'Absent') throw notFound();
   if (state.status === 'Retired' ? state.reason === 'expired' : isExpired(state, command.now)) throw expired();
   if (state.status === 'Retired' || state.remainingRetrievals === 0) {
-    throw new DomainError('IMPORT_TOKEN_RETRIEVALS_ERR', 'The import token has reached its maxAllowedRetrievals: create a new one');
+    throw new DomainError(
+      'IMPORT_TOKEN_RETRIEVALS_ERR',
+      'The import token has reached its maxAllowedRetrievals: create a new one',
+    );
   }
   return [{ type: 'ImportTokenRetrieved', data: {}, meta: stamp(command) }];
 }
 
 function use(command: UseImportToken, state: ImportTokenState): ImportTokenEvent[] {
   if (state.status === 'Absent') throw notFound();
-  if (state.status === 'Retired') throw state.reason === 'expired' ? expired() : new DomainError('IMPORT_TOKEN_RETRIEVALS_ERR', 'The import token is used up: create a new one');
+  if (state.status === 'Retired')
+    throw state.reason === 'expired'
+      ? expired()
+      : new DomainError('IMPORT_TOKEN_RETRIEVALS_ERR', 'The import token is used up: create a new one');
   if (isExpired(state, command.now)) throw expired();
   const used: ImportTokenEvent = { type: 'ImportTokenUsed', data: {}, meta: stamp(command) };
   if (state.remainingRetrievals > 0) return [used];
-  return [used, { type: 'ImportTokenRetired', data: { reason: 'usedUp', keyPairId: state.keyPairId }, meta: stamp(command) }];
+  return [
+    used,
+    { type: 'ImportTokenRetired', data: { reason: 'usedUp', keyPairId: state.keyPairId }, meta: stamp(command) },
+  ];
 }
 
 function retire(command: RetireImportToken, state: ImportTokenState): ImportTokenEvent[] {
   if (state.status !== 'Active' || !isExpired(state, command.now)) return [];
-  return [{ type: 'ImportTokenRetired', data: { reason: 'expired', keyPairId: state.keyPairId }, meta: stamp(command) }];
+  return [
+    { type: 'ImportTokenRetired', data: { reason: 'expired', keyPairId: state.keyPairId }, meta: stamp(command) },
+  ];
 }
 
 export const importTokenDecider: Decider<ImportTokenState, ImportTokenCommand, ImportTokenEvent> = {
@@ -145,12 +198,22 @@ export const importTokenDecider: Decider<ImportTokenState, ImportTokenCommand, I
       case 'ImportTokenCreated': {
         const { expiration, maxAllowedRetrievals, expirationDate, keyPairId, publicKey, nonce } = event.data;
         return {
-          status: 'Active', keyPairId, publicKey, nonce, expiration, maxAllowedRetrievals, expirationDate,
-          remainingRetrievals: maxAllowedRetrievals, creationDate: event.meta.time, createdBy: event.meta.principalId,
+          status: 'Active',
+          keyPairId,
+          publicKey,
+          nonce,
+          expiration,
+          maxAllowedRetrievals,
+          expirationDate,
+          remainingRetrievals: maxAllowedRetrievals,
+          creationDate: event.meta.time,
+          createdBy: event.meta.principalId,
         };
       }
       case 'ImportTokenRetrieved':
-        return state.status === 'Active' ? { ...state, remainingRetrievals: Math.max(0, state.remainingRetrievals - 1) } : state;
+        return state.status === 'Active'
+          ? { ...state, remainingRetrievals: Math.max(0, state.remainingRetrievals - 1) }
+          : state;
       case 'ImportTokenUsed':
         return state;
       case 'ImportTokenRetired':

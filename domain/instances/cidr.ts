@@ -9,7 +9,9 @@ function isIpv6(address: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(address)) return false;
   const doubleColons = address.split('::').length - 1;
   if (doubleColons > 1) return false;
-  let groups = address.split(':').filter((g, i, all) => !(g === '' && (doubleColons === 1 || i === 0 || i === all.length - 1)));
+  let groups = address
+    .split(':')
+    .filter((g, i, all) => !(g === '' && (doubleColons === 1 || i === 0 || i === all.length - 1)));
   let count = 0;
   const last = groups[groups.length - 1];
   if (last !== undefined && last.includes('.')) {

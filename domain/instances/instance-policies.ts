@@ -22,8 +22,7 @@ export type InstancePolicyEntries = { readonly [T in InstancePolicyType]?: Insta
 
 /** Never-configured instances are in Default: every policy takes Key Protect's default. */
 export type InstancePoliciesState =
-  | { readonly status: 'Default' }
-  | { readonly status: 'Configured'; readonly policies: InstancePolicyEntries };
+  { readonly status: 'Default' } | { readonly status: 'Configured'; readonly policies: InstancePolicyEntries };
 
 export interface SetInstancePolicies {
   readonly type: 'SetInstancePolicies';
@@ -86,7 +85,11 @@ export function normalizePolicy(value: InstancePolicyValue): InstancePolicyValue
     case 'keyCreateImportAccess': {
       noAttributesWhenDisabled(value, value.attributes !== undefined);
       if (!value.enabled) return { policy: 'keyCreateImportAccess', enabled: false };
-      return { policy: 'keyCreateImportAccess', enabled: true, attributes: { ...DEFAULT_KEY_CREATE_IMPORT_ACCESS, ...value.attributes } };
+      return {
+        policy: 'keyCreateImportAccess',
+        enabled: true,
+        attributes: { ...DEFAULT_KEY_CREATE_IMPORT_ACCESS, ...value.attributes },
+      };
     }
     default: {
       const unhandled: never = value;
@@ -118,7 +121,11 @@ function setInstancePolicies(command: SetInstancePolicies, state: InstancePolici
       const entry = current[value.policy];
       return entry === undefined || !sameValue(entry.value, value);
     })
-    .map((value) => ({ type: 'InstancePolicySet', data: value, meta: { time: command.now, principalId: command.principalId } }));
+    .map((value) => ({
+      type: 'InstancePolicySet',
+      data: value,
+      meta: { time: command.now, principalId: command.principalId },
+    }));
 }
 
 export const instancePoliciesDecider: Decider<InstancePoliciesState, InstancePoliciesCommand, InstancePoliciesEvent> = {

@@ -17,9 +17,17 @@ export interface KeyCreateImportAccessAttributes {
 export type InstancePolicyValue =
   | { readonly policy: 'dualAuthDelete'; readonly enabled: boolean }
   | { readonly policy: 'rotation'; readonly enabled: boolean; readonly intervalMonth?: number | undefined }
-  | { readonly policy: 'allowedNetwork'; readonly enabled: boolean; readonly allowedNetwork?: AllowedNetwork | undefined }
+  | {
+      readonly policy: 'allowedNetwork';
+      readonly enabled: boolean;
+      readonly allowedNetwork?: AllowedNetwork | undefined;
+    }
   | { readonly policy: 'allowedIP'; readonly enabled: boolean; readonly ipAddresses?: readonly string[] | undefined }
-  | { readonly policy: 'keyCreateImportAccess'; readonly enabled: boolean; readonly attributes?: KeyCreateImportAccessAttributes | undefined }
+  | {
+      readonly policy: 'keyCreateImportAccess';
+      readonly enabled: boolean;
+      readonly attributes?: KeyCreateImportAccessAttributes | undefined;
+    }
   | { readonly policy: 'metrics'; readonly enabled: boolean };
 
 export type InstancePolicyType = InstancePolicyValue['policy'];

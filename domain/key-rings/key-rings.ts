@@ -22,8 +22,7 @@ export interface KeyRing {
 }
 
 export type KeyRingsState =
-  | { readonly status: 'Empty' }
-  | { readonly status: 'HasRings'; readonly rings: Readonly<Record<string, KeyRing>> };
+  { readonly status: 'Empty' } | { readonly status: 'HasRings'; readonly rings: Readonly<Record<string, KeyRing>> };
 
 export interface CreateKeyRing {
   readonly type: 'CreateKeyRing';
@@ -70,19 +69,37 @@ export function keyRingExists(state: KeyRingsState, keyRingId: string): boolean 
 function createKeyRing(command: CreateKeyRing, state: KeyRingsState): KeyRingsEvent[] {
   const problem = keyRingIdProblem(command.keyRingId);
   if (problem !== null) throw new DomainError('INVALID_FIELD_ERR', `The field 'key-ring-id' must be valid: ${problem}`);
-  if (keyRingExists(state, command.keyRingId)) throw new DomainError('CONFLICT_ERR', `Key ring ${command.keyRingId} already exists`);
-  return [{ type: 'KeyRingCreated', data: { keyRingId: command.keyRingId }, meta: { time: command.now, principalId: command.principalId } }];
+  if (keyRingExists(state, command.keyRingId))
+    throw new DomainError('CONFLICT_ERR', `Key ring ${command.keyRingId} already exists`);
+  return [
+    {
+      type: 'KeyRingCreated',
+      data: { keyRingId: command.keyRingId },
+      meta: { time: command.now, principalId: command.principalId },
+    },
+  ];
 }
 
 function deleteKeyRing(command: DeleteKeyRing, state: KeyRingsState): KeyRingsEvent[] {
-  if (command.keyRingId === DEFAULT_KEY_RING) throw new DomainError('FEATURE_RESTRICTED_ERR', 'The default key ring cannot be deleted');
-  if (!keyRingExists(state, command.keyRingId)) throw new DomainError('KEY_RING_NOT_FOUND_ERR', 'Key ring does not exist');
+  if (command.keyRingId === DEFAULT_KEY_RING)
+    throw new DomainError('FEATURE_RESTRICTED_ERR', 'The default key ring cannot be deleted');
+  if (!keyRingExists(state, command.keyRingId))
+    throw new DomainError('KEY_RING_NOT_FOUND_ERR', 'Key ring does not exist');
   if (command.liveKeys > 0 || (command.destroyedKeys > 0 && !command.force)) {
-    throw new DomainError('KEY_RING_NOT_EMPTY_ERR', command.liveKeys > 0
-      ? 'The key ring holds keys that are not deleted; move or delete them first'
-      : 'The key ring holds deleted keys; delete it with force=true to move them to the default key ring');
+    throw new DomainError(
+      'KEY_RING_NOT_EMPTY_ERR',
+      command.liveKeys > 0
+        ? 'The key ring holds keys that are not deleted; move or delete them first'
+        : 'The key ring holds deleted keys; delete it with force=true to move them to the default key ring',
+    );
   }
-  return [{ type: 'KeyRingDeleted', data: { keyRingId: command.keyRingId, force: command.force }, meta: { time: command.now, principalId: command.principalId } }];
+  return [
+    {
+      type: 'KeyRingDeleted',
+      data: { keyRingId: command.keyRingId, force: command.force },
+      meta: { time: command.now, principalId: command.principalId },
+    },
+  ];
 }
 
 export const keyRingsDecider: Decider<KeyRingsState, KeyRingsCommand, KeyRingsEvent> = {
@@ -103,7 +120,17 @@ export const keyRingsDecider: Decider<KeyRingsState, KeyRingsCommand, KeyRingsEv
     const rings = ringsOf(state);
     switch (event.type) {
       case 'KeyRingCreated':
-        return { status: 'HasRings', rings: { ...rings, [event.data.keyRingId]: { id: event.data.keyRingId, creationDate: event.meta.time, createdBy: event.meta.principalId } } };
+        return {
+          status: 'HasRings',
+          rings: {
+            ...rings,
+            [event.data.keyRingId]: {
+              id: event.data.keyRingId,
+              creationDate: event.meta.time,
+              createdBy: event.meta.principalId,
+            },
+          },
+        };
       case 'KeyRingDeleted': {
         const rest = Object.fromEntries(Object.entries(rings).filter(([id]) => id !== event.data.keyRingId));
         return Object.keys(rest).length === 0 ? { status: 'Empty' } : { status: 'HasRings', rings: rest };

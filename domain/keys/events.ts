@@ -64,8 +64,7 @@ export interface RotationPolicy {
 }
 
 export type KeyPolicySetData =
-  | ({ readonly policy: 'rotation' } & RotationPolicy)
-  | { readonly policy: 'dualAuthDelete'; readonly enabled: boolean };
+  ({ readonly policy: 'rotation' } & RotationPolicy) | { readonly policy: 'dualAuthDelete'; readonly enabled: boolean };
 
 export type RegistrationChange = 'created' | 'updated' | 'deleted';
 

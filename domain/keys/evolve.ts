@@ -4,12 +4,30 @@ import { isExisting, type ExistingKey, type KeyFacts, type KeyState, type Regist
 /** The facts of an existing key, without its status (and a Destroyed key's deletion facts). */
 function factsOf(key: ExistingKey): KeyFacts {
   const { keyId, instanceId, keyType, name, description, extractable, imported, keyRingId, expirationDate } = key;
-  const { creationDate, createdBy, lastUpdateDate, versions, aliases, dualAuthDelete, rotationPolicy, registrations } = key;
+  const { creationDate, createdBy, lastUpdateDate, versions, aliases, dualAuthDelete, rotationPolicy, registrations } =
+    key;
   const { deletionAuthorization, lastStateChangeDate, lastSyncDate } = key;
   return {
-    keyId, instanceId, keyType, name, description, extractable, imported, keyRingId, expirationDate,
-    creationDate, createdBy, lastUpdateDate, versions, aliases, dualAuthDelete, rotationPolicy, registrations,
-    deletionAuthorization, lastStateChangeDate, lastSyncDate,
+    keyId,
+    instanceId,
+    keyType,
+    name,
+    description,
+    extractable,
+    imported,
+    keyRingId,
+    expirationDate,
+    creationDate,
+    createdBy,
+    lastUpdateDate,
+    versions,
+    aliases,
+    dualAuthDelete,
+    rotationPolicy,
+    registrations,
+    deletionAuthorization,
+    lastStateChangeDate,
+    lastSyncDate,
   };
 }
 
@@ -18,14 +36,22 @@ function withFacts(key: ExistingKey, time: string, change: Partial<KeyFacts>): E
   return { ...key, ...change, lastUpdateDate: time };
 }
 
-function changeRegistrations(registrations: readonly Registration[], event: Extract<KeyEvent, { type: 'RegistrationChanged' }>): Registration[] {
+function changeRegistrations(
+  registrations: readonly Registration[],
+  event: Extract<KeyEvent, { type: 'RegistrationChanged' }>,
+): Registration[] {
   const { change, crn, preventKeyDeletion, description } = event.data;
   const { time, principalId } = event.meta;
   switch (change) {
     case 'created':
-      return [...registrations, { crn, preventKeyDeletion, description, createdBy: principalId, creationDate: time, lastUpdateDate: time }];
+      return [
+        ...registrations,
+        { crn, preventKeyDeletion, description, createdBy: principalId, creationDate: time, lastUpdateDate: time },
+      ];
     case 'updated':
-      return registrations.map((r) => (r.crn === crn ? { ...r, preventKeyDeletion, description, lastUpdateDate: time } : r));
+      return registrations.map((r) =>
+        r.crn === crn ? { ...r, preventKeyDeletion, description, lastUpdateDate: time } : r,
+      );
     case 'deleted':
       return registrations.filter((r) => r.crn !== crn);
     default: {
@@ -92,7 +118,13 @@ export function evolve(state: KeyState, event: KeyEvent): KeyState {
     case 'KeyRestored':
       return { ...factsOf(state), status: 'Active', lastUpdateDate: time, lastStateChangeDate: time };
     case 'KeyPurged':
-      return { status: 'Purged', keyId: state.keyId, instanceId: state.instanceId, purgeDate: time, purgedBy: event.meta.principalId };
+      return {
+        status: 'Purged',
+        keyId: state.keyId,
+        instanceId: state.instanceId,
+        purgeDate: time,
+        purgedBy: event.meta.principalId,
+      };
     case 'KeyMovedToKeyRing':
       return withFacts(state, time, { keyRingId: event.data.toKeyRingId });
     case 'AliasAdded':

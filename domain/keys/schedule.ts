@@ -20,7 +20,12 @@ export interface KeySchedule {
   readonly deletedAt?: string | undefined;
 }
 
-export const SCHEDULE_FIELDS = ['expiresAt', 'rotateAt', 'rotationBase', 'deletedAt'] as const satisfies readonly (keyof KeySchedule)[];
+export const SCHEDULE_FIELDS = [
+  'expiresAt',
+  'rotateAt',
+  'rotationBase',
+  'deletedAt',
+] as const satisfies readonly (keyof KeySchedule)[];
 export type ScheduleField = (typeof SCHEDULE_FIELDS)[number];
 
 /** `months` calendar months after `iso` (UTC); a day past the month's end clamps to its last day (31 Jan + 1 = 28/29 Feb). */
@@ -75,7 +80,10 @@ export function keySchedule(state: KeyState): KeySchedule {
  */
 export function isRotationDue(state: KeyState, now: string, instanceIntervalMonth: number | undefined): boolean {
   const schedule = keySchedule(state);
-  const dueAt = schedule.rotateAt
-    ?? (schedule.rotationBase !== undefined && instanceIntervalMonth !== undefined ? addMonths(schedule.rotationBase, instanceIntervalMonth) : undefined);
+  const dueAt =
+    schedule.rotateAt ??
+    (schedule.rotationBase !== undefined && instanceIntervalMonth !== undefined
+      ? addMonths(schedule.rotationBase, instanceIntervalMonth)
+      : undefined);
   return dueAt !== undefined && Date.parse(dueAt) <= Date.parse(now);
 }

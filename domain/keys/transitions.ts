@@ -83,7 +83,9 @@ export const transitions: Readonly<Record<KeyOperation, Readonly<Record<KeyStatu
  * (error-messages.md: KEY_ROOT_REQ_ERR lists disable, enable, rotate, wrap, unwrap; registrations
  * answer KEY_ROOT_REQ_REG_ERR). A root key's material never leaves the HSM: ReadPayload is refused.
  */
-export const keyTypeRestrictions: Readonly<Partial<Record<KeyOperation, { readonly only: KeyType; readonly refusal: Refusal }>>> = {
+export const keyTypeRestrictions: Readonly<
+  Partial<Record<KeyOperation, { readonly only: KeyType; readonly refusal: Refusal }>>
+> = {
   DisableKey: { only: 'root', refusal: no('KEY_ROOT_REQ_ERR') },
   EnableKey: { only: 'root', refusal: no('KEY_ROOT_REQ_ERR') },
   RotateKey: { only: 'root', refusal: no('KEY_ROOT_REQ_ERR') },

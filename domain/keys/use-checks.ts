@@ -14,7 +14,8 @@ import { isExisting, type ExistingKey, type KeyState } from './state.ts';
  * a deleted key 410 KEY_DELETED_ERR; an expired key's wrap 400 KEY_EXPIRED_ERR; a standard key
  * 400 KEY_ROOT_REQ_ERR.
  */
-export type UseCheck = { readonly allowed: true; readonly key: ExistingKey } | { readonly allowed: false; readonly error: DomainError };
+export type UseCheck =
+  { readonly allowed: true; readonly key: ExistingKey } | { readonly allowed: false; readonly error: DomainError };
 
 function check(state: KeyState, operation: KeyOperation, now: string): UseCheck {
   const verdict: Verdict = verdictFor(state, operation, now);

@@ -23,7 +23,12 @@ export type SubscriptionState =
 
 export type SubscriptionCommand =
   | ({ readonly type: 'CreateSubscription'; readonly now: string; readonly principalId: string } & SubscriptionFacts)
-  | { readonly type: 'DeleteSubscription'; readonly instanceId: string; readonly now: string; readonly principalId: string };
+  | {
+      readonly type: 'DeleteSubscription';
+      readonly instanceId: string;
+      readonly now: string;
+      readonly principalId: string;
+    };
 
 export type SubscriptionEvent =
   | { readonly type: 'SubscriptionCreated'; readonly data: SubscriptionFacts; readonly meta: EventStamp }
@@ -40,12 +45,20 @@ export const subscriptionDecider: Decider<SubscriptionState, SubscriptionCommand
       case 'CreateSubscription': {
         if (state.status !== 'Absent') throw new DomainError('CONFLICT_ERR', 'subscription already exists');
         const { subscriptionId, instanceId, url, events, secret } = command;
-        return [{ type: 'SubscriptionCreated', data: { subscriptionId, instanceId, url, events, secret }, meta: { time: command.now, principalId: command.principalId } }];
+        return [
+          {
+            type: 'SubscriptionCreated',
+            data: { subscriptionId, instanceId, url, events, secret },
+            meta: { time: command.now, principalId: command.principalId },
+          },
+        ];
       }
       case 'DeleteSubscription':
         // Another instance's subscription answers like a missing one: no existence oracle.
         if (state.status !== 'Active' || state.instanceId !== command.instanceId) throw notFound();
-        return [{ type: 'SubscriptionDeleted', data: {}, meta: { time: command.now, principalId: command.principalId } }];
+        return [
+          { type: 'SubscriptionDeleted', data: {}, meta: { time: command.now, principalId: command.principalId } },
+        ];
       default: {
         const unhandled: never = command;
         throw new Error(`unhandled command ${String(unhandled)}`);
@@ -57,7 +70,9 @@ export const subscriptionDecider: Decider<SubscriptionState, SubscriptionCommand
       case 'SubscriptionCreated':
         return { status: 'Active', ...event.data, createdAt: event.meta.time };
       case 'SubscriptionDeleted':
-        return state.status === 'Active' ? { status: 'Deleted', subscriptionId: state.subscriptionId, instanceId: state.instanceId } : state;
+        return state.status === 'Active'
+          ? { status: 'Deleted', subscriptionId: state.subscriptionId, instanceId: state.instanceId }
+          : state;
       default: {
         const unhandled: never = event;
         throw new Error(`unhandled event ${String(unhandled)}`);

@@ -107,7 +107,10 @@ export const MAX_ROWS_PER_CHAIN_WRITE = 98;
 
 /** Another writer extended the chain first: re-read its tail and chain again. */
 export class AuditChainConflictError extends Error {
-  constructor(readonly chain: string, options?: ErrorOptions) {
+  constructor(
+    readonly chain: string,
+    options?: ErrorOptions,
+  ) {
     super(`audit chain ${chain} moved`, options);
     this.name = 'AuditChainConflictError';
   }

@@ -51,19 +51,31 @@ function attributeDefinitions(attributes: readonly KeyAttribute[]): AttributeDef
  * DynamoDB mode call it on every start; on AWS the stack creates the tables and indexes. Returns the
  * names of the indexes it added to an existing table (their items may need backfilling).
  */
-export async function createTableIfMissing(client: DynamoDBClient, tableName: string, table: TableDefinition): Promise<string[]> {
+export async function createTableIfMissing(
+  client: DynamoDBClient,
+  tableName: string,
+  table: TableDefinition,
+): Promise<string[]> {
   const { partitionKey, sortKey } = table;
   const indexes = table.globalIndexes ?? [];
   let created = true;
   try {
-    await client.send(new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: table.billingMode,
-      AttributeDefinitions: attributeDefinitions([partitionKey, sortKey, ...indexes.flatMap((i) => [i.partitionKey, i.sortKey])]),
-      KeySchema: keySchema(partitionKey, sortKey),
-      ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(indexSpec) } : {}),
-      ...(table.streamViewType ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType } } : {}),
-    }));
+    await client.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: table.billingMode,
+        AttributeDefinitions: attributeDefinitions([
+          partitionKey,
+          sortKey,
+          ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+        ]),
+        KeySchema: keySchema(partitionKey, sortKey),
+        ...(indexes.length ? { GlobalSecondaryIndexes: indexes.map(indexSpec) } : {}),
+        ...(table.streamViewType
+          ? { StreamSpecification: { StreamEnabled: true, StreamViewType: table.streamViewType } }
+          : {}),
+      }),
+    );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     created = false;
@@ -75,11 +87,13 @@ export async function createTableIfMissing(client: DynamoDBClient, tableName: st
   const added: string[] = [];
   // DynamoDB creates one global index per UpdateTable.
   for (const index of indexes.filter((i) => !present.has(i.name))) {
-    await client.send(new UpdateTableCommand({
-      TableName: tableName,
-      AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
-      GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
-    }));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
+        GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
+      }),
+    );
     await waitUntilIndexActive(client, tableName, index.name);
     added.push(index.name);
   }
@@ -92,7 +106,8 @@ async function waitUntilIndexActive(client: DynamoDBClient, tableName: string, i
     const { Table: described } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     const status = described?.GlobalSecondaryIndexes?.find((i) => i.IndexName === indexName)?.IndexStatus;
     if (status === 'ACTIVE') return;
-    if (Date.now() > deadline) throw new Error(`index ${indexName} of ${tableName} is not ACTIVE after 5 minutes (${status ?? 'missing'})`);
+    if (Date.now() > deadline)
+      throw new Error(`index ${indexName} of ${tableName} is not ACTIVE after 5 minutes (${status ?? 'missing'})`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -16,7 +16,8 @@ interface KeyListChanges {
 
 /** The key-list row for a key state at stream version `version` (a purged key is a removal). */
 function keyListChange(state: KeyState, version: number): { upsert: KeySummaryRow } | { delete: KeyRemoval } | null {
-  if (state.status === 'Purged') return { delete: { instanceId: state.instanceId, keyId: state.keyId, lastVersion: version } };
+  if (state.status === 'Purged')
+    return { delete: { instanceId: state.instanceId, keyId: state.keyId, lastVersion: version } };
   if (!isExisting(state)) return null;
   const schedule = keySchedule(state);
   return {
@@ -58,7 +59,10 @@ function isKeyStream(streamId: string): boolean {
  * version. The live projection calls it with the newest version of each stream a batch touched; a
  * rebuild (events/projections/rebuild-key-list.ts) with stream heads.
  */
-export async function projectKeyStreams(store: EventStore, newest: ReadonlyMap<string, number>): Promise<KeyListChanges> {
+export async function projectKeyStreams(
+  store: EventStore,
+  newest: ReadonlyMap<string, number>,
+): Promise<KeyListChanges> {
   const upserts: KeySummaryRow[] = [];
   const deletes: KeyRemoval[] = [];
   for (const [streamId, version] of newest) {

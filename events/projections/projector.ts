@@ -14,7 +14,11 @@ export class Projector {
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: EventStore, private readonly keyList: KeyListReadModel, private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly store: EventStore,
+    private readonly keyList: KeyListReadModel,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
   start(pollMs = 1000): void {
     this.unsubscribe = this.store.onAppended?.(() => void this.catchUp().catch(this.onError));

@@ -18,7 +18,8 @@ interface KeyListReplay {
  * live model (the SQLite global position: it holds every event). `fresh` must be empty.
  */
 export async function replayChangeFeed(store: EventStore, fresh: KeyListReadModel): Promise<void> {
-  if ((await fresh.getCheckpoint(KEY_LIST_PROJECTION)) !== null) throw new Error('the key list to rebuild into is not fresh');
+  if ((await fresh.getCheckpoint(KEY_LIST_PROJECTION)) !== null)
+    throw new Error('the key list to rebuild into is not fresh');
   const projector = new Projector(store, fresh, () => undefined);
   await projector.catchUp();
 }

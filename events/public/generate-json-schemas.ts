@@ -8,7 +8,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { z } from 'zod';
-import { PUBLIC_EVENT_TYPES, PUBLIC_SCHEMA_VERSION, publicEventEnvelope, publicEventSchema } from './key-state-event-schemas.ts';
+import {
+  PUBLIC_EVENT_TYPES,
+  PUBLIC_SCHEMA_VERSION,
+  publicEventEnvelope,
+  publicEventSchema,
+} from './key-state-event-schemas.ts';
 
 const SCHEMA_DIR = fileURLToPath(new URL('../public-schemas/', import.meta.url));
 
@@ -21,19 +26,22 @@ function render(name: string, title: string, schema: z.ZodType): string {
 function renderSchemas(): Map<string, string> {
   const files = new Map<string, string>();
   files.set('envelope.json', render('envelope', 'keyledger key-state event (any type)', publicEventEnvelope));
-  for (const type of PUBLIC_EVENT_TYPES) files.set(`${type}.json`, render(type, `keyledger ${type} event`, publicEventSchema(type)));
+  for (const type of PUBLIC_EVENT_TYPES)
+    files.set(`${type}.json`, render(type, `keyledger ${type} event`, publicEventSchema(type)));
   return files;
 }
 
 export function staleSchemaFiles(): string[] {
   const expected = renderSchemas();
-  const stale = [...expected].filter(([name, content]) => {
-    try {
-      return readFileSync(join(SCHEMA_DIR, name), 'utf8') !== content;
-    } catch {
-      return true;
-    }
-  }).map(([name]) => name);
+  const stale = [...expected]
+    .filter(([name, content]) => {
+      try {
+        return readFileSync(join(SCHEMA_DIR, name), 'utf8') !== content;
+      } catch {
+        return true;
+      }
+    })
+    .map(([name]) => name);
   const extra = readdirSync(SCHEMA_DIR).filter((name) => name.endsWith('.json') && !expected.has(name));
   return [...stale, ...extra];
 }

@@ -13,27 +13,33 @@ const iso = z.iso.datetime({ offset: true });
 const empty = z.object({}).strict();
 
 const publicEventData = {
-  'key.created': z.object({
-    keyType: z.enum(['root', 'standard']).describe('root keys wrap DEKs; standard keys hold a payload'),
-    name: z.string(),
-    description: z.string().optional(),
-    extractable: z.boolean(),
-    keyRingId: z.string(),
-    expirationDate: iso.optional(),
-    keyVersionId: z.string().describe('id of the first key version'),
-    dualAuthDelete: z.boolean(),
-  }).strict(),
-  'key.imported': z.object({
-    keyType: z.enum(['root', 'standard']),
-    name: z.string(),
-    description: z.string().optional(),
-    extractable: z.boolean(),
-    keyRingId: z.string(),
-    expirationDate: iso.optional(),
-    keyVersionId: z.string(),
-    dualAuthDelete: z.boolean(),
-  }).strict(),
-  'key.rotated': z.object({ keyVersionId: z.string().describe('id of the new current version'), suppliedByCaller: z.boolean() }).strict(),
+  'key.created': z
+    .object({
+      keyType: z.enum(['root', 'standard']).describe('root keys wrap DEKs; standard keys hold a payload'),
+      name: z.string(),
+      description: z.string().optional(),
+      extractable: z.boolean(),
+      keyRingId: z.string(),
+      expirationDate: iso.optional(),
+      keyVersionId: z.string().describe('id of the first key version'),
+      dualAuthDelete: z.boolean(),
+    })
+    .strict(),
+  'key.imported': z
+    .object({
+      keyType: z.enum(['root', 'standard']),
+      name: z.string(),
+      description: z.string().optional(),
+      extractable: z.boolean(),
+      keyRingId: z.string(),
+      expirationDate: iso.optional(),
+      keyVersionId: z.string(),
+      dualAuthDelete: z.boolean(),
+    })
+    .strict(),
+  'key.rotated': z
+    .object({ keyVersionId: z.string().describe('id of the new current version'), suppliedByCaller: z.boolean() })
+    .strict(),
   'key.disabled': empty,
   'key.enabled': empty,
   'key.expired': z.object({ expirationDate: iso }).strict(),
@@ -46,22 +52,28 @@ const publicEventData = {
   'key.alias_added': z.object({ alias: z.string() }).strict(),
   'key.alias_removed': z.object({ alias: z.string() }).strict(),
   'key.policy_changed': z.discriminatedUnion('policy', [
-    z.object({ policy: z.literal('rotation'), enabled: z.boolean(), intervalMonth: z.number().int().min(1).max(12) }).strict(),
+    z
+      .object({ policy: z.literal('rotation'), enabled: z.boolean(), intervalMonth: z.number().int().min(1).max(12) })
+      .strict(),
     z.object({ policy: z.literal('dualAuthDelete'), enabled: z.boolean() }).strict(),
   ]),
-  'key.registration_changed': z.object({
-    change: z.enum(['created', 'updated', 'deleted']),
-    crn: z.string(),
-    preventKeyDeletion: z.boolean(),
-    description: z.string().optional(),
-  }).strict(),
+  'key.registration_changed': z
+    .object({
+      change: z.enum(['created', 'updated', 'deleted']),
+      crn: z.string(),
+      preventKeyDeletion: z.boolean(),
+      description: z.string().optional(),
+    })
+    .strict(),
 } as const;
 
 export type PublicEventType = keyof typeof publicEventData;
 export const PUBLIC_EVENT_TYPES = Object.keys(publicEventData) as PublicEventType[];
 
 const envelopeFields = {
-  id: z.string().describe('unique per event and stable across redeliveries: `<keyId>/<key stream version>`; deduplicate on it'),
+  id: z
+    .string()
+    .describe('unique per event and stable across redeliveries: `<keyId>/<key stream version>`; deduplicate on it'),
   time: iso.describe('when the change was decided'),
   instanceId: z.string(),
   keyId: z.string(),
@@ -73,11 +85,13 @@ export function publicEventSchema<T extends PublicEventType>(type: T) {
 }
 
 /** The envelope of any type (data checked by the type's own schema). */
-export const publicEventEnvelope = z.object({
-  ...envelopeFields,
-  type: z.enum(PUBLIC_EVENT_TYPES as [PublicEventType, ...PublicEventType[]]),
-  data: z.record(z.string(), z.unknown()),
-}).strict();
+export const publicEventEnvelope = z
+  .object({
+    ...envelopeFields,
+    type: z.enum(PUBLIC_EVENT_TYPES as [PublicEventType, ...PublicEventType[]]),
+    data: z.record(z.string(), z.unknown()),
+  })
+  .strict();
 
 export interface PublicKeyEvent {
   readonly id: string;

@@ -13,28 +13,51 @@ function publicData(event: KeyEvent): { type: PublicEventType; data: Record<stri
       return {
         type: event.type === 'KeyCreated' ? 'key.created' : 'key.imported',
         data: {
-          keyType: d.keyType, name: d.name, ...(d.description !== undefined ? { description: d.description } : {}), extractable: d.extractable,
-          keyRingId: d.keyRingId, ...(d.expirationDate !== undefined ? { expirationDate: d.expirationDate } : {}), keyVersionId: d.version.id,
+          keyType: d.keyType,
+          name: d.name,
+          ...(d.description !== undefined ? { description: d.description } : {}),
+          extractable: d.extractable,
+          keyRingId: d.keyRingId,
+          ...(d.expirationDate !== undefined ? { expirationDate: d.expirationDate } : {}),
+          keyVersionId: d.version.id,
           dualAuthDelete: d.dualAuthDelete,
         },
       };
     }
-    case 'KeyVersionRotated': return { type: 'key.rotated', data: { keyVersionId: event.data.version.id, suppliedByCaller: event.data.suppliedByCaller } };
-    case 'KeyDisabled': return { type: 'key.disabled', data: {} };
-    case 'KeyEnabled': return { type: 'key.enabled', data: {} };
-    case 'KeyExpired': return { type: 'key.expired', data: { expirationDate: event.data.expirationDate } };
-    case 'KeySetForDeletion': return { type: 'key.set_for_deletion', data: {} };
-    case 'KeyUnsetForDeletion': return { type: 'key.unset_for_deletion', data: {} };
-    case 'KeyDeleted': return { type: 'key.deleted', data: { force: event.data.force } };
-    case 'KeyRestored': return { type: 'key.restored', data: {} };
-    case 'KeyPurged': return { type: 'key.purged', data: { automatic: event.data.automatic } };
-    case 'KeyMovedToKeyRing': return { type: 'key.moved', data: { ...event.data } };
-    case 'AliasAdded': return { type: 'key.alias_added', data: { alias: event.data.alias } };
-    case 'AliasRemoved': return { type: 'key.alias_removed', data: { alias: event.data.alias } };
-    case 'KeyPolicySet': return { type: 'key.policy_changed', data: { ...event.data } };
-    case 'RegistrationChanged': return { type: 'key.registration_changed', data: { ...event.data } };
+    case 'KeyVersionRotated':
+      return {
+        type: 'key.rotated',
+        data: { keyVersionId: event.data.version.id, suppliedByCaller: event.data.suppliedByCaller },
+      };
+    case 'KeyDisabled':
+      return { type: 'key.disabled', data: {} };
+    case 'KeyEnabled':
+      return { type: 'key.enabled', data: {} };
+    case 'KeyExpired':
+      return { type: 'key.expired', data: { expirationDate: event.data.expirationDate } };
+    case 'KeySetForDeletion':
+      return { type: 'key.set_for_deletion', data: {} };
+    case 'KeyUnsetForDeletion':
+      return { type: 'key.unset_for_deletion', data: {} };
+    case 'KeyDeleted':
+      return { type: 'key.deleted', data: { force: event.data.force } };
+    case 'KeyRestored':
+      return { type: 'key.restored', data: {} };
+    case 'KeyPurged':
+      return { type: 'key.purged', data: { automatic: event.data.automatic } };
+    case 'KeyMovedToKeyRing':
+      return { type: 'key.moved', data: { ...event.data } };
+    case 'AliasAdded':
+      return { type: 'key.alias_added', data: { alias: event.data.alias } };
+    case 'AliasRemoved':
+      return { type: 'key.alias_removed', data: { alias: event.data.alias } };
+    case 'KeyPolicySet':
+      return { type: 'key.policy_changed', data: { ...event.data } };
+    case 'RegistrationChanged':
+      return { type: 'key.registration_changed', data: { ...event.data } };
     // A sync changes no key state consumers see.
-    case 'KeySynced': return null;
+    case 'KeySynced':
+      return null;
     default: {
       const unhandled: never = event;
       throw new Error(`unhandled key event ${String(unhandled)}`);
@@ -52,6 +75,11 @@ export function publicEventOf(stored: StoredEvent): PublicKeyEvent | null {
   const mapped = publicData(decodeKeyEvent(stored));
   if (!mapped) return null;
   return assertPublicEvent({
-    id: `${keyId}/${stored.version}`, type: mapped.type, time: stored.meta.time, instanceId: stored.meta.instanceId, keyId, data: mapped.data,
+    id: `${keyId}/${stored.version}`,
+    type: mapped.type,
+    time: stored.meta.time,
+    instanceId: stored.meta.instanceId,
+    keyId,
+    data: mapped.data,
   });
 }

@@ -11,7 +11,10 @@ const scope = z.discriminatedUnion('kind', [
 ]);
 
 export const accessEventSchemas = {
-  AccessGranted: eventSchema('AccessGranted', z.object({ bindingId: z.string().min(1), principalId: z.string().min(1), role: z.enum(ROLES), scope })),
+  AccessGranted: eventSchema(
+    'AccessGranted',
+    z.object({ bindingId: z.string().min(1), principalId: z.string().min(1), role: z.enum(ROLES), scope }),
+  ),
   AccessRevoked: eventSchema('AccessRevoked', z.object({ bindingId: z.string().min(1) })),
 } as const;
 

@@ -11,17 +11,23 @@ const iso = z.iso.datetime({ offset: true });
 const empty = z.object({}).transform((): Record<string, never> => ({}));
 
 export const importTokenEventSchemas = {
-  ImportTokenCreated: eventSchema('ImportTokenCreated', z.object({
-    keyPairId: z.string().min(1),
-    publicKey: z.string().min(1),
-    nonce: z.string().min(1),
-    expiration: z.number().int(),
-    maxAllowedRetrievals: z.number().int(),
-    expirationDate: iso,
-  })),
+  ImportTokenCreated: eventSchema(
+    'ImportTokenCreated',
+    z.object({
+      keyPairId: z.string().min(1),
+      publicKey: z.string().min(1),
+      nonce: z.string().min(1),
+      expiration: z.number().int(),
+      maxAllowedRetrievals: z.number().int(),
+      expirationDate: iso,
+    }),
+  ),
   ImportTokenRetrieved: eventSchema('ImportTokenRetrieved', empty),
   ImportTokenUsed: eventSchema('ImportTokenUsed', empty),
-  ImportTokenRetired: eventSchema('ImportTokenRetired', z.object({ reason: z.enum(['expired', 'usedUp']), keyPairId: z.string().min(1) })),
+  ImportTokenRetired: eventSchema(
+    'ImportTokenRetired',
+    z.object({ reason: z.enum(['expired', 'usedUp']), keyPairId: z.string().min(1) }),
+  ),
 } as const;
 
 export const importTokenCodec = schemaCodec<ImportTokenEvent>(importTokenEventSchemas);

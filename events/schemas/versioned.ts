@@ -28,7 +28,10 @@ export function olderVersion<S extends z.ZodType>(schema: S, upcast: (data: z.ou
 
 /** Thrown for a stored event whose type or version no schema knows: a newer writer, or corruption. */
 export class UnknownEventSchemaError extends Error {
-  constructor(readonly type: string, readonly schemaVersion: number) {
+  constructor(
+    readonly type: string,
+    readonly schemaVersion: number,
+  ) {
     super(`no schema for event ${type} v${schemaVersion}`);
     this.name = 'UnknownEventSchemaError';
   }
@@ -37,7 +40,11 @@ export class UnknownEventSchemaError extends Error {
 /**
  * The schema of an event type whose current version is `older.length + 1`; `older[0]` is v1.
  */
-export function eventSchema<S extends z.ZodType>(type: string, current: S, older: readonly OlderVersion[] = []): EventSchema<z.output<S>> {
+export function eventSchema<S extends z.ZodType>(
+  type: string,
+  current: S,
+  older: readonly OlderVersion[] = [],
+): EventSchema<z.output<S>> {
   const currentVersion = older.length + 1;
   return {
     currentVersion,
@@ -66,9 +73,13 @@ type StoredEventParts = Pick<StoredEvent, 'type' | 'schemaVersion' | 'data' | 'm
  * The codec of one aggregate's events from its schema map: encode writes the current schema
  * version, decode upcasts any known version and refuses types the aggregate does not own.
  */
-export function schemaCodec<E extends { readonly type: string; readonly data: unknown; readonly meta: { readonly time: string; readonly principalId: string } }>(
-  schemas: { readonly [T in E['type']]: EventSchema<unknown> },
-) {
+export function schemaCodec<
+  E extends {
+    readonly type: string;
+    readonly data: unknown;
+    readonly meta: { readonly time: string; readonly principalId: string };
+  },
+>(schemas: { readonly [T in E['type']]: EventSchema<unknown> }) {
   const owns = (type: string): type is E['type'] => Object.hasOwn(schemas, type);
   return {
     owns,
@@ -80,7 +91,11 @@ export function schemaCodec<E extends { readonly type: string; readonly data: un
       if (!owns(stored.type)) throw new UnknownEventSchemaError(stored.type, stored.schemaVersion);
       const schema: EventSchema<unknown> = schemas[stored.type];
       // Type and data were checked together; TypeScript cannot correlate them.
-      return { type: stored.type, data: schema.parse(stored.schemaVersion, stored.data), meta: { time: stored.meta.time, principalId: stored.meta.principalId } } as unknown as E;
+      return {
+        type: stored.type,
+        data: schema.parse(stored.schemaVersion, stored.data),
+        meta: { time: stored.meta.time, principalId: stored.meta.principalId },
+      } as unknown as E;
     },
   };
 }

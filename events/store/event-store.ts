@@ -90,7 +90,11 @@ export interface EventStore {
 /** A stream was not at the version an append expected. Retry (re-read, re-decide) or report; never overwrite. */
 export class ConcurrencyError extends Error {
   readonly code = 'CONCURRENCY_CONFLICT';
-  constructor(readonly streamId: string, readonly expectedVersion: number, options?: ErrorOptions) {
+  constructor(
+    readonly streamId: string,
+    readonly expectedVersion: number,
+    options?: ErrorOptions,
+  ) {
     super(`stream ${streamId} is not at version ${expectedVersion}`, options);
     this.name = 'ConcurrencyError';
   }

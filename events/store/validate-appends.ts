@@ -27,9 +27,7 @@ export function validateAppends(appends: readonly StreamAppend[]): void {
     for (const event of append.events) {
       const result = newEventSchema.safeParse(event);
       if (!result.success) {
-        throw new InvalidAppendError(
-          `invalid event for ${append.streamId}: ${z.prettifyError(result.error)}`,
-        );
+        throw new InvalidAppendError(`invalid event for ${append.streamId}: ${z.prettifyError(result.error)}`);
       }
     }
   }

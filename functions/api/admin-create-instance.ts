@@ -4,7 +4,10 @@ import { createInstanceBody } from './admin-schemas.ts';
 
 /** POST /admin/v1/instances `{name}` -> 201 `{id, name, createdAt}`. */
 export const handler = adminHandler('createInstance', createInstanceBody, async (req) => {
-  const instance = await createInstance(req.runtime.services, { name: req.body.name, callerPrincipalId: req.caller.principalId });
+  const instance = await createInstance(req.runtime.services, {
+    name: req.body.name,
+    callerPrincipalId: req.caller.principalId,
+  });
   req.audit.instanceId = instance.id;
   return json(201, instance);
 });

@@ -4,6 +4,14 @@ import { createPrincipalBody } from './admin-schemas.ts';
 
 /** POST /admin/v1/principals `{name}` -> 201 `{id, name, apiKey}`; the API key is shown this once. */
 export const handler = adminHandler('createPrincipal', createPrincipalBody, async (req) => {
-  const principal = await createPrincipal(req.runtime.services, { name: req.body.name, admin: false, callerPrincipalId: req.caller.principalId });
-  return json(201, { id: principal.principalId, name: principal.name, apiKey: principal.apiKey }, { 'cache-control': 'no-store' });
+  const principal = await createPrincipal(req.runtime.services, {
+    name: req.body.name,
+    admin: false,
+    callerPrincipalId: req.caller.principalId,
+  });
+  return json(
+    201,
+    { id: principal.principalId, name: principal.name, apiKey: principal.apiKey },
+    { 'cache-control': 'no-store' },
+  );
 });

@@ -3,6 +3,10 @@ import { adminHandler } from '../shared/api-handler.ts';
 
 /** DELETE /admin/v1/principals/{id} -> 204: the principal and all its API keys stop working. */
 export const handler = adminHandler('deletePrincipal', null, async (req) => {
-  await revokeApiKeys(req.runtime.services, { principalId: req.param('id'), callerPrincipalId: req.caller.principalId, deletePrincipal: true });
+  await revokeApiKeys(req.runtime.services, {
+    principalId: req.param('id'),
+    callerPrincipalId: req.caller.principalId,
+    deletePrincipal: true,
+  });
   return { statusCode: 204 };
 });

@@ -6,6 +6,11 @@ import { adminHandler } from '../shared/api-handler.ts';
 export const handler = adminHandler('deleteSubscription', null, async (req) => {
   const instanceId = req.param('instanceId');
   await requireInstance(req.runtime.services, instanceId);
-  await deleteSubscription(req.runtime.services, { instanceId, subscriptionId: req.param('subscriptionId'), callerPrincipalId: req.caller.principalId, requestId: req.requestId });
+  await deleteSubscription(req.runtime.services, {
+    instanceId,
+    subscriptionId: req.param('subscriptionId'),
+    callerPrincipalId: req.caller.principalId,
+    requestId: req.requestId,
+  });
   return { statusCode: 204 };
 });

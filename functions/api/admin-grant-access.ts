@@ -8,7 +8,10 @@ import { grantAccessBody } from './admin-schemas.ts';
  */
 export const handler = adminHandler('grantAccess', grantAccessBody, async (req) => {
   const binding = await grantAccess(req.runtime.services, {
-    instanceId: req.param('instanceId'), ...req.body, callerPrincipalId: req.caller.principalId, requestId: req.requestId,
+    instanceId: req.param('instanceId'),
+    ...req.body,
+    callerPrincipalId: req.caller.principalId,
+    requestId: req.requestId,
   });
   if (binding.keyId) req.audit.keyId = binding.keyId;
   return json(201, binding);

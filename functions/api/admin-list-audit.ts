@@ -18,7 +18,8 @@ const query = z.object({
 });
 
 /** Times are compared as stored (UTC, toISOString); an offset in the query is normalised to that. */
-const utc = (value: string | undefined): string | undefined => (value === undefined ? undefined : new Date(value).toISOString());
+const utc = (value: string | undefined): string | undefined =>
+  value === undefined ? undefined : new Date(value).toISOString();
 
 /**
  * GET /admin/v1/instances/{instanceId}/audit -> 200 `{records, nextCursor}`, oldest first, filtered by

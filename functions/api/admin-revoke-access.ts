@@ -4,7 +4,10 @@ import { adminHandler } from '../shared/api-handler.ts';
 /** DELETE /admin/v1/instances/{instanceId}/access/{bindingId} -> 204. */
 export const handler = adminHandler('revokeAccess', null, async (req) => {
   await revokeAccess(req.runtime.services, {
-    instanceId: req.param('instanceId'), bindingId: req.param('bindingId'), callerPrincipalId: req.caller.principalId, requestId: req.requestId,
+    instanceId: req.param('instanceId'),
+    bindingId: req.param('bindingId'),
+    callerPrincipalId: req.caller.principalId,
+    requestId: req.requestId,
   });
   return { statusCode: 204 };
 });

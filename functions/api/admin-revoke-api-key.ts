@@ -3,6 +3,9 @@ import { adminHandler } from '../shared/api-handler.ts';
 
 /** DELETE /admin/v1/principals/{id}/api-key -> 204: every API key of the principal stops working at once. */
 export const handler = adminHandler('revokeApiKey', null, async (req) => {
-  await revokeApiKeys(req.runtime.services, { principalId: req.param('id'), callerPrincipalId: req.caller.principalId });
+  await revokeApiKeys(req.runtime.services, {
+    principalId: req.param('id'),
+    callerPrincipalId: req.caller.principalId,
+  });
   return { statusCode: 204 };
 });

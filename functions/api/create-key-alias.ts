@@ -6,7 +6,19 @@ import { collection, COLLECTION } from './organize-responses.ts';
 /** POST /api/v2/keys/{id}/aliases/{alias}: adds an alias, unique in the instance (409 DUPLICATE_ALIAS_ERR). */
 export const handler = keyProtectHandler('createKeyAlias', null, async (req) => {
   const alias = req.param('alias');
-  const key = await changeAlias(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), alias, 'add');
+  const key = await changeAlias(
+    req.runtime.services,
+    requestScope(req),
+    req.caller.principalId,
+    req.param('id'),
+    alias,
+    'add',
+  );
   req.audit.keyId = key.keyId;
-  return json(201, collection(COLLECTION.alias, [{ keyId: key.keyId, alias, createdBy: req.caller.principalId, creationDate: key.lastUpdateDate }]));
+  return json(
+    201,
+    collection(COLLECTION.alias, [
+      { keyId: key.keyId, alias, createdBy: req.caller.principalId, creationDate: key.lastUpdateDate },
+    ]),
+  );
 });

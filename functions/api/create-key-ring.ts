@@ -5,6 +5,11 @@ import { collection, COLLECTION, keyRingResource } from './organize-responses.ts
 
 /** POST /api/v2/key_rings/{keyRingId}: creates a key ring (409 CONFLICT_ERR if it exists). */
 export const handler = keyProtectHandler('createKeyRing', null, async (req) => {
-  const ring = await createKeyRing(req.runtime.services, requestScope(req), req.caller.principalId, req.param('keyRingId'));
+  const ring = await createKeyRing(
+    req.runtime.services,
+    requestScope(req),
+    req.caller.principalId,
+    req.param('keyRingId'),
+  );
   return json(201, collection(COLLECTION.keyRing, [keyRingResource(ring)]));
 });

@@ -19,29 +19,52 @@ export const handler = keyProtectHandler('createKey', createKeyBody, async (req)
   if (!resource) throw new Error('invariant: schema requires one resource');
   const keyType = resource.extractable === false ? 'root' : 'standard';
   const secure = resource.encryptedNonce !== undefined || resource.iv !== undefined;
-  if (secure && (resource.encryptedNonce === undefined || resource.iv === undefined || resource.payload === undefined)) {
+  if (
+    secure &&
+    (resource.encryptedNonce === undefined || resource.iv === undefined || resource.payload === undefined)
+  ) {
     throw new DomainError('BAD_BODY_ERR', 'A secure import needs payload, encryptedNonce and iv');
   }
-  const payload = resource.payload === undefined ? undefined : decodeBase64(resource.payload, 'resources.0.payload', secure ? MAX_SECURE_PAYLOAD_BYTES : MAX_STANDARD_PAYLOAD_BYTES);
-  const key = await createKey(req.runtime.services, { instanceId: req.instanceId, requestId: req.requestId, correlationId: req.correlationId }, req.caller.principalId, {
-    keyType,
-    name: resource.name,
-    description: resource.description,
-    expirationDate: resource.expirationDate,
-    keyRingId: req.header('x-kms-key-ring') ?? 'default',
-    payload: secure ? undefined : payload,
-    secureImport: secure && payload && resource.encryptedNonce !== undefined && resource.iv !== undefined
-      ? {
-        payload,
-        encryptionAlgorithm: resource.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
-        encryptedNonce: decodeBase64(resource.encryptedNonce, 'resources.0.encryptedNonce', MAX_NONCE_BYTES),
-        iv: decodeBase64(resource.iv, 'resources.0.iv', MAX_NONCE_BYTES),
-      }
-      : undefined,
-    aliases: resource.aliases,
-  });
+  const payload =
+    resource.payload === undefined
+      ? undefined
+      : decodeBase64(
+          resource.payload,
+          'resources.0.payload',
+          secure ? MAX_SECURE_PAYLOAD_BYTES : MAX_STANDARD_PAYLOAD_BYTES,
+        );
+  const key = await createKey(
+    req.runtime.services,
+    { instanceId: req.instanceId, requestId: req.requestId, correlationId: req.correlationId },
+    req.caller.principalId,
+    {
+      keyType,
+      name: resource.name,
+      description: resource.description,
+      expirationDate: resource.expirationDate,
+      keyRingId: req.header('x-kms-key-ring') ?? 'default',
+      payload: secure ? undefined : payload,
+      secureImport:
+        secure && payload && resource.encryptedNonce !== undefined && resource.iv !== undefined
+          ? {
+              payload,
+              encryptionAlgorithm: resource.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
+              encryptedNonce: decodeBase64(resource.encryptedNonce, 'resources.0.encryptedNonce', MAX_NONCE_BYTES),
+              iv: decodeBase64(resource.iv, 'resources.0.iv', MAX_NONCE_BYTES),
+            }
+          : undefined,
+      aliases: resource.aliases,
+    },
+  );
   req.audit.keyId = key.keyId;
   const minimal = /return=minimal/i.test(req.header('prefer') ?? '');
   const metadata = keyMetadata(key);
-  return json(201, keyCollection([minimal ? { id: metadata.id, type: metadata.type, name: metadata.name, state: metadata.state, crn: metadata.crn } : metadata]));
+  return json(
+    201,
+    keyCollection([
+      minimal
+        ? { id: metadata.id, type: metadata.type, name: metadata.name, state: metadata.state, crn: metadata.crn }
+        : metadata,
+    ]),
+  );
 });

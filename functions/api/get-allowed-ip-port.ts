@@ -9,8 +9,12 @@ import { collection, COLLECTION } from './organize-responses.ts';
  */
 export const handler = keyProtectHandler('getAllowedIpPort', null, async (req) => {
   const policies = await loadInstancePolicies(req.runtime.services, req.instanceId);
-  if (!policies.allowedIP?.enabled) throw new DomainError('FEATURE_RESTRICTED_ERR', 'The instance has no enabled allowedIP policy');
+  if (!policies.allowedIP?.enabled)
+    throw new DomainError('FEATURE_RESTRICTED_ERR', 'The instance has no enabled allowedIP policy');
   const host = req.header('x-forwarded-port') ?? req.header('host')?.split(':')[1];
   const port = Number(host ?? '443');
-  return json(200, collection(COLLECTION.allowedIpPort, [{ private_endpoint_port: Number.isInteger(port) && port > 0 ? port : 443 }]));
+  return json(
+    200,
+    collection(COLLECTION.allowedIpPort, [{ private_endpoint_port: Number.isInteger(port) && port > 0 ? port : 443 }]),
+  );
 });

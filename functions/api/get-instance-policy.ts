@@ -8,8 +8,9 @@ import { instancePolicyQuery } from './policy-schemas.ts';
 export const handler = keyProtectHandler('getInstancePolicy', null, async (req) => {
   const { policy } = instancePolicyQuery.parse(req.event.queryStringParameters ?? {});
   const entries = await loadInstancePolicyEntries(req.runtime.services, req.instanceId);
-  const resources = INSTANCE_POLICY_TYPES
-    .filter((type) => policy === undefined || type === policy)
-    .flatMap((type) => { const entry = entries[type]; return entry ? [instancePolicyResource(entry)] : []; });
+  const resources = INSTANCE_POLICY_TYPES.filter((type) => policy === undefined || type === policy).flatMap((type) => {
+    const entry = entries[type];
+    return entry ? [instancePolicyResource(entry)] : [];
+  });
   return json(200, collection(COLLECTION.policy, resources));
 });

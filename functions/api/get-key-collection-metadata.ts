@@ -5,6 +5,10 @@ import { keyFilterQuery } from './key-list-query.ts';
 /** HEAD /api/v2/keys: how many keys match `state` and `extractable`, in the `Key-Total` header; no body. */
 export const handler = keyProtectHandler('getKeyCollectionMetadata', null, async (req) => {
   const q = keyFilterQuery.parse(req.event.queryStringParameters ?? {});
-  const total = await countKeys(req.runtime.services, req.instanceId, { states: q.state, extractable: q.extractable, visible: req.access.filter });
+  const total = await countKeys(req.runtime.services, req.instanceId, {
+    states: q.state,
+    extractable: q.extractable,
+    visible: req.access.filter,
+  });
   return { statusCode: 200, headers: { 'key-total': String(total) } };
 });

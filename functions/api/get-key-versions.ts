@@ -10,9 +10,16 @@ const query = z.object({ ...pagingParams, totalCount: flagParam });
 /** GET /api/v2/keys/{id}/versions: the key's versions, newest first, paged. */
 export const handler = keyProtectHandler('getKeyVersions', null, async (req) => {
   const q = query.parse(req.event.queryStringParameters ?? {});
-  const page = await listKeyVersions(req.runtime.services, req.instanceId, req.param('id'), { limit: q.limit, offset: q.offset });
+  const page = await listKeyVersions(req.runtime.services, req.instanceId, req.param('id'), {
+    limit: q.limit,
+    offset: q.offset,
+  });
   return json(200, {
-    metadata: { collectionType: KEY_VERSION_COLLECTION_TYPE, collectionTotal: page.versions.length, ...(q.totalCount ? { totalCount: page.total } : {}) },
+    metadata: {
+      collectionType: KEY_VERSION_COLLECTION_TYPE,
+      collectionTotal: page.versions.length,
+      ...(q.totalCount ? { totalCount: page.total } : {}),
+    },
     resources: page.versions,
   });
 });

@@ -6,5 +6,8 @@ import { keyCollection } from './key-responses.ts';
 /** GET /api/v2/keys/{id}: a key's metadata, with the payload of a standard key. */
 export const handler = keyProtectHandler('getKey', null, async (req) => {
   const { key, payload } = await getKey(req.runtime.services, req.instanceId, req.param('id'));
-  return json(200, keyCollection([{ ...keyMetadata(key), ...(payload ? { payload: payload.toString('base64') } : {}) }]));
+  return json(
+    200,
+    keyCollection([{ ...keyMetadata(key), ...(payload ? { payload: payload.toString('base64') } : {}) }]),
+  );
 });

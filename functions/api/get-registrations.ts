@@ -7,5 +7,12 @@ import { registrationFilter, registrationQuery } from './registration-query.ts';
 export const handler = keyProtectHandler('getRegistrations', null, async (req) => {
   const q = registrationQuery.parse(req.event.queryStringParameters ?? {});
   const page = await listKeyRegistrations(req.runtime.services, req.instanceId, req.param('id'), registrationFilter(q));
-  return json(200, collection(COLLECTION.registration, page.rows.map((r) => registrationResource(r.key, r.registration)), q.totalCount ? { totalCount: page.total } : {}));
+  return json(
+    200,
+    collection(
+      COLLECTION.registration,
+      page.rows.map((r) => registrationResource(r.key, r.registration)),
+      q.totalCount ? { totalCount: page.total } : {},
+    ),
+  );
 });

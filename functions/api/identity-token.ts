@@ -21,6 +21,8 @@ export const handler = publicHandler('identity.token', async (req) => {
     return json(200, token);
   } catch (error) {
     const mapped = mapError(error);
-    return mapped.status < 500 ? iamError(400, 'BXNIM0415E', 'Provided API key could not be found.') : iamError(500, 'BXNIM0001E', 'Internal error.');
+    return mapped.status < 500
+      ? iamError(400, 'BXNIM0415E', 'Provided API key could not be found.')
+      : iamError(500, 'BXNIM0001E', 'Internal error.');
   }
 });

@@ -6,7 +6,10 @@ export const DEFAULT_KEY_STATES = [0, 1, 2, 3] as const;
 
 /** `state` and `extractable`, as GET /keys and HEAD /keys take them (the SDK joins `state` with commas). */
 export const keyFilterQuery = z.object({
-  state: z.string().regex(/^[0-5](,[0-5])*$/, 'must be a comma-separated list of key states from 0 to 5').optional()
+  state: z
+    .string()
+    .regex(/^[0-5](,[0-5])*$/, 'must be a comma-separated list of key states from 0 to 5')
+    .optional()
     .transform((s) => (s === undefined ? [...DEFAULT_KEY_STATES] : [...new Set(s.split(',').map(Number))])),
   extractable: booleanFilterParam,
 });

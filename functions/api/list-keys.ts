@@ -12,5 +12,11 @@ export const handler = keyProtectHandler('getKeys', null, async (req) => {
     listKeys(req.runtime.services, req.instanceId, { ...filter, limit: q.limit, offset: q.offset }),
     q.totalCount ? countKeys(req.runtime.services, req.instanceId, filter) : undefined,
   ]);
-  return json(200, keyCollection(rows.map((r) => r.document), totalCount === undefined ? {} : { totalCount }));
+  return json(
+    200,
+    keyCollection(
+      rows.map((r) => r.document),
+      totalCount === undefined ? {} : { totalCount },
+    ),
+  );
 });

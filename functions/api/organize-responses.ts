@@ -15,7 +15,11 @@ export const COLLECTION = {
   allowedIpPort: 'application/vnd.ibm.kms.allowed_ip_metadata+json',
 } as const;
 
-export function collection(collectionType: string, resources: readonly unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function collection(
+  collectionType: string,
+  resources: readonly unknown[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return { metadata: { collectionType, collectionTotal: resources.length, ...extra }, resources };
 }
 
@@ -31,11 +35,19 @@ function policyId(keyId: string, policy: string): string {
 
 /** A key's policies as GET/PUT /keys/{id}/policies return them; `only` picks one type. */
 export function keyPolicyResources(key: ExistingKey, only?: 'rotation' | 'dualAuthDelete'): Record<string, unknown>[] {
-  const base = (policy: string) => ({ id: policyId(key.keyId, policy), crn: `${keyCrn(key.instanceId, key.keyId)}:policy:${policyId(key.keyId, policy)}`, type: COLLECTION.policy });
+  const base = (policy: string) => ({
+    id: policyId(key.keyId, policy),
+    crn: `${keyCrn(key.instanceId, key.keyId)}:policy:${policyId(key.keyId, policy)}`,
+    type: COLLECTION.policy,
+  });
   const resources: Record<string, unknown>[] = [];
-  if (only !== 'rotation') resources.push({ ...base('dualAuthDelete'), dualAuthDelete: { enabled: key.dualAuthDelete } });
+  if (only !== 'rotation')
+    resources.push({ ...base('dualAuthDelete'), dualAuthDelete: { enabled: key.dualAuthDelete } });
   if (only !== 'dualAuthDelete' && key.keyType === 'root' && key.rotationPolicy) {
-    resources.push({ ...base('rotation'), rotation: { enabled: key.rotationPolicy.enabled, interval_month: key.rotationPolicy.intervalMonth } });
+    resources.push({
+      ...base('rotation'),
+      rotation: { enabled: key.rotationPolicy.enabled, interval_month: key.rotationPolicy.intervalMonth },
+    });
   }
   return resources;
 }
@@ -55,13 +67,16 @@ export function instancePolicyResource(entry: InstancePolicyEntry): Record<strin
       attributes = v.ipAddresses === undefined ? undefined : { allowed_ip: [...v.ipAddresses] };
       break;
     case 'keyCreateImportAccess':
-      attributes = v.attributes === undefined ? undefined : {
-        create_root_key: v.attributes.createRootKey,
-        create_standard_key: v.attributes.createStandardKey,
-        import_root_key: v.attributes.importRootKey,
-        import_standard_key: v.attributes.importStandardKey,
-        enforce_token: v.attributes.enforceToken,
-      };
+      attributes =
+        v.attributes === undefined
+          ? undefined
+          : {
+              create_root_key: v.attributes.createRootKey,
+              create_standard_key: v.attributes.createStandardKey,
+              import_root_key: v.attributes.importRootKey,
+              import_standard_key: v.attributes.importStandardKey,
+              enforce_token: v.attributes.enforceToken,
+            };
       break;
     case 'dualAuthDelete':
     case 'metrics':

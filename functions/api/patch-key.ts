@@ -7,7 +7,13 @@ const body = z.object({ keyRingID: z.string().min(1) }).strict();
 
 /** PATCH /api/v2/keys/{id} `{keyRingID}`: moves the key to another key ring of the instance. */
 export const handler = keyProtectHandler('patchKey', body, async (req) => {
-  const key = await moveKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), req.body.keyRingID);
+  const key = await moveKey(
+    req.runtime.services,
+    requestScope(req),
+    req.caller.principalId,
+    req.param('id'),
+    req.body.keyRingID,
+  );
   req.audit.keyId = key.keyId;
   return keyResult(200, key);
 });

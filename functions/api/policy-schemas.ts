@@ -11,11 +11,16 @@ export const keyPolicyQuery = z.object({ policy: z.enum(['rotation', 'dualAuthDe
 
 export const keyPolicyBody = z.object({
   metadata,
-  resources: z.array(z.object({
-    type: z.string().optional(),
-    rotation: z.object({ enabled: z.boolean().optional(), interval_month: z.number().int().optional() }).optional(),
-    dualAuthDelete: z.object({ enabled: z.boolean() }).optional(),
-  })).min(1).max(2),
+  resources: z
+    .array(
+      z.object({
+        type: z.string().optional(),
+        rotation: z.object({ enabled: z.boolean().optional(), interval_month: z.number().int().optional() }).optional(),
+        dualAuthDelete: z.object({ enabled: z.boolean() }).optional(),
+      }),
+    )
+    .min(1)
+    .max(2),
 });
 
 function checkTotal(body: { metadata: { collectionTotal: number }; resources: readonly unknown[] }): void {
@@ -25,53 +30,90 @@ function checkTotal(body: { metadata: { collectionTotal: number }; resources: re
 }
 
 /** The key policies a PUT sets; with `?policy=`, exactly that one. */
-export function keyPolicyInputs(body: z.infer<typeof keyPolicyBody>, only: 'rotation' | 'dualAuthDelete' | undefined): KeyPolicyInput[] {
+export function keyPolicyInputs(
+  body: z.infer<typeof keyPolicyBody>,
+  only: 'rotation' | 'dualAuthDelete' | undefined,
+): KeyPolicyInput[] {
   checkTotal(body);
   const inputs: KeyPolicyInput[] = [];
   for (const r of body.resources) {
-    if ((r.rotation ? 1 : 0) + (r.dualAuthDelete ? 1 : 0) !== 1) throw new DomainError('BAD_BODY_ERR', 'Each resource sets exactly one policy: rotation or dualAuthDelete');
+    if ((r.rotation ? 1 : 0) + (r.dualAuthDelete ? 1 : 0) !== 1)
+      throw new DomainError('BAD_BODY_ERR', 'Each resource sets exactly one policy: rotation or dualAuthDelete');
     if (r.rotation) {
       const enabled = r.rotation.enabled ?? true;
-      if (enabled && r.rotation.interval_month === undefined) throw new DomainError('INVALID_FIELD_ERR', "The field 'interval_month' is required");
+      if (enabled && r.rotation.interval_month === undefined)
+        throw new DomainError('INVALID_FIELD_ERR', "The field 'interval_month' is required");
       inputs.push({ policy: 'rotation', enabled, intervalMonth: r.rotation.interval_month ?? 1 });
     }
     if (r.dualAuthDelete) inputs.push({ policy: 'dualAuthDelete', enabled: r.dualAuthDelete.enabled });
   }
   if (only !== undefined && (inputs.length !== 1 || inputs[0]?.policy !== only)) {
-    throw new DomainError('BODY_QUERY_PARAM_MISMATCH_ERR', 'Data in body does not match data required by query parameter');
+    throw new DomainError(
+      'BODY_QUERY_PARAM_MISMATCH_ERR',
+      'Data in body does not match data required by query parameter',
+    );
   }
   return inputs;
 }
 
-const INSTANCE_POLICY_TYPES = ['dualAuthDelete', 'rotation', 'allowedNetwork', 'allowedIP', 'keyCreateImportAccess', 'metrics'] as const;
+const INSTANCE_POLICY_TYPES = [
+  'dualAuthDelete',
+  'rotation',
+  'allowedNetwork',
+  'allowedIP',
+  'keyCreateImportAccess',
+  'metrics',
+] as const;
 export const instancePolicyQuery = z.object({ policy: z.enum(INSTANCE_POLICY_TYPES).optional() });
 
 export const instancePolicyBody = z.object({
   metadata,
-  resources: z.array(z.object({
-    policy_type: z.enum(INSTANCE_POLICY_TYPES),
-    policy_data: z.object({
-      enabled: z.boolean(),
-      attributes: z.object({
-        interval_month: z.number().int().optional(),
-        allowed_network: z.string().optional(),
-        allowed_ip: z.array(z.string()).optional(),
-        create_root_key: z.boolean().optional(),
-        create_standard_key: z.boolean().optional(),
-        import_root_key: z.boolean().optional(),
-        import_standard_key: z.boolean().optional(),
-        enforce_token: z.boolean().optional(),
-      }).strict().optional(),
-    }).strict(),
-  }).strict()).min(1),
+  resources: z
+    .array(
+      z
+        .object({
+          policy_type: z.enum(INSTANCE_POLICY_TYPES),
+          policy_data: z
+            .object({
+              enabled: z.boolean(),
+              attributes: z
+                .object({
+                  interval_month: z.number().int().optional(),
+                  allowed_network: z.string().optional(),
+                  allowed_ip: z.array(z.string()).optional(),
+                  create_root_key: z.boolean().optional(),
+                  create_standard_key: z.boolean().optional(),
+                  import_root_key: z.boolean().optional(),
+                  import_standard_key: z.boolean().optional(),
+                  enforce_token: z.boolean().optional(),
+                })
+                .strict()
+                .optional(),
+            })
+            .strict(),
+        })
+        .strict(),
+    )
+    .min(1),
 });
 
 /** The instance policies a PUT sets (the decider checks each policy's rules). */
-export function instancePolicyInputs(body: z.infer<typeof instancePolicyBody>, only: (typeof INSTANCE_POLICY_TYPES)[number] | undefined): InstancePolicyValue[] {
+export function instancePolicyInputs(
+  body: z.infer<typeof instancePolicyBody>,
+  only: (typeof INSTANCE_POLICY_TYPES)[number] | undefined,
+): InstancePolicyValue[] {
   checkTotal(body);
   if (only !== undefined) {
-    if (body.resources.length !== 1) throw new DomainError('NUM_COLLECTION_RESOURCE_ERR', 'Only a single instance policy may be created or updated when the policy query parameter is given');
-    if (body.resources[0]?.policy_type !== only) throw new DomainError('BODY_QUERY_PARAM_MISMATCH_ERR', 'Data in body does not match data required by query parameter');
+    if (body.resources.length !== 1)
+      throw new DomainError(
+        'NUM_COLLECTION_RESOURCE_ERR',
+        'Only a single instance policy may be created or updated when the policy query parameter is given',
+      );
+    if (body.resources[0]?.policy_type !== only)
+      throw new DomainError(
+        'BODY_QUERY_PARAM_MISMATCH_ERR',
+        'Data in body does not match data required by query parameter',
+      );
   }
   return body.resources.map(({ policy_type: policy, policy_data: { enabled, attributes: a } }): InstancePolicyValue => {
     switch (policy) {
@@ -82,14 +124,20 @@ export function instancePolicyInputs(body: z.infer<typeof instancePolicyBody>, o
       case 'rotation':
         return { policy, enabled, intervalMonth: a?.interval_month };
       case 'allowedNetwork':
-        return { policy, enabled, allowedNetwork: a?.allowed_network as 'public-and-private' | 'private-only' | undefined };
+        return {
+          policy,
+          enabled,
+          allowedNetwork: a?.allowed_network as 'public-and-private' | 'private-only' | undefined,
+        };
       case 'allowedIP':
         return { policy, enabled, ipAddresses: a?.allowed_ip };
       case 'keyCreateImportAccess': {
         if (a === undefined) return { policy, enabled };
         const set = (v: boolean | undefined, d: boolean) => v ?? d;
         return {
-          policy, enabled, attributes: {
+          policy,
+          enabled,
+          attributes: {
             createRootKey: set(a.create_root_key, true),
             createStandardKey: set(a.create_standard_key, true),
             importRootKey: set(a.import_root_key, true),

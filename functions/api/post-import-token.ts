@@ -4,10 +4,12 @@ import { json, keyProtectHandler } from '../shared/api-handler.ts';
 import { requestScope } from './key-action-responses.ts';
 import { importTokenBody } from './organize-responses.ts';
 
-const body = z.object({
-  expiration: z.number().optional(),
-  maxAllowedRetrievals: z.number().optional(),
-}).default({});
+const body = z
+  .object({
+    expiration: z.number().optional(),
+    maxAllowedRetrievals: z.number().optional(),
+  })
+  .default({});
 
 /** POST /api/v2/import_token: a new import token for the instance (RSA-4096 pair in the HSM); replaces the previous one. */
 export const handler = keyProtectHandler('postImportToken', body, async (req) => {

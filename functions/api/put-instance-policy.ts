@@ -6,6 +6,11 @@ import { instancePolicyBody, instancePolicyInputs, instancePolicyQuery } from '.
 /** PUT /api/v2/instance/policies[?policy=]: sets one (with `policy`) or several instance policies; 204. */
 export const handler = keyProtectHandler('putInstancePolicy', instancePolicyBody, async (req) => {
   const { policy } = instancePolicyQuery.parse(req.event.queryStringParameters ?? {});
-  await setInstancePolicies(req.runtime.services, requestScope(req), req.caller.principalId, instancePolicyInputs(req.body, policy));
+  await setInstancePolicies(
+    req.runtime.services,
+    requestScope(req),
+    req.caller.principalId,
+    instancePolicyInputs(req.body, policy),
+  );
   return noContent();
 });

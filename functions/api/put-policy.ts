@@ -8,7 +8,13 @@ import { keyPolicyBody, keyPolicyInputs, keyPolicyQuery } from './policy-schemas
 export const handler = keyProtectHandler('putPolicy', keyPolicyBody, async (req) => {
   const { policy } = keyPolicyQuery.parse(req.event.queryStringParameters ?? {});
   const inputs = keyPolicyInputs(req.body, policy);
-  const key = await setKeyPolicies(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), inputs);
+  const key = await setKeyPolicies(
+    req.runtime.services,
+    requestScope(req),
+    req.caller.principalId,
+    req.param('id'),
+    inputs,
+  );
   req.audit.keyId = key.keyId;
   return json(200, collection(COLLECTION.policy, keyPolicyResources(key, policy)));
 });

@@ -7,10 +7,16 @@ import { z } from 'zod';
  */
 
 /** `true` or `false`, absent meaning false: a switch such as `force` or `totalCount`. */
-export const flagParam = z.enum(['true', 'false']).optional().transform((v) => v === 'true');
+export const flagParam = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => v === 'true');
 
 /** `true` or `false`, absent meaning undefined: a filter such as `extractable`, off unless given. */
-export const booleanFilterParam = z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true'));
+export const booleanFilterParam = z
+  .enum(['true', 'false'])
+  .optional()
+  .transform((v) => (v === undefined ? undefined : v === 'true'));
 
 /** A page size from 1 to `max`, `defaultLimit` when absent. */
 export function limitParam(max: number, defaultLimit: number) {

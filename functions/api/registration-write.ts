@@ -10,12 +10,26 @@ import { registrationBody, registrationFields } from './registration-query.ts';
  * Key Protect reserves these writes to integrated IBM Cloud services; keyledger lets a caller with
  * the Manager role on the key make them, so a self-hosted service can register.
  */
-export function registrationWriteHandler(operation: string, change: 'created' | 'updated', status: 200 | 201, omittedPreventKeyDeletion?: boolean) {
+export function registrationWriteHandler(
+  operation: string,
+  change: 'created' | 'updated',
+  status: 200 | 201,
+  omittedPreventKeyDeletion?: boolean,
+) {
   return keyProtectHandler(operation, registrationBody, async (req) => {
     const fields = registrationFields(req.body);
-    const { key, registration } = await changeRegistration(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), change, {
-      crn: req.param('urlEncodedResourceCRN'), preventKeyDeletion: fields.preventKeyDeletion ?? omittedPreventKeyDeletion, description: fields.description,
-    });
+    const { key, registration } = await changeRegistration(
+      req.runtime.services,
+      requestScope(req),
+      req.caller.principalId,
+      req.param('id'),
+      change,
+      {
+        crn: req.param('urlEncodedResourceCRN'),
+        preventKeyDeletion: fields.preventKeyDeletion ?? omittedPreventKeyDeletion,
+        description: fields.description,
+      },
+    );
     req.audit.keyId = key.keyId;
     if (!registration) throw new Error(`invariant: the registration exists after ${change}`);
     return json(status, collection(COLLECTION.registration, [registrationResource(key, registration)]));

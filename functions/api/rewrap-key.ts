@@ -4,7 +4,10 @@ import { rewrapBody } from './schemas.ts';
 
 /** POST /api/v2/keys/{id}/actions/rewrap: move a ciphertext to the key's latest version. */
 export const handler = keyProtectHandler('rewrapKey', rewrapBody, async (req) => {
-  const result = await rewrapKey(req.runtime.services, req.instanceId, req.param('id'), { ciphertext: req.body.ciphertext, aad: req.body.aad });
+  const result = await rewrapKey(req.runtime.services, req.instanceId, req.param('id'), {
+    ciphertext: req.body.ciphertext,
+    aad: req.body.aad,
+  });
   req.audit.keyVersionId = result.keyVersionId;
   return json(200, {
     ciphertext: result.ciphertext,

@@ -16,8 +16,15 @@ const rotateBody = z.object({ payload: base64.optional() }).default({});
  * for `Prefer: return=representation`.
  */
 export const handler = keyProtectHandler('rotateKey', rotateBody, async (req) => {
-  const payload = req.body.payload === undefined ? undefined : decodeBase64(req.body.payload, 'payload', MAX_ROOT_KEY_BYTES);
-  const key = await rotateKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), payload);
+  const payload =
+    req.body.payload === undefined ? undefined : decodeBase64(req.body.payload, 'payload', MAX_ROOT_KEY_BYTES);
+  const key = await rotateKey(
+    req.runtime.services,
+    requestScope(req),
+    req.caller.principalId,
+    req.param('id'),
+    payload,
+  );
   req.audit.keyVersionId = currentVersion(key).id;
   return prefersRepresentation(req) ? keyResult(200, key) : noContent();
 });

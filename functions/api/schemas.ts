@@ -14,25 +14,35 @@ export const aad = z.array(z.string().max(255)).max(126).default([]);
 
 export const createKeyBody = z.object({
   metadata: collectionMetadata.optional(),
-  resources: z.array(z.object({
-    type: z.string().optional(),
-    name: z.string().min(2).max(90).regex(/^[^<>'",:&|]*$/, 'contains a character Key Protect does not allow'),
-    description: z.string().max(240).optional(),
-    extractable: z.boolean().optional(),
-    payload: base64.optional(),
-    expirationDate: z.iso.datetime({ offset: true }).optional(),
-    aliases: z.array(z.string()).max(5).optional(),
-    // Secure import (an import token): payload is then RSA-OAEP ciphertext of the key material.
-    encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
-    encryptedNonce: base64.optional(),
-    iv: base64.optional(),
-  })).length(1),
+  resources: z
+    .array(
+      z.object({
+        type: z.string().optional(),
+        name: z
+          .string()
+          .min(2)
+          .max(90)
+          .regex(/^[^<>'",:&|]*$/, 'contains a character Key Protect does not allow'),
+        description: z.string().max(240).optional(),
+        extractable: z.boolean().optional(),
+        payload: base64.optional(),
+        expirationDate: z.iso.datetime({ offset: true }).optional(),
+        aliases: z.array(z.string()).max(5).optional(),
+        // Secure import (an import token): payload is then RSA-OAEP ciphertext of the key material.
+        encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
+        encryptedNonce: base64.optional(),
+        iv: base64.optional(),
+      }),
+    )
+    .length(1),
 });
 
-export const wrapBody = z.object({
-  plaintext: base64.optional(),
-  aad,
-}).default({ aad: [] });
+export const wrapBody = z
+  .object({
+    plaintext: base64.optional(),
+    aad,
+  })
+  .default({ aad: [] });
 
 export const unwrapBody = z.object({
   // A wrapped 7,500-byte DEK is about 10,100 base64 characters with its header: 16 KiB bounds any real one.
@@ -46,7 +56,9 @@ export const rewrapBody = unwrapBody;
 export function decodeBase64(value: string, field: string, maxBytes: number): Buffer {
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length === 0 || bytes.length > maxBytes) {
-    throw new z.ZodError([{ code: 'custom', path: [field], message: `must decode to 1..${maxBytes} bytes`, input: undefined }]);
+    throw new z.ZodError([
+      { code: 'custom', path: [field], message: `must decode to 1..${maxBytes} bytes`, input: undefined },
+    ]);
   }
   return bytes;
 }

@@ -4,7 +4,10 @@ import { decodeBase64, MAX_WRAP_PLAINTEXT_BYTES, wrapBody } from './schemas.ts';
 
 /** POST /api/v2/keys/{id}/actions/wrap: wrap a given DEK, or generate one and return it with its ciphertext. */
 export const handler = keyProtectHandler('wrapKey', wrapBody, async (req) => {
-  const plaintext = req.body.plaintext === undefined ? undefined : decodeBase64(req.body.plaintext, 'plaintext', MAX_WRAP_PLAINTEXT_BYTES);
+  const plaintext =
+    req.body.plaintext === undefined
+      ? undefined
+      : decodeBase64(req.body.plaintext, 'plaintext', MAX_WRAP_PLAINTEXT_BYTES);
   const result = await wrapKey(req.runtime.services, req.instanceId, req.param('id'), { plaintext, aad: req.body.aad });
   req.audit.keyVersionId = result.keyVersionId;
   return json(200, {

@@ -26,11 +26,13 @@ export class DynamoJwksSource implements JwksSource {
   async keys(refresh = false): Promise<readonly VerificationKey[]> {
     const age = this.clock() - this.fetchedAt;
     if (age < JWKS_TTL_MS && !(refresh && age >= REFRESH_FLOOR_MS)) return this.cached;
-    const result = await this.client.send(new GetItemCommand({
-      TableName: this.tableName,
-      Key: jwksItemKey(),
-      ConsistentRead: true,
-    }));
+    const result = await this.client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: jwksItemKey(),
+        ConsistentRead: true,
+      }),
+    );
     const json = result.Item?.[JWKS_ATTRIBUTE]?.S;
     this.cached = json === undefined ? [] : parseJwks(json);
     this.fetchedAt = this.clock();

@@ -108,7 +108,8 @@ export function verifyEs256(token: string, keys: readonly VerificationKey[], opt
   if (!claims.success) throw new TokenRejectedError('missing or malformed claims');
   const leeway = options.leewaySeconds ?? 30;
   if (claims.data.exp <= options.now - leeway) throw new TokenRejectedError('expired');
-  if (claims.data.nbf !== undefined && claims.data.nbf > options.now + leeway) throw new TokenRejectedError('not yet valid');
+  if (claims.data.nbf !== undefined && claims.data.nbf > options.now + leeway)
+    throw new TokenRejectedError('not yet valid');
   if (claims.data.iat > options.now + leeway) throw new TokenRejectedError('issued in the future');
   if (options.issuer !== undefined && claims.data.iss !== options.issuer) throw new TokenRejectedError('wrong issuer');
   return claims.data;

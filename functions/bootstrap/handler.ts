@@ -46,12 +46,18 @@ export interface BootstrapDeps {
 }
 
 /** The handler's logic, with its services and secret injectable for tests. */
-export async function bootstrapStack(event: CloudFormationCustomResourceEvent, deps: BootstrapDeps): Promise<BootstrapResponse> {
+export async function bootstrapStack(
+  event: CloudFormationCustomResourceEvent,
+  deps: BootstrapDeps,
+): Promise<BootstrapResponse> {
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
   const { DefaultInstanceId } = properties.parse(event.ResourceProperties);
   // The crypto function's first start initialises the HSM token: make it happen here, once, before traffic.
   await deps.services.hsm.random(1);
-  const result = await ensureBootstrapIdentity(deps.services, { defaultInstanceId: DefaultInstanceId, adminApiKey: deps.adminApiKey });
+  const result = await ensureBootstrapIdentity(deps.services, {
+    defaultInstanceId: DefaultInstanceId,
+    adminApiKey: deps.adminApiKey,
+  });
   const keyListRowsBackfilled = await deps.backfillKeyList();
   logger.info('bootstrap identity ensured', { requestType: event.RequestType, ...result, keyListRowsBackfilled });
   return { PhysicalResourceId: BOOTSTRAP_PHYSICAL_ID, Data: { DefaultInstanceId: result.defaultInstanceId } };
@@ -71,5 +77,9 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   const services = await createLambdaServices(process.env, { dynamodb });
   const secretArn = required('KEYLEDGER_ADMIN_API_KEY_SECRET_ARN');
   const readModels = required('KEYLEDGER_READ_MODELS_TABLE');
-  return bootstrapStack(event, { services, adminApiKey: () => getSecretString(secretArn), backfillKeyList: () => backfillListOrder(dynamodb, readModels) });
+  return bootstrapStack(event, {
+    services,
+    adminApiKey: () => getSecretString(secretArn),
+    backfillKeyList: () => backfillListOrder(dynamodb, readModels),
+  });
 }

@@ -35,12 +35,18 @@ async function execute(hsm: Hsm, request: RpcRequest): Promise<RpcResponse> {
     case 'exportSecret':
       return okResponse(request.op, { material: toBase64(await hsm.exportSecret(wrappedKeyFromWire(request.key))) });
     case 'encrypt': {
-      const sealed = await hsm.encrypt(wrappedKeyFromWire(request.key), fromBase64(request.plaintext), fromBase64(request.aad));
+      const sealed = await hsm.encrypt(
+        wrappedKeyFromWire(request.key),
+        fromBase64(request.plaintext),
+        fromBase64(request.aad),
+      );
       return okResponse(request.op, { iv: toBase64(sealed.iv), ciphertext: toBase64(sealed.ciphertext) });
     }
     case 'decrypt': {
       const sealed = { iv: fromBase64(request.iv), ciphertext: fromBase64(request.ciphertext) };
-      return okResponse(request.op, { plaintext: toBase64(await hsm.decrypt(wrappedKeyFromWire(request.key), sealed, fromBase64(request.aad))) });
+      return okResponse(request.op, {
+        plaintext: toBase64(await hsm.decrypt(wrappedKeyFromWire(request.key), sealed, fromBase64(request.aad))),
+      });
     }
     case 'random':
       return okResponse(request.op, { bytes: toBase64(await hsm.random(request.length)) });
@@ -53,7 +59,10 @@ async function execute(hsm: Hsm, request: RpcRequest): Promise<RpcResponse> {
       return okResponse(request.op, { id: pair.id, publicKeyDer: toBase64(pair.publicKeyDer) });
     }
     case 'importWithRsaOaep':
-      return okResponse(request.op, wrappedKeyToWire(await hsm.importWithRsaOaep(request.id, fromBase64(request.encrypted), request.hash)));
+      return okResponse(
+        request.op,
+        wrappedKeyToWire(await hsm.importWithRsaOaep(request.id, fromBase64(request.encrypted), request.hash)),
+      );
     case 'destroyImportKeyPair':
       await hsm.destroyImportKeyPair(request.id);
       return okResponse(request.op, {});
@@ -100,7 +109,9 @@ export function createCryptoFunction(openHsm: () => Promise<Hsm>): CryptoFunctio
           op,
           code: response.error.code,
           // Port errors and their causes carry CKR names and operation names, never key material.
-          ...(unexpected && error instanceof Error ? { errorName: error.name, cause: error.cause instanceof Error ? error.cause.message : undefined } : {}),
+          ...(unexpected && error instanceof Error
+            ? { errorName: error.name, cause: error.cause instanceof Error ? error.cause.message : undefined }
+            : {}),
         });
         return response;
       }
@@ -130,7 +141,9 @@ async function pinFromSecretsManager(secretArn: string, env: NodeJS.ProcessEnv):
   try {
     response = await fetch(url, { headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' } });
   } catch (error) {
-    throw new HsmUnavailableError('cannot reach the Parameters and Secrets Lambda Extension for the HSM PIN', { cause: error });
+    throw new HsmUnavailableError('cannot reach the Parameters and Secrets Lambda Extension for the HSM PIN', {
+      cause: error,
+    });
   }
   if (!response.ok) throw new HsmUnavailableError(`reading the HSM PIN secret failed with status ${response.status}`);
   const body = z.object({ SecretString: z.string().min(1) }).safeParse(await response.json());

@@ -70,7 +70,11 @@ export interface Hsm {
 
 /** Base of every error the HSM port throws; `code` is stable, messages carry no key material. */
 export class HsmError extends Error {
-  constructor(readonly code: string, message: string, options?: ErrorOptions) {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = new.target.name;
   }

@@ -18,10 +18,15 @@ export function eventBridgePublisher(client: EventBridgeClient, eventBusName: st
   return async (events) => {
     for (let i = 0; i < events.length; i += CHUNK) {
       const entries = events.slice(i, i + CHUNK).map((e) => ({
-        EventBusName: eventBusName, Source: KEY_STATE_EVENT_SOURCE, DetailType: e.type, Detail: JSON.stringify(e), Time: new Date(e.time),
+        EventBusName: eventBusName,
+        Source: KEY_STATE_EVENT_SOURCE,
+        DetailType: e.type,
+        Detail: JSON.stringify(e),
+        Time: new Date(e.time),
       }));
       const out = await client.send(new PutEventsCommand({ Entries: entries }));
-      if ((out.FailedEntryCount ?? 0) > 0) throw new Error(`EventBridge refused ${out.FailedEntryCount} of ${entries.length} key-state events`);
+      if ((out.FailedEntryCount ?? 0) > 0)
+        throw new Error(`EventBridge refused ${out.FailedEntryCount} of ${entries.length} key-state events`);
     }
   };
 }

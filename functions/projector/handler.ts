@@ -25,7 +25,10 @@ export interface ProjectorDeps {
  * first record is reported as the batch item failure and Lambda retries the whole batch (bisecting on
  * repeated errors), which changes nothing that was already applied.
  */
-export async function projectRecords(records: readonly DynamoDBRecord[], deps: ProjectorDeps): Promise<DynamoDBBatchResponse> {
+export async function projectRecords(
+  records: readonly DynamoDBRecord[],
+  deps: ProjectorDeps,
+): Promise<DynamoDBBatchResponse> {
   const first = records[0]?.dynamodb?.SequenceNumber;
   const last = records[records.length - 1]?.dynamodb?.SequenceNumber;
   if (first === undefined || last === undefined) return { batchItemFailures: [] };
@@ -37,7 +40,10 @@ export async function projectRecords(records: readonly DynamoDBRecord[], deps: P
     await deps.publish?.(events.map(publicEventOf).filter((e): e is PublicKeyEvent => e !== null));
     return { batchItemFailures: [] };
   } catch (error) {
-    logger.error('projection failed', { sequenceNumber: first, errorName: error instanceof Error ? error.name : typeof error });
+    logger.error('projection failed', {
+      sequenceNumber: first,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
     return { batchItemFailures: [{ itemIdentifier: first }] };
   }
 }
@@ -47,13 +53,16 @@ let deps: Promise<ProjectorDeps> | undefined;
 function depsFromEnv(): Promise<ProjectorDeps> {
   const eventsTable = process.env.KEYLEDGER_EVENTS_TABLE;
   const readModelsTable = process.env.KEYLEDGER_READ_MODELS_TABLE;
-  if (!eventsTable || !readModelsTable) throw new Error('KEYLEDGER_EVENTS_TABLE and KEYLEDGER_READ_MODELS_TABLE must be set');
+  if (!eventsTable || !readModelsTable)
+    throw new Error('KEYLEDGER_EVENTS_TABLE and KEYLEDGER_READ_MODELS_TABLE must be set');
   const client = new DynamoDBClient({});
-  return Promise.all([openDynamoDbEventStore({ client, tableName: eventsTable }), openDynamoDbKeyList({ client, tableName: readModelsTable })])
-    .then(([store, keyList]) => {
-      const bus = process.env.KEYLEDGER_EVENT_BUS;
-      return { store, keyList, publish: bus ? eventBridgePublisher(new EventBridgeClient({}), bus) : undefined };
-    });
+  return Promise.all([
+    openDynamoDbEventStore({ client, tableName: eventsTable }),
+    openDynamoDbKeyList({ client, tableName: readModelsTable }),
+  ]).then(([store, keyList]) => {
+    const bus = process.env.KEYLEDGER_EVENT_BUS;
+    return { store, keyList, publish: bus ? eventBridgePublisher(new EventBridgeClient({}), bus) : undefined };
+  });
 }
 
 /** DynamoDB Streams event source of the events table (ReportBatchItemFailures on). */

@@ -36,8 +36,15 @@ function servicesForRun(): Promise<AppServices> {
 export async function handler(input: unknown): Promise<TaskReport> {
   const { task } = scheduledInput.parse(input);
   const report = await runScheduledTask(await servicesForRun(), task);
-  logger.info('scheduled task', { task, candidates: report.candidates, done: report.done, skipped: report.skipped, failed: report.failures.length });
-  for (const failure of report.failures) logger.error('scheduled action failed', { task, keyId: failure.keyId, error: failure.error });
+  logger.info('scheduled task', {
+    task,
+    candidates: report.candidates,
+    done: report.done,
+    skipped: report.skipped,
+    failed: report.failures.length,
+  });
+  for (const failure of report.failures)
+    logger.error('scheduled action failed', { task, keyId: failure.keyId, error: failure.error });
   metrics.addDimension('task', task);
   metrics.addMetric('ScheduledKeysDone', MetricUnit.Count, report.done);
   metrics.addMetric('ScheduledKeysSkipped', MetricUnit.Count, report.skipped);

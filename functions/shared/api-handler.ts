@@ -61,7 +61,8 @@ function rawBody(event: APIGatewayProxyEventV2): string {
 
 function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   const text = rawBody(event);
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new ApplicationError('BAD_BODY_ERR', 'Request body is too large', 413);
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES)
+    throw new ApplicationError('BAD_BODY_ERR', 'Request body is too large', 413);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
@@ -83,19 +84,32 @@ function outcomeOf(mapped: MappedError | null): AuditOutcome {
  * Writes the request's one audit record; only then may the response leave (DESIGN.md decision 9:
  * audit fails closed). If the record cannot be made durable the caller gets a 500 and no payload.
  */
-async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV2, operation: string, requestId: string,
-  facts: AuditFacts, mapped: MappedError | null, result: ApiResult): Promise<ApiResult> {
+async function finish(
+  runtime: Runtime | undefined,
+  event: APIGatewayProxyEventV2,
+  operation: string,
+  requestId: string,
+  facts: AuditFacts,
+  mapped: MappedError | null,
+  result: ApiResult,
+): Promise<ApiResult> {
   const outcome = outcomeOf(mapped);
-  requestLog({ operation, requestId, correlationId: header(event, 'correlation-id') }, { outcome, status: result.statusCode, reason: mapped?.code });
-  const observe = (): void => observeRequest(operation, outcome, Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
+  requestLog(
+    { operation, requestId, correlationId: header(event, 'correlation-id') },
+    { outcome, status: result.statusCode, reason: mapped?.code },
+  );
+  const observe = (): void =>
+    observeRequest(operation, outcome, Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
   if (!runtime) {
     observe();
     return result;
   }
   try {
     // A refused request is filed under the instance it named only if that instance exists (audit-instance.ts).
-    const instanceId = outcome === 'success' && isUuid(facts.instanceId) ? facts.instanceId
-      : await auditInstanceOf(runtime.services, facts.instanceId || header(event, 'bluemix-instance'));
+    const instanceId =
+      outcome === 'success' && isUuid(facts.instanceId)
+        ? facts.instanceId
+        : await auditInstanceOf(runtime.services, facts.instanceId || header(event, 'bluemix-instance'));
     await runtime.audit.record({
       time: new Date().toISOString(),
       ...facts,
@@ -110,7 +124,11 @@ async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV
     observe();
     return result;
   } catch (error) {
-    logger.error('audit record failed; response withheld', { operation, requestId, errorName: error instanceof Error ? error.name : typeof error });
+    logger.error('audit record failed; response withheld', {
+      operation,
+      requestId,
+      errorName: error instanceof Error ? error.name : typeof error,
+    });
     observeRequest(operation, 'failed', Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
     return errorResponse({ status: 500, code: 'AUDIT_UNAVAILABLE_ERR', message: 'Internal server error' });
   }
@@ -120,21 +138,32 @@ async function finish(runtime: Runtime | undefined, event: APIGatewayProxyEventV
  * A Key Protect API handler: authenticate the bearer token, check `bluemix-instance`, parse the
  * body with zod, call `fn`, map any error to a Key Protect error body, and audit. One per operation.
  */
-export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<Body> | null, fn: (req: ApiRequest<Body>) => Promise<ApiResult>) {
+export function keyProtectHandler<Body>(
+  operation: string,
+  bodySchema: ZodType<Body> | null,
+  fn: (req: ApiRequest<Body>) => Promise<ApiResult>,
+) {
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
     .use(requestLogContext())
     .handler(async (event, context) => {
       const correlationId = header(event, 'correlation-id');
       const requestId = event.requestContext.requestId || context.awsRequestId;
       appendRequestKeys({ operation, requestId, correlationId });
-      const audit: AuditFacts = { instanceId: '', principalId: '', keyId: event.pathParameters?.id ?? '', keyVersionId: '' };
+      const audit: AuditFacts = {
+        instanceId: '',
+        principalId: '',
+        keyId: event.pathParameters?.id ?? '',
+        keyVersionId: '',
+      };
       let runtime: Runtime | undefined;
       try {
         runtime = await getRuntime();
         const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
         audit.principalId = caller.principalId;
         const access = await runtime.authorizer.authorize({
-          caller, instanceId: header(event, 'bluemix-instance'), operation,
+          caller,
+          instanceId: header(event, 'bluemix-instance'),
+          operation,
           keyId: event.pathParameters?.id,
           keyRingId: event.pathParameters?.keyRingId ?? header(event, 'x-kms-key-ring'),
           sourceIp: event.requestContext.http.sourceIp,
@@ -143,16 +172,29 @@ export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<B
         audit.instanceId = instanceId;
         const body = bodySchema ? bodySchema.parse(parseJsonBody(event)) : (undefined as Body);
         const result = await fn({
-          event, runtime, caller, instanceId, access, body, requestId, correlationId, audit,
+          event,
+          runtime,
+          caller,
+          instanceId,
+          access,
+          body,
+          requestId,
+          correlationId,
+          audit,
           header: (name) => header(event, name),
           param: (name) => event.pathParameters?.[name] ?? '',
         });
         return withCorrelation(await finish(runtime, event, operation, requestId, audit, null, result), correlationId);
       } catch (error) {
         const mapped = mapError(error);
-        if (error instanceof AccessDeniedError || error instanceof RateLimitedError) audit.instanceId = error.instanceId;
-        const headers: Record<string, string> = error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterS) } : {};
-        return withCorrelation(await finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped, headers)), correlationId);
+        if (error instanceof AccessDeniedError || error instanceof RateLimitedError)
+          audit.instanceId = error.instanceId;
+        const headers: Record<string, string> =
+          error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterS) } : {};
+        return withCorrelation(
+          await finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped, headers)),
+          correlationId,
+        );
       }
     });
 }
@@ -162,14 +204,23 @@ export function keyProtectHandler<Body>(operation: string, bodySchema: ZodType<B
  * administrator; anyone else gets the same 401 as a bad token. Audited as `admin.<name>`, with the
  * instance id of the path when there is one.
  */
-export function adminHandler<Body>(name: string, bodySchema: ZodType<Body> | null, fn: (req: AdminRequest<Body>) => Promise<ApiResult>) {
+export function adminHandler<Body>(
+  name: string,
+  bodySchema: ZodType<Body> | null,
+  fn: (req: AdminRequest<Body>) => Promise<ApiResult>,
+) {
   const operation = `admin.${name}`;
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
     .use(requestLogContext())
     .handler(async (event, context) => {
       const requestId = event.requestContext.requestId || context.awsRequestId;
       appendRequestKeys({ operation, requestId });
-      const audit: AuditFacts = { instanceId: event.pathParameters?.instanceId ?? '', principalId: '', keyId: event.pathParameters?.keyId ?? '', keyVersionId: '' };
+      const audit: AuditFacts = {
+        instanceId: event.pathParameters?.instanceId ?? '',
+        principalId: '',
+        keyId: event.pathParameters?.keyId ?? '',
+        keyVersionId: '',
+      };
       let runtime: Runtime | undefined;
       try {
         runtime = await getRuntime();
@@ -178,7 +229,12 @@ export function adminHandler<Body>(name: string, bodySchema: ZodType<Body> | nul
         if (!caller.admin) throw unauthorized();
         const body = bodySchema ? bodySchema.parse(parseJsonBody(event)) : (undefined as Body);
         const result = await fn({
-          event, runtime, caller, body, requestId, audit,
+          event,
+          runtime,
+          caller,
+          body,
+          requestId,
+          audit,
           query: (name) => event.queryStringParameters?.[name],
           param: (name) => event.pathParameters?.[name] ?? '',
         });
@@ -202,7 +258,11 @@ export interface AdminRequest<Body> {
 }
 
 /** A route without a bearer token (health, the token exchange): `fn` renders its own errors; it is audited like any other. */
-export function publicHandler(operation: string, fn: (req: PublicRequest) => Promise<ApiResult>, options: { audited: boolean } = { audited: true }) {
+export function publicHandler(
+  operation: string,
+  fn: (req: PublicRequest) => Promise<ApiResult>,
+  options: { audited: boolean } = { audited: true },
+) {
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
     .use(requestLogContext())
     .handler(async (event, context) => {
@@ -213,7 +273,10 @@ export function publicHandler(operation: string, fn: (req: PublicRequest) => Pro
       const result = await fn({ event, runtime, requestId, audit });
       if (!options.audited) return result;
       const status = result.statusCode ?? 200;
-      const mapped = status >= 400 ? { status, code: status >= 500 ? 'INTERNAL_SERVER_ERR' : 'UNAUTHORIZED_ERR', message: '' } : null;
+      const mapped =
+        status >= 400
+          ? { status, code: status >= 500 ? 'INTERNAL_SERVER_ERR' : 'UNAUTHORIZED_ERR', message: '' }
+          : null;
       return finish(runtime, event, operation, requestId, audit, mapped, result);
     });
 }

@@ -9,7 +9,10 @@ import { isUuid } from '../../domain/ids.ts';
  * token against a real instance shows in that instance's audit trail, while requests naming no or
  * a made-up instance cannot create chains at will. The caller learns nothing from this.
  */
-export async function auditInstanceOf(services: Pick<AppServices, 'store'>, claimed: string | undefined): Promise<string> {
+export async function auditInstanceOf(
+  services: Pick<AppServices, 'store'>,
+  claimed: string | undefined,
+): Promise<string> {
   if (!claimed || !isUuid(claimed)) return '';
   const { state } = await loadState(services.store, instanceAggregate, instanceStreamId(claimed));
   return state.status === 'Absent' ? '' : claimed;

@@ -45,7 +45,10 @@ function canonicalQuery(url: URL): string {
  * (functions/shared/secrets-manager.ts) without an SDK client this project does not install.
  */
 export function signRequest(request: SignableRequest, scope: SigningScope): Record<string, string> {
-  const amzDate = scope.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = scope.now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const date = amzDate.slice(0, 8);
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
@@ -57,7 +60,10 @@ export function signRequest(request: SignableRequest, scope: SigningScope): Reco
   const canonicalRequest = [
     request.method.toUpperCase(),
     // Every service but S3 wants each path segment encoded twice: once for the wire, once for the signature.
-    request.url.pathname.split('/').map((segment) => uriEncode(uriEncode(decodeURIComponent(segment)))).join('/') || '/',
+    request.url.pathname
+      .split('/')
+      .map((segment) => uriEncode(uriEncode(decodeURIComponent(segment))))
+      .join('/') || '/',
     canonicalQuery(request.url),
     names.map((name) => `${name}:${(headers[name] ?? '').trim().replace(/\s+/g, ' ')}\n`).join(''),
     signedHeaders,
@@ -65,9 +71,13 @@ export function signRequest(request: SignableRequest, scope: SigningScope): Reco
   ].join('\n');
   const credentialScope = `${date}/${scope.region}/${scope.service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, credentialScope, sha256Hex(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${scope.credentials.secretAccessKey}`, date), scope.region), scope.service), 'aws4_request');
+  const signingKey = hmac(
+    hmac(hmac(hmac(`AWS4${scope.credentials.secretAccessKey}`, date), scope.region), scope.service),
+    'aws4_request',
+  );
   const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
-  headers['authorization'] = `AWS4-HMAC-SHA256 Credential=${scope.credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+  headers['authorization'] =
+    `AWS4-HMAC-SHA256 Credential=${scope.credentials.accessKeyId}/${credentialScope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
   return headers;
 }
 

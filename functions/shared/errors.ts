@@ -13,12 +13,19 @@ import { logger } from './logger.ts';
 export const ERROR_COLLECTION_TYPE = 'application/vnd.ibm.kms.error+json';
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 429: 'Too Many Requests',
-  500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
-
-
 
 export interface MappedError {
   readonly status: number;
@@ -27,7 +34,8 @@ export interface MappedError {
 }
 
 export function mapError(error: unknown): MappedError {
-  if (error instanceof DomainError) return { status: reasonHttpStatus[error.code], code: error.code, message: error.message };
+  if (error instanceof DomainError)
+    return { status: reasonHttpStatus[error.code], code: error.code, message: error.message };
   if (error instanceof ApplicationError) {
     const status = error.status ?? (error.code in reasonHttpStatus ? reasonHttpStatus[error.code as ReasonCode] : 400);
     return { status, code: error.code, message: error.message };
@@ -37,7 +45,8 @@ export function mapError(error: unknown): MappedError {
     const where = issue?.path.length ? issue.path.join('.') : 'body';
     return { status: 400, code: 'BAD_BODY_ERR', message: `Invalid field ${where}: ${issue?.message ?? 'invalid'}` };
   }
-  if (error instanceof HsmError && error.code === 'HSM_INVALID_INPUT') return { status: 400, code: 'BAD_BODY_ERR', message: error.message };
+  if (error instanceof HsmError && error.code === 'HSM_INVALID_INPUT')
+    return { status: 400, code: 'BAD_BODY_ERR', message: error.message };
   // Messages of our own errors and of the store carry no key material; bodies are never logged.
   logger.error('request failed', {
     errorName: error instanceof Error ? error.name : typeof error,
@@ -48,17 +57,29 @@ export function mapError(error: unknown): MappedError {
 }
 
 /** Key Protect's error body for a mapped error. */
-export function errorResponse(mapped: MappedError, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+export function errorResponse(
+  mapped: MappedError,
+  headers: Record<string, string> = {},
+): APIGatewayProxyStructuredResultV2 {
   const text = STATUS_TEXT[mapped.status] ?? 'Error';
   return {
     statusCode: mapped.status,
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({
       metadata: { collectionType: ERROR_COLLECTION_TYPE, collectionTotal: 1 },
-      resources: [{
-        errorMsg: `${text}: ${mapped.message}`,
-        reasons: [{ code: mapped.code, message: mapped.message, status: mapped.status, moreInfo: 'https://github.com/keyledger/keyledger#errors' }],
-      }],
+      resources: [
+        {
+          errorMsg: `${text}: ${mapped.message}`,
+          reasons: [
+            {
+              code: mapped.code,
+              message: mapped.message,
+              status: mapped.status,
+              moreInfo: 'https://github.com/keyledger/keyledger#errors',
+            },
+          ],
+        },
+      ],
     }),
   };
 }

@@ -21,19 +21,30 @@ export interface PublishedKey {
  * stamped with the signing-keys stream `version` they were read at. A publication read at an older version
  * never replaces a newer one (two cold starts around a rotation); an equal one rewrites the same keys.
  */
-export async function publishJwks(client: DynamoDBClient, tableName: string, keys: readonly PublishedKey[], version: number): Promise<void> {
+export async function publishJwks(
+  client: DynamoDBClient,
+  tableName: string,
+  keys: readonly PublishedKey[],
+  version: number,
+): Promise<void> {
   const jwks = keys.map(({ kid, publicKey }) => {
     const jwk = createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
     return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
   });
   try {
-    await client.send(new PutItemCommand({
-      TableName: tableName,
-      Item: { ...jwksItemKey(), [JWKS_ATTRIBUTE]: { S: JSON.stringify({ keys: jwks }) }, [JWKS_VERSION_ATTRIBUTE]: { N: String(version) } },
-      ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
-      ExpressionAttributeNames: { '#v': JWKS_VERSION_ATTRIBUTE },
-      ExpressionAttributeValues: { ':v': { N: String(version) } },
-    }));
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: {
+          ...jwksItemKey(),
+          [JWKS_ATTRIBUTE]: { S: JSON.stringify({ keys: jwks }) },
+          [JWKS_VERSION_ATTRIBUTE]: { N: String(version) },
+        },
+        ConditionExpression: 'attribute_not_exists(#v) OR #v <= :v',
+        ExpressionAttributeNames: { '#v': JWKS_VERSION_ATTRIBUTE },
+        ExpressionAttributeValues: { ':v': { N: String(version) } },
+      }),
+    );
   } catch (error) {
     // Someone published a newer set meanwhile: theirs stands.
     if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -51,9 +62,10 @@ export async function publishVerificationKeys(
   tableName: string,
 ): Promise<ReadonlySet<string>> {
   const { state, version } = await loadState(services.store, signingKeysAggregate, SIGNING_KEYS_STREAM);
-  const keys: PublishedKey[] = state.status === 'Rotated'
-    ? verificationKeys(state, services.now().getTime())
-    : [{ kid: SIGNING_KEY_LABEL, publicKey: await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL) }];
+  const keys: PublishedKey[] =
+    state.status === 'Rotated'
+      ? verificationKeys(state, services.now().getTime())
+      : [{ kid: SIGNING_KEY_LABEL, publicKey: await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL) }];
   await publishJwks(client, tableName, keys, version);
   return new Set(keys.map((key) => key.kid));
 }

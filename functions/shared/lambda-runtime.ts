@@ -21,7 +21,13 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Authorizer } from '../../application/access/authorizer.ts';
-import type { AuditLog, AuditPage, AuditQuery, AuditVerification, AuditEntry } from '../../application/audit/audit-trail.ts';
+import type {
+  AuditLog,
+  AuditPage,
+  AuditQuery,
+  AuditVerification,
+  AuditEntry,
+} from '../../application/audit/audit-trail.ts';
 import { ChainedAuditLog } from '../../application/audit/chained-audit-log.ts';
 import { hsmCheckpointSigner } from '../../application/audit/hsm-checkpoint-signer.ts';
 import { Authenticator, type Caller } from '../../application/identity/authenticate.ts';
@@ -47,7 +53,11 @@ import { installRuntimeFactory, type Runtime } from './runtime.ts';
 export class JwksAuthenticator extends Authenticator {
   private readonly known = new Set<string>();
 
-  constructor(services: AppServices, private readonly tokenKeys: TokenVerifier, private readonly jwks: JwksSource) {
+  constructor(
+    services: AppServices,
+    private readonly tokenKeys: TokenVerifier,
+    private readonly jwks: JwksSource,
+  ) {
     super(services, tokenKeys);
   }
 
@@ -120,7 +130,10 @@ export interface LambdaRuntimeDeps {
  * The application's services on AWS: event store, key-list read model, HSM over the crypto function,
  * operator settings. The API functions and the scheduled function (functions/scheduler/handler.ts) use them.
  */
-export async function createLambdaServices(env: NodeJS.ProcessEnv = process.env, deps: LambdaRuntimeDeps = {}): Promise<AppServices> {
+export async function createLambdaServices(
+  env: NodeJS.ProcessEnv = process.env,
+  deps: LambdaRuntimeDeps = {},
+): Promise<AppServices> {
   const client = deps.dynamodb ?? new DynamoDBClient({});
   const hsm = deps.hsm ?? openLambdaHsm(new LambdaClient({}), required(env, 'KEYLEDGER_CRYPTO_FUNCTION'));
   const [store, keyList] = await Promise.all([
@@ -139,7 +152,10 @@ export async function createLambdaServices(env: NodeJS.ProcessEnv = process.env,
 }
 
 /** Builds the runtime from the environment the stack sets (cdk/constructs/api.ts). */
-export async function createLambdaRuntime(env: NodeJS.ProcessEnv = process.env, deps: LambdaRuntimeDeps = {}): Promise<Runtime> {
+export async function createLambdaRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  deps: LambdaRuntimeDeps = {},
+): Promise<Runtime> {
   const client = deps.dynamodb ?? new DynamoDBClient({});
   let services = await createLambdaServices(env, { ...deps, dynamodb: client });
   const hsm = services.hsm;
@@ -148,10 +164,13 @@ export async function createLambdaRuntime(env: NodeJS.ProcessEnv = process.env, 
     const publish = () => publishVerificationKeys(services, client, jwksTable);
     services = { ...services, hsm: publishingBeforeSigning(hsm, await publish(), publish) };
   }
-  const audit = new LazyAuditLog(async () => new ChainedAuditLog({
-    storage: await openDynamoDbAuditStorage({ client, tableName: required(env, 'KEYLEDGER_AUDIT_TABLE') }),
-    signer: await hsmCheckpointSigner(hsm),
-  }));
+  const audit = new LazyAuditLog(
+    async () =>
+      new ChainedAuditLog({
+        storage: await openDynamoDbAuditStorage({ client, tableName: required(env, 'KEYLEDGER_AUDIT_TABLE') }),
+        signer: await hsmCheckpointSigner(hsm),
+      }),
+  );
   return {
     services,
     authenticator: new JwksAuthenticator(services, new TokenVerifier(), new DynamoJwksSource(client, jwksTable)),
@@ -165,7 +184,11 @@ export async function createLambdaRuntime(env: NodeJS.ProcessEnv = process.env, 
  * the admin function since this instance published), it publishes the verification keys again, and it
  * refuses to sign with a key that is still not among them. Every other operation passes through.
  */
-export function publishingBeforeSigning(hsm: Hsm, initiallyPublished: ReadonlySet<string>, publish: () => Promise<ReadonlySet<string>>): Hsm {
+export function publishingBeforeSigning(
+  hsm: Hsm,
+  initiallyPublished: ReadonlySet<string>,
+  publish: () => Promise<ReadonlySet<string>>,
+): Hsm {
   let published = initiallyPublished;
   let pending: Promise<ReadonlySet<string>> | undefined;
   const sign = async (label: string, data: Uint8Array): Promise<Uint8Array> => {

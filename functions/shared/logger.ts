@@ -6,7 +6,10 @@ import type { MiddlewareObj } from '@middy/core';
  * The one logger. It logs operations, outcomes and ids, never request or response bodies, keys,
  * ciphertexts or tokens (DESIGN.md decision 7).
  */
-export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'keyledger', logLevel: (process.env.KEYLEDGER_LOG_LEVEL ?? 'INFO') as 'INFO' });
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'keyledger',
+  logLevel: (process.env.KEYLEDGER_LOG_LEVEL ?? 'INFO') as 'INFO',
+});
 
 const ON_LAMBDA = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
 const INFO_AND_BELOW = new Set(['TRACE', 'DEBUG', 'INFO']);

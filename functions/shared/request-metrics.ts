@@ -21,7 +21,9 @@ interface Series {
 
 const series = new Map<string, Series>();
 const onLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
-const emf = onLambda ? new Metrics({ namespace: process.env.KEYLEDGER_METRICS_NAMESPACE ?? 'keyledger', serviceName: 'keyledger' }) : undefined;
+const emf = onLambda
+  ? new Metrics({ namespace: process.env.KEYLEDGER_METRICS_NAMESPACE ?? 'keyledger', serviceName: 'keyledger' })
+  : undefined;
 
 /** Counts one request of `operation` that ended in `outcome` after `seconds`. */
 export function observeRequest(operation: string, outcome: string, seconds: number): void {
@@ -53,13 +55,20 @@ export function renderPrometheus(): string {
     '# HELP keyledger_requests_total Requests by operation and outcome (success, denied, failed).',
     '# TYPE keyledger_requests_total counter',
   ];
-  const sorted = [...series.values()].sort((a, b) => a.operation.localeCompare(b.operation) || a.outcome.localeCompare(b.outcome));
-  for (const s of sorted) lines.push(`keyledger_requests_total{operation="${escape(s.operation)}",outcome="${s.outcome}"} ${s.count}`);
-  lines.push('# HELP keyledger_request_duration_seconds Request latency, from receipt to the response (audit record included).');
+  const sorted = [...series.values()].sort(
+    (a, b) => a.operation.localeCompare(b.operation) || a.outcome.localeCompare(b.outcome),
+  );
+  for (const s of sorted)
+    lines.push(`keyledger_requests_total{operation="${escape(s.operation)}",outcome="${s.outcome}"} ${s.count}`);
+  lines.push(
+    '# HELP keyledger_request_duration_seconds Request latency, from receipt to the response (audit record included).',
+  );
   lines.push('# TYPE keyledger_request_duration_seconds histogram');
   for (const s of sorted) {
     const labels = `operation="${escape(s.operation)}",outcome="${s.outcome}"`;
-    BUCKETS.forEach((bound, i) => lines.push(`keyledger_request_duration_seconds_bucket{${labels},le="${bound}"} ${s.buckets[i] ?? 0}`));
+    BUCKETS.forEach((bound, i) =>
+      lines.push(`keyledger_request_duration_seconds_bucket{${labels},le="${bound}"} ${s.buckets[i] ?? 0}`),
+    );
     lines.push(`keyledger_request_duration_seconds_bucket{${labels},le="+Inf"} ${s.count}`);
     lines.push(`keyledger_request_duration_seconds_sum{${labels}} ${s.sum}`);
     lines.push(`keyledger_request_duration_seconds_count{${labels}} ${s.count}`);

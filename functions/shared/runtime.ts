@@ -38,9 +38,12 @@ export async function getRuntime(): Promise<Runtime> {
   if (current) return current;
   if (!factory) throw new Error('keyledger runtime not initialised');
   // A failed build (a cold start that could not reach a table or the crypto function) is retried by the next request.
-  pending ??= factory().then((r) => (current = r), (error: unknown) => {
-    pending = undefined;
-    throw error;
-  });
+  pending ??= factory().then(
+    (r) => (current = r),
+    (error: unknown) => {
+      pending = undefined;
+      throw error;
+    },
+  );
   return pending;
 }

@@ -33,7 +33,11 @@ export function webhookOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Web
     if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number of milliseconds`);
     return value;
   };
-  return { retryBaseMs: num('KEYLEDGER_WEBHOOK_RETRY_BASE_MS', 500), retryMaxMs: num('KEYLEDGER_WEBHOOK_RETRY_MAX_MS', 60_000), timeoutMs: 10_000 };
+  return {
+    retryBaseMs: num('KEYLEDGER_WEBHOOK_RETRY_BASE_MS', 500),
+    retryMaxMs: num('KEYLEDGER_WEBHOOK_RETRY_MAX_MS', 60_000),
+    timeoutMs: 10_000,
+  };
 }
 
 export function retryDelayMs(attempts: number, options: Pick<WebhookOptions, 'retryBaseMs' | 'retryMaxMs'>): number {
@@ -51,9 +55,15 @@ class Sender {
   private secret: string | undefined;
   readonly done: Promise<void>;
 
-  constructor(private readonly sub: WebhookSubscription, private readonly d: WebhookDispatcher) {
+  constructor(
+    private readonly sub: WebhookSubscription,
+    private readonly d: WebhookDispatcher,
+  ) {
     this.done = this.run().catch((error: unknown) => {
-      logger.error('webhook sender stopped', { subscriptionId: sub.id, errorName: error instanceof Error ? error.name : typeof error });
+      logger.error('webhook sender stopped', {
+        subscriptionId: sub.id,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
     });
   }
 
@@ -84,9 +94,12 @@ class Sender {
         await this.sleep(wait);
         continue;
       }
-      this.secret ??= Buffer.from(await this.d.hsm.exportSecret({
-        masterKeyId: this.sub.secret.masterKeyId, wrapped: Buffer.from(this.sub.secret.wrapped, 'base64'),
-      })).toString('utf8');
+      this.secret ??= Buffer.from(
+        await this.d.hsm.exportSecret({
+          masterKeyId: this.sub.secret.masterKeyId,
+          wrapped: Buffer.from(this.sub.secret.wrapped, 'base64'),
+        }),
+      ).toString('utf8');
       if (await this.post(row.body, this.secret)) {
         this.d.outbox.delivered(row.id);
       } else {
@@ -100,7 +113,11 @@ class Sender {
     try {
       const res = await fetch(this.sub.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-keyledger-signature': webhookSignature(secret, body), 'user-agent': 'keyledger-webhooks/1' },
+        headers: {
+          'content-type': 'application/json',
+          'x-keyledger-signature': webhookSignature(secret, body),
+          'user-agent': 'keyledger-webhooks/1',
+        },
         body,
         signal: AbortSignal.any([AbortSignal.timeout(this.d.options.timeoutMs), this.d.abort.signal]),
         redirect: 'manual',
@@ -121,8 +138,13 @@ export class WebhookDispatcher {
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private readonly store: EventStore, readonly outbox: WebhookOutbox, readonly hsm: Pick<Hsm, 'exportSecret'>, readonly options: WebhookOptions,
-    private readonly onError: (error: unknown) => void) {}
+  constructor(
+    private readonly store: EventStore,
+    readonly outbox: WebhookOutbox,
+    readonly hsm: Pick<Hsm, 'exportSecret'>,
+    readonly options: WebhookOptions,
+    private readonly onError: (error: unknown) => void,
+  ) {}
 
   start(pollMs = 1000): void {
     for (const sub of this.outbox.activeSubscriptions()) this.senderFor(sub);
@@ -172,7 +194,13 @@ export class WebhookDispatcher {
           const event = subscriptionCodec.decode(stored);
           const id = stored.streamId.replace(/^subscription:/, '');
           if (event.type === 'SubscriptionCreated') {
-            const sub = { id, instanceId: event.data.instanceId, url: event.data.url, events: event.data.events, secret: event.data.secret };
+            const sub = {
+              id,
+              instanceId: event.data.instanceId,
+              url: event.data.url,
+              events: event.data.events,
+              secret: event.data.secret,
+            };
             batch.created.push(sub);
             active.set(id, sub);
           } else {

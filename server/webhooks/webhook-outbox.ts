@@ -68,43 +68,65 @@ export class WebhookOutbox {
   }
 
   checkpoint(): string | null {
-    return this.db.prepare<[string], { checkpoint: string }>('SELECT checkpoint FROM webhook_feed WHERE name = ?').get(FEED)?.checkpoint ?? null;
+    return (
+      this.db.prepare<[string], { checkpoint: string }>('SELECT checkpoint FROM webhook_feed WHERE name = ?').get(FEED)
+        ?.checkpoint ?? null
+    );
   }
 
   activeSubscriptions(): WebhookSubscription[] {
-    return this.db.prepare<[], { id: string; instance_id: string; url: string; events: string; secret: string }>(
-      'SELECT id, instance_id, url, events, secret FROM webhook_subscriptions WHERE active = 1',
-    ).all().map((r) => ({ id: r.id, instanceId: r.instance_id, url: r.url, events: JSON.parse(r.events) as string[], secret: JSON.parse(r.secret) as WebhookSubscription['secret'] }));
+    return this.db
+      .prepare<[], { id: string; instance_id: string; url: string; events: string; secret: string }>(
+        'SELECT id, instance_id, url, events, secret FROM webhook_subscriptions WHERE active = 1',
+      )
+      .all()
+      .map((r) => ({
+        id: r.id,
+        instanceId: r.instance_id,
+        url: r.url,
+        events: JSON.parse(r.events) as string[],
+        secret: JSON.parse(r.secret) as WebhookSubscription['secret'],
+      }));
   }
 
   isActive(subscriptionId: string): boolean {
-    return this.db.prepare<[string], { active: number }>('SELECT active FROM webhook_subscriptions WHERE id = ?').get(subscriptionId)?.active === 1;
+    return (
+      this.db
+        .prepare<[string], { active: number }>('SELECT active FROM webhook_subscriptions WHERE id = ?')
+        .get(subscriptionId)?.active === 1
+    );
   }
 
   apply(batch: FanOutBatch): void {
-    const insertSub = this.db.prepare(`INSERT INTO webhook_subscriptions (id, instance_id, url, events, secret, active) VALUES (?, ?, ?, ?, ?, 1)
+    const insertSub = this.db
+      .prepare(`INSERT INTO webhook_subscriptions (id, instance_id, url, events, secret, active) VALUES (?, ?, ?, ?, ?, 1)
       ON CONFLICT (id) DO NOTHING`);
     const deactivate = this.db.prepare('UPDATE webhook_subscriptions SET active = 0 WHERE id = ?');
     const dropQueue = this.db.prepare('DELETE FROM webhook_outbox WHERE subscription_id = ?');
     const enqueue = this.db.prepare('INSERT INTO webhook_outbox (subscription_id, body) VALUES (?, ?)');
     const setCheckpoint = this.db.prepare(`INSERT INTO webhook_feed (name, checkpoint) VALUES (?, ?)
       ON CONFLICT (name) DO UPDATE SET checkpoint = excluded.checkpoint`);
-    this.db.transaction(() => {
-      for (const s of batch.created) insertSub.run(s.id, s.instanceId, s.url, JSON.stringify(s.events), JSON.stringify(s.secret));
-      for (const d of batch.deliveries) enqueue.run(d.subscriptionId, d.body);
-      for (const id of batch.deleted) {
-        deactivate.run(id);
-        dropQueue.run(id);
-      }
-      setCheckpoint.run(FEED, batch.checkpoint);
-    }).immediate();
+    this.db
+      .transaction(() => {
+        for (const s of batch.created)
+          insertSub.run(s.id, s.instanceId, s.url, JSON.stringify(s.events), JSON.stringify(s.secret));
+        for (const d of batch.deliveries) enqueue.run(d.subscriptionId, d.body);
+        for (const id of batch.deleted) {
+          deactivate.run(id);
+          dropQueue.run(id);
+        }
+        setCheckpoint.run(FEED, batch.checkpoint);
+      })
+      .immediate();
   }
 
   /** The oldest delivery still owed to the subscription. */
   next(subscriptionId: string): OutboxRow | null {
-    const row = this.db.prepare<[string], { id: number; body: string; attempts: number; next_attempt_ms: number }>(
-      'SELECT id, body, attempts, next_attempt_ms FROM webhook_outbox WHERE subscription_id = ? ORDER BY id LIMIT 1',
-    ).get(subscriptionId);
+    const row = this.db
+      .prepare<[string], { id: number; body: string; attempts: number; next_attempt_ms: number }>(
+        'SELECT id, body, attempts, next_attempt_ms FROM webhook_outbox WHERE subscription_id = ? ORDER BY id LIMIT 1',
+      )
+      .get(subscriptionId);
     return row ? { id: row.id, body: row.body, attempts: row.attempts, nextAttemptMs: row.next_attempt_ms } : null;
   }
 
@@ -113,7 +135,9 @@ export class WebhookOutbox {
   }
 
   failed(rowId: number, attempts: number, nextAttemptMs: number): void {
-    this.db.prepare('UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ? WHERE id = ?').run(attempts, nextAttemptMs, rowId);
+    this.db
+      .prepare('UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ? WHERE id = ?')
+      .run(attempts, nextAttemptMs, rowId);
   }
 
   close(): void {

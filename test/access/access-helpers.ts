@@ -8,7 +8,13 @@ export interface Res {
   readonly headers: Headers;
 }
 
-export async function call(server: ServerProcess, token: string, method: string, path: string, options: { instanceId?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Res> {
+export async function call(
+  server: ServerProcess,
+  token: string,
+  method: string,
+  path: string,
+  options: { instanceId?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Res> {
   const res = await fetch(`${server.url}${path}`, {
     method,
     headers: {
@@ -17,7 +23,9 @@ export async function call(server: ServerProcess, token: string, method: string,
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...options.headers,
     },
-    ...(options.body === undefined ? {} : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
+    ...(options.body === undefined
+      ? {}
+      : { body: typeof options.body === 'string' ? options.body : JSON.stringify(options.body) }),
   });
   const text = await res.text();
   let body: unknown = text;
@@ -34,7 +42,10 @@ export function reasonOf(res: Res): string | undefined {
 }
 
 export class Admin {
-  private constructor(readonly server: ServerProcess, readonly token: string) {}
+  private constructor(
+    readonly server: ServerProcess,
+    readonly token: string,
+  ) {}
 
   static async connect(server: ServerProcess): Promise<Admin> {
     return new Admin(server, await tokenFor(server.url, server.adminApiKey));
@@ -52,7 +63,10 @@ export class Admin {
     return res.body as { id: string; apiKey: string };
   }
 
-  async grant(instanceId: string, body: { principalId: string; role: string; keyRingId?: string; keyId?: string }): Promise<string> {
+  async grant(
+    instanceId: string,
+    body: { principalId: string; role: string; keyRingId?: string; keyId?: string },
+  ): Promise<string> {
     const res = await call(this.server, this.token, 'POST', `/admin/v1/instances/${instanceId}/access`, { body });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return (res.body as { id: string }).id;
@@ -63,11 +77,25 @@ export class Admin {
     assert.equal(res.status, 201, `create key ring ${ringId}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
-  async createKey(instanceId: string, name: string, options: { ring?: string; payload?: string } = {}): Promise<string> {
+  async createKey(
+    instanceId: string,
+    name: string,
+    options: { ring?: string; payload?: string } = {},
+  ): Promise<string> {
     const res = await call(this.server, this.token, 'POST', '/api/v2/keys', {
       instanceId,
       headers: options.ring ? { 'x-kms-key-ring': options.ring } : {},
-      body: { metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 }, resources: [{ type: 'application/vnd.ibm.kms.key+json', name, extractable: options.payload !== undefined, ...(options.payload ? { payload: options.payload } : {}) }] },
+      body: {
+        metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 },
+        resources: [
+          {
+            type: 'application/vnd.ibm.kms.key+json',
+            name,
+            extractable: options.payload !== undefined,
+            ...(options.payload ? { payload: options.payload } : {}),
+          },
+        ],
+      },
     });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return (res.body as { resources: { id: string }[] }).resources[0]?.id ?? '';
@@ -76,5 +104,8 @@ export class Admin {
 
 /** A path of the route table with its parameters filled in. */
 export function fillPath(path: string, values: { id: string; keyRingId: string }): string {
-  return path.replace(/\{id\}/g, values.id).replace(/\{keyRingId\}/g, values.keyRingId).replace(/\{[^}]+\}/g, 'x-param');
+  return path
+    .replace(/\{id\}/g, values.id)
+    .replace(/\{keyRingId\}/g, values.keyRingId)
+    .replace(/\{[^}]+\}/g, 'x-param');
 }

@@ -16,7 +16,11 @@ function bodyFor(method: string): unknown {
   return ['POST', 'PUT', 'PATCH'].includes(method) ? { ciphertext: 'AAAA', aad: [] } : undefined;
 }
 
-const shape = (res: Res) => ({ status: res.status, reason: reasonOf(res) ?? null, retryAfter: res.headers.get('retry-after') });
+const shape = (res: Res) => ({
+  status: res.status,
+  reason: reasonOf(res) ?? null,
+  retryAfter: res.headers.get('retry-after'),
+});
 
 describe('cross-instance isolation', () => {
   let server: ServerProcess;
@@ -42,17 +46,27 @@ describe('cross-instance isolation', () => {
     await server.dispose();
   });
 
-  async function compareAll(token: string, instanceId: string, foreign: { id: string; keyRingId: string }, label: string): Promise<string[]> {
+  async function compareAll(
+    token: string,
+    instanceId: string,
+    foreign: { id: string; keyRingId: string },
+    label: string,
+  ): Promise<string[]> {
     const differences: string[] = [];
     // One unknown id per walk: a walk that creates key ring X in A (allowed: ring ids are per instance) then deletes it must see the same for both ids.
     const unknown = { id: randomUUID(), keyRingId: `nowhere-${randomUUID().slice(0, 8)}` };
     for (const route of apiRoutes) {
       if (!route.path.includes('{')) continue;
-      const send = (values: { id: string; keyRingId: string }) => call(server, token, route.method, fillPath(route.path, values), {
-        instanceId, ...(bodyFor(route.method) === undefined ? {} : { body: bodyFor(route.method) }),
-      });
+      const send = (values: { id: string; keyRingId: string }) =>
+        call(server, token, route.method, fillPath(route.path, values), {
+          instanceId,
+          ...(bodyFor(route.method) === undefined ? {} : { body: bodyFor(route.method) }),
+        });
       const [ofB, ofNobody] = [shape(await send(foreign)), shape(await send(unknown))];
-      if (JSON.stringify(ofB) !== JSON.stringify(ofNobody)) differences.push(`${label} ${route.method} ${route.path}: B's ${JSON.stringify(ofB)} vs unknown ${JSON.stringify(ofNobody)}`);
+      if (JSON.stringify(ofB) !== JSON.stringify(ofNobody))
+        differences.push(
+          `${label} ${route.method} ${route.path}: B's ${JSON.stringify(ofB)} vs unknown ${JSON.stringify(ofNobody)}`,
+        );
     }
     return differences;
   }
@@ -62,9 +76,9 @@ describe('cross-instance isolation', () => {
     await admin.grant(a, { principalId: manager.id, role: 'Manager' });
     const managerToken = await tokenFor(server.url, manager.apiKey);
     const differences = [
-      ...await compareAll(admin.token, a, { id: keyOfB, keyRingId: ringOfB }, 'admin'),
-      ...await compareAll(managerToken, a, { id: keyOfB, keyRingId: ringOfB }, 'manager of A'),
-      ...await compareAll(managerToken, a, { id: 'b-alias', keyRingId: ringOfB }, 'manager of A, alias'),
+      ...(await compareAll(admin.token, a, { id: keyOfB, keyRingId: ringOfB }, 'admin')),
+      ...(await compareAll(managerToken, a, { id: keyOfB, keyRingId: ringOfB }, 'manager of A')),
+      ...(await compareAll(managerToken, a, { id: 'b-alias', keyRingId: ringOfB }, 'manager of A, alias')),
     ];
     assert.deepEqual(differences, []);
     const res = await call(server, admin.token, 'GET', `/api/v2/keys/${keyOfB}`, { instanceId: a });
@@ -87,10 +101,17 @@ describe('cross-instance isolation', () => {
     for (const route of apiRoutes) {
       const path = fillPath(route.path, { id: keyOfB, keyRingId: ringOfB });
       const body = bodyFor(route.method);
-      const inB = await call(server, token, route.method, path, { instanceId: b, ...(body === undefined ? {} : { body }) });
-      const inNowhere = await call(server, token, route.method, path, { instanceId: randomUUID(), ...(body === undefined ? {} : { body }) });
+      const inB = await call(server, token, route.method, path, {
+        instanceId: b,
+        ...(body === undefined ? {} : { body }),
+      });
+      const inNowhere = await call(server, token, route.method, path, {
+        instanceId: randomUUID(),
+        ...(body === undefined ? {} : { body }),
+      });
       if (inB.status !== 401) differences.push(`${route.method} ${route.path} in B: ${inB.status}`);
-      if (JSON.stringify(shape(inB)) !== JSON.stringify(shape(inNowhere))) differences.push(`${route.method} ${route.path}: B differs from an unknown instance`);
+      if (JSON.stringify(shape(inB)) !== JSON.stringify(shape(inNowhere)))
+        differences.push(`${route.method} ${route.path}: B differs from an unknown instance`);
     }
     assert.deepEqual(differences, []);
     const own = await call(server, token, 'POST', `/api/v2/keys/${keyOfA}/actions/wrap`, { instanceId: a, body: {} });

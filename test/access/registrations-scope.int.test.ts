@@ -15,17 +15,31 @@ interface Registrations {
 
 const crnOf = (name: string): string => `crn:v1:bluemix:public:cloud-object-storage:global:a/abc:${name}:bucket:data`;
 
-describe('getRegistrationsAllKeys is filtered by the caller\'s scope', () => {
+describe("getRegistrationsAllKeys is filtered by the caller's scope", () => {
   let server: ServerProcess;
   let admin: Admin;
   let instance: string;
-  const keys: Record<'inRing' | 'inRing2' | 'other' | 'byId', string> = { inRing: '', inRing2: '', other: '', byId: '' };
+  const keys: Record<'inRing' | 'inRing2' | 'other' | 'byId', string> = {
+    inRing: '',
+    inRing2: '',
+    other: '',
+    byId: '',
+  };
 
   async function register(keyId: string, name: string): Promise<void> {
-    const res = await call(server, admin.token, 'POST', `/api/v2/keys/${keyId}/registrations/${encodeURIComponent(crnOf(name))}`, {
-      instanceId: instance,
-      body: { metadata: { collectionType: 'application/vnd.ibm.kms.registration_input+json', collectionTotal: 1 }, resources: [{ preventKeyDeletion: false }] },
-    });
+    const res = await call(
+      server,
+      admin.token,
+      'POST',
+      `/api/v2/keys/${keyId}/registrations/${encodeURIComponent(crnOf(name))}`,
+      {
+        instanceId: instance,
+        body: {
+          metadata: { collectionType: 'application/vnd.ibm.kms.registration_input+json', collectionTotal: 1 },
+          resources: [{ preventKeyDeletion: false }],
+        },
+      },
+    );
     assert.equal(res.status, 201, JSON.stringify(res.body));
   }
 
@@ -56,13 +70,20 @@ describe('getRegistrationsAllKeys is filtered by the caller\'s scope', () => {
     await server.dispose();
   });
 
-  it('a Reader on one key ring sees only that ring\'s keys\' registrations, and the total counts only those', async () => {
+  it("a Reader on one key ring sees only that ring's keys' registrations, and the total counts only those", async () => {
     const reader = await admin.createPrincipal('ring-reader');
     await admin.grant(instance, { principalId: reader.id, role: 'Reader', keyRingId: 'payments' });
     const token = await tokenFor(server.url, reader.apiKey);
 
     const body = await listAs(token);
-    assert.deepEqual(pairs(body), [[keys.inRing, crnOf('ring-a')], [keys.inRing, crnOf('ring-b')], [keys.inRing2, crnOf('ring-c')]].sort());
+    assert.deepEqual(
+      pairs(body),
+      [
+        [keys.inRing, crnOf('ring-a')],
+        [keys.inRing, crnOf('ring-b')],
+        [keys.inRing2, crnOf('ring-c')],
+      ].sort(),
+    );
     assert.equal(body.metadata.totalCount, 3);
     assert.equal(body.metadata.collectionTotal, 3);
 
@@ -70,7 +91,10 @@ describe('getRegistrationsAllKeys is filtered by the caller\'s scope', () => {
     assert.equal(paged.resources.length, 1);
     assert.equal(paged.metadata.totalCount, 3, 'the total ignores paging but not the scope');
 
-    const other = await listAs(token, `urlEncodedResourceCRNQuery=${encodeURIComponent(crnOf('other'))}&totalCount=true`);
+    const other = await listAs(
+      token,
+      `urlEncodedResourceCRNQuery=${encodeURIComponent(crnOf('other'))}&totalCount=true`,
+    );
     assert.deepEqual(other.resources, [], 'a CRN query cannot reach a key outside the scope');
     assert.equal(other.metadata.totalCount, 0);
   });
@@ -80,19 +104,33 @@ describe('getRegistrationsAllKeys is filtered by the caller\'s scope', () => {
     await admin.grant(instance, { principalId: reader.id, role: 'Reader', keyRingId: 'payments' });
     await admin.grant(instance, { principalId: reader.id, role: 'Reader', keyId: keys.byId });
     const body = await listAs(await tokenFor(server.url, reader.apiKey));
-    assert.deepEqual(pairs(body).map(([keyId]) => keyId).sort(), [keys.inRing, keys.inRing, keys.inRing2, keys.byId].sort());
+    assert.deepEqual(
+      pairs(body)
+        .map(([keyId]) => keyId)
+        .sort(),
+      [keys.inRing, keys.inRing, keys.inRing2, keys.byId].sort(),
+    );
   });
 
   it('a key moved out of the ring drops out of the scoped listing at once', async () => {
     const reader = await admin.createPrincipal('ring-reader-move');
     await admin.grant(instance, { principalId: reader.id, role: 'Reader', keyRingId: 'payments' });
     const token = await tokenFor(server.url, reader.apiKey);
-    const moved = await call(server, admin.token, 'PATCH', `/api/v2/keys/${keys.inRing2}`, { instanceId: instance, body: { keyRingID: 'default' } });
+    const moved = await call(server, admin.token, 'PATCH', `/api/v2/keys/${keys.inRing2}`, {
+      instanceId: instance,
+      body: { keyRingID: 'default' },
+    });
     assert.equal(moved.status, 200, JSON.stringify(moved.body));
     try {
-      assert.deepEqual(pairs(await listAs(token)).map(([keyId]) => keyId), [keys.inRing, keys.inRing]);
+      assert.deepEqual(
+        pairs(await listAs(token)).map(([keyId]) => keyId),
+        [keys.inRing, keys.inRing],
+      );
     } finally {
-      const back = await call(server, admin.token, 'PATCH', `/api/v2/keys/${keys.inRing2}`, { instanceId: instance, body: { keyRingID: 'payments' } });
+      const back = await call(server, admin.token, 'PATCH', `/api/v2/keys/${keys.inRing2}`, {
+        instanceId: instance,
+        body: { keyRingID: 'payments' },
+      });
       assert.equal(back.status, 200, JSON.stringify(back.body));
     }
   });

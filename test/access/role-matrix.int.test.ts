@@ -17,8 +17,18 @@ type ScopeKind = 'instance' | 'keyRing' | 'key';
 const SCOPES: readonly ScopeKind[] = ['instance', 'keyRing', 'key'];
 
 /** Destructive operations run last, so a principal's own key stays usable for the rest. */
-const LAST = ['disableKey', 'setKeyForDeletion', 'deleteKeyAlias', 'patchKey', 'deleteKey', 'restoreKey', 'purgeKey', 'deleteKeyRing'];
-const apiRoutes: RouteDefinition[] = routes.filter((r) => r.path.startsWith('/api/v2'))
+const LAST = [
+  'disableKey',
+  'setKeyForDeletion',
+  'deleteKeyAlias',
+  'patchKey',
+  'deleteKey',
+  'restoreKey',
+  'purgeKey',
+  'deleteKeyRing',
+];
+const apiRoutes: RouteDefinition[] = routes
+  .filter((r) => r.path.startsWith('/api/v2'))
   .sort((a, b) => LAST.indexOf(a.operation) - LAST.indexOf(b.operation));
 
 /** What the table says: may `role` bound at `scope` perform `operation` on its own target, or on one outside its scope? */
@@ -27,10 +37,14 @@ function expectedAllowed(role: Role | 'admin', scope: ScopeKind, operation: stri
   if (!isOperation(operation) || !roleAllows(role, operation)) return false;
   if (scope === 'instance') return true;
   switch (OPERATIONS[operation].target) {
-    case 'collection': return true;
-    case 'instance': return false;
-    case 'keyRing': return scope === 'keyRing' && target === 'own';
-    case 'key': return target === 'own';
+    case 'collection':
+      return true;
+    case 'instance':
+      return false;
+    case 'keyRing':
+      return scope === 'keyRing' && target === 'own';
+    case 'key':
+      return target === 'own';
   }
 }
 
@@ -54,7 +68,14 @@ describe('role matrix over HTTP', () => {
     await server.dispose();
   });
 
-  async function walk(label: string, token: string, role: Role | 'admin', scope: ScopeKind, own: { keyId: string; ring: string }, target: 'own' | 'other'): Promise<void> {
+  async function walk(
+    label: string,
+    token: string,
+    role: Role | 'admin',
+    scope: ScopeKind,
+    own: { keyId: string; ring: string },
+    target: 'own' | 'other',
+  ): Promise<void> {
     const values = target === 'own' ? { id: own.keyId, keyRingId: own.ring } : { id: otherKey, keyRingId: 'ring-b' };
     for (const route of apiRoutes) {
       const res = await call(server, token, route.method, fillPath(route.path, values), {
@@ -65,27 +86,34 @@ describe('role matrix over HTTP', () => {
       requests++;
       const allowed = expectedAllowed(role, scope, route.operation, target);
       const denied = res.status === 401;
-      if (denied && reasonOf(res) !== 'UNAUTHORIZED_ERR' && route.method !== 'HEAD') mismatches.push(`${label} ${route.operation}: 401 without UNAUTHORIZED_ERR`);
-      if (allowed === denied) mismatches.push(`${label} ${target} ${route.method} ${route.path} (${route.operation}): expected ${allowed ? 'allowed' : '401'}, got ${res.status} ${reasonOf(res) ?? ''}`);
+      if (denied && reasonOf(res) !== 'UNAUTHORIZED_ERR' && route.method !== 'HEAD')
+        mismatches.push(`${label} ${route.operation}: 401 without UNAUTHORIZED_ERR`);
+      if (allowed === denied)
+        mismatches.push(
+          `${label} ${target} ${route.method} ${route.path} (${route.operation}): expected ${allowed ? 'allowed' : '401'}, got ${res.status} ${reasonOf(res) ?? ''}`,
+        );
     }
   }
 
   it('every role at every scope gets exactly what the table gives it, on every route', async () => {
     const t0 = Date.now();
     const cases = ROLES.flatMap((role) => SCOPES.map((scope) => ({ role, scope })));
-    await Promise.all(cases.map(async ({ role, scope }) => {
-      const label = `${role}@${scope}`;
-      const principal = await admin.createPrincipal(label);
-      const keyId = await admin.createKey(instance, `own-${role}-${scope}`, { ring: 'ring-a' });
-      await admin.grant(instance, {
-        principalId: principal.id, role,
-        ...(scope === 'keyRing' ? { keyRingId: 'ring-a' } : {}),
-        ...(scope === 'key' ? { keyId } : {}),
-      });
-      const token = await tokenFor(server.url, principal.apiKey);
-      await walk(label, token, role, scope, { keyId, ring: 'ring-a' }, 'own');
-      if (scope !== 'instance') await walk(label, token, role, scope, { keyId, ring: 'ring-a' }, 'other');
-    }));
+    await Promise.all(
+      cases.map(async ({ role, scope }) => {
+        const label = `${role}@${scope}`;
+        const principal = await admin.createPrincipal(label);
+        const keyId = await admin.createKey(instance, `own-${role}-${scope}`, { ring: 'ring-a' });
+        await admin.grant(instance, {
+          principalId: principal.id,
+          role,
+          ...(scope === 'keyRing' ? { keyRingId: 'ring-a' } : {}),
+          ...(scope === 'key' ? { keyId } : {}),
+        });
+        const token = await tokenFor(server.url, principal.apiKey);
+        await walk(label, token, role, scope, { keyId, ring: 'ring-a' }, 'own');
+        if (scope !== 'instance') await walk(label, token, role, scope, { keyId, ring: 'ring-a' }, 'other');
+      }),
+    );
     const adminKey = await admin.createKey(instance, 'admin-own', { ring: 'ring-a' });
     await walk('service administrator', admin.token, 'admin', 'instance', { keyId: adminKey, ring: 'ring-a' }, 'own');
     console.log(`role matrix: ${requests} requests over ${apiRoutes.length} routes in ${Date.now() - t0} ms`);
@@ -93,13 +121,27 @@ describe('role matrix over HTTP', () => {
   });
 
   it('a Reader reads a root key but a standard key payload needs ReaderPlus', async () => {
-    const standard = await admin.createKey(instance, 'standard', { ring: 'ring-a', payload: Buffer.from('secret').toString('base64') });
-    for (const [role, status] of [['Reader', 401], ['ReaderPlus', 200]] as const) {
+    const standard = await admin.createKey(instance, 'standard', {
+      ring: 'ring-a',
+      payload: Buffer.from('secret').toString('base64'),
+    });
+    for (const [role, status] of [
+      ['Reader', 401],
+      ['ReaderPlus', 200],
+    ] as const) {
       const p = await admin.createPrincipal(`payload-${role}`);
       await admin.grant(instance, { principalId: p.id, role, keyRingId: 'ring-a' });
       const token = await tokenFor(server.url, p.apiKey);
-      assert.equal((await call(server, token, 'GET', `/api/v2/keys/${standard}`, { instanceId: instance })).status, status, role);
-      assert.equal((await call(server, token, 'GET', `/api/v2/keys/${standard}/metadata`, { instanceId: instance })).status, 200, role);
+      assert.equal(
+        (await call(server, token, 'GET', `/api/v2/keys/${standard}`, { instanceId: instance })).status,
+        status,
+        role,
+      );
+      assert.equal(
+        (await call(server, token, 'GET', `/api/v2/keys/${standard}/metadata`, { instanceId: instance })).status,
+        200,
+        role,
+      );
     }
   });
 
@@ -117,7 +159,9 @@ describe('role matrix over HTTP', () => {
     assert.ok(ids(adminView).includes(otherKey));
     await admin.grant(instance, { principalId: p.id, role: 'Reader', keyId: single });
     await new Promise((r) => setTimeout(r, 2100)); // the authorizer's cache bound
-    const withKey = await call(server, token, 'GET', '/api/v2/keys?limit=5000&totalCount=true', { instanceId: instance });
+    const withKey = await call(server, token, 'GET', '/api/v2/keys?limit=5000&totalCount=true', {
+      instanceId: instance,
+    });
     assert.ok(ids(withKey).includes(single) && !ids(withKey).includes(otherKey));
     assert.equal(ids(withKey).length, ids(ringOnly).length + 1);
   });

@@ -33,17 +33,31 @@ describe('token-signing key rotation', () => {
     const afterRotation = await tokenFor(server.url, ADMIN_KEY);
     assert.equal(tokenKid(afterRotation), 'keyledger-token-signing-2');
     for (const token of [before, afterRotation]) {
-      assert.equal((await call(server, token, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status, 200);
+      assert.equal(
+        (await call(server, token, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status,
+        200,
+      );
     }
     server = await server.restart();
     for (const token of [before, afterRotation]) {
-      assert.equal((await call(server, token, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status, 200, tokenKid(token));
+      assert.equal(
+        (await call(server, token, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status,
+        200,
+        tokenKid(token),
+      );
     }
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'cli/keyledger.ts', 'signing-key', 'rotate', '--url', server.url, '--api-key', ADMIN_KEY],
-      { cwd: new URL('../..', import.meta.url).pathname });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'cli/keyledger.ts', 'signing-key', 'rotate', '--url', server.url, '--api-key', ADMIN_KEY],
+      { cwd: new URL('../..', import.meta.url).pathname },
+    );
     assert.equal((JSON.parse(stdout) as { kid: string }).kid, 'keyledger-token-signing-3');
     assert.equal(tokenKid(await tokenFor(server.url, ADMIN_KEY)), 'keyledger-token-signing-3');
-    assert.equal((await call(server, before, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status, 200, 'the first key still verifies its tokens');
+    assert.equal(
+      (await call(server, before, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status,
+      200,
+      'the first key still verifies its tokens',
+    );
   });
 
   it('refuses a token whose kid no key has', async () => {
@@ -51,6 +65,9 @@ describe('token-signing key rotation', () => {
     const [h, p, s] = admin.token.split('.') as [string, string, string];
     const header = JSON.parse(Buffer.from(h, 'base64url').toString()) as Record<string, unknown>;
     const forged = `${Buffer.from(JSON.stringify({ ...header, kid: 'keyledger-token-signing-99' })).toString('base64url')}.${p}.${s}`;
-    assert.equal((await call(server, forged, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status, 401);
+    assert.equal(
+      (await call(server, forged, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status,
+      401,
+    );
   });
 });

@@ -16,7 +16,14 @@ const open = () => openSqliteEventStore({ file: join(dir, `events-${n++}.db`) })
 
 const meta = { time: '2026-01-01T00:00:00.000Z', instanceId: 'i', principalId: 'p' };
 function append(store: EventStore, streamId: string, expectedVersion: number, value: number) {
-  return store.append([{ streamId, expectedVersion, events: [{ type: 'Counted', schemaVersion: 1, data: { value }, meta }], snapshot: { value } }]);
+  return store.append([
+    {
+      streamId,
+      expectedVersion,
+      events: [{ type: 'Counted', schemaVersion: 1, data: { value }, meta }],
+      snapshot: { value },
+    },
+  ]);
 }
 /** Loads the head's snapshot and counts loads, i.e. store reads. */
 function loader(store: EventStore, streamId: string) {
@@ -82,9 +89,16 @@ void test('entries expire after the TTL (appends by other processes), and `keep`
 void test('stays within its bound, and caches nothing for a store that announces no appends', async () => {
   const store = await open();
   const cache = new TtlCache<Loaded>(store, 60_000, 3);
-  for (let i = 0; i < 10; i += 1) await cache.get(`s${i}`, now(), () => Promise.resolve({ state: i, version: 1 }), always);
+  for (let i = 0; i < 10; i += 1)
+    await cache.get(`s${i}`, now(), () => Promise.resolve({ state: i, version: 1 }), always);
   assert.equal(cache.size, 3);
-  const silent: EventStore = { append: (a) => store.append(a), readStream: (s, f) => store.readStream(s, f), readHead: (s) => store.readHead(s), readChanges: (c, l) => store.readChanges(c, l), close: () => store.close() };
+  const silent: EventStore = {
+    append: (a) => store.append(a),
+    readStream: (s, f) => store.readStream(s, f),
+    readHead: (s) => store.readHead(s),
+    readChanges: (c, l) => store.readChanges(c, l),
+    close: () => store.close(),
+  };
   const uncached = new TtlCache<Loaded>(silent, 60_000, 3);
   await uncached.get('s', now(), () => Promise.resolve({ state: 1, version: 1 }), always);
   assert.equal(uncached.size, 0);

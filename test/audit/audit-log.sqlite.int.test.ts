@@ -31,27 +31,71 @@ function fileTamper(file: string): Tamper {
   };
   const column = { principalId: 'principal_id', outcome: 'outcome', prevHash: 'prev_hash' } as const;
   return {
-    setField: (chain, seq, field, value) => edit((db) => void db.prepare(`UPDATE audit_records SET ${column[field]} = ? WHERE chain = ? AND seq = ?`).run(value, chain, seq)),
-    deleteRow: (chain, seq) => edit((db) => void db.prepare('DELETE FROM audit_records WHERE chain = ? AND seq = ?').run(chain, seq)),
-    swapRows: (chain, a, b) => edit((db) => {
-      db.transaction(() => {
-        db.prepare('UPDATE audit_records SET seq = -1 WHERE chain = ? AND seq = ?').run(chain, a);
-        db.prepare('UPDATE audit_records SET seq = ? WHERE chain = ? AND seq = ?').run(a, chain, b);
-        db.prepare('UPDATE audit_records SET seq = ? WHERE chain = ? AND seq = -1').run(b, chain);
-      })();
-    }),
-    putRow: (chain, row: AuditRow) => edit((db) => void db.prepare(`INSERT INTO audit_records (chain, seq, time, instance_id, principal_id, operation, key_id,
-      key_version_id, outcome, reason, request_id, correlation_id, source_ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-      .run(chain, row.seq, row.time, row.instanceId, row.principalId, row.operation, row.keyId, row.keyVersionId, row.outcome, row.reason,
-        row.requestId, row.correlationId, row.sourceIp, row.prevHash, row.hash)),
-    setCheckpointSignature: (chain, n, signature) => edit((db) => void db.prepare('UPDATE audit_checkpoints SET signature = ? WHERE chain = ? AND n = ?').run(signature, chain, n)),
+    setField: (chain, seq, field, value) =>
+      edit(
+        (db) =>
+          void db
+            .prepare(`UPDATE audit_records SET ${column[field]} = ? WHERE chain = ? AND seq = ?`)
+            .run(value, chain, seq),
+      ),
+    deleteRow: (chain, seq) =>
+      edit((db) => void db.prepare('DELETE FROM audit_records WHERE chain = ? AND seq = ?').run(chain, seq)),
+    swapRows: (chain, a, b) =>
+      edit((db) => {
+        db.transaction(() => {
+          db.prepare('UPDATE audit_records SET seq = -1 WHERE chain = ? AND seq = ?').run(chain, a);
+          db.prepare('UPDATE audit_records SET seq = ? WHERE chain = ? AND seq = ?').run(a, chain, b);
+          db.prepare('UPDATE audit_records SET seq = ? WHERE chain = ? AND seq = -1').run(b, chain);
+        })();
+      }),
+    putRow: (chain, row: AuditRow) =>
+      edit(
+        (db) =>
+          void db
+            .prepare(
+              `INSERT INTO audit_records (chain, seq, time, instance_id, principal_id, operation, key_id,
+      key_version_id, outcome, reason, request_id, correlation_id, source_ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+            )
+            .run(
+              chain,
+              row.seq,
+              row.time,
+              row.instanceId,
+              row.principalId,
+              row.operation,
+              row.keyId,
+              row.keyVersionId,
+              row.outcome,
+              row.reason,
+              row.requestId,
+              row.correlationId,
+              row.sourceIp,
+              row.prevHash,
+              row.hash,
+            ),
+      ),
+    setCheckpointSignature: (chain, n, signature) =>
+      edit(
+        (db) =>
+          void db
+            .prepare('UPDATE audit_checkpoints SET signature = ? WHERE chain = ? AND n = ?')
+            .run(signature, chain, n),
+      ),
   };
 }
 
-auditLogContract('sqlite', async () => {
-  const file = join(dir, `audit-${++count}.db`);
-  return { storage: await openSqliteAuditStorage({ file }), reopen: () => openSqliteAuditStorage({ file }), tamper: fileTamper(file) };
-}, async () => {
-  hsm ??= await openSoftHsm({ dataDir: dir });
-  return hsmCheckpointSigner(hsm);
-});
+auditLogContract(
+  'sqlite',
+  async () => {
+    const file = join(dir, `audit-${++count}.db`);
+    return {
+      storage: await openSqliteAuditStorage({ file }),
+      reopen: () => openSqliteAuditStorage({ file }),
+      tamper: fileTamper(file),
+    };
+  },
+  async () => {
+    hsm ??= await openSoftHsm({ dataDir: dir });
+    return hsmCheckpointSigner(hsm);
+  },
+);

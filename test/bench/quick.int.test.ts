@@ -15,7 +15,11 @@ const out = mkdtempSync(join(tmpdir(), 'keyledger-bench-test-'));
 after(() => rmSync(out, { recursive: true, force: true }));
 
 void test('npm run bench -- --quick writes a complete JSON and markdown report', { timeout: 600_000 }, () => {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], { cwd: ROOT, encoding: 'utf8', timeout: 590_000 });
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 590_000,
+  });
   assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as BenchReport;
   assert.equal(report.schema, 'keyledger-bench/1');
@@ -26,26 +30,43 @@ void test('npm run bench -- --quick writes a complete JSON and markdown report',
   assert.deepEqual([...new Set(report.ceilings.http.map((c) => c.ceiling))].sort(), ['a', 'b-async', 'b-sync']);
   for (const value of Object.values(report.ceilings.loops)) assert.equal(typeof value, 'number');
 
-  assert.deepEqual(report.modes.map((m) => m.store), ['sqlite', 'dynamodb']);
+  assert.deepEqual(
+    report.modes.map((m) => m.store),
+    ['sqlite', 'dynamodb'],
+  );
   const expected = ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', 'rotate'];
   for (const mode of report.modes) {
     assert.deepEqual([...new Set(mode.scenarios.map((s) => s.scenario))], expected);
     assert.equal(mode.scenarios.length, expected.length * report.settings.connections.length);
     for (const s of mode.scenarios) {
       assert.ok(s.ok > 0, `${mode.store} ${s.scenario} @${s.connections} answered no request`);
-      for (const field of ['rps', 'p50Ms', 'p99Ms', 'serverRssMaxMB', 'serverCpuPct'] as const) assert.equal(typeof s[field], 'number');
+      for (const field of ['rps', 'p50Ms', 'p99Ms', 'serverRssMaxMB', 'serverCpuPct'] as const)
+        assert.equal(typeof s[field], 'number');
       if (s.scenario.startsWith('wrap') || s.scenario === 'unwrap' || s.scenario === 'rewrap') {
         assert.equal(s.ceiling, 'b');
         assert.equal(s.ceilingPaired, true);
         assert.equal(typeof s.ratio, 'number');
       }
-      const target = (s.scenario === 'wrap (given DEK)' || s.scenario === 'unwrap') && s.connections === Math.max(...report.settings.connections);
-      assert.equal(s.runs?.length ?? 1, target ? report.settings.repeats : 1, `${mode.store} ${s.scenario} @${s.connections}: runs`);
-      if (s.runs) assert.ok(s.runs.some((run) => run.ratio === s.ratio), 'the row is one of its runs');
+      const target =
+        (s.scenario === 'wrap (given DEK)' || s.scenario === 'unwrap') &&
+        s.connections === Math.max(...report.settings.connections);
+      assert.equal(
+        s.runs?.length ?? 1,
+        target ? report.settings.repeats : 1,
+        `${mode.store} ${s.scenario} @${s.connections}: runs`,
+      );
+      if (s.runs)
+        assert.ok(
+          s.runs.some((run) => run.ratio === s.ratio),
+          'the row is one of its runs',
+        );
     }
     assert.ok(mode.scale, `${mode.store} has a scale run`);
     assert.equal(mode.scale.keys, report.settings.scaleKeys[mode.store]);
-    assert.deepEqual([...new Set(mode.scale.scenarios.map((s) => s.scenario))], ['wrap (given DEK)', 'unwrap', 'list keys (limit=200)']);
+    assert.deepEqual(
+      [...new Set(mode.scale.scenarios.map((s) => s.scenario))],
+      ['wrap (given DEK)', 'unwrap', 'list keys (limit=200)'],
+    );
     assert.ok(mode.startup.firstRequestMs > 0 && mode.scale.seed.createS > 0);
   }
 

@@ -31,7 +31,13 @@ function event(authorization?: string): APIGatewayRequestAuthorizerEventV2 {
 }
 
 function staticSource(jwks: string): JwksSource & { reads: number } {
-  const source = { reads: 0, keys: () => { source.reads += 1; return Promise.resolve(parseJwks(jwks)); } };
+  const source = {
+    reads: 0,
+    keys: () => {
+      source.reads += 1;
+      return Promise.resolve(parseJwks(jwks));
+    },
+  };
   return source;
 }
 
@@ -42,7 +48,11 @@ void describe('authorizer', () => {
   const source = staticSource(JSON.stringify({ keys: [current.jwk] }));
 
   void it('accepts a valid ES256 token and names its principal', async () => {
-    const result = await authorize(event(`Bearer ${token(current.privateKey, { alg: 'ES256', kid: 'k1' }, claims)}`), source, NOW);
+    const result = await authorize(
+      event(`Bearer ${token(current.privateKey, { alg: 'ES256', kid: 'k1' }, claims)}`),
+      source,
+      NOW,
+    );
     assert.deepEqual(result, { isAuthorized: true, context: { principalId: 'principal-1' } });
   });
 

@@ -15,15 +15,22 @@ import { CRYPTO_IMAGE_CONTEXT_EXCLUDE } from '../../cdk/constructs/crypto-functi
 import { repoRoot } from '../../cdk/paths.ts';
 import { SOFTHSM_MODULE_PATH } from '../../functions/crypto/pkcs11/index.ts';
 
-interface Instruction { readonly keyword: string; readonly args: string }
+interface Instruction {
+  readonly keyword: string;
+  readonly args: string;
+}
 
 function instructions(): Instruction[] {
   const text = readFileSync(join(repoRoot, 'functions/crypto/Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
-  return text.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !line.startsWith('#')).map((line) => {
-    const match = /^([A-Z]+)\s+(.*)$/.exec(line);
-    assert.ok(match?.[1] && match[2] !== undefined, `not an instruction: ${line}`);
-    return { keyword: match[1], args: match[2] };
-  });
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^([A-Z]+)\s+(.*)$/.exec(line);
+      assert.ok(match?.[1] && match[2] !== undefined, `not an instruction: ${line}`);
+      return { keyword: match[1], args: match[2] };
+    });
 }
 
 const KNOWN = new Set(['FROM', 'ARG', 'RUN', 'WORKDIR', 'COPY', 'ENV', 'CMD']);
@@ -35,7 +42,12 @@ void describe('crypto function Dockerfile', () => {
   void it('uses known instructions, names every --from stage and copies only what the build context holds', () => {
     const all = instructions();
     for (const instruction of all) assert.ok(KNOWN.has(instruction.keyword), instruction.keyword);
-    const stages = new Set(all.filter((i) => i.keyword === 'FROM').map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1]).filter((s) => s !== undefined));
+    const stages = new Set(
+      all
+        .filter((i) => i.keyword === 'FROM')
+        .map((i) => /\bAS\s+(\S+)/i.exec(i.args)?.[1])
+        .filter((s) => s !== undefined),
+    );
     const excluded = new Set(CRYPTO_IMAGE_CONTEXT_EXCLUDE.filter((pattern) => !pattern.includes('*')));
     for (const copy of all.filter((i) => i.keyword === 'COPY')) {
       const parts = copy.args.split(/\s+/);
@@ -61,12 +73,20 @@ void describe('crypto function Dockerfile', () => {
     assert.match(command, /functions\/crypto\/handler\.ts/);
     assert.match(command, /--outfile=dist\/handler\.mjs/);
     const outfile = join(work, 'dist', 'handler.mjs');
-    execFileSync('bash', ['-c', command.replace('--outfile=dist/handler.mjs', `--outfile=${outfile}`)], { cwd: repoRoot, stdio: 'pipe' });
+    execFileSync('bash', ['-c', command.replace('--outfile=dist/handler.mjs', `--outfile=${outfile}`)], {
+      cwd: repoRoot,
+      stdio: 'pipe',
+    });
     cpSync(join(repoRoot, 'node_modules/pkcs11js'), join(work, 'dist/node_modules/pkcs11js'), { recursive: true });
     const script = `import('${outfile}').then(async (m) => { const r = await m.handler({ op: 'random', length: 16 }); process.stdout.write(JSON.stringify(r)); })`;
     const output = execFileSync(process.execPath, ['-e', script], {
       cwd: join(work, 'dist'),
-      env: { PATH: process.env.PATH, KEYLEDGER_PKCS11_MODULE: SOFTHSM_MODULE_PATH, KEYLEDGER_HSM_DATA_DIR: join(work, 'hsm'), KEYLEDGER_LOG_LEVEL: 'ERROR' },
+      env: {
+        PATH: process.env.PATH,
+        KEYLEDGER_PKCS11_MODULE: SOFTHSM_MODULE_PATH,
+        KEYLEDGER_HSM_DATA_DIR: join(work, 'hsm'),
+        KEYLEDGER_LOG_LEVEL: 'ERROR',
+      },
       encoding: 'utf8',
     });
     const answer = JSON.parse(output) as { ok: boolean; result: { bytes: string } };

@@ -12,9 +12,19 @@ import { PROJECTOR_RETRY_ATTEMPTS } from '../../cdk/constructs/projector.ts';
 import { SCHEDULED_TASKS } from '../../functions/scheduler/tasks.ts';
 import { resourcesOf, synthesize, type Synthesized } from './synth.ts';
 
-const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:TransactWriteItems'];
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:TransactWriteItems',
+];
 
-interface Statement { Effect: string; Action: string | string[]; Resource: unknown }
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
 
 function logicalId(synth: Synthesized, resource: { node: { defaultChild?: unknown } }): string {
   return synth.stack.getLogicalId(resource.node.defaultChild as CfnResource);
@@ -95,9 +105,11 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
       assert.equal(env['POWERTOOLS_METRICS_NAMESPACE'], 'keyledger', id);
     }
     for (const [id, fn] of resourcesOf(template, 'AWS::Lambda::Function')) {
-      const env = (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      const env =
+        (fn.Properties?.['Environment'] as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
       for (const name of Object.keys(env)) {
-        if (/SECRET|PASSWORD|PIN|PRIVATE/.test(name)) assert.match(name, /_ARN$/, `${id}: ${name} may only name a secret`);
+        if (/SECRET|PASSWORD|PIN|PRIVATE/.test(name))
+          assert.match(name, /_ARN$/, `${id}: ${name} may only name a secret`);
       }
     }
   });
@@ -144,16 +156,29 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
   void it('indexes the read-model table in list order as the key list adapter queries it, and lets the keys group query the index', () => {
     const readModelsId = logicalId(synth, synth.stack.tables.readModels);
     const table = resourceById(template, readModelsId) as { Properties: Record<string, unknown> };
-    assert.deepEqual(table.Properties['GlobalSecondaryIndexes'], KEY_LIST_TABLE.globalIndexes.map((index) => ({
-      IndexName: index.name,
-      KeySchema: [{ AttributeName: index.partitionKey.name, KeyType: 'HASH' }, { AttributeName: index.sortKey.name, KeyType: 'RANGE' }],
-      Projection: { ProjectionType: 'ALL' },
-    })));
+    assert.deepEqual(
+      table.Properties['GlobalSecondaryIndexes'],
+      KEY_LIST_TABLE.globalIndexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey.name, KeyType: 'HASH' },
+          { AttributeName: index.sortKey.name, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
     const keys = synth.stack.api.groupFunctions.get('keys');
     assert.ok(keys);
     const statements = statementsOfRole(template, roleIdOf(template, logicalId(synth, keys)));
-    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:Query') && JSON.stringify(s.Resource).includes('/index/*') && JSON.stringify(s.Resource).includes(readModelsId)),
-      'GET /keys queries the byListOrder index');
+    assert.ok(
+      statements.some(
+        (s) =>
+          actionsOf(s).includes('dynamodb:Query') &&
+          JSON.stringify(s.Resource).includes('/index/*') &&
+          JSON.stringify(s.Resource).includes(readModelsId),
+      ),
+      'GET /keys queries the byListOrder index',
+    );
   });
 
   void it('wires the projector to the events stream with batch item failures, bisect, bounded retries and a DLQ', () => {
@@ -176,16 +201,29 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     for (const statement of statements) {
       const resource = JSON.stringify(statement.Resource);
       const writes = actionsOf(statement).filter((action) => WRITE_ACTIONS.includes(action) || action === 'dynamodb:*');
-      if (resource.includes(`"${eventsId}"`) || resource === '"*"') assert.deepEqual(writes, [], `projector may not write ${resource}`);
+      if (resource.includes(`"${eventsId}"`) || resource === '"*"')
+        assert.deepEqual(writes, [], `projector may not write ${resource}`);
     }
-    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:GetRecords') && JSON.stringify(s.Resource).includes(eventsId)));
-    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes(readModelsId)));
+    assert.ok(
+      statements.some(
+        (s) => actionsOf(s).includes('dynamodb:GetRecords') && JSON.stringify(s.Resource).includes(eventsId),
+      ),
+    );
+    assert.ok(
+      statements.some(
+        (s) => actionsOf(s).includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes(readModelsId),
+      ),
+    );
     assert.ok(statements.some((s) => actionsOf(s).includes('events:PutEvents')));
   });
 
   void it('keeps the API away from the HSM: no EFS, no PIN, no VPC; it may only invoke the crypto function', () => {
     const cryptoId = logicalId(synth, synth.stack.crypto.function);
-    assert.equal(synth.stack.crypto.pin, undefined, 'SoftHSM keeps its generated PINs on the token store, not in a secret');
+    assert.equal(
+      synth.stack.crypto.pin,
+      undefined,
+      'SoftHSM keeps its generated PINs on the token store, not in a secret',
+    );
     // The one secret is the administrator's API key, which only the bootstrap function reads.
     template.resourceCountIs('AWS::SecretsManager::Secret', 1);
     assert.ok(synth.stack.bootstrap.adminApiKey);
@@ -217,8 +255,15 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
   void it('gives every API group function the environment the Lambda runtime reads; only the token exchange publishes the JWKS', () => {
     for (const [group, fn] of synth.stack.api.groupFunctions) {
       const id = logicalId(synth, fn);
-      const env = (resourceById(template, id) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
-      for (const name of ['KEYLEDGER_EVENTS_TABLE', 'KEYLEDGER_READ_MODELS_TABLE', 'KEYLEDGER_JWKS_TABLE', 'KEYLEDGER_CRYPTO_FUNCTION']) {
+      const env = (
+        resourceById(template, id) as { Properties: { Environment: { Variables: Record<string, unknown> } } }
+      ).Properties.Environment.Variables;
+      for (const name of [
+        'KEYLEDGER_EVENTS_TABLE',
+        'KEYLEDGER_READ_MODELS_TABLE',
+        'KEYLEDGER_JWKS_TABLE',
+        'KEYLEDGER_CRYPTO_FUNCTION',
+      ]) {
         assert.ok(env[name], `${group}: ${name}`);
       }
       assert.equal(env['KEYLEDGER_PUBLISH_JWKS'], group === 'identity' ? 'true' : undefined, group);
@@ -227,17 +272,26 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     assert.ok(identity);
     const eventsId = logicalId(synth, synth.stack.tables.events);
     const statements = statementsOfRole(template, roleIdOf(template, logicalId(synth, identity)));
-    assert.ok(statements.some((s) => actionsOf(s).includes('dynamodb:Query') && JSON.stringify(s.Resource).includes(eventsId)), 'token exchange reads API key streams');
+    assert.ok(
+      statements.some((s) => actionsOf(s).includes('dynamodb:Query') && JSON.stringify(s.Resource).includes(eventsId)),
+      'token exchange reads API key streams',
+    );
     for (const statement of statements) {
       if (JSON.stringify(statement.Resource).includes(`"${eventsId}"`)) {
-        assert.deepEqual(actionsOf(statement).filter((a) => WRITE_ACTIONS.includes(a)), [], 'token exchange never writes events');
+        assert.deepEqual(
+          actionsOf(statement).filter((a) => WRITE_ACTIONS.includes(a)),
+          [],
+          'token exchange never writes events',
+        );
       }
     }
   });
 
   void it('opens the SoftHSM token from the EFS mount', () => {
     const cryptoId = logicalId(synth, synth.stack.crypto.function);
-    const env = (resourceById(template, cryptoId) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    const env = (
+      resourceById(template, cryptoId) as { Properties: { Environment: { Variables: Record<string, unknown> } } }
+    ).Properties.Environment.Variables;
     assert.equal(env['KEYLEDGER_HSM_DATA_DIR'], '/mnt/hsm');
     assert.equal(env['KEYLEDGER_HSM_PIN_SECRET_ARN'], undefined);
   });
@@ -248,7 +302,9 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     const rules = resourcesOf(template, 'AWS::Events::Rule');
     assert.equal(rules.length, SCHEDULED_TASKS.length);
     for (const task of SCHEDULED_TASKS) {
-      const rule = rules.find(([, r]) => JSON.stringify(r.Properties?.['Targets']).includes(`\\"task\\":\\"${task}\\"`));
+      const rule = rules.find(([, r]) =>
+        JSON.stringify(r.Properties?.['Targets']).includes(`\\"task\\":\\"${task}\\"`),
+      );
       assert.ok(rule, `schedule for ${task}`);
       assert.match(String(rule[1].Properties?.['ScheduleExpression']), /^rate\(/);
       assert.ok(JSON.stringify(rule[1].Properties?.['Targets']).includes(schedulerId));
@@ -262,7 +318,10 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
       .map(([id]) => id);
     for (const id of functionIds) {
       for (const metric of ['Errors', 'Throttles']) {
-        assert.ok(alarms.some((a) => a['MetricName'] === metric && JSON.stringify(a['Dimensions']).includes(id)), `${metric} alarm of ${id}`);
+        assert.ok(
+          alarms.some((a) => a['MetricName'] === metric && JSON.stringify(a['Dimensions']).includes(id)),
+          `${metric} alarm of ${id}`,
+        );
       }
     }
     const dlqAlarms = alarms.filter((a) => a['MetricName'] === 'ApproximateNumberOfMessagesVisible');
@@ -272,7 +331,8 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
       assert.equal(a['ComparisonOperator'], 'GreaterThanThreshold');
     }
     assert.ok(alarms.some((a) => a['MetricName'] === 'AuditWriteFailures' && a['Namespace'] === 'keyledger'));
-    for (const a of alarms) assert.ok(Array.isArray(a['AlarmActions']) && a['AlarmActions'].length === 1, 'alarm notifies the topic');
+    for (const a of alarms)
+      assert.ok(Array.isArray(a['AlarmActions']) && a['AlarmActions'].length === 1, 'alarm notifies the topic');
   });
 
   void it('retains logs for the configured time', () => {
@@ -292,8 +352,14 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     const fnId = logicalId(synth, bootstrap.function);
     const secretId = logicalId(synth, bootstrap.adminApiKey);
     const secret = resourceById(template, secretId) as { Properties: Record<string, unknown>; DeletionPolicy?: string };
-    assert.deepEqual(secret.Properties['GenerateSecretString'], { ExcludePunctuation: true, IncludeSpace: false, PasswordLength: 48 });
-    assert.deepEqual(secret.Properties['KmsKeyId'], { 'Fn::GetAtt': [logicalId(synth, synth.stack.tables.key), 'Arn'] });
+    assert.deepEqual(secret.Properties['GenerateSecretString'], {
+      ExcludePunctuation: true,
+      IncludeSpace: false,
+      PasswordLength: 48,
+    });
+    assert.deepEqual(secret.Properties['KmsKeyId'], {
+      'Fn::GetAtt': [logicalId(synth, synth.stack.tables.key), 'Arn'],
+    });
     assert.equal(secret.DeletionPolicy, 'Retain');
 
     // The custom resource names the default instance (the stack id's UUID) and holds no secret value.
@@ -302,15 +368,21 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     const props = resource.Properties ?? {};
     assert.deepEqual(Object.keys(props).sort(), ['DefaultInstanceId', 'KeyListIndexes', 'ServiceToken']);
     assert.equal(props['KeyListIndexes'], KEY_LIST_TABLE.globalIndexes.map((index) => index.name).join(','));
-    assert.deepEqual(props['DefaultInstanceId'], { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] });
+    assert.deepEqual(props['DefaultInstanceId'], {
+      'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }],
+    });
     assert.doesNotMatch(JSON.stringify(resource), /resolve:secretsmanager|SecretString/);
     // The Provider framework's function invokes the bootstrap function.
-    const frameworks = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) => JSON.stringify(fn.Properties?.['Environment'] ?? {}).includes('USER_ON_EVENT_FUNCTION_ARN'));
+    const frameworks = resourcesOf(template, 'AWS::Lambda::Function').filter(([, fn]) =>
+      JSON.stringify(fn.Properties?.['Environment'] ?? {}).includes('USER_ON_EVENT_FUNCTION_ARN'),
+    );
     assert.equal(frameworks.length, 1);
     assert.match(JSON.stringify(frameworks[0]?.[1].Properties?.['Environment']), new RegExp(fnId));
 
     // Its environment names the secret, never its value.
-    const env = (resourceById(template, fnId) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+    const env = (
+      resourceById(template, fnId) as { Properties: { Environment: { Variables: Record<string, unknown> } } }
+    ).Properties.Environment.Variables;
     assert.deepEqual(env['KEYLEDGER_ADMIN_API_KEY_SECRET_ARN'], { Ref: secretId });
     assert.ok(env['KEYLEDGER_EVENTS_TABLE'] && env['KEYLEDGER_CRYPTO_FUNCTION']);
     assert.equal(env['KEYLEDGER_AUDIT_TABLE'], undefined);
@@ -318,37 +390,75 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     // Least privilege: reads and appends events, backfills key list rows, invokes the crypto function, reads its secret; nothing else.
     const statements = statementsOfRole(template, roleIdOf(template, fnId));
     const tableIds = ['events', 'readModels', 'audit', 'idempotency'] as const;
-    const touched = tableIds.filter((table) => statements.some((st) => JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.tables[table]))));
+    const touched = tableIds.filter((table) =>
+      statements.some((st) => JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.tables[table]))),
+    );
     assert.deepEqual(touched, ['events', 'readModels']);
     const readModelsId = logicalId(synth, synth.stack.tables.readModels);
-    assert.deepEqual(statements.filter((st) => JSON.stringify(st.Resource).includes(readModelsId)).flatMap(actionsOf).sort(), ['dynamodb:Scan', 'dynamodb:UpdateItem']);
+    assert.deepEqual(
+      statements
+        .filter((st) => JSON.stringify(st.Resource).includes(readModelsId))
+        .flatMap(actionsOf)
+        .sort(),
+      ['dynamodb:Scan', 'dynamodb:UpdateItem'],
+    );
     // A TransactWriteItems is authorised per item (PutItem, ConditionCheckItem).
-    assert.ok(statements.some((st) => actionsOf(st).includes('dynamodb:PutItem') && actionsOf(st).includes('dynamodb:ConditionCheckItem')));
-    assert.ok(statements.some((st) => actionsOf(st).includes('lambda:InvokeFunction') && JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.crypto.function))));
-    assert.ok(statements.some((st) => actionsOf(st).includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes(secretId)));
+    assert.ok(
+      statements.some(
+        (st) => actionsOf(st).includes('dynamodb:PutItem') && actionsOf(st).includes('dynamodb:ConditionCheckItem'),
+      ),
+    );
+    assert.ok(
+      statements.some(
+        (st) =>
+          actionsOf(st).includes('lambda:InvokeFunction') &&
+          JSON.stringify(st.Resource).includes(logicalId(synth, synth.stack.crypto.function)),
+      ),
+    );
+    assert.ok(
+      statements.some(
+        (st) =>
+          actionsOf(st).includes('secretsmanager:GetSecretValue') && JSON.stringify(st.Resource).includes(secretId),
+      ),
+    );
     assert.ok(!statements.some((st) => actionsOf(st).some((a) => a.startsWith('elasticfilesystem:'))));
     // No other role may read the administrator's key.
-    const readers = resourcesOf(template, 'AWS::IAM::Policy')
-      .filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:GetSecretValue') && JSON.stringify(policy).includes(secretId));
+    const readers = resourcesOf(template, 'AWS::IAM::Policy').filter(
+      ([, policy]) =>
+        JSON.stringify(policy).includes('secretsmanager:GetSecretValue') && JSON.stringify(policy).includes(secretId),
+    );
     assert.equal(readers.length, 1);
     assert.match(JSON.stringify(readers[0]?.[1].Properties?.['Roles']), new RegExp(roleIdOf(template, fnId)));
 
     template.hasOutput('AdminApiKeySecretArn', { Value: { Ref: secretId } });
-    template.hasOutput('DefaultInstanceId', { Value: { 'Fn::GetAtt': [logicalId(synth, bootstrap.resource), 'DefaultInstanceId'] } });
+    template.hasOutput('DefaultInstanceId', {
+      Value: { 'Fn::GetAtt': [logicalId(synth, bootstrap.resource), 'DefaultInstanceId'] },
+    });
     for (const output of Object.values((template.toJSON() as { Outputs: Record<string, unknown> }).Outputs)) {
       assert.doesNotMatch(JSON.stringify(output), /resolve:secretsmanager|SecretString/);
     }
   });
 
-  void it('passes Key Protect\'s default operator settings to every function', () => {
+  void it("passes Key Protect's default operator settings to every function", () => {
     const defaults = {
-      KEYLEDGER_MIN_ROTATION_INTERVAL_S: '3600', KEYLEDGER_MIN_ACTION_INTERVAL_S: '30', KEYLEDGER_MIN_PURGE_DELAY_S: '14400',
-      KEYLEDGER_RESTORE_WINDOW_S: '2592000', KEYLEDGER_AUTO_PURGE_AFTER_S: '7776000', KEYLEDGER_MIN_SYNC_INTERVAL_S: '3600', KEYLEDGER_RATE_LIMIT_RPS: '0',
+      KEYLEDGER_MIN_ROTATION_INTERVAL_S: '3600',
+      KEYLEDGER_MIN_ACTION_INTERVAL_S: '30',
+      KEYLEDGER_MIN_PURGE_DELAY_S: '14400',
+      KEYLEDGER_RESTORE_WINDOW_S: '2592000',
+      KEYLEDGER_AUTO_PURGE_AFTER_S: '7776000',
+      KEYLEDGER_MIN_SYNC_INTERVAL_S: '3600',
+      KEYLEDGER_RATE_LIMIT_RPS: '0',
     };
-    const deciders = [...synth.stack.api.groupFunctions.values(), synth.stack.schedules.function, synth.stack.bootstrap.function];
+    const deciders = [
+      ...synth.stack.api.groupFunctions.values(),
+      synth.stack.schedules.function,
+      synth.stack.bootstrap.function,
+    ];
     for (const fn of deciders) {
       const id = logicalId(synth, fn);
-      const env = (resourceById(template, id) as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables;
+      const env = (
+        resourceById(template, id) as { Properties: { Environment: { Variables: Record<string, unknown> } } }
+      ).Properties.Environment.Variables;
       assert.deepEqual(Object.fromEntries(Object.keys(defaults).map((name) => [name, env[name]])), defaults, id);
     }
   });
@@ -361,25 +471,39 @@ void describe('keyledger stack (dev stage)', () => {
       assert.equal(table.Properties?.['DeletionProtectionEnabled'], false, id);
       assert.equal(table.DeletionPolicy, 'Delete', id);
     }
-    for (const [, group] of resourcesOf(template, 'AWS::Logs::LogGroup')) assert.equal(group.Properties?.['RetentionInDays'], 7);
+    for (const [, group] of resourcesOf(template, 'AWS::Logs::LogGroup'))
+      assert.equal(group.Properties?.['RetentionInDays'], 7);
   });
 
   void it('takes operator settings and the default instance id from context, and refuses malformed ones', () => {
-    const { stack, template } = synthesize({ context: { minRotationIntervalS: 0, rateLimitRps: '50', defaultInstance: '6F1C3C52-9A1B-4C2D-8E3F-0A1B2C3D4E5F' } });
+    const { stack, template } = synthesize({
+      context: { minRotationIntervalS: 0, rateLimitRps: '50', defaultInstance: '6F1C3C52-9A1B-4C2D-8E3F-0A1B2C3D4E5F' },
+    });
     for (const fn of [...stack.api.groupFunctions.values(), stack.schedules.function]) {
-      const env = (template.toJSON() as { Resources: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }> })
-        .Resources[stack.getLogicalId(fn.node.defaultChild as CfnResource)]?.Properties.Environment.Variables ?? {};
+      const env =
+        (
+          template.toJSON() as {
+            Resources: Record<string, { Properties: { Environment: { Variables: Record<string, unknown> } } }>;
+          }
+        ).Resources[stack.getLogicalId(fn.node.defaultChild as CfnResource)]?.Properties.Environment.Variables ?? {};
       assert.equal(env['KEYLEDGER_MIN_ROTATION_INTERVAL_S'], '0');
       assert.equal(env['KEYLEDGER_RATE_LIMIT_RPS'], '50');
       assert.equal(env['KEYLEDGER_MIN_PURGE_DELAY_S'], '14400');
     }
-    template.hasResourceProperties('Custom::KeyledgerBootstrap', { DefaultInstanceId: '6f1c3c52-9a1b-4c2d-8e3f-0a1b2c3d4e5f' });
-    assert.throws(() => synthesize({ context: { minPurgeDelayS: '-1' } }), /KEYLEDGER_MIN_PURGE_DELAY_S must be a non-negative number/);
+    template.hasResourceProperties('Custom::KeyledgerBootstrap', {
+      DefaultInstanceId: '6f1c3c52-9a1b-4c2d-8e3f-0a1b2c3d4e5f',
+    });
+    assert.throws(
+      () => synthesize({ context: { minPurgeDelayS: '-1' } }),
+      /KEYLEDGER_MIN_PURGE_DELAY_S must be a non-negative number/,
+    );
     assert.throws(() => synthesize({ context: { defaultInstance: 'default' } }), /defaultInstance must be a UUID/);
   });
 
   void it('uses a customer PKCS#11 module without EFS when hsm=custom', () => {
-    const { template } = synthesize({ context: { hsm: 'custom', pkcs11Module: '/opt/hsm/lib/libcloudhsm_pkcs11.so', cryptoArchitecture: 'x86_64' } });
+    const { template } = synthesize({
+      context: { hsm: 'custom', pkcs11Module: '/opt/hsm/lib/libcloudhsm_pkcs11.so', cryptoArchitecture: 'x86_64' },
+    });
     template.resourceCountIs('AWS::EFS::FileSystem', 0);
     // The provisioned token's PIN: a generated secret only the crypto function reads, through a VPC endpoint
     // (the other secret is the administrator's API key, test 'bootstraps the administrator ...').
@@ -387,14 +511,21 @@ void describe('keyledger stack (dev stage)', () => {
     const endpoints = resourcesOf(template, 'AWS::EC2::VPCEndpoint');
     assert.equal(endpoints.length, 1);
     assert.match(JSON.stringify(endpoints[0]?.[1].Properties?.['ServiceName']), /secretsmanager/);
-    const readers = resourcesOf(template, 'AWS::IAM::Policy')
-      .filter(([, policy]) => JSON.stringify(policy).includes('secretsmanager:GetSecretValue') && JSON.stringify(policy).includes('TokenPin'));
+    const readers = resourcesOf(template, 'AWS::IAM::Policy').filter(
+      ([, policy]) =>
+        JSON.stringify(policy).includes('secretsmanager:GetSecretValue') && JSON.stringify(policy).includes('TokenPin'),
+    );
     assert.equal(readers.length, 1);
     assert.match(JSON.stringify(readers[0]?.[1].Properties?.['Roles']), /CryptoFunction/);
     template.hasResourceProperties('AWS::Lambda::Function', {
       PackageType: 'Image',
       Architectures: ['x86_64'],
-      Environment: { Variables: Match.objectLike({ KEYLEDGER_PKCS11_MODULE: '/opt/hsm/lib/libcloudhsm_pkcs11.so', KEYLEDGER_HSM_PIN_SECRET_ARN: Match.anyValue() }) },
+      Environment: {
+        Variables: Match.objectLike({
+          KEYLEDGER_PKCS11_MODULE: '/opt/hsm/lib/libcloudhsm_pkcs11.so',
+          KEYLEDGER_HSM_PIN_SECRET_ARN: Match.anyValue(),
+        }),
+      },
     });
   });
 });
@@ -407,7 +538,17 @@ void describe('cloud assembly', () => {
     const { app, stack } = synthesize({ outdir });
     const assembly = app.synth();
     const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.stackName}.assets.json`), 'utf8')) as {
-      dockerImages: Record<string, { source: { directory: string; dockerFile: string; dockerBuildArgs?: Record<string, string>; platform?: string } }>;
+      dockerImages: Record<
+        string,
+        {
+          source: {
+            directory: string;
+            dockerFile: string;
+            dockerBuildArgs?: Record<string, string>;
+            platform?: string;
+          };
+        }
+      >;
     };
     const images = Object.values(manifest.dockerImages);
     assert.equal(images.length, 1);

@@ -13,7 +13,9 @@ export interface Synthesized {
  * Builds the stack as `cdk synth` would. `bundle: false` sets CDK's own `aws:cdk:bundling-stacks` to none,
  * so NodejsFunction skips esbuild (the template is the same apart from asset hashes).
  */
-export function synthesize(options: { context?: Record<string, unknown>; bundle?: boolean; outdir?: string } = {}): Synthesized {
+export function synthesize(
+  options: { context?: Record<string, unknown>; bundle?: boolean; outdir?: string } = {},
+): Synthesized {
   const app = new App({
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
     context: { ...(options.bundle === true ? {} : { 'aws:cdk:bundling-stacks': [] }), ...options.context },

@@ -20,9 +20,14 @@ after(async () => {
 test('openHsmFromEnv initialises a SoftHSM token under KEYLEDGER_HSM_DATA_DIR once and finds it after a cold start', async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'keyledger-crypto-env-'));
   await assert.rejects(openHsmFromEnv({ KEYLEDGER_HSM_DATA_DIR: dataDir }), /KEYLEDGER_PKCS11_MODULE is not set/);
-  const env = { KEYLEDGER_PKCS11_MODULE: SOFTHSM_MODULE_PATH, KEYLEDGER_HSM_DATA_DIR: dataDir, KEYLEDGER_HSM_TOKEN_LABEL: 'keyledger-env' };
+  const env = {
+    KEYLEDGER_PKCS11_MODULE: SOFTHSM_MODULE_PATH,
+    KEYLEDGER_HSM_DATA_DIR: dataDir,
+    KEYLEDGER_HSM_TOKEN_LABEL: 'keyledger-env',
+  };
   const first = createCryptoFunction(() => openHsmFromEnv(env));
-  const transport = (fn: typeof first) => async (request: string) => JSON.stringify(await fn.handle(JSON.parse(request) as unknown));
+  const transport = (fn: typeof first) => async (request: string) =>
+    JSON.stringify(await fn.handle(JSON.parse(request) as unknown));
   const spki = await new RemoteHsm(transport(first)).ensureSigningKey('env-signing');
   assert.equal((await stat(join(dataDir, 'softhsm', 'pin'))).mode & 0o777, 0o600);
   await first.close();

@@ -27,7 +27,10 @@ const equal = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.fro
 const contains = (haystack: Uint8Array, needle: Uint8Array) => Buffer.from(haystack).includes(Buffer.from(needle));
 
 /** Asserts that `promise` rejects with a port error of class `type` (never a raw vendor error). */
-async function rejectsWith(promise: Promise<unknown>, type: abstract new (...args: never[]) => HsmError): Promise<void> {
+async function rejectsWith(
+  promise: Promise<unknown>,
+  type: abstract new (...args: never[]) => HsmError,
+): Promise<void> {
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof type, `expected ${type.name}, got ${String(error)}`);
     return true;
@@ -104,11 +107,27 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
           copy[at] = (copy[at] ?? 0) ^ 0x01;
           return copy;
         };
-        await rejectsWith(hsm.decrypt(rootKey, { ...sealed, ciphertext: flip(sealed.ciphertext, 0) }, bytes('aad')), HsmDecryptError);
-        await rejectsWith(hsm.decrypt(rootKey, { ...sealed, ciphertext: flip(sealed.ciphertext, sealed.ciphertext.length - 1) }, bytes('aad')), HsmDecryptError);
+        await rejectsWith(
+          hsm.decrypt(rootKey, { ...sealed, ciphertext: flip(sealed.ciphertext, 0) }, bytes('aad')),
+          HsmDecryptError,
+        );
+        await rejectsWith(
+          hsm.decrypt(
+            rootKey,
+            { ...sealed, ciphertext: flip(sealed.ciphertext, sealed.ciphertext.length - 1) },
+            bytes('aad'),
+          ),
+          HsmDecryptError,
+        );
         await rejectsWith(hsm.decrypt(rootKey, { ...sealed, iv: flip(sealed.iv, 3) }, bytes('aad')), HsmDecryptError);
-        await rejectsWith(hsm.decrypt(rootKey, { ...sealed, ciphertext: sealed.ciphertext.subarray(0, 10) }, bytes('aad')), HsmDecryptError);
-        await rejectsWith(hsm.decrypt(rootKey, { ...sealed, iv: sealed.iv.subarray(0, 8) }, bytes('aad')), HsmDecryptError);
+        await rejectsWith(
+          hsm.decrypt(rootKey, { ...sealed, ciphertext: sealed.ciphertext.subarray(0, 10) }, bytes('aad')),
+          HsmDecryptError,
+        );
+        await rejectsWith(
+          hsm.decrypt(rootKey, { ...sealed, iv: sealed.iv.subarray(0, 8) }, bytes('aad')),
+          HsmDecryptError,
+        );
         // The session that saw the failures is still usable.
         assert.ok(equal(await hsm.decrypt(rootKey, sealed, bytes('aad')), bytes('secret payload')));
       });
@@ -165,7 +184,8 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
           const sealed = await hsm.encrypt(key, bytes('x'), bytes('aad'));
           assert.ok(equal(await hsm.decrypt(key, sealed, bytes('aad')), bytes('x')));
         }
-        for (const length of [0, 1, 20, 33]) await rejectsWith(hsm.importRootKey(randomBytes(length)), HsmInvalidInputError);
+        for (const length of [0, 1, 20, 33])
+          await rejectsWith(hsm.importRootKey(randomBytes(length)), HsmInvalidInputError);
       });
     });
 
@@ -181,7 +201,12 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
       }
 
       void test('payloads ending in zero bytes keep their exact length', async () => {
-        for (const material of [new Uint8Array([0]), new Uint8Array([1, 0]), new Uint8Array(16), new Uint8Array([0x80, 0, 0])]) {
+        for (const material of [
+          new Uint8Array([0]),
+          new Uint8Array([1, 0]),
+          new Uint8Array(16),
+          new Uint8Array([0x80, 0, 0]),
+        ]) {
           assert.ok(equal(await hsm.exportSecret(await hsm.importSecret(material)), material));
         }
       });
@@ -198,7 +223,10 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
 
       void test('root key material presented under the secrets master key id does not unwrap', async () => {
         const secret = await hsm.importSecret(randomBytes(32));
-        await rejectsWith(hsm.exportSecret({ masterKeyId: secret.masterKeyId, wrapped: rootKey.wrapped }), HsmUnknownKeyError);
+        await rejectsWith(
+          hsm.exportSecret({ masterKeyId: secret.masterKeyId, wrapped: rootKey.wrapped }),
+          HsmUnknownKeyError,
+        );
       });
 
       void test('a standard payload is not usable as a root key', async () => {
@@ -208,7 +236,10 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
 
       void test('garbage is HsmUnknownKeyError', async () => {
         const secret = await hsm.importSecret(randomBytes(32));
-        await rejectsWith(hsm.exportSecret({ masterKeyId: secret.masterKeyId, wrapped: randomBytes(48) }), HsmUnknownKeyError);
+        await rejectsWith(
+          hsm.exportSecret({ masterKeyId: secret.masterKeyId, wrapped: randomBytes(48) }),
+          HsmUnknownKeyError,
+        );
       });
     });
 
@@ -230,7 +261,10 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
         assert.equal(key.asymmetricKeyType, 'ec');
         assert.equal(key.asymmetricKeyDetails?.namedCurve, 'prime256v1');
         assert.ok(equal(await hsm.ensureSigningKey('contract-signing'), spki));
-        const [a, b] = await Promise.all([hsm.ensureSigningKey('contract-concurrent'), hsm.ensureSigningKey('contract-concurrent')]);
+        const [a, b] = await Promise.all([
+          hsm.ensureSigningKey('contract-concurrent'),
+          hsm.ensureSigningKey('contract-concurrent'),
+        ]);
         assert.ok(equal(a, b));
       });
 
@@ -277,7 +311,10 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
         await rejectsWith(hsm.importWithRsaOaep(pair.id, sha256, 'sha1'), HsmDecryptError);
         await rejectsWith(hsm.importWithRsaOaep(pair.id, sha1, 'sha256'), HsmDecryptError);
         await rejectsWith(hsm.importWithRsaOaep(other.id, sha256, 'sha256'), HsmDecryptError);
-        await rejectsWith(hsm.importWithRsaOaep(pair.id, oaepEncrypt(pair.publicKeyDer, 'sha256', randomBytes(20)), 'sha256'), HsmInvalidInputError);
+        await rejectsWith(
+          hsm.importWithRsaOaep(pair.id, oaepEncrypt(pair.publicKeyDer, 'sha256', randomBytes(20)), 'sha256'),
+          HsmInvalidInputError,
+        );
         await rejectsWith(hsm.importWithRsaOaep('not-an-id', sha256, 'sha256'), HsmUnknownKeyError);
         await hsm.destroyImportKeyPair(pair.id);
         await hsm.destroyImportKeyPair(pair.id);
@@ -309,7 +346,11 @@ export function hsmContract(name: string, open: () => Promise<OpenedHsm>): void 
         assert.ok(equal(await hsm.ensureSigningKey('contract-restart'), spki));
         assert.ok(verifyEs256(spki, bytes('after'), await hsm.sign('contract-restart', bytes('after'))));
         const material = randomBytes(32);
-        const imported = await hsm.importWithRsaOaep(pair.id, oaepEncrypt(pair.publicKeyDer, 'sha256', material), 'sha256');
+        const imported = await hsm.importWithRsaOaep(
+          pair.id,
+          oaepEncrypt(pair.publicKeyDer, 'sha256', material),
+          'sha256',
+        );
         const resealed = await hsm.encrypt(imported, bytes('x'), bytes('aad'));
         assert.ok(equal(await hsm.decrypt(await hsm.importRootKey(material), resealed, bytes('aad')), bytes('x')));
         await hsm.destroyImportKeyPair(pair.id);

@@ -53,8 +53,18 @@ void describe('crypto function handler', () => {
       opened += 1;
       return Promise.reject(new HsmUnavailableError('not used'));
     });
-    for (const event of [null, 'x', {}, { op: 'nope' }, { op: 'encrypt', key: { masterKeyId: 'm', wrapped: '***' } }, { op: 'random', length: '8' }]) {
-      assert.deepEqual(await fn.handle(event), { ok: false, error: { code: 'HSM_INVALID_INPUT', message: 'malformed crypto request' } });
+    for (const event of [
+      null,
+      'x',
+      {},
+      { op: 'nope' },
+      { op: 'encrypt', key: { masterKeyId: 'm', wrapped: '***' } },
+      { op: 'random', length: '8' },
+    ]) {
+      assert.deepEqual(await fn.handle(event), {
+        ok: false,
+        error: { code: 'HSM_INVALID_INPUT', message: 'malformed crypto request' },
+      });
     }
     assert.equal(opened, 0);
   });
@@ -73,7 +83,10 @@ void describe('crypto function handler', () => {
 
   test('hides unexpected failures behind a fixed message', async () => {
     const fn = createCryptoFunction(() => Promise.reject(new Error('secret detail 0xdeadbeef')));
-    assert.deepEqual(await fn.handle({ op: 'random', length: 8 }), { ok: false, error: { code: 'HSM_UNAVAILABLE', message: 'crypto function failed' } });
+    assert.deepEqual(await fn.handle({ op: 'random', length: 8 }), {
+      ok: false,
+      error: { code: 'HSM_UNAVAILABLE', message: 'crypto function failed' },
+    });
   });
 
   test('the client turns a malformed answer into HsmUnavailableError and a closed client refuses calls', async () => {
@@ -81,15 +94,24 @@ void describe('crypto function handler', () => {
     await assert.rejects(garbage.random(4), HsmUnavailableError);
     const notJson = new RemoteHsm(() => Promise.resolve('<html>'));
     await assert.rejects(notJson.random(4), HsmUnavailableError);
-    const typed = new RemoteHsm(() => Promise.resolve('{"ok":false,"error":{"code":"HSM_INVALID_INPUT","message":"length must be positive"}}'));
-    await assert.rejects(typed.random(-1), (error: unknown) => error instanceof HsmInvalidInputError && error.message === 'length must be positive');
+    const typed = new RemoteHsm(() =>
+      Promise.resolve('{"ok":false,"error":{"code":"HSM_INVALID_INPUT","message":"length must be positive"}}'),
+    );
+    await assert.rejects(
+      typed.random(-1),
+      (error: unknown) => error instanceof HsmInvalidInputError && error.message === 'length must be positive',
+    );
     await typed.close();
     await assert.rejects(typed.random(4), HsmUnavailableError);
   });
 
   test('without a data directory the PIN comes from Secrets Manager, and an unreachable extension is HSM_UNAVAILABLE', async () => {
     await assert.rejects(
-      openHsmFromEnv({ KEYLEDGER_PKCS11_MODULE: '/nonexistent.so', KEYLEDGER_HSM_PIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '1' }),
+      openHsmFromEnv({
+        KEYLEDGER_PKCS11_MODULE: '/nonexistent.so',
+        KEYLEDGER_HSM_PIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
+        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '1',
+      }),
       HsmUnavailableError,
     );
   });

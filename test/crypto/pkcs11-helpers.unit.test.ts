@@ -6,7 +6,15 @@ import { frameSecret, unframeSecret } from '../../functions/crypto/pkcs11/secret
 
 void describe('secret framing', () => {
   void test('frames to a multiple of 8 and back, whatever padding a module adds', () => {
-    for (const payload of [[1], [0], [1, 0], [0x80], [0x80, 0], new Array<number>(8).fill(0), new Array<number>(7500).fill(7)]) {
+    for (const payload of [
+      [1],
+      [0],
+      [1, 0],
+      [0x80],
+      [0x80, 0],
+      new Array<number>(8).fill(0),
+      new Array<number>(7500).fill(7),
+    ]) {
       const framed = frameSecret(Uint8Array.from(payload));
       assert.equal(framed.length % 8, 0);
       assert.ok(framed.length > payload.length);

@@ -46,7 +46,10 @@ class Consumer {
           res.writeHead(503).end();
           return;
         }
-        this.deliveries.push({ body: Buffer.concat(chunks).toString('utf8'), signature: req.headers['x-keyledger-signature'] as string | undefined });
+        this.deliveries.push({
+          body: Buffer.concat(chunks).toString('utf8'),
+          signature: req.headers['x-keyledger-signature'] as string | undefined,
+        });
         res.writeHead(204).end();
       });
     });
@@ -72,19 +75,26 @@ class Client {
   async token(apiKey = ADMIN_KEY): Promise<string> {
     this.count('identity.token', 'service');
     const res = await fetch(`${this.server.url}/identity/token`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: apiKey }),
     });
     assert.equal(res.status, 200);
     return ((await res.json()) as { access_token: string }).access_token;
   }
 
-  async call(op: string, method: string, path: string, opts: { token: string; instance?: string; body?: unknown; chain?: string; expect?: number }): Promise<Response> {
+  async call(
+    op: string,
+    method: string,
+    path: string,
+    opts: { token: string; instance?: string; body?: unknown; chain?: string; expect?: number },
+  ): Promise<Response> {
     this.count(op, opts.chain);
     const res = await fetch(`${this.server.url}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${opts.token}`, ...(opts.instance ? { 'bluemix-instance': opts.instance } : {}),
+        authorization: `Bearer ${opts.token}`,
+        ...(opts.instance ? { 'bluemix-instance': opts.instance } : {}),
         ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
@@ -116,8 +126,11 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
   let secret: string;
   const keys: string[] = [];
   const env = {
-    KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY, KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0', KEYLEDGER_MIN_ACTION_INTERVAL_S: '0',
-    KEYLEDGER_WEBHOOK_RETRY_BASE_MS: '50', KEYLEDGER_WEBHOOK_RETRY_MAX_MS: '400',
+    KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY,
+    KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0',
+    KEYLEDGER_MIN_ACTION_INTERVAL_S: '0',
+    KEYLEDGER_WEBHOOK_RETRY_BASE_MS: '50',
+    KEYLEDGER_WEBHOOK_RETRY_MAX_MS: '400',
   };
 
   before(async () => {
@@ -136,7 +149,10 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     let cursor: string | null = null;
     do {
       const q: string = `limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const res = await client.call('admin.listAudit', 'GET', `/admin/v1/instances/${chain}/audit?${q}`, { token: admin, expect: 200 });
+      const res = await client.call('admin.listAudit', 'GET', `/admin/v1/instances/${chain}/audit?${q}`, {
+        token: admin,
+        expect: 200,
+      });
       const page = (await res.json()) as { records: AuditRecord[]; nextCursor: string | null };
       records.push(...page.records);
       cursor = page.nextCursor;
@@ -146,23 +162,58 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
 
   it('runs a mixed workload and subscribes a webhook first', async () => {
     admin = await client.token();
-    const sub = await client.call('admin.createSubscription', 'POST', `/admin/v1/instances/${instance}/subscriptions`, { token: admin, body: { url: consumer.url }, expect: 201 });
+    const sub = await client.call('admin.createSubscription', 'POST', `/admin/v1/instances/${instance}/subscriptions`, {
+      token: admin,
+      body: { url: consumer.url },
+      expect: 201,
+    });
     secret = ((await sub.json()) as { id: string; secret: string }).secret;
     assert.match(secret, /^[0-9a-f]{64}$/);
 
     for (const name of ['key-a', 'key-b', 'key-c']) {
-      const res = await client.call('createKey', 'POST', '/api/v2/keys', { token: admin, instance, body: keyBody(name), expect: 201 });
+      const res = await client.call('createKey', 'POST', '/api/v2/keys', {
+        token: admin,
+        instance,
+        body: keyBody(name),
+        expect: 201,
+      });
       keys.push(((await res.json()) as { resources: { id: string }[] }).resources[0]?.id ?? '');
     }
     const [a, b, c] = keys as [string, string, string];
-    for (const id of [a, a, b, c]) await client.call('wrapKey', 'POST', `/api/v2/keys/${id}/actions/wrap`, { token: admin, instance, body: {}, expect: 200 });
-    await client.call('wrapKey', 'POST', `/api/v2/keys/${a}/actions/wrap`, { token: 'not-a-token', instance, body: {}, expect: 401 });
+    for (const id of [a, a, b, c])
+      await client.call('wrapKey', 'POST', `/api/v2/keys/${id}/actions/wrap`, {
+        token: admin,
+        instance,
+        body: {},
+        expect: 200,
+      });
+    await client.call('wrapKey', 'POST', `/api/v2/keys/${a}/actions/wrap`, {
+      token: 'not-a-token',
+      instance,
+      body: {},
+      expect: 401,
+    });
     await client.call('getKey', 'GET', `/api/v2/keys/${b}`, { token: `${admin}x`, instance, expect: 401 });
-    await client.call('wrapKey', 'POST', `/api/v2/keys/${a}/actions/wrap`, { token: admin, instance: randomUUID(), body: {}, chain: 'service', expect: 401 });
+    await client.call('wrapKey', 'POST', `/api/v2/keys/${a}/actions/wrap`, {
+      token: admin,
+      instance: randomUUID(),
+      body: {},
+      chain: 'service',
+      expect: 401,
+    });
     await client.call('rotateKey', 'POST', `/api/v2/keys/${a}/actions/rotate`, { token: admin, instance, expect: 204 });
     await client.call('rotateKey', 'POST', `/api/v2/keys/${b}/actions/rotate`, { token: admin, instance, expect: 204 });
-    await client.call('disableKey', 'POST', `/api/v2/keys/${c}/actions/disable`, { token: admin, instance, expect: 204 });
-    await client.call('wrapKey', 'POST', `/api/v2/keys/${c}/actions/wrap`, { token: admin, instance, body: {}, expect: 409 });
+    await client.call('disableKey', 'POST', `/api/v2/keys/${c}/actions/disable`, {
+      token: admin,
+      instance,
+      expect: 204,
+    });
+    await client.call('wrapKey', 'POST', `/api/v2/keys/${c}/actions/wrap`, {
+      token: admin,
+      instance,
+      body: {},
+      expect: 409,
+    });
     await client.call('enableKey', 'POST', `/api/v2/keys/${c}/actions/enable`, { token: admin, instance, expect: 204 });
     await client.call('deleteKey', 'DELETE', `/api/v2/keys/${c}`, { token: admin, instance, expect: 204 });
     await client.call('getKey', 'GET', `/api/v2/keys/${randomUUID()}`, { token: admin, instance, expect: 404 });
@@ -184,9 +235,17 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     // Refusals carry their outcome and reason; the bad tokens are filed under the instance they named.
     const denied = records.filter((r) => r.outcome === 'denied');
     assert.equal(denied.length, 2);
-    assert.ok(denied.every((r) => r.reason === 'UNAUTHORIZED_ERR' && r.principalId === '' && r.instanceId === instance));
-    assert.equal(records.filter((r) => r.outcome === 'failed').map((r) => r.reason).sort().join(','), 'KEY_NOT_FOUND_ERR,KEY_ACTION_INVALID_STATE_ERR'
-      .split(',').sort().join(','));
+    assert.ok(
+      denied.every((r) => r.reason === 'UNAUTHORIZED_ERR' && r.principalId === '' && r.instanceId === instance),
+    );
+    assert.equal(
+      records
+        .filter((r) => r.outcome === 'failed')
+        .map((r) => r.reason)
+        .sort()
+        .join(','),
+      'KEY_NOT_FOUND_ERR,KEY_ACTION_INVALID_STATE_ERR'.split(',').sort().join(','),
+    );
     const wraps = records.filter((r) => r.operation === 'wrapKey' && r.outcome === 'success');
     assert.ok(wraps.every((r) => r.keyId !== '' && r.sourceIp !== '' && r.requestId !== ''));
     for (const [i, r] of records.entries()) {
@@ -195,17 +254,44 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
       assert.equal(JSON.stringify(r).includes(ADMIN_KEY), false, 'no API key in a record');
       assert.equal(JSON.stringify(r).includes(admin.slice(0, 40)), false, 'no token in a record');
     }
-    const filtered = await client.call('admin.listAudit', 'GET', `/admin/v1/instances/${instance}/audit?operation=rotateKey&outcome=success&keyId=${keys[0]}`, { token: admin, expect: 200 });
+    const filtered = await client.call(
+      'admin.listAudit',
+      'GET',
+      `/admin/v1/instances/${instance}/audit?operation=rotateKey&outcome=success&keyId=${keys[0]}`,
+      { token: admin, expect: 200 },
+    );
     assert.equal(((await filtered.json()) as { records: unknown[] }).records.length, 1);
-    await client.call('admin.listAudit', 'GET', `/admin/v1/instances/${instance}/audit?limit=1001`, { token: admin, expect: 400 });
+    await client.call('admin.listAudit', 'GET', `/admin/v1/instances/${instance}/audit?limit=1001`, {
+      token: admin,
+      expect: 400,
+    });
   });
 
   it('verifies the chain over the API and with the CLI', async () => {
-    const res = await client.call('admin.verifyAudit', 'GET', `/admin/v1/instances/${instance}/audit/verify`, { token: admin, expect: 200 });
+    const res = await client.call('admin.verifyAudit', 'GET', `/admin/v1/instances/${instance}/audit/verify`, {
+      token: admin,
+      expect: 200,
+    });
     const body = (await res.json()) as { valid: boolean; records: number };
     assert.equal(body.valid, true, JSON.stringify(body));
     assert.ok(body.records > 20);
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keyledger.ts', 'audit', 'verify', '--instance', instance, '--url', server.url, '--api-key', ADMIN_KEY], { cwd: ROOT });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'cli/keyledger.ts',
+        'audit',
+        'verify',
+        '--instance',
+        instance,
+        '--url',
+        server.url,
+        '--api-key',
+        ADMIN_KEY,
+      ],
+      { cwd: ROOT },
+    );
     const cli = JSON.parse(stdout) as { valid: boolean; records: number };
     assert.equal(cli.valid, true);
     assert.ok(cli.records >= body.records);
@@ -213,19 +299,52 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
 
   it('serves key history and the key as of a past time, without material', async () => {
     const a = keys[0] ?? '';
-    const res = await client.call('admin.getKeyHistory', 'GET', `/admin/v1/instances/${instance}/keys/${a}/history`, { token: admin, expect: 200 });
-    const { events } = (await res.json()) as { events: { version: number; type: string; time: string; principalId: string; data: Record<string, unknown> }[] };
-    assert.deepEqual(events.map((e) => e.type), ['KeyCreated', 'KeyVersionRotated']);
-    assert.deepEqual(events.map((e) => e.version), [1, 2]);
+    const res = await client.call('admin.getKeyHistory', 'GET', `/admin/v1/instances/${instance}/keys/${a}/history`, {
+      token: admin,
+      expect: 200,
+    });
+    const { events } = (await res.json()) as {
+      events: { version: number; type: string; time: string; principalId: string; data: Record<string, unknown> }[];
+    };
+    assert.deepEqual(
+      events.map((e) => e.type),
+      ['KeyCreated', 'KeyVersionRotated'],
+    );
+    assert.deepEqual(
+      events.map((e) => e.version),
+      [1, 2],
+    );
     assert.equal(JSON.stringify(events).includes('material'), false);
     assert.equal(JSON.stringify(events).includes('wrapped'), false);
     const created = events[0];
-    const at = await client.call('admin.getKeyHistory', 'GET', `/admin/v1/instances/${instance}/keys/${a}/history?at=${encodeURIComponent(created?.time ?? '')}`, { token: admin, expect: 200 });
+    const at = await client.call(
+      'admin.getKeyHistory',
+      'GET',
+      `/admin/v1/instances/${instance}/keys/${a}/history?at=${encodeURIComponent(created?.time ?? '')}`,
+      { token: admin, expect: 200 },
+    );
     const asOf = ((await at.json()) as { key: { keyVersion: { id: string }; state: number } }).key;
-    assert.equal(asOf.keyVersion.id, (created?.data.version as { id: string }).id, 'the first version, at exactly the creation time');
-    const now = await client.call('admin.getKeyHistory', 'GET', `/admin/v1/instances/${instance}/keys/${a}/history?at=${encodeURIComponent(new Date().toISOString())}`, { token: admin, expect: 200 });
-    assert.notEqual(((await now.json()) as { key: { keyVersion: { id: string } } }).key.keyVersion.id, asOf.keyVersion.id);
-    await client.call('admin.getKeyHistory', 'GET', `/admin/v1/instances/${instance}/keys/${a}/history?at=2000-01-01T00:00:00Z`, { token: admin, expect: 404 });
+    assert.equal(
+      asOf.keyVersion.id,
+      (created?.data.version as { id: string }).id,
+      'the first version, at exactly the creation time',
+    );
+    const now = await client.call(
+      'admin.getKeyHistory',
+      'GET',
+      `/admin/v1/instances/${instance}/keys/${a}/history?at=${encodeURIComponent(new Date().toISOString())}`,
+      { token: admin, expect: 200 },
+    );
+    assert.notEqual(
+      ((await now.json()) as { key: { keyVersion: { id: string } } }).key.keyVersion.id,
+      asOf.keyVersion.id,
+    );
+    await client.call(
+      'admin.getKeyHistory',
+      'GET',
+      `/admin/v1/instances/${instance}/keys/${a}/history?at=2000-01-01T00:00:00Z`,
+      { token: admin, expect: 404 },
+    );
   });
 
   it('exposes request counts and latency in Prometheus format', async () => {
@@ -235,10 +354,11 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     assert.match(text, /keyledger_request_duration_seconds_count\{operation="createKey",outcome="success"\} 3\n/);
   });
 
-  const received = (): PublicKeyEvent[] => consumer.deliveries.map((d) => {
-    assert.equal(d.signature, `sha256=${createHmac('sha256', secret).update(d.body).digest('hex')}`);
-    return assertPublicEvent(JSON.parse(d.body));
-  });
+  const received = (): PublicKeyEvent[] =>
+    consumer.deliveries.map((d) => {
+      assert.equal(d.signature, `sha256=${createHmac('sha256', secret).update(d.body).digest('hex')}`);
+      return assertPublicEvent(JSON.parse(d.body));
+    });
 
   it('delivers every key-state change, signed, valid against its schema, in order per key', async () => {
     await until('8 deliveries', () => consumer.deliveries.length >= 8);
@@ -249,7 +369,10 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     assert.deepEqual(perKey(b), ['key.created', 'key.rotated']);
     assert.deepEqual(perKey(c), ['key.created', 'key.disabled', 'key.enabled', 'key.deleted']);
     assert.ok(events.every((e) => e.instanceId === instance));
-    assert.equal(consumer.deliveries.some((d) => /material|wrapped|plaintext/.test(d.body)), false);
+    assert.equal(
+      consumer.deliveries.some((d) => /material|wrapped|plaintext/.test(d.body)),
+      false,
+    );
   });
 
   it('retries while the consumer is down and resumes after a server restart', async () => {
@@ -257,7 +380,11 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     const before = consumer.deliveries.length;
     consumer.failing = true;
     await client.call('rotateKey', 'POST', `/api/v2/keys/${a}/actions/rotate`, { token: admin, instance, expect: 204 });
-    await client.call('disableKey', 'POST', `/api/v2/keys/${a}/actions/disable`, { token: admin, instance, expect: 204 });
+    await client.call('disableKey', 'POST', `/api/v2/keys/${a}/actions/disable`, {
+      token: admin,
+      instance,
+      expect: 204,
+    });
     await until('retries', () => consumer.refused >= 3);
     server = await server.restart();
     client.server = server;
@@ -266,7 +393,10 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     consumer.failing = false;
     await until('the queued deliveries', () => consumer.deliveries.length >= before + 3);
     const events = received().slice(before);
-    assert.deepEqual(events.filter((e) => e.keyId === a).map((e) => e.type), ['key.rotated', 'key.disabled', 'key.enabled']);
+    assert.deepEqual(
+      events.filter((e) => e.keyId === a).map((e) => e.type),
+      ['key.rotated', 'key.disabled', 'key.enabled'],
+    );
   });
 
   it('names the first bad record after a row is edited, deleted, swapped or inserted in the SQLite file', async () => {
@@ -278,7 +408,11 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     const rows = (): { seq: number; hash: string }[] => {
       const db = new Database(file, { readonly: true });
       try {
-        return db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq').all(instance);
+        return db
+          .prepare<[string], { seq: number; hash: string }>(
+            'SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq',
+          )
+          .all(instance);
       } finally {
         db.close();
       }
@@ -286,21 +420,71 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     const last = rows().at(-1)?.seq ?? 0;
     assert.ok(last > 10);
     const cases: [string, (db: Database.Database) => void, number][] = [
-      ['edited', (db) => db.prepare("UPDATE audit_records SET principal_id = 'someone-else' WHERE chain = ? AND seq = 5").run(instance), 5],
+      [
+        'edited',
+        (db) =>
+          db
+            .prepare("UPDATE audit_records SET principal_id = 'someone-else' WHERE chain = ? AND seq = 5")
+            .run(instance),
+        5,
+      ],
       ['deleted', (db) => db.prepare('DELETE FROM audit_records WHERE chain = ? AND seq = 5').run(instance), 5],
-      ['swapped', (db) => db.transaction(() => {
-        db.prepare('UPDATE audit_records SET seq = -1 WHERE chain = ? AND seq = 5').run(instance);
-        db.prepare('UPDATE audit_records SET seq = 5 WHERE chain = ? AND seq = 6').run(instance);
-        db.prepare('UPDATE audit_records SET seq = 6 WHERE chain = ? AND seq = -1').run(instance);
-      })(), 5],
-      ['inserted', (db) => {
-        const tail = db.prepare<[string, number], Record<string, string | number>>('SELECT * FROM audit_records WHERE chain = ? AND seq = ?').get(instance, last);
-        const forged = { seq: last + 1, time: new Date().toISOString(), instanceId: instance, principalId: 'forger', operation: 'getKey', keyId: '', keyVersionId: '',
-          outcome: 'success' as const, reason: '', requestId: 'forged', correlationId: '', sourceIp: '10.0.0.1', prevHash: String(tail?.hash) };
-        db.prepare(`INSERT INTO audit_records (chain, seq, time, instance_id, principal_id, operation, key_id, key_version_id, outcome, reason, request_id, correlation_id,
-          source_ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(instance, forged.seq, forged.time, instance, forged.principalId, forged.operation,
-          '', '', 'success', '', forged.requestId, '', forged.sourceIp, forged.prevHash, recordHash(forged));
-      }, last + 1],
+      [
+        'swapped',
+        (db) =>
+          db.transaction(() => {
+            db.prepare('UPDATE audit_records SET seq = -1 WHERE chain = ? AND seq = 5').run(instance);
+            db.prepare('UPDATE audit_records SET seq = 5 WHERE chain = ? AND seq = 6').run(instance);
+            db.prepare('UPDATE audit_records SET seq = 6 WHERE chain = ? AND seq = -1').run(instance);
+          })(),
+        5,
+      ],
+      [
+        'inserted',
+        (db) => {
+          const tail = db
+            .prepare<[string, number], Record<string, string | number>>(
+              'SELECT * FROM audit_records WHERE chain = ? AND seq = ?',
+            )
+            .get(instance, last);
+          const forged = {
+            seq: last + 1,
+            time: new Date().toISOString(),
+            instanceId: instance,
+            principalId: 'forger',
+            operation: 'getKey',
+            keyId: '',
+            keyVersionId: '',
+            outcome: 'success' as const,
+            reason: '',
+            requestId: 'forged',
+            correlationId: '',
+            sourceIp: '10.0.0.1',
+            prevHash: String(tail?.hash),
+          };
+          db.prepare(
+            `INSERT INTO audit_records (chain, seq, time, instance_id, principal_id, operation, key_id, key_version_id, outcome, reason, request_id, correlation_id,
+          source_ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            instance,
+            forged.seq,
+            forged.time,
+            instance,
+            forged.principalId,
+            forged.operation,
+            '',
+            '',
+            'success',
+            '',
+            forged.requestId,
+            '',
+            forged.sourceIp,
+            forged.prevHash,
+            recordHash(forged),
+          );
+        },
+        last + 1,
+      ],
     ];
     for (const [what, tamper, firstBadSeq] of cases) {
       copyFileSync(backup, file);
@@ -312,12 +496,33 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
       server = await startServer(env, server.dataDir);
       client.server = server;
       admin = await client.token();
-      const res = await client.call('admin.verifyAudit', 'GET', `/admin/v1/instances/${instance}/audit/verify`, { token: admin, expect: 200 });
+      const res = await client.call('admin.verifyAudit', 'GET', `/admin/v1/instances/${instance}/audit/verify`, {
+        token: admin,
+        expect: 200,
+      });
       const verdict = (await res.json()) as { valid: boolean; firstBadSeq?: number; reason?: string };
       assert.equal(verdict.valid, false, `${what}: ${JSON.stringify(verdict)}`);
       assert.equal(verdict.firstBadSeq, firstBadSeq, `${what}: ${JSON.stringify(verdict)}`);
-      const cli = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'cli/keyledger.ts', 'audit', 'verify', '--instance', instance, '--url', server.url, '--api-key', ADMIN_KEY], { cwd: ROOT })
-        .then(() => assert.fail('the CLI exits non-zero on a broken chain'), (error: { code: number; stdout: string }) => error);
+      const cli = await promisify(execFile)(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          'cli/keyledger.ts',
+          'audit',
+          'verify',
+          '--instance',
+          instance,
+          '--url',
+          server.url,
+          '--api-key',
+          ADMIN_KEY,
+        ],
+        { cwd: ROOT },
+      ).then(
+        () => assert.fail('the CLI exits non-zero on a broken chain'),
+        (error: { code: number; stdout: string }) => error,
+      );
       assert.equal(cli.code, 1);
       assert.equal((JSON.parse(cli.stdout) as { firstBadSeq: number }).firstBadSeq, firstBadSeq);
       await server.stop();

@@ -20,7 +20,11 @@ describe('local server contract', () => {
   before(async () => {
     server = await startServer();
     token = await tokenFor(server.url, server.adminApiKey);
-    headers = { authorization: `Bearer ${token}`, 'bluemix-instance': server.defaultInstanceId, 'content-type': 'application/json' };
+    headers = {
+      authorization: `Bearer ${token}`,
+      'bluemix-instance': server.defaultInstanceId,
+      'content-type': 'application/json',
+    };
   });
   after(async () => {
     await server.dispose();
@@ -47,21 +51,53 @@ describe('local server contract', () => {
   });
 
   it('refuses a missing or forged token with 401 UNAUTHORIZED_ERR', async () => {
-    await expectError(await fetch(`${server.url}/api/v2/keys`, { headers: { 'bluemix-instance': server.defaultInstanceId } }), 401, 'UNAUTHORIZED_ERR');
+    await expectError(
+      await fetch(`${server.url}/api/v2/keys`, { headers: { 'bluemix-instance': server.defaultInstanceId } }),
+      401,
+      'UNAUTHORIZED_ERR',
+    );
     const forged = `${token.slice(0, -4)}AAAA`;
-    await expectError(await fetch(`${server.url}/api/v2/keys`, { headers: { ...headers, authorization: `Bearer ${forged}` } }), 401, 'UNAUTHORIZED_ERR');
+    await expectError(
+      await fetch(`${server.url}/api/v2/keys`, { headers: { ...headers, authorization: `Bearer ${forged}` } }),
+      401,
+      'UNAUTHORIZED_ERR',
+    );
   });
 
   it('refuses an unknown instance like a forbidden one', async () => {
-    await expectError(await fetch(`${server.url}/api/v2/keys`, { headers: { ...headers, 'bluemix-instance': '3f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9' } }), 401, 'UNAUTHORIZED_ERR');
+    await expectError(
+      await fetch(`${server.url}/api/v2/keys`, {
+        headers: { ...headers, 'bluemix-instance': '3f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9' },
+      }),
+      401,
+      'UNAUTHORIZED_ERR',
+    );
   });
 
   it('answers malformed JSON, bad fields and bad base64 with 400 BAD_BODY_ERR', async () => {
-    await expectError(await fetch(`${server.url}/api/v2/keys`, { method: 'POST', headers, body: '{"resources": [' }), 400, 'BAD_BODY_ERR');
-    await expectError(await fetch(`${server.url}/api/v2/keys`, { method: 'POST', headers, body: JSON.stringify({ resources: [{ name: 'x' }] }) }), 400, 'BAD_BODY_ERR');
-    await expectError(await fetch(`${server.url}/api/v2/keys`, {
-      method: 'POST', headers, body: JSON.stringify({ resources: [{ name: 'std', extractable: true, payload: 'not base64!' }] }),
-    }), 400, 'BAD_BODY_ERR');
+    await expectError(
+      await fetch(`${server.url}/api/v2/keys`, { method: 'POST', headers, body: '{"resources": [' }),
+      400,
+      'BAD_BODY_ERR',
+    );
+    await expectError(
+      await fetch(`${server.url}/api/v2/keys`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ resources: [{ name: 'x' }] }),
+      }),
+      400,
+      'BAD_BODY_ERR',
+    );
+    await expectError(
+      await fetch(`${server.url}/api/v2/keys`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ resources: [{ name: 'std', extractable: true, payload: 'not base64!' }] }),
+      }),
+      400,
+      'BAD_BODY_ERR',
+    );
   });
 
   it('answers an unknown route with 404 and an oversized body with 413', async () => {
@@ -72,12 +108,21 @@ describe('local server contract', () => {
 
   it('answers a malformed ciphertext with 422 UNPROCESSABLE_CIPHERTEXT_ERR, not 500', async () => {
     const created = await fetch(`${server.url}/api/v2/keys`, {
-      method: 'POST', headers, body: JSON.stringify({ resources: [{ name: 'root', extractable: false }] }),
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ resources: [{ name: 'root', extractable: false }] }),
     });
     const id = ((await created.json()) as { resources: { id: string }[] }).resources[0]?.id ?? '';
     for (const ciphertext of ['', 'AAAA', Buffer.alloc(80, 7).toString('base64'), 'S0wB' + 'A'.repeat(100)]) {
-      const res = await fetch(`${server.url}/api/v2/keys/${id}/actions/unwrap`, { method: 'POST', headers, body: JSON.stringify({ ciphertext }) });
-      assert.ok(res.status === 400 || res.status === 422, `ciphertext ${JSON.stringify(ciphertext.slice(0, 8))} -> ${res.status}`);
+      const res = await fetch(`${server.url}/api/v2/keys/${id}/actions/unwrap`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ciphertext }),
+      });
+      assert.ok(
+        res.status === 400 || res.status === 422,
+        `ciphertext ${JSON.stringify(ciphertext.slice(0, 8))} -> ${res.status}`,
+      );
     }
   });
 
@@ -94,7 +139,9 @@ describe('local server contract', () => {
   it('stops gracefully on SIGTERM with exit code 0, and the same data directory serves again', async () => {
     assert.equal(await server.stop(), 0);
     server = await server.restart();
-    const res = await fetch(`${server.url}/api/v2/keys`, { headers: { ...headers, authorization: `Bearer ${await tokenFor(server.url, server.adminApiKey)}` } });
+    const res = await fetch(`${server.url}/api/v2/keys`, {
+      headers: { ...headers, authorization: `Bearer ${await tokenFor(server.url, server.adminApiKey)}` },
+    });
     assert.equal(res.status, 200);
   });
 });

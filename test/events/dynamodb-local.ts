@@ -3,7 +3,12 @@
  * (scripts/test.sh starts one per run); without it the tests fail instead of silently skipping.
  */
 import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { randomBytes } from 'node:crypto';
 
@@ -46,14 +51,26 @@ export async function deleteTables(client: DynamoDBClient, names: readonly strin
 }
 
 /** Every record of `tableName`'s stream from its start, as Lambda's event source mapping would read them (each shard, up to 20 pages). */
-export async function readStreamRecords(client: DynamoDBClient, streams: DynamoDBStreamsClient, tableName: string): Promise<DynamoDBRecord[]> {
+export async function readStreamRecords(
+  client: DynamoDBClient,
+  streams: DynamoDBStreamsClient,
+  tableName: string,
+): Promise<DynamoDBRecord[]> {
   const table = await client.send(new DescribeTableCommand({ TableName: tableName }));
   const streamArn = table.Table?.LatestStreamArn;
   if (!streamArn) throw new Error(`${tableName} has no stream`);
   const described = await streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
   const records: DynamoDBRecord[] = [];
   for (const shard of described.StreamDescription?.Shards ?? []) {
-    let iterator = (await streams.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.ShardId, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;
+    let iterator = (
+      await streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      )
+    ).ShardIterator;
     for (let i = 0; iterator && i < 20; i++) {
       const page = await streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
       records.push(...((page.Records ?? []) as DynamoDBRecord[]));

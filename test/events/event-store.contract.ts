@@ -62,7 +62,14 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         await store.append([{ streamId, expectedVersion: 0, events: [event('KeyCreated')] }]);
         await store.append([{ streamId, expectedVersion: 1, events: [event('KeyDisabled'), event('KeyEnabled')] }]);
         const read = await store.readStream(streamId);
-        assert.deepEqual(read.map((e) => [e.version, e.type]), [[1, 'KeyCreated'], [2, 'KeyDisabled'], [3, 'KeyEnabled']]);
+        assert.deepEqual(
+          read.map((e) => [e.version, e.type]),
+          [
+            [1, 'KeyCreated'],
+            [2, 'KeyDisabled'],
+            [3, 'KeyEnabled'],
+          ],
+        );
       }));
 
     void it('rejects an append at a wrong expected version and writes nothing', () =>
@@ -79,7 +86,10 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         assert.deepEqual(await store.readStream(streamId), before);
         assert.deepEqual(await store.readHead(streamId), { streamId, version: 1 });
         const unknown = stream('never');
-        await assert.rejects(store.append([{ streamId: unknown, expectedVersion: 1, events: [event('X')] }]), isConflict(unknown, 1));
+        await assert.rejects(
+          store.append([{ streamId: unknown, expectedVersion: 1, events: [event('X')] }]),
+          isConflict(unknown, 1),
+        );
         assert.equal(await store.readHead(unknown), null);
         assert.deepEqual(await store.readStream(unknown), []);
       }));
@@ -116,7 +126,12 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
           { streamId: key, expectedVersion: 0, events: [event('KeyCreated')], snapshot: { key: 1 } },
           { streamId: ring, expectedVersion: 0, events: [event('KeyRingCreated'), event('KeyAddedToRing')] },
         ]);
-        assert.deepEqual(await store.readHead(key), { streamId: key, version: 1, snapshot: { key: 1 }, snapshotVersion: 1 });
+        assert.deepEqual(await store.readHead(key), {
+          streamId: key,
+          version: 1,
+          snapshot: { key: 1 },
+          snapshotVersion: 1,
+        });
         assert.deepEqual(await store.readHead(ring), { streamId: ring, version: 2 });
       }));
 
@@ -129,7 +144,12 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         await store.append([{ streamId: third, expectedVersion: 0, events: [event('KeyCreated')] }]);
         await assert.rejects(
           store.append([
-            { streamId: fresh, expectedVersion: 0, events: [event('KeyCreated'), event('KeyRotated')], snapshot: { s: 1 } },
+            {
+              streamId: fresh,
+              expectedVersion: 0,
+              events: [event('KeyCreated'), event('KeyRotated')],
+              snapshot: { s: 1 },
+            },
             { streamId: third, expectedVersion: 1, events: [event('KeyRotated')] },
             { streamId: existing, expectedVersion: 0, events: [event('KeyCreated')] },
           ]),
@@ -149,7 +169,10 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         const streamId = stream('bad');
         await assert.rejects(store.append([]), InvalidAppendError);
         await assert.rejects(store.append([{ streamId, expectedVersion: 0, events: [] }]), InvalidAppendError);
-        await assert.rejects(store.append([{ streamId, expectedVersion: -1, events: [event('X')] }]), InvalidAppendError);
+        await assert.rejects(
+          store.append([{ streamId, expectedVersion: -1, events: [event('X')] }]),
+          InvalidAppendError,
+        );
         await assert.rejects(
           store.append([
             { streamId, expectedVersion: 0, events: [event('X')] },
@@ -179,7 +202,11 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         assert.equal(await store.readHead(streamId), null);
         await store.append([{ streamId, expectedVersion: 0, events: [event('KeyCreated')] }]);
         assert.deepEqual(await store.readHead(streamId), { streamId, version: 1 });
-        const snapshot = { status: 'Active', versions: [{ id: 'v1', wrapped: 'AAEC' }], nested: { n: 1.5, f: false, z: null } };
+        const snapshot = {
+          status: 'Active',
+          versions: [{ id: 'v1', wrapped: 'AAEC' }],
+          nested: { n: 1.5, f: false, z: null },
+        };
         await store.append([{ streamId, expectedVersion: 1, events: [event('A'), event('B')], snapshot }]);
         assert.deepEqual(await store.readHead(streamId), { streamId, version: 3, snapshot, snapshotVersion: 3 });
         // An append without a snapshot moves the version on and keeps the older snapshot.
@@ -201,20 +228,33 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
               const expectedVersion = versions.get(streamId) ?? 0;
               const count = 1 + (commit % 3);
               versions.set(streamId, expectedVersion + count);
-              return { streamId, expectedVersion, events: Array.from({ length: count }, (_, i) => event('E', { commit, i })) };
+              return {
+                streamId,
+                expectedVersion,
+                events: Array.from({ length: count }, (_, i) => event('E', { commit, i })),
+              };
             });
           await store.append(parts);
         }
         const total = [...versions.values()].reduce((a, b) => a + b, 0);
         const { events, checkpoint, pages } = await collectChanges(store, null, 2, total);
-        assert.ok(pages.every((page) => page <= 2), 'no page exceeds the limit');
+        assert.ok(
+          pages.every((page) => page <= 2),
+          'no page exceeds the limit',
+        );
         assert.ok(pages.length >= Math.ceil(total / 2));
         assert.equal(events.length, total, 'every event exactly once');
         assertStreamOrder(events);
         for (const [streamId, version] of versions) {
-          assert.deepEqual(events.filter((e) => e.streamId === streamId).map((e) => e.version), range(1, version));
+          assert.deepEqual(
+            events.filter((e) => e.streamId === streamId).map((e) => e.version),
+            range(1, version),
+          );
         }
-        assert.deepEqual(events.filter((e) => e.streamId === streams[0]), await store.readStream(streams[0] ?? ''));
+        assert.deepEqual(
+          events.filter((e) => e.streamId === streams[0]),
+          await store.readStream(streams[0] ?? ''),
+        );
 
         // From the last checkpoint: only what came after.
         assert.notEqual(checkpoint, null);
@@ -227,7 +267,11 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         const after = await collectChanges(store, checkpoint, 10, 3);
         assert.deepEqual(
           after.events.map((e) => [e.streamId, e.version, e.type]).sort(),
-          [[streamA, (versions.get(streamA) ?? 0) + 1, 'Later'], [d, 1, 'New'], [d, 2, 'Newer']].sort(),
+          [
+            [streamA, (versions.get(streamA) ?? 0) + 1, 'Later'],
+            [d, 1, 'New'],
+            [d, 2, 'Newer'],
+          ].sort(),
         );
         assertStreamOrder(after.events);
         // Nothing new: no events, and the checkpoint still continues from the same place.
@@ -237,7 +281,10 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
           await store.append([{ streamId: d, expectedVersion: 2, events: [event('Newest')] }]);
           return collectChanges(store, idle.checkpoint, 10, 1);
         })();
-        assert.deepEqual(d3.events.map((e) => [e.streamId, e.version]), [[d, 3]]);
+        assert.deepEqual(
+          d3.events.map((e) => [e.streamId, e.version]),
+          [[d, 3]],
+        );
       }));
 
     void it('gives an empty feed for an empty store', () =>
@@ -255,13 +302,21 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         await store.close();
         const again = await reopen();
         assert.deepEqual(await again.readStream(streamId), stored(streamId, 1, events));
-        assert.deepEqual(await again.readHead(streamId), { streamId, version: 2, snapshot: { v: 2 }, snapshotVersion: 2 });
+        assert.deepEqual(await again.readHead(streamId), {
+          streamId,
+          version: 2,
+          snapshot: { v: 2 },
+          snapshotVersion: 2,
+        });
         const feedAfter = await collectChanges(again, null, 100, 2);
         assert.deepEqual(feedAfter.events, feedBefore.events);
         await again.append([{ streamId, expectedVersion: 2, events: [event('KeyDisabled')] }]);
         await assert.rejects(again.append([{ streamId, expectedVersion: 2, events: [event('X')] }]), ConcurrencyError);
         const rest = await collectChanges(again, feedBefore.checkpoint, 100, 1);
-        assert.deepEqual(rest.events.map((e) => e.version), [3]);
+        assert.deepEqual(
+          rest.events.map((e) => e.version),
+          [3],
+        );
       }));
 
     void it('round-trips large data', () =>
@@ -275,7 +330,10 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         const read = await store.readStream(streamId);
         assert.equal(read.length, 51);
         assert.deepEqual(read[0]?.data, big);
-        assert.deepEqual(read.slice(1).map((e) => e.data), many.map((e) => e.data));
+        assert.deepEqual(
+          read.slice(1).map((e) => e.data),
+          many.map((e) => e.data),
+        );
         const feed = await collectChanges(store, null, 20, 51);
         assert.deepEqual(feed.events.find((e) => e.version === 1)?.data, big);
       }));
@@ -293,7 +351,12 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         ];
         await store.append([{ streamId, expectedVersion: 0, events, snapshot: { name: '名前 🔐' } }]);
         assert.deepEqual(await store.readStream(streamId), stored(streamId, 1, events));
-        assert.deepEqual(await store.readHead(streamId), { streamId, version: 1, snapshot: { name: '名前 🔐' }, snapshotVersion: 1 });
+        assert.deepEqual(await store.readHead(streamId), {
+          streamId,
+          version: 1,
+          snapshot: { name: '名前 🔐' },
+          snapshotVersion: 1,
+        });
         const feed = await collectChanges(store, null, 10, 1);
         assert.deepEqual(feed.events, stored(streamId, 1, events));
       }));

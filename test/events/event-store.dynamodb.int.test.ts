@@ -8,7 +8,13 @@ import { storedEventFromStreamRecord, type StreamRecordLike } from '../../events
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { _Record as StreamsRecord } from '@aws-sdk/client-dynamodb-streams';
 import { eventStoreContract } from './event-store.contract.ts';
-import { deleteTables, dynamoDbLocalEndpoint, localDynamoDbClient, localStreamsClient, uniqueTableNamer } from './dynamodb-local.ts';
+import {
+  deleteTables,
+  dynamoDbLocalEndpoint,
+  localDynamoDbClient,
+  localStreamsClient,
+  uniqueTableNamer,
+} from './dynamodb-local.ts';
 
 const local = dynamoDbLocalEndpoint();
 if ('error' in local) {
@@ -110,10 +116,17 @@ if ('error' in local) {
       });
       const head = { pk: { S: 'key-1' }, sk: { N: '0' }, version: { N: '2' } };
       assert.equal(storedEventFromStreamRecord({ eventName: 'MODIFY', dynamodb: { NewImage: head } }), null);
-      assert.equal(storedEventFromStreamRecord({ eventName: 'REMOVE', dynamodb: { Keys: { pk: image.pk, sk: image.sk } } }), null);
-      assert.throws(() => storedEventFromStreamRecord({ eventName: 'MODIFY', dynamodb: { NewImage: image } }), /rewritten/);
+      assert.equal(
+        storedEventFromStreamRecord({ eventName: 'REMOVE', dynamodb: { Keys: { pk: image.pk, sk: image.sk } } }),
+        null,
+      );
       assert.throws(
-        () => storedEventFromStreamRecord({ eventName: 'INSERT', dynamodb: { NewImage: { ...image, meta: { S: '{}' } } } }),
+        () => storedEventFromStreamRecord({ eventName: 'MODIFY', dynamodb: { NewImage: image } }),
+        /rewritten/,
+      );
+      assert.throws(
+        () =>
+          storedEventFromStreamRecord({ eventName: 'INSERT', dynamodb: { NewImage: { ...image, meta: { S: '{}' } } } }),
         /corrupted event/,
       );
     });

@@ -42,14 +42,24 @@ void describe('sqlite event store specifics', () => {
   void it('uses the global position as the checkpoint, in commit order across streams', async () => {
     const store = await openSqliteEventStore({ file: newFile() });
     try {
-      await store.append([{ streamId: 'b', expectedVersion: 0, events: [{ type: 'X', schemaVersion: 1, data: 1, meta }] }]);
-      await store.append([{ streamId: 'a', expectedVersion: 0, events: [{ type: 'Y', schemaVersion: 1, data: 2, meta }] }]);
+      await store.append([
+        { streamId: 'b', expectedVersion: 0, events: [{ type: 'X', schemaVersion: 1, data: 1, meta }] },
+      ]);
+      await store.append([
+        { streamId: 'a', expectedVersion: 0, events: [{ type: 'Y', schemaVersion: 1, data: 2, meta }] },
+      ]);
       const first = await store.readChanges(null, 1);
       assert.equal(first.checkpoint, '1');
-      assert.deepEqual(first.events.map((e) => e.streamId), ['b']);
+      assert.deepEqual(
+        first.events.map((e) => e.streamId),
+        ['b'],
+      );
       const second = await store.readChanges(first.checkpoint, 5);
       assert.equal(second.checkpoint, '2');
-      assert.deepEqual(second.events.map((e) => e.streamId), ['a']);
+      assert.deepEqual(
+        second.events.map((e) => e.streamId),
+        ['a'],
+      );
       await assert.rejects(store.readChanges('{"not":"sqlite"}', 5), RangeError);
     } finally {
       await store.close();
@@ -59,9 +69,11 @@ void describe('sqlite event store specifics', () => {
   void it('fails loudly on a corrupted row', async () => {
     const file = newFile();
     const store = await openSqliteEventStore({ file });
-    await store.append([{ streamId: 's', expectedVersion: 0, events: [{ type: 'X', schemaVersion: 1, data: {}, meta }] }]);
+    await store.append([
+      { streamId: 's', expectedVersion: 0, events: [{ type: 'X', schemaVersion: 1, data: {}, meta }] },
+    ]);
     const db = new Database(file);
-    db.prepare("UPDATE events SET meta = '{\"time\":\"not a time\"}' WHERE stream_id = 's'").run();
+    db.prepare('UPDATE events SET meta = \'{"time":"not a time"}\' WHERE stream_id = \'s\'').run();
     db.close();
     try {
       await assert.rejects(store.readStream('s'), /corrupted event in storage \(events.position 1\)/);
@@ -75,7 +87,9 @@ void describe('sqlite event store specifics', () => {
     const file = newFile();
     const store = await openSqliteEventStore({ file });
     const db = new Database(file);
-    db.prepare("INSERT INTO events (stream_id, version, type, schema_version, data, meta) VALUES ('t', 1, 'X', 1, '1', '{}')").run();
+    db.prepare(
+      "INSERT INTO events (stream_id, version, type, schema_version, data, meta) VALUES ('t', 1, 'X', 1, '1', '{}')",
+    ).run();
     db.close();
     try {
       await assert.rejects(

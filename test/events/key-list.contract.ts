@@ -12,7 +12,9 @@ export interface OpenedKeyList {
 }
 
 export function keyListContract(name: string, open: () => Promise<OpenedKeyList>): void {
-  const withModel = async (body: (model: KeyListReadModel, reopen: () => Promise<KeyListReadModel>) => Promise<void>) => {
+  const withModel = async (
+    body: (model: KeyListReadModel, reopen: () => Promise<KeyListReadModel>) => Promise<void>,
+  ) => {
     const opened = await open();
     const handles = [opened.model];
     try {
@@ -30,7 +32,11 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
     void it('stores rows and reads them back by key', () =>
       withModel(async (model) => {
         const instanceId = randomUUID();
-        const a = row({ instanceId, keyId: 'a', document: { name: 'a', nested: { list: [1, 'two', null], flag: true } } });
+        const a = row({
+          instanceId,
+          keyId: 'a',
+          document: { name: 'a', nested: { list: [1, 'two', null], flag: true } },
+        });
         await model.applyBatch('key-list', '1', [a], []);
         assert.deepEqual(await model.get(instanceId, 'a'), a);
         assert.equal(await model.get(instanceId, 'missing'), null);
@@ -49,9 +55,15 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         await model.applyBatch('key-list', '1', rows, []);
         await model.applyBatch('key-list', '2', [row({ instanceId: randomUUID(), keyId: 'other' })], []);
         const all = await model.list({ instanceId, limit: 10, offset: 0 });
-        assert.deepEqual(all.map((r) => r.keyId), ['k2', 'k1', 'k3', 'k0']);
+        assert.deepEqual(
+          all.map((r) => r.keyId),
+          ['k2', 'k1', 'k3', 'k0'],
+        );
         const page = await model.list({ instanceId, limit: 2, offset: 1 });
-        assert.deepEqual(page.map((r) => r.keyId), ['k1', 'k3']);
+        assert.deepEqual(
+          page.map((r) => r.keyId),
+          ['k1', 'k3'],
+        );
         assert.deepEqual(await model.list({ instanceId, limit: 2, offset: 4 }), []);
         assert.deepEqual(await model.list({ instanceId, limit: 0, offset: 0 }), []);
         assert.equal(await model.count({ instanceId }), 4);
@@ -65,22 +77,50 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         // Same-second creations (ordered by key id), creations in reverse write order, a purged row in the
         // middle; more rows than one read of the DynamoDB adapter takes, so pages span several reads.
         const two = (n: number) => String(n).padStart(2, '0');
-        const rows = Array.from({ length: 250 }, (_, i) => row({
-          instanceId, keyId: `k${String(249 - i).padStart(3, '0')}`, state: i % 3 === 0 ? 2 : 1, keyRingId: i % 2 ? 'odd' : 'even',
-          creationDate: `2024-05-01T12:${two(Math.floor((249 - i) / 240))}:${two(Math.floor((249 - i) / 4) % 60)}Z`,
-        }));
-        for (let i = 0; i < rows.length; i += 50) await model.applyBatch('key-list', String(i + 1), rows.slice(i, i + 50), []);
+        const rows = Array.from({ length: 250 }, (_, i) =>
+          row({
+            instanceId,
+            keyId: `k${String(249 - i).padStart(3, '0')}`,
+            state: i % 3 === 0 ? 2 : 1,
+            keyRingId: i % 2 ? 'odd' : 'even',
+            creationDate: `2024-05-01T12:${two(Math.floor((249 - i) / 240))}:${two(Math.floor((249 - i) / 4) % 60)}Z`,
+          }),
+        );
+        for (let i = 0; i < rows.length; i += 50)
+          await model.applyBatch('key-list', String(i + 1), rows.slice(i, i + 50), []);
         await model.applyBatch('key-list', '1000', [], [{ instanceId, keyId: 'k120', lastVersion: 2 }]);
         const ordered = rows.filter((r) => r.keyId !== 'k120').sort((x, y) => (x.keyId < y.keyId ? -1 : 1));
-        const expect = (pick: (r: KeySummaryRow) => boolean, offset: number, limit: number) => ordered.filter(pick).slice(offset, offset + limit).map((r) => r.keyId);
+        const expect = (pick: (r: KeySummaryRow) => boolean, offset: number, limit: number) =>
+          ordered
+            .filter(pick)
+            .slice(offset, offset + limit)
+            .map((r) => r.keyId);
         const page = async (filter: Partial<Parameters<KeyListReadModel['list']>[0]>, offset: number, limit: number) =>
           (await model.list({ instanceId, offset, limit, ...filter })).map((r) => r.keyId);
-        assert.deepEqual(await page({}, 0, 10), expect(() => true, 0, 10));
-        assert.deepEqual(await page({}, 115, 10), expect(() => true, 115, 10));
-        assert.deepEqual(await page({}, 240, 20), expect(() => true, 240, 20));
-        assert.deepEqual(await page({ states: [1] }, 140, 30), expect((r) => r.state === 1, 140, 30));
-        assert.deepEqual(await page({ states: [2], keyRingIds: ['odd'] }, 30, 12), expect((r) => r.state === 2 && r.keyRingId === 'odd', 30, 12));
-        assert.equal(await model.count({ instanceId, states: [2], keyRingIds: ['odd'] }), ordered.filter((r) => r.state === 2 && r.keyRingId === 'odd').length);
+        assert.deepEqual(
+          await page({}, 0, 10),
+          expect(() => true, 0, 10),
+        );
+        assert.deepEqual(
+          await page({}, 115, 10),
+          expect(() => true, 115, 10),
+        );
+        assert.deepEqual(
+          await page({}, 240, 20),
+          expect(() => true, 240, 20),
+        );
+        assert.deepEqual(
+          await page({ states: [1] }, 140, 30),
+          expect((r) => r.state === 1, 140, 30),
+        );
+        assert.deepEqual(
+          await page({ states: [2], keyRingIds: ['odd'] }, 30, 12),
+          expect((r) => r.state === 2 && r.keyRingId === 'odd', 30, 12),
+        );
+        assert.equal(
+          await model.count({ instanceId, states: [2], keyRingIds: ['odd'] }),
+          ordered.filter((r) => r.state === 2 && r.keyRingId === 'odd').length,
+        );
       }));
 
     void it('filters by state, extractable, key ring and key id', () =>
@@ -106,7 +146,10 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         assert.deepEqual(await ids({ extractable: true }), [['std-active'], 1]);
         assert.deepEqual(await ids({ extractable: false, states: [1, 2, 3] }), [['root-active', 'root-suspended'], 2]);
         assert.deepEqual(await ids({ keyRingIds: ['ring-a'] }), [['root-suspended', 'std-active'], 2]);
-        assert.deepEqual(await ids({ keyIds: ['std-active', 'root-destroyed', 'unknown'] }), [['root-destroyed', 'std-active'], 2]);
+        assert.deepEqual(await ids({ keyIds: ['std-active', 'root-destroyed', 'unknown'] }), [
+          ['root-destroyed', 'std-active'],
+          2,
+        ]);
         assert.deepEqual(await ids({ keyRingIds: ['default'], states: [1], extractable: false }), [['root-active'], 1]);
         assert.deepEqual(await ids({ states: [] }), [[], 0]);
         assert.deepEqual(await ids({ keyIds: [] }), [[], 0]);
@@ -128,13 +171,16 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         await model.applyBatch(
           'key-list',
           '5',
-          [row({ instanceId, keyId: 'k', lastVersion: 6, state: 3 }), row({ instanceId, keyId: 'k', lastVersion: 5, state: 1 })],
+          [
+            row({ instanceId, keyId: 'k', lastVersion: 6, state: 3 }),
+            row({ instanceId, keyId: 'k', lastVersion: 5, state: 1 }),
+          ],
           [],
         );
         assert.equal((await model.get(instanceId, 'k'))?.state, 3);
       }));
 
-    void it('remembers each projection\'s checkpoint; a replayed batch changes nothing', () =>
+    void it("remembers each projection's checkpoint; a replayed batch changes nothing", () =>
       withModel(async (model) => {
         const instanceId = randomUUID();
         assert.equal(await model.getCheckpoint('key-list'), null);
@@ -157,15 +203,35 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         await model.applyBatch(
           'key-list',
           '1',
-          [row({ instanceId, keyId: 'purged', lastVersion: 4 }), row({ instanceId, keyId: 'kept' }), row({ instanceId, keyId: 'final', lastVersion: 2 })],
+          [
+            row({ instanceId, keyId: 'purged', lastVersion: 4 }),
+            row({ instanceId, keyId: 'kept' }),
+            row({ instanceId, keyId: 'final', lastVersion: 2 }),
+          ],
           [],
         );
-        await model.applyBatch('key-list', '2', [], [{ instanceId, keyId: 'purged', lastVersion: 5 }, { instanceId, keyId: 'final' }]);
+        await model.applyBatch(
+          'key-list',
+          '2',
+          [],
+          [
+            { instanceId, keyId: 'purged', lastVersion: 5 },
+            { instanceId, keyId: 'final' },
+          ],
+        );
         assert.equal(await model.get(instanceId, 'purged'), null);
         assert.equal(await model.get(instanceId, 'final'), null);
-        assert.deepEqual((await model.list({ instanceId, limit: 10, offset: 0 })).map((r) => r.keyId), ['kept']);
+        assert.deepEqual(
+          (await model.list({ instanceId, limit: 10, offset: 0 })).map((r) => r.keyId),
+          ['kept'],
+        );
         assert.equal(await model.count({ instanceId }), 1);
-        await model.applyBatch('key-list', '3', [row({ instanceId, keyId: 'purged', lastVersion: 4 }), row({ instanceId, keyId: 'final', lastVersion: 99 })], []);
+        await model.applyBatch(
+          'key-list',
+          '3',
+          [row({ instanceId, keyId: 'purged', lastVersion: 4 }), row({ instanceId, keyId: 'final', lastVersion: 99 })],
+          [],
+        );
         assert.equal(await model.get(instanceId, 'purged'), null);
         assert.equal(await model.get(instanceId, 'final'), null, 'a removal without a version is final');
         // A removal of a row never seen still blocks its older upserts arriving later.
@@ -196,34 +262,63 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         const [i1, i2] = [`a-${randomUUID()}`, `b-${randomUUID()}`];
         const t = (day: number): string => `2030-01-${String(day).padStart(2, '0')}T00:00:00.000Z`;
         const r1 = row({ instanceId: i1, keyId: 'k1', schedule: { expiresAt: t(2), rotationBase: t(1) } });
-        await model.applyBatch('key-list', '1', [
-          r1,
-          row({ instanceId: i2, keyId: 'k2', schedule: { expiresAt: t(2) } }),
-          row({ instanceId: i1, keyId: 'k3', schedule: { expiresAt: t(1), rotateAt: t(5) } }),
-          row({ instanceId: i2, keyId: 'k4', state: 5, schedule: { deletedAt: t(3) } }),
-          row({ instanceId: i1, keyId: 'k5', schedule: { expiresAt: t(9) } }),
-          row({ instanceId: i1, keyId: 'k6' }),
-        ], []);
+        await model.applyBatch(
+          'key-list',
+          '1',
+          [
+            r1,
+            row({ instanceId: i2, keyId: 'k2', schedule: { expiresAt: t(2) } }),
+            row({ instanceId: i1, keyId: 'k3', schedule: { expiresAt: t(1), rotateAt: t(5) } }),
+            row({ instanceId: i2, keyId: 'k4', state: 5, schedule: { deletedAt: t(3) } }),
+            row({ instanceId: i1, keyId: 'k5', schedule: { expiresAt: t(9) } }),
+            row({ instanceId: i1, keyId: 'k6' }),
+          ],
+          [],
+        );
         assert.deepEqual(await model.get(i1, 'k1'), r1, 'the schedule round-trips');
-        const due = (field: Parameters<KeyListReadModel['listDue']>[0]['field'], atOrBefore: string, limit = 10, after?: Awaited<ReturnType<KeyListReadModel['listDue']>>[number]) =>
-          model.listDue({ field, atOrBefore, limit, after });
+        const due = (
+          field: Parameters<KeyListReadModel['listDue']>[0]['field'],
+          atOrBefore: string,
+          limit = 10,
+          after?: Awaited<ReturnType<KeyListReadModel['listDue']>>[number],
+        ) => model.listDue({ field, atOrBefore, limit, after });
         assert.deepEqual(await due('expiresAt', t(2)), [
           { instanceId: i1, keyId: 'k3', dueAt: t(1) },
           { instanceId: i1, keyId: 'k1', dueAt: t(2) },
           { instanceId: i2, keyId: 'k2', dueAt: t(2) },
         ]);
         const first = await due('expiresAt', t(9), 2);
-        assert.deepEqual(first.map((d) => d.keyId), ['k3', 'k1']);
-        assert.deepEqual((await due('expiresAt', t(9), 2, first[1])).map((d) => d.keyId), ['k2', 'k5']);
-        assert.deepEqual((await due('expiresAt', t(9), 2, { instanceId: i1, keyId: 'k5', dueAt: t(9) })), []);
+        assert.deepEqual(
+          first.map((d) => d.keyId),
+          ['k3', 'k1'],
+        );
+        assert.deepEqual(
+          (await due('expiresAt', t(9), 2, first[1])).map((d) => d.keyId),
+          ['k2', 'k5'],
+        );
+        assert.deepEqual(await due('expiresAt', t(9), 2, { instanceId: i1, keyId: 'k5', dueAt: t(9) }), []);
         assert.deepEqual(await due('rotateAt', t(4)), []);
-        assert.deepEqual((await due('rotateAt', t(5))).map((d) => d.keyId), ['k3']);
-        assert.deepEqual((await due('rotationBase', t(31))).map((d) => d.keyId), ['k1']);
+        assert.deepEqual(
+          (await due('rotateAt', t(5))).map((d) => d.keyId),
+          ['k3'],
+        );
+        assert.deepEqual(
+          (await due('rotationBase', t(31))).map((d) => d.keyId),
+          ['k1'],
+        );
         assert.deepEqual(await due('deletedAt', t(3)), [{ instanceId: i2, keyId: 'k4', dueAt: t(3) }]);
         assert.deepEqual(await due('expiresAt', '2029-12-31T23:59:59.999Z'), []);
         // A newer row without the field clears it; a removed row is never due.
-        await model.applyBatch('key-list', '2', [row({ instanceId: i1, keyId: 'k3', lastVersion: 2, state: 3 })], [{ instanceId: i2, keyId: 'k2', lastVersion: 2 }]);
-        assert.deepEqual((await due('expiresAt', t(9))).map((d) => d.keyId), ['k1', 'k5']);
+        await model.applyBatch(
+          'key-list',
+          '2',
+          [row({ instanceId: i1, keyId: 'k3', lastVersion: 2, state: 3 })],
+          [{ instanceId: i2, keyId: 'k2', lastVersion: 2 }],
+        );
+        assert.deepEqual(
+          (await due('expiresAt', t(9))).map((d) => d.keyId),
+          ['k1', 'k5'],
+        );
         assert.deepEqual(await due('rotateAt', t(9)), []);
         assert.equal((await model.get(i1, 'k3'))?.schedule, undefined);
       }));

@@ -43,20 +43,36 @@ if ('error' in local) {
     assert.deepEqual(await createTableIfMissing(admin, tableName, before), []);
     const instanceId = randomUUID();
     // Rows as the adapter wrote them before the index: no listOrder.
-    const rows = [['k2', '2024-01-02T00:00:00Z'], ['k1', '2024-01-02T00:00:00Z'], ['k3', '2024-01-01T00:00:00Z']] as const;
+    const rows = [
+      ['k2', '2024-01-02T00:00:00Z'],
+      ['k1', '2024-01-02T00:00:00Z'],
+      ['k3', '2024-01-01T00:00:00Z'],
+    ] as const;
     for (const [keyId, creationDate] of rows) {
-      await admin.send(new PutItemCommand({
-        TableName: tableName,
-        Item: {
-          pk: { S: instanceId }, sk: { S: keyId }, state: { N: '1' }, extractable: { BOOL: false }, keyRingId: { S: 'default' },
-          creationDate: { S: creationDate }, lastVersion: { N: '1' }, deleted: { BOOL: false }, document: { S: JSON.stringify({ id: keyId }) },
-        },
-      }));
+      await admin.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            pk: { S: instanceId },
+            sk: { S: keyId },
+            state: { N: '1' },
+            extractable: { BOOL: false },
+            keyRingId: { S: 'default' },
+            creationDate: { S: creationDate },
+            lastVersion: { N: '1' },
+            deleted: { BOOL: false },
+            document: { S: JSON.stringify({ id: keyId }) },
+          },
+        }),
+      );
     }
     await createKeyListTable(admin, tableName);
     const model = await openOn(tableName);
     try {
-      assert.deepEqual((await model.list({ instanceId, limit: 10, offset: 0 })).map((r) => r.keyId), ['k3', 'k1', 'k2']);
+      assert.deepEqual(
+        (await model.list({ instanceId, limit: 10, offset: 0 })).map((r) => r.keyId),
+        ['k3', 'k1', 'k2'],
+      );
       assert.equal(await backfillListOrder(admin, tableName), 0, 'a second backfill finds nothing to do');
       await createKeyListTable(admin, tableName);
     } finally {

@@ -19,7 +19,16 @@ keyListContract('sqlite', async () => {
 });
 
 void describe('sqlite key list specifics', () => {
-  const row = { instanceId: 'i', keyId: 'k', state: 1, extractable: false, keyRingId: 'default', creationDate: '2024-01-01T00:00:00Z', lastVersion: 1, document: {} };
+  const row = {
+    instanceId: 'i',
+    keyId: 'k',
+    state: 1,
+    extractable: false,
+    keyRingId: 'default',
+    creationDate: '2024-01-01T00:00:00Z',
+    lastVersion: 1,
+    document: {},
+  };
 
   void it('ignores a batch whose checkpoint is not newer, comparing positions as numbers', async () => {
     const model = await openSqliteKeyList({ file: newFile() });
@@ -40,7 +49,20 @@ void describe('sqlite key list specifics', () => {
     const database = new Database(newFile());
     const store = await openSqliteEventStore({ database });
     const model = await openSqliteKeyList({ database });
-    await store.append([{ streamId: 's', expectedVersion: 0, events: [{ type: 'KeyCreated', schemaVersion: 1, data: {}, meta: { time: '2024-01-01T00:00:00Z', instanceId: 'i', principalId: 'p' } }] }]);
+    await store.append([
+      {
+        streamId: 's',
+        expectedVersion: 0,
+        events: [
+          {
+            type: 'KeyCreated',
+            schemaVersion: 1,
+            data: {},
+            meta: { time: '2024-01-01T00:00:00Z', instanceId: 'i', principalId: 'p' },
+          },
+        ],
+      },
+    ]);
     const { checkpoint } = await store.readChanges(null, 10);
     await model.applyBatch('key-list', checkpoint ?? '', [row], []);
     assert.equal(await model.getCheckpoint('key-list'), '1');
@@ -64,9 +86,15 @@ void describe('sqlite key list specifics', () => {
     try {
       assert.equal(await model.getCheckpoint('key-list'), null, 'the projection replays from the start');
       assert.equal((await model.get('i', 'k'))?.lastVersion, 0);
-      await model.applyBatch('key-list', '1', [{ ...row, lastVersion: 7, schedule: { expiresAt: '2030-01-01T00:00:00.000Z' } }], []);
-      assert.deepEqual(await model.listDue({ field: 'expiresAt', atOrBefore: '2030-01-01T00:00:00.000Z', limit: 10 }),
-        [{ instanceId: 'i', keyId: 'k', dueAt: '2030-01-01T00:00:00.000Z' }]);
+      await model.applyBatch(
+        'key-list',
+        '1',
+        [{ ...row, lastVersion: 7, schedule: { expiresAt: '2030-01-01T00:00:00.000Z' } }],
+        [],
+      );
+      assert.deepEqual(await model.listDue({ field: 'expiresAt', atOrBefore: '2030-01-01T00:00:00.000Z', limit: 10 }), [
+        { instanceId: 'i', keyId: 'k', dueAt: '2030-01-01T00:00:00.000Z' },
+      ]);
     } finally {
       await model.close();
     }

@@ -3,7 +3,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { KEY_EVENT_TYPES, type KeyEvent } from '../../domain/keys/events.ts';
-import { decodeKeyEvent, encodeKeyEvent, isKeyEventType, keyEventSchemas, schemasMatchDomain } from '../../events/schemas/keys.ts';
+import {
+  decodeKeyEvent,
+  encodeKeyEvent,
+  isKeyEventType,
+  keyEventSchemas,
+  schemasMatchDomain,
+} from '../../events/schemas/keys.ts';
 import { currentSchemaVersion, parseEvent, UnknownEventSchemaError } from '../../events/schemas/registry.ts';
 
 interface Fixture {

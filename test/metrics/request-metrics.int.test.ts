@@ -15,20 +15,41 @@ void describe('request metrics', () => {
     const text = renderPrometheus();
     assert.match(text, /^keyledger_requests_total\{operation="unitOp",outcome="success"\} 2$/m);
     assert.match(text, /^keyledger_requests_total\{operation="unitOp",outcome="denied"\} 1$/m);
-    assert.match(text, /^keyledger_request_duration_seconds_bucket\{operation="unitOp",outcome="success",le="0.005"\} 1$/m);
-    assert.match(text, /^keyledger_request_duration_seconds_bucket\{operation="unitOp",outcome="success",le="0.25"\} 2$/m);
-    assert.match(text, /^keyledger_request_duration_seconds_bucket\{operation="unitOp",outcome="success",le="\+Inf"\} 2$/m);
+    assert.match(
+      text,
+      /^keyledger_request_duration_seconds_bucket\{operation="unitOp",outcome="success",le="0.005"\} 1$/m,
+    );
+    assert.match(
+      text,
+      /^keyledger_request_duration_seconds_bucket\{operation="unitOp",outcome="success",le="0.25"\} 2$/m,
+    );
+    assert.match(
+      text,
+      /^keyledger_request_duration_seconds_bucket\{operation="unitOp",outcome="success",le="\+Inf"\} 2$/m,
+    );
     assert.match(text, /^keyledger_request_duration_seconds_count\{operation="unitOp",outcome="denied"\} 1$/m);
   });
 
   void it('emits EMF with operation and outcome dimensions on Lambda', async () => {
-    const script = "const m = await import('./functions/shared/request-metrics.ts'); m.observeRequest('wrapKey', 'success', 0.012);";
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT, env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'keyledger-test', POWERTOOLS_DEV: 'false' },
-    });
+    const script =
+      "const m = await import('./functions/shared/request-metrics.ts'); m.observeRequest('wrapKey', 'success', 0.012);";
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      {
+        cwd: ROOT,
+        env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'keyledger-test', POWERTOOLS_DEV: 'false' },
+      },
+    );
     const line = stdout.split('\n').find((l) => l.includes('"_aws"'));
     assert.ok(line, stdout);
-    const emf = JSON.parse(line) as { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] }; operation: string; outcome: string; Requests: number; Latency: number };
+    const emf = JSON.parse(line) as {
+      _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+      operation: string;
+      outcome: string;
+      Requests: number;
+      Latency: number;
+    };
     const directive = emf._aws.CloudWatchMetrics[0];
     assert.equal(directive?.Namespace, 'keyledger');
     assert.ok(directive?.Dimensions.some((d) => d.includes('operation') && d.includes('outcome')));

@@ -21,7 +21,14 @@ import { createEventStoreTable } from '../../events/store/dynamodb/create-table.
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { openSqliteEventStore } from '../../events/store/sqlite/sqlite-event-store.ts';
 import { projectRecords } from '../../functions/projector/handler.ts';
-import { deleteTables, dynamoDbLocalEndpoint, localDynamoDbClient, localStreamsClient, readStreamRecords, uniqueTableNamer } from '../events/dynamodb-local.ts';
+import {
+  deleteTables,
+  dynamoDbLocalEndpoint,
+  localDynamoDbClient,
+  localStreamsClient,
+  readStreamRecords,
+  uniqueTableNamer,
+} from '../events/dynamodb-local.ts';
 
 const INSTANCE = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 const OTHER_INSTANCE = '0b5d0f4e-1111-4c2b-9d3e-5a6b7c8d9e0f';
@@ -35,20 +42,43 @@ async function writeHistory(store: EventStore): Promise<void> {
   const run = async (n: number, instanceId: string, command: KeyCommand) => {
     const streamId = keyStreamId(keyId(n));
     const events = await store.readStream(streamId);
-    const state = events.reduce((s, e) => keyAggregate.decider.evolve(s, keyAggregate.codec.decode(e)), keyAggregate.decider.initialState());
+    const state = events.reduce(
+      (s, e) => keyAggregate.decider.evolve(s, keyAggregate.codec.decode(e)),
+      keyAggregate.decider.initialState(),
+    );
     const decision = decideAppend(keyAggregate, streamId, { state, version: events.length }, command, { instanceId });
     if (decision.append) await store.append([decision.append]);
   };
-  const ctx = (s: number) => ({ now: at(s), principalId: 'p1', settings: { minActionIntervalS: 0, minPurgeDelayS: 0, minRotationIntervalS: 0 } });
+  const ctx = (s: number) => ({
+    now: at(s),
+    principalId: 'p1',
+    settings: { minActionIntervalS: 0, minPurgeDelayS: 0, minRotationIntervalS: 0 },
+  });
   for (let n = 1; n <= 6; n++) {
     const instanceId = n === 6 ? OTHER_INSTANCE : INSTANCE;
     await run(n, instanceId, {
-      type: 'CreateKey', keyId: keyId(n), instanceId, keyType: n % 2 ? 'root' : 'standard', name: `key-${n}`, extractable: n % 2 === 0,
-      keyRingId: 'default', imported: false, versionId: keyId(100 + n), material, ...ctx(n),
+      type: 'CreateKey',
+      keyId: keyId(n),
+      instanceId,
+      keyType: n % 2 ? 'root' : 'standard',
+      name: `key-${n}`,
+      extractable: n % 2 === 0,
+      keyRingId: 'default',
+      imported: false,
+      versionId: keyId(100 + n),
+      material,
+      ...ctx(n),
     });
   }
   await run(1, INSTANCE, { type: 'DisableKey', keyId: keyId(1), ...ctx(10) });
-  await run(3, INSTANCE, { type: 'RotateKey', keyId: keyId(3), versionId: keyId(200), material, suppliedByCaller: false, ...ctx(11) });
+  await run(3, INSTANCE, {
+    type: 'RotateKey',
+    keyId: keyId(3),
+    versionId: keyId(200),
+    material,
+    suppliedByCaller: false,
+    ...ctx(11),
+  });
   await run(4, INSTANCE, { type: 'DeleteKey', keyId: keyId(4), force: false, ...ctx(12) });
   await run(5, INSTANCE, { type: 'DeleteKey', keyId: keyId(5), force: false, ...ctx(13) });
   await run(5, INSTANCE, { type: 'PurgeKey', keyId: keyId(5), automatic: false, ...ctx(14) });
@@ -76,7 +106,9 @@ describe('key-list projection on SQLite', () => {
     const file = join(dir, 'keyledger.db');
     const store = await openSqliteEventStore({ file });
     const live = await openSqliteKeyList({ file });
-    const projector = new Projector(store, live, (e) => { throw e; });
+    const projector = new Projector(store, live, (e) => {
+      throw e;
+    });
     await writeHistory(store);
     await projector.catchUp();
     const livePage = await listAll(live);
@@ -88,7 +120,9 @@ describe('key-list projection on SQLite', () => {
     assert.deepEqual(await listAll(live), livePage, 'a second pass changes nothing');
 
     const rebuilt = await openSqliteKeyList({ file: join(dir, 'rebuilt.db') });
-    await new Projector(store, rebuilt, (e) => { throw e; }).catchUp();
+    await new Projector(store, rebuilt, (e) => {
+      throw e;
+    }).catchUp();
     assert.deepEqual(await listAll(rebuilt), livePage);
     await Promise.all([rebuilt.close(), live.close(), store.close()]);
   });
@@ -118,7 +152,9 @@ describe('key-list projection on DynamoDB Local, through the projector Lambda ha
     const records = await readStreamRecords(client, streams, eventsTable);
     assert.ok(records.length >= 11, `the stream holds the history (${records.length} records)`);
     for (let i = 0; i < records.length; i += 5) {
-      assert.deepEqual(await projectRecords(records.slice(i, i + 5), { store, keyList: live }), { batchItemFailures: [] });
+      assert.deepEqual(await projectRecords(records.slice(i, i + 5), { store, keyList: live }), {
+        batchItemFailures: [],
+      });
     }
     const livePage = await listAll(live);
     checkLive(livePage);
@@ -128,7 +164,9 @@ describe('key-list projection on DynamoDB Local, through the projector Lambda ha
     assert.deepEqual(await listAll(live), livePage);
 
     // A rebuild from the store's change feed equals the live model.
-    await new Projector(store, rebuilt, (e) => { throw e; }).catchUp();
+    await new Projector(store, rebuilt, (e) => {
+      throw e;
+    }).catchUp();
     assert.deepEqual(await listAll(rebuilt), livePage);
   });
 });

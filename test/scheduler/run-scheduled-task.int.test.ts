@@ -79,11 +79,20 @@ void describe('scheduled tasks (SQLite, SoftHSM, injected clock)', () => {
   const at = (iso: string) => h.setNow(iso);
   const plusMs = (iso: string, ms: number) => new Date(Date.parse(iso) + ms).toISOString();
 
-  const newRoot = async (name: string, inScope: RequestScope = scope, extra: { expirationDate?: string; payload?: Buffer } = {}) =>
+  const newRoot = async (
+    name: string,
+    inScope: RequestScope = scope,
+    extra: { expirationDate?: string; payload?: Buffer } = {},
+  ) =>
     (await createKey(h.services, inScope, PRINCIPAL, { keyType: 'root', name, keyRingId: 'default', ...extra })).keyId;
   const setRotationPolicy = (keyId: string, enabled: boolean, intervalMonth: number) =>
-    runKeyCommand(h.services, scope, PRINCIPAL, keyId, (c) => ({ type: 'SetKeyPolicy', ...c, policy: { policy: 'rotation', enabled, intervalMonth } }));
-  const versions = async (keyId: string, inScope = scope) => (await findKey(h.services, inScope.instanceId, keyId)).versions.length;
+    runKeyCommand(h.services, scope, PRINCIPAL, keyId, (c) => ({
+      type: 'SetKeyPolicy',
+      ...c,
+      policy: { policy: 'rotation', enabled, intervalMonth },
+    }));
+  const versions = async (keyId: string, inScope = scope) =>
+    (await findKey(h.services, inScope.instanceId, keyId)).versions.length;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'keyledger-scheduler-'));
@@ -133,9 +142,18 @@ void describe('scheduled tasks (SQLite, SoftHSM, injected clock)', () => {
     await setRotationPolicy(ownDisabled, false, 1);
     const imported = await newRoot('imported', scope, { payload: Buffer.alloc(32, 9) });
     const elsewhere = await newRoot('no-instance-policy', { instanceId: otherInstance });
-    await handleCommand(h.services.store, instancePoliciesAggregate, instancePoliciesStreamId(instance), {
-      type: 'SetInstancePolicies', policies: [{ policy: 'rotation', enabled: true, intervalMonth: 2 }], now: t1, principalId: PRINCIPAL,
-    }, scope);
+    await handleCommand(
+      h.services.store,
+      instancePoliciesAggregate,
+      instancePoliciesStreamId(instance),
+      {
+        type: 'SetInstancePolicies',
+        policies: [{ policy: 'rotation', enabled: true, intervalMonth: 2 }],
+        now: t1,
+        principalId: PRINCIPAL,
+      },
+      scope,
+    );
     at(addMonths(t1, 1));
     await runScheduledTask(h.services, 'rotation');
     assert.equal(await versions(byDefault), 1, 'one month is not yet two');
@@ -144,7 +162,7 @@ void describe('scheduled tasks (SQLite, SoftHSM, injected clock)', () => {
     assert.deepEqual(report.failures, []);
     assert.equal(await versions(byDefault), 2);
     assert.equal(await versions(ownDisabled), 1, "a key's own disabled policy wins over the instance default");
-    assert.equal(await versions(imported), 1, 'imported keys need the caller\'s material');
+    assert.equal(await versions(imported), 1, "imported keys need the caller's material");
     assert.equal(await versions(elsewhere, { instanceId: otherInstance }), 1, 'an instance without a rotation policy');
     assert.equal((await runScheduledTask(h.services, 'rotation')).done, 0);
   });
@@ -161,7 +179,11 @@ void describe('scheduled tasks (SQLite, SoftHSM, injected clock)', () => {
     assert.equal((await findKey(h.services, instance, keyId)).status, 'Deactivated');
     await h.services.catchUpReadModels();
     assert.equal((await h.services.keyList.get(instance, keyId))?.state, KeyStateCode.Deactivated);
-    assert.equal((await runScheduledTask(h.services, 'expiration')).candidates, 0, 'a Deactivated key is no longer a candidate');
+    assert.equal(
+      (await runScheduledTask(h.services, 'expiration')).candidates,
+      0,
+      'a Deactivated key is no longer a candidate',
+    );
   });
 
   void it('purges a deleted key after KEYLEDGER_AUTO_PURGE_AFTER_S (90 days), not before', async () => {

@@ -15,7 +15,13 @@ import { createEventStoreTable } from '../../events/store/dynamodb/create-table.
 import { openDynamoDbEventStore, type DynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { storedEventFromStreamRecord } from '../../events/store/dynamodb/stream-record.ts';
 import { DynamoDbStreamsPoller } from '../../server/dynamodb-streams-poller.ts';
-import { deleteTables, dynamoDbLocalEndpoint, localDynamoDbClient, localStreamsClient, uniqueTableNamer } from '../events/dynamodb-local.ts';
+import {
+  deleteTables,
+  dynamoDbLocalEndpoint,
+  localDynamoDbClient,
+  localStreamsClient,
+  uniqueTableNamer,
+} from '../events/dynamodb-local.ts';
 
 const target = dynamoDbLocalEndpoint();
 if ('error' in target) throw new Error(target.error);
@@ -25,7 +31,12 @@ const tableName = uniqueTableNamer('poller')();
 const dir = mkdtempSync(join(tmpdir(), 'keyledger-poller-'));
 const checkpointFile = join(dir, 'checkpoint.json');
 
-const event = (type: string): NewEvent => ({ type, schemaVersion: 1, data: { type }, meta: { time: new Date().toISOString(), instanceId: 'i-1', principalId: 'p-1' } });
+const event = (type: string): NewEvent => ({
+  type,
+  schemaVersion: 1,
+  data: { type },
+  meta: { time: new Date().toISOString(), instanceId: 'i-1', principalId: 'p-1' },
+});
 
 /** A real handler: parses every record as the projector does; fails once at `failOn` (stream:version). */
 class RecordingHandler {
@@ -56,7 +67,15 @@ class RecordingHandler {
 }
 
 function poller(handler: RecordingHandler): DynamoDbStreamsPoller {
-  return new DynamoDbStreamsPoller({ dynamodb: client, streams, tableName, checkpointFile, handle: handler.handle, batchSize: 3, onError: () => undefined });
+  return new DynamoDbStreamsPoller({
+    dynamodb: client,
+    streams,
+    tableName,
+    checkpointFile,
+    handle: handler.handle,
+    batchSize: 3,
+    onError: () => undefined,
+  });
 }
 
 void describe('DynamoDB Streams poller (local AWS mode)', () => {
@@ -80,16 +99,29 @@ void describe('DynamoDB Streams poller (local AWS mode)', () => {
     const p = poller(handler);
     await assert.rejects(p.catchUp(), /batch item failure/);
     const beforeRetry = handler.ids();
-    assert.ok(!beforeRetry.includes('key:b:2') && !beforeRetry.includes('key:b:3'), 'nothing after the failed record is handled');
+    assert.ok(
+      !beforeRetry.includes('key:b:2') && !beforeRetry.includes('key:b:3'),
+      'nothing after the failed record is handled',
+    );
     await p.catchUp();
-    assert.deepEqual([...new Set(handler.ids())].sort(), ['key:a:1', 'key:a:2', 'key:a:3', 'key:b:1', 'key:b:2', 'key:b:3']);
+    assert.deepEqual([...new Set(handler.ids())].sort(), [
+      'key:a:1',
+      'key:a:2',
+      'key:a:3',
+      'key:b:1',
+      'key:b:2',
+      'key:b:3',
+    ]);
     for (const streamId of ['key:a', 'key:b']) {
       const versions = handler.seen.filter((e) => e.streamId === streamId).map((e) => e.version);
       assert.deepEqual([...new Set(versions)], [1, 2, 3], `${streamId} in version order`);
     }
     // The records before the failed one in its batch were checkpointed, not replayed.
     assert.equal(handler.ids().filter((id) => id === 'key:b:1').length, 1);
-    assert.ok(handler.batches.every((batch) => batch.length <= 3), 'batch size honoured');
+    assert.ok(
+      handler.batches.every((batch) => batch.length <= 3),
+      'batch size honoured',
+    );
     await p.stop();
   });
 
@@ -114,7 +146,14 @@ void describe('DynamoDB Streams poller (local AWS mode)', () => {
   });
 
   void it('discards a checkpoint of another stream (table recreated) and reads from the oldest record', async () => {
-    writeFileSync(checkpointFile, JSON.stringify({ streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/other/stream/x', shards: {}, done: [] }));
+    writeFileSync(
+      checkpointFile,
+      JSON.stringify({
+        streamArn: 'arn:aws:dynamodb:ddblocal:000000000000:table/other/stream/x',
+        shards: {},
+        done: [],
+      }),
+    );
     const handler = new RecordingHandler(undefined);
     const p = poller(handler);
     await p.catchUp();

@@ -10,7 +10,10 @@ import { startServer, tokenFor, type ServerProcess } from '../support/local-serv
 let server: ServerProcess;
 let headers: Record<string, string>;
 before(async () => {
-  server = await startServer({ KEYLEDGER_ADMIN_API_KEY: 'hot-path-freshness-admin-key-0123456789', KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0' });
+  server = await startServer({
+    KEYLEDGER_ADMIN_API_KEY: 'hot-path-freshness-admin-key-0123456789',
+    KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0',
+  });
   headers = {
     authorization: `Bearer ${await tokenFor(server.url, server.adminApiKey)}`,
     'bluemix-instance': server.defaultInstanceId,
@@ -24,11 +27,14 @@ async function post(path: string, body: unknown): Promise<{ status: number; json
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
-const wrap = (id: string) => post(`/api/v2/keys/${id}/actions/wrap`, { plaintext: Buffer.alloc(32, 1).toString('base64') });
+const wrap = (id: string) =>
+  post(`/api/v2/keys/${id}/actions/wrap`, { plaintext: Buffer.alloc(32, 1).toString('base64') });
 const versionOf = (r: { json: Record<string, unknown> }) => (r.json.keyVersion as { id: string } | undefined)?.id;
 
 void test('rotation and disable are seen by the next wrap, with the key state cached in between', async () => {
-  const created = await post('/api/v2/keys', { resources: [{ type: 'application/vnd.ibm.kms.key+json', name: 'fresh-root', extractable: false }] });
+  const created = await post('/api/v2/keys', {
+    resources: [{ type: 'application/vnd.ibm.kms.key+json', name: 'fresh-root', extractable: false }],
+  });
   assert.equal(created.status, 201);
   const id = (created.json.resources as Array<{ id: string }>)[0]?.id ?? '';
 

@@ -12,7 +12,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startServer, type ServerProcess } from '../support/local-server.ts';
 
-function httpsRequest(url: string, ca: Buffer, method = 'GET', body?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; protocol: string }> {
+function httpsRequest(
+  url: string,
+  ca: Buffer,
+  method = 'GET',
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; protocol: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, ca, headers }, (res) => {
       const chunks: Buffer[] = [];
@@ -32,11 +38,35 @@ describe('TLS on the local server', () => {
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'keyledger-tls-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '1',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-      '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     cert = readFileSync(join(dir, 'cert.pem'));
-    server = await startServer({ KEYLEDGER_TLS_CERT: join(dir, 'cert.pem'), KEYLEDGER_TLS_KEY: join(dir, 'key.pem'), KEYLEDGER_ADMIN_API_KEY: 'tls-admin-key-0123456789abcdef0123' });
+    server = await startServer({
+      KEYLEDGER_TLS_CERT: join(dir, 'cert.pem'),
+      KEYLEDGER_TLS_KEY: join(dir, 'key.pem'),
+      KEYLEDGER_ADMIN_API_KEY: 'tls-admin-key-0123456789abcdef0123',
+    });
   });
   after(async () => {
     await server?.dispose();
@@ -49,9 +79,16 @@ describe('TLS on the local server', () => {
     assert.equal(health.status, 200);
     assert.deepEqual(JSON.parse(health.body), { status: 'ok' });
     assert.match(health.protocol, /^TLSv1\.[23]$/);
-    const token = await httpsRequest(`${server.url}/identity/token`, cert, 'POST',
-      new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: 'tls-admin-key-0123456789abcdef0123' }).toString(),
-      { 'content-type': 'application/x-www-form-urlencoded' });
+    const token = await httpsRequest(
+      `${server.url}/identity/token`,
+      cert,
+      'POST',
+      new URLSearchParams({
+        grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
+        apikey: 'tls-admin-key-0123456789abcdef0123',
+      }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
     assert.equal(token.status, 200);
   });
 

@@ -38,7 +38,9 @@ export function DeciderSpecification<State, Command, Event>(decider: Decider<Sta
                 if (messageIncludes !== undefined) assert.ok(error.message.includes(messageIncludes), error.message);
                 return;
               }
-              assert.fail(`expected ${code}, but the decider returned ${JSON.stringify(decided.map((e) => (e as { type?: unknown }).type))}`);
+              assert.fail(
+                `expected ${code}, but the decider returned ${JSON.stringify(decided.map((e) => (e as { type?: unknown }).type))}`,
+              );
             },
             thenState(check) {
               const state = before();

@@ -36,9 +36,15 @@ export function storeEnv(mode: StoreMode): Record<string, string> {
   if (mode === 'sqlite') return { KEYLEDGER_STORE: 'sqlite' };
   const endpoint = process.env.KEYLEDGER_TEST_DYNAMODB_ENDPOINT;
   if (!endpoint) {
-    throw new Error('KEYLEDGER_TEST_DYNAMODB_ENDPOINT is not set: run with `npm test`, or start one with `bash scripts/dynamodb-local.sh PORT`');
+    throw new Error(
+      'KEYLEDGER_TEST_DYNAMODB_ENDPOINT is not set: run with `npm test`, or start one with `bash scripts/dynamodb-local.sh PORT`',
+    );
   }
-  return { KEYLEDGER_STORE: 'dynamodb', KEYLEDGER_DYNAMODB_ENDPOINT: endpoint, KEYLEDGER_TABLE_PREFIX: `e2e-${process.pid}-${randomBytes(4).toString('hex')}` };
+  return {
+    KEYLEDGER_STORE: 'dynamodb',
+    KEYLEDGER_DYNAMODB_ENDPOINT: endpoint,
+    KEYLEDGER_TABLE_PREFIX: `e2e-${process.pid}-${randomBytes(4).toString('hex')}`,
+  };
 }
 
 /**
@@ -57,7 +63,10 @@ function serverBundle(): string {
   return bundle;
 }
 
-export async function startServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'keyledger-e2e-'))): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'keyledger-e2e-')),
+): Promise<ServerProcess> {
   let log = '';
   const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverBundle()], {
     cwd: ROOT,

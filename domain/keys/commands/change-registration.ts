@@ -26,8 +26,12 @@ export function changeRegistration(command: ChangeRegistration, state: KeyState)
   if (command.change !== 'created' && !existing) {
     throw new DomainError('REGISTRATION_NOT_FOUND_ERR', 'no registration with this CRN exists for the key');
   }
-  const preventKeyDeletion = command.change === 'deleted' ? (existing?.preventKeyDeletion ?? false) : (command.preventKeyDeletion ?? existing?.preventKeyDeletion ?? false);
-  const description = command.change === 'deleted' ? existing?.description : (command.description ?? existing?.description);
+  const preventKeyDeletion =
+    command.change === 'deleted'
+      ? (existing?.preventKeyDeletion ?? false)
+      : (command.preventKeyDeletion ?? existing?.preventKeyDeletion ?? false);
+  const description =
+    command.change === 'deleted' ? existing?.description : (command.description ?? existing?.description);
   return [
     {
       type: 'RegistrationChanged',

@@ -16,7 +16,10 @@ export function enableKey(command: EnableKey, state: KeyState): KeyEvent[] {
   const key = assertAllowed(state, 'EnableKey', command.now);
   const { minActionIntervalS } = resolveSettings(command.settings);
   if (isPastExpiration(key, command.now)) {
-    throw new DomainError('KEY_ACTION_INVALID_STATE_ERR', 'Key is not in a valid state: the key has expired and cannot be enabled');
+    throw new DomainError(
+      'KEY_ACTION_INVALID_STATE_ERR',
+      'Key is not in a valid state: the key has expired and cannot be enabled',
+    );
   }
   if (key.lastStateChangeDate !== undefined && !hasElapsed(key.lastStateChangeDate, command.now, minActionIntervalS)) {
     throw new DomainError('REQ_TOO_EARLY_ERR', 'The key was updated recently: Please wait and try again');

@@ -14,9 +14,10 @@ const DEFAULT_KEY_RING = 'default';
  * (Key Protect: "force=true ... keys in the Destroyed state are moved to the default key ring").
  */
 export function moveKeyToKeyRing(command: MoveKeyToKeyRing, state: KeyState): KeyEvent[] {
-  const key = command.ringDeleted === true && state.status === 'Destroyed' && command.keyRingId === DEFAULT_KEY_RING
-    ? state
-    : assertAllowed(state, 'MoveKeyToKeyRing', command.now);
+  const key =
+    command.ringDeleted === true && state.status === 'Destroyed' && command.keyRingId === DEFAULT_KEY_RING
+      ? state
+      : assertAllowed(state, 'MoveKeyToKeyRing', command.now);
   if (command.keyRingId.trim() === '') throw new DomainError('INVALID_FIELD_ERR', 'keyRingId must not be empty');
   if (command.keyRingId === key.keyRingId) return [];
   return [

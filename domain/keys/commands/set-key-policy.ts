@@ -18,7 +18,8 @@ export function setKeyPolicy(command: SetKeyPolicy, state: KeyState): KeyEvent[]
   const policy = command.policy;
   switch (policy.policy) {
     case 'rotation': {
-      if (key.keyType !== 'root') throw new DomainError('KEY_ROOT_REQ_ERR', 'Requested action can only be completed with a root key');
+      if (key.keyType !== 'root')
+        throw new DomainError('KEY_ROOT_REQ_ERR', 'Requested action can only be completed with a root key');
       if (!Number.isInteger(policy.intervalMonth) || policy.intervalMonth < 1 || policy.intervalMonth > 12) {
         throw new DomainError('INVALID_FIELD_ERR', "The field 'interval_month' must be: an integer from 1 to 12");
       }
@@ -37,7 +38,9 @@ export function setKeyPolicy(command: SetKeyPolicy, state: KeyState): KeyEvent[]
         throw new DomainError('BAD_BODY_ERR', "A key's dual authorization policy cannot be disabled once set");
       }
       if (key.dualAuthDelete === policy.enabled) return [];
-      return [{ type: 'KeyPolicySet', data: { policy: 'dualAuthDelete', enabled: policy.enabled }, meta: stamp(command) }];
+      return [
+        { type: 'KeyPolicySet', data: { policy: 'dualAuthDelete', enabled: policy.enabled }, meta: stamp(command) },
+      ];
     }
     default: {
       const unhandled: never = policy;

@@ -15,7 +15,9 @@ import { stamp } from './stamp.ts';
 export function syncKey(command: SyncKey, state: KeyState): KeyEvent[] {
   const key = assertAllowed(state, 'SyncKey', command.now);
   const { minSyncIntervalS } = resolveSettings(command.settings);
-  const recent = [key.lastSyncDate, key.lastStateChangeDate, lastRotationDate(key)].filter((d): d is string => d !== undefined);
+  const recent = [key.lastSyncDate, key.lastStateChangeDate, lastRotationDate(key)].filter(
+    (d): d is string => d !== undefined,
+  );
   if (recent.some((since) => !hasElapsed(since, command.now, minSyncIntervalS))) {
     throw new DomainError('REQ_TOO_EARLY_ERR', 'The key was synced or changed recently: Please wait and try again');
   }

@@ -34,10 +34,27 @@ export interface DynamoDbAuditStorageOptions {
 
 const PK = AUDIT_TABLE.partitionKey.name;
 const SK = AUDIT_TABLE.sortKey.name;
-const STRING_FIELDS = ['time', 'principalId', 'operation', 'keyId', 'keyVersionId', 'outcome', 'reason', 'requestId', 'correlationId', 'sourceIp', 'prevHash', 'hash'] as const;
+const STRING_FIELDS = [
+  'time',
+  'principalId',
+  'operation',
+  'keyId',
+  'keyVersionId',
+  'outcome',
+  'reason',
+  'requestId',
+  'correlationId',
+  'sourceIp',
+  'prevHash',
+  'hash',
+] as const;
 const FILTERS: [keyof AuditRowFilter, string, string][] = [
-  ['keyId', 'keyId', '='], ['principalId', 'principalId', '='], ['operation', 'operation', '='],
-  ['outcome', 'outcome', '='], ['from', 'time', '>='], ['to', 'time', '<='],
+  ['keyId', 'keyId', '='],
+  ['principalId', 'principalId', '='],
+  ['operation', 'operation', '='],
+  ['outcome', 'outcome', '='],
+  ['from', 'time', '>='],
+  ['to', 'time', '<='],
 ];
 
 export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): Promise<AuditStorage> {
@@ -45,14 +62,24 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
   const checkpointPk = (chain: string): string => `${chain}${AUDIT_TABLE.checkpointSuffix}`;
 
   const last = async (pk: string): Promise<Item | undefined> => {
-    const out = await client.send(new QueryCommand({
-      TableName: tableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK },
-      ExpressionAttributeValues: { ':pk': { S: pk } }, ScanIndexForward: false, Limit: 1, ConsistentRead: true,
-    }));
+    const out = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': PK },
+        ExpressionAttributeValues: { ':pk': { S: pk } },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
     return out.Items?.[0];
   };
 
-  const queryAll = async (input: QueryCommandInput, enough: (count: number) => boolean): Promise<{ items: Item[]; more: boolean }> => {
+  const queryAll = async (
+    input: QueryCommandInput,
+    enough: (count: number) => boolean,
+  ): Promise<{ items: Item[]; more: boolean }> => {
     const items: Item[] = [];
     let start: Item | undefined;
     do {
@@ -66,42 +93,64 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
   const storage: AuditStorage = {
     async tail(chain) {
       const [row, cp] = await Promise.all([last(chain), last(checkpointPk(chain))]);
-      return { seq: row ? Number(row[SK]?.N) : 0, hash: row?.hash?.S ?? null, checkpoint: cp ? fromCheckpointItem(cp) : null };
+      return {
+        seq: row ? Number(row[SK]?.N) : 0,
+        hash: row?.hash?.S ?? null,
+        checkpoint: cp ? fromCheckpointItem(cp) : null,
+      };
     },
 
     async commit(writes) {
-      await Promise.all(writes.map(async (write) => {
-        if (write.rows.length > MAX_ROWS_PER_CHAIN_WRITE) throw new RangeError(`at most ${MAX_ROWS_PER_CHAIN_WRITE} audit rows per chain write`);
-        const items: TransactWriteItem[] = [];
-        const first = write.rows[0];
-        if (write.afterSeq > 0) {
-          // The tail must be the record the rows were chained onto (the writer may chain a batch
-          // onto one whose commit is still in flight), not merely a record with that seq.
-          items.push({ ConditionCheck: {
-            TableName: tableName, Key: { [PK]: { S: write.chain }, [SK]: { N: String(write.afterSeq) } },
-            ConditionExpression: first ? 'attribute_exists(#pk) AND #hash = :prev' : 'attribute_exists(#pk)',
-            ExpressionAttributeNames: first ? { '#pk': PK, '#hash': 'hash' } : { '#pk': PK },
-            ...(first ? { ExpressionAttributeValues: { ':prev': { S: first.prevHash } } } : {}),
-          } });
-        }
-        for (const row of write.rows) {
-          items.push({ Put: { TableName: tableName, Item: toRowItem(write.chain, row), ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } } });
-        }
-        if (write.checkpoint) {
-          items.push({ Put: {
-            TableName: tableName, Item: toCheckpointItem(checkpointPk(write.chain), write.checkpoint),
-            ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK },
-          } });
-        }
-        if (items.length === 0) return;
-        try {
-          await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
-        } catch (error) {
-          // A failed condition (someone chained first) or a concurrent transaction on the same items.
-          if (error instanceof TransactionCanceledException) throw new AuditChainConflictError(write.chain, { cause: error });
-          throw error;
-        }
-      }));
+      await Promise.all(
+        writes.map(async (write) => {
+          if (write.rows.length > MAX_ROWS_PER_CHAIN_WRITE)
+            throw new RangeError(`at most ${MAX_ROWS_PER_CHAIN_WRITE} audit rows per chain write`);
+          const items: TransactWriteItem[] = [];
+          const first = write.rows[0];
+          if (write.afterSeq > 0) {
+            // The tail must be the record the rows were chained onto (the writer may chain a batch
+            // onto one whose commit is still in flight), not merely a record with that seq.
+            items.push({
+              ConditionCheck: {
+                TableName: tableName,
+                Key: { [PK]: { S: write.chain }, [SK]: { N: String(write.afterSeq) } },
+                ConditionExpression: first ? 'attribute_exists(#pk) AND #hash = :prev' : 'attribute_exists(#pk)',
+                ExpressionAttributeNames: first ? { '#pk': PK, '#hash': 'hash' } : { '#pk': PK },
+                ...(first ? { ExpressionAttributeValues: { ':prev': { S: first.prevHash } } } : {}),
+              },
+            });
+          }
+          for (const row of write.rows) {
+            items.push({
+              Put: {
+                TableName: tableName,
+                Item: toRowItem(write.chain, row),
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': PK },
+              },
+            });
+          }
+          if (write.checkpoint) {
+            items.push({
+              Put: {
+                TableName: tableName,
+                Item: toCheckpointItem(checkpointPk(write.chain), write.checkpoint),
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#pk': PK },
+              },
+            });
+          }
+          if (items.length === 0) return;
+          try {
+            await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+          } catch (error) {
+            // A failed condition (someone chained first) or a concurrent transaction on the same items.
+            if (error instanceof TransactionCanceledException)
+              throw new AuditChainConflictError(write.chain, { cause: error });
+            throw error;
+          }
+        }),
+      );
     },
 
     async query(filter) {
@@ -115,27 +164,49 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
         values[`:f${i}`] = { S: String(value) };
         clauses.push(`#f${i} ${op} :f${i}`);
       });
-      const { items, more } = await queryAll({
-        TableName: tableName, KeyConditionExpression: '#pk = :pk AND #sk > :after', ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values, ConsistentRead: true, Limit: Math.max(filter.limit + 1, 100),
-        ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
-      }, (count) => count > filter.limit);
-      return { rows: items.slice(0, filter.limit).map((item) => fromRowItem(filter.chain, item)), more: more || items.length > filter.limit };
+      const { items, more } = await queryAll(
+        {
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+          ConsistentRead: true,
+          Limit: Math.max(filter.limit + 1, 100),
+          ...(clauses.length > 0 ? { FilterExpression: clauses.join(' AND ') } : {}),
+        },
+        (count) => count > filter.limit,
+      );
+      return {
+        rows: items.slice(0, filter.limit).map((item) => fromRowItem(filter.chain, item)),
+        more: more || items.length > filter.limit,
+      };
     },
 
     async scan(chain, afterSeq, limit) {
-      const out = await client.send(new QueryCommand({
-        TableName: tableName, KeyConditionExpression: '#pk = :pk AND #sk > :after', ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
-        ExpressionAttributeValues: { ':pk': { S: chain }, ':after': { N: String(afterSeq) } }, Limit: limit, ConsistentRead: true,
-      }));
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk > :after',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK },
+          ExpressionAttributeValues: { ':pk': { S: chain }, ':after': { N: String(afterSeq) } },
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      );
       return (out.Items ?? []).map((item) => fromRowItem(chain, item));
     },
 
     async checkpoints(chain) {
-      const { items } = await queryAll({
-        TableName: tableName, KeyConditionExpression: '#pk = :pk', ExpressionAttributeNames: { '#pk': PK },
-        ExpressionAttributeValues: { ':pk': { S: checkpointPk(chain) } }, ConsistentRead: true,
-      }, () => false);
+      const { items } = await queryAll(
+        {
+          TableName: tableName,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': PK },
+          ExpressionAttributeValues: { ':pk': { S: checkpointPk(chain) } },
+          ConsistentRead: true,
+        },
+        () => false,
+      );
       return items.map(fromCheckpointItem);
     },
 
@@ -154,24 +225,47 @@ function toRowItem(chain: string, row: AuditRow): Item {
 function fromRowItem(chain: string, item: Item): AuditRow {
   const s = (name: string): string => item[name]?.S ?? '';
   return {
-    seq: Number(item[SK]?.N), time: s('time'), instanceId: chain === SERVICE_CHAIN_ID ? '' : chain, principalId: s('principalId'),
-    operation: s('operation'), keyId: s('keyId'), keyVersionId: s('keyVersionId'), outcome: s('outcome') as AuditRow['outcome'],
-    reason: s('reason'), requestId: s('requestId'), correlationId: s('correlationId'), sourceIp: s('sourceIp'),
-    prevHash: s('prevHash'), hash: s('hash'),
+    seq: Number(item[SK]?.N),
+    time: s('time'),
+    instanceId: chain === SERVICE_CHAIN_ID ? '' : chain,
+    principalId: s('principalId'),
+    operation: s('operation'),
+    keyId: s('keyId'),
+    keyVersionId: s('keyVersionId'),
+    outcome: s('outcome') as AuditRow['outcome'],
+    reason: s('reason'),
+    requestId: s('requestId'),
+    correlationId: s('correlationId'),
+    sourceIp: s('sourceIp'),
+    prevHash: s('prevHash'),
+    hash: s('hash'),
   };
 }
 
 function toCheckpointItem(pk: string, c: AuditCheckpoint): Item {
   return {
-    [PK]: { S: pk }, [SK]: { N: String(c.n) }, checkpointSeq: { N: String(c.seq) }, hash: { S: c.hash }, time: { S: c.time },
-    keyLabel: { S: c.keyLabel }, anomalySeq: { N: String(c.anomalySeq) }, anomaly: { S: c.anomaly }, signature: { S: c.signature },
+    [PK]: { S: pk },
+    [SK]: { N: String(c.n) },
+    checkpointSeq: { N: String(c.seq) },
+    hash: { S: c.hash },
+    time: { S: c.time },
+    keyLabel: { S: c.keyLabel },
+    anomalySeq: { N: String(c.anomalySeq) },
+    anomaly: { S: c.anomaly },
+    signature: { S: c.signature },
   };
 }
 
 function fromCheckpointItem(item: Item): AuditCheckpoint {
   const s = (name: string): string => item[name]?.S ?? '';
   return {
-    n: Number(item[SK]?.N), seq: Number(item.checkpointSeq?.N), hash: s('hash'), time: s('time'), keyLabel: s('keyLabel'),
-    anomalySeq: Number(item.anomalySeq?.N ?? 0), anomaly: s('anomaly'), signature: s('signature'),
+    n: Number(item[SK]?.N),
+    seq: Number(item.checkpointSeq?.N),
+    hash: s('hash'),
+    time: s('time'),
+    keyLabel: s('keyLabel'),
+    anomalySeq: Number(item.anomalySeq?.N ?? 0),
+    anomaly: s('anomaly'),
+    signature: s('signature'),
   };
 }

@@ -24,7 +24,12 @@ port.on('message', (request: CommitRequest) => {
     const e = error instanceof Error ? error : new Error(String(error));
     reply = {
       id: request.id,
-      error: { name: e.name, message: e.message, code: (e as { code?: unknown }).code, chain: error instanceof AuditChainConflictError ? error.chain : undefined },
+      error: {
+        name: e.name,
+        message: e.message,
+        code: (e as { code?: unknown }).code,
+        chain: error instanceof AuditChainConflictError ? error.chain : undefined,
+      },
     };
   }
   port.postMessage(reply);

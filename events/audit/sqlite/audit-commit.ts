@@ -5,7 +5,12 @@
  */
 import type Database from 'better-sqlite3';
 import { isUniqueViolation } from '../../store/sqlite/open-database.ts';
-import { AuditChainConflictError, type AuditChainWrite, type AuditCheckpoint, type AuditRow } from '../audit-storage.ts';
+import {
+  AuditChainConflictError,
+  type AuditChainWrite,
+  type AuditCheckpoint,
+  type AuditRow,
+} from '../audit-storage.ts';
 
 export interface RecordRow {
   chain: string;
@@ -36,15 +41,22 @@ export interface CheckpointRow {
   signature: string;
 }
 
-export const RECORD_COLUMNS = 'seq, time, instance_id, principal_id, operation, key_id, key_version_id, outcome, reason, request_id, correlation_id, source_ip, prev_hash, hash';
+export const RECORD_COLUMNS =
+  'seq, time, instance_id, principal_id, operation, key_id, key_version_id, outcome, reason, request_id, correlation_id, source_ip, prev_hash, hash';
 
 /** Returns the commit of `db`: every write, or nothing, durably once it returns (synchronous=FULL). */
 export function auditCommitter(db: Database.Database): (writes: readonly AuditChainWrite[]) => void {
-  const lastRow = db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq DESC LIMIT 1');
-  const lastCheckpointN = db.prepare<[string], { n: number }>('SELECT n FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1');
-  const insertRow = db.prepare(`INSERT INTO audit_records (chain, ${RECORD_COLUMNS}) VALUES (@chain, @seq, @time, @instance_id, @principal_id, @operation,
+  const lastRow = db.prepare<[string], { seq: number; hash: string }>(
+    'SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq DESC LIMIT 1',
+  );
+  const lastCheckpointN = db.prepare<[string], { n: number }>(
+    'SELECT n FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1',
+  );
+  const insertRow =
+    db.prepare(`INSERT INTO audit_records (chain, ${RECORD_COLUMNS}) VALUES (@chain, @seq, @time, @instance_id, @principal_id, @operation,
     @key_id, @key_version_id, @outcome, @reason, @request_id, @correlation_id, @source_ip, @prev_hash, @hash)`);
-  const insertCheckpoint = db.prepare(`INSERT INTO audit_checkpoints (chain, n, seq, hash, time, key_label, anomaly_seq, anomaly, signature)
+  const insertCheckpoint =
+    db.prepare(`INSERT INTO audit_checkpoints (chain, n, seq, hash, time, key_label, anomaly_seq, anomaly, signature)
     VALUES (@chain, @n, @seq, @hash, @time, @key_label, @anomaly_seq, @anomaly, @signature)`);
   const commitAll = db.transaction((writes: readonly AuditChainWrite[]) => {
     for (const write of writes) {
@@ -52,7 +64,8 @@ export function auditCommitter(db: Database.Database): (writes: readonly AuditCh
       // one whose commit is still in flight), not merely a record with that seq.
       const tail = lastRow.get(write.chain);
       const first = write.rows[0];
-      if ((tail?.seq ?? 0) !== write.afterSeq || (tail && first && tail.hash !== first.prevHash)) throw new AuditChainConflictError(write.chain);
+      if ((tail?.seq ?? 0) !== write.afterSeq || (tail && first && tail.hash !== first.prevHash))
+        throw new AuditChainConflictError(write.chain);
       const checkpointN = lastCheckpointN.get(write.chain)?.n ?? 0;
       try {
         for (const row of write.rows) insertRow.run(toRecordRow(write.chain, row));
@@ -71,12 +84,34 @@ export function auditCommitter(db: Database.Database): (writes: readonly AuditCh
 
 function toRecordRow(chain: string, r: AuditRow): RecordRow {
   return {
-    chain, seq: r.seq, time: r.time, instance_id: r.instanceId, principal_id: r.principalId, operation: r.operation, key_id: r.keyId,
-    key_version_id: r.keyVersionId, outcome: r.outcome, reason: r.reason, request_id: r.requestId, correlation_id: r.correlationId,
-    source_ip: r.sourceIp, prev_hash: r.prevHash, hash: r.hash,
+    chain,
+    seq: r.seq,
+    time: r.time,
+    instance_id: r.instanceId,
+    principal_id: r.principalId,
+    operation: r.operation,
+    key_id: r.keyId,
+    key_version_id: r.keyVersionId,
+    outcome: r.outcome,
+    reason: r.reason,
+    request_id: r.requestId,
+    correlation_id: r.correlationId,
+    source_ip: r.sourceIp,
+    prev_hash: r.prevHash,
+    hash: r.hash,
   };
 }
 
 function toCheckpointRow(chain: string, c: AuditCheckpoint): CheckpointRow & { chain: string } {
-  return { chain, n: c.n, seq: c.seq, hash: c.hash, time: c.time, key_label: c.keyLabel, anomaly_seq: c.anomalySeq, anomaly: c.anomaly, signature: c.signature };
+  return {
+    chain,
+    n: c.n,
+    seq: c.seq,
+    hash: c.hash,
+    time: c.time,
+    key_label: c.keyLabel,
+    anomaly_seq: c.anomalySeq,
+    anomaly: c.anomaly,
+    signature: c.signature,
+  };
 }

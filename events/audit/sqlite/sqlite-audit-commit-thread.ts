@@ -47,7 +47,8 @@ export function startAuditCommitThread(file: string): AuditCommitThread {
     if (pending.size === 0) worker.unref();
     if (!reply.error) return waiter.resolve();
     const { name, message, code, chain } = reply.error;
-    if (name === 'AuditChainConflictError' && chain !== undefined) return waiter.reject(new AuditChainConflictError(chain));
+    if (name === 'AuditChainConflictError' && chain !== undefined)
+      return waiter.reject(new AuditChainConflictError(chain));
     waiter.reject(Object.assign(new Error(message), { name, code }));
   };
   const failAll = (error: Error): void => {

@@ -56,10 +56,18 @@ function create(source: SqliteSource): AuditStorage {
     connection.release();
     throw error;
   }
-  const lastRow = db.prepare<[string], { seq: number; hash: string }>('SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq DESC LIMIT 1');
-  const lastCheckpoint = db.prepare<[string], CheckpointRow>('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1');
-  const allCheckpoints = db.prepare<[string], CheckpointRow>('SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n');
-  const scanRows = db.prepare<[string, number, number], RecordRow>(`SELECT chain, ${COLUMNS} FROM audit_records WHERE chain = ? AND seq > ? ORDER BY seq LIMIT ?`);
+  const lastRow = db.prepare<[string], { seq: number; hash: string }>(
+    'SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq DESC LIMIT 1',
+  );
+  const lastCheckpoint = db.prepare<[string], CheckpointRow>(
+    'SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1',
+  );
+  const allCheckpoints = db.prepare<[string], CheckpointRow>(
+    'SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n',
+  );
+  const scanRows = db.prepare<[string, number, number], RecordRow>(
+    `SELECT chain, ${COLUMNS} FROM audit_records WHERE chain = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  );
   // A database file gets a commit thread (the fsync leaves the event loop); a caller's connection
   // (e.g. in memory) is committed on it, in this thread.
   const file = 'file' in source && source.file !== ':memory:' ? source.file : null;
@@ -67,11 +75,12 @@ function create(source: SqliteSource): AuditStorage {
   const commitHere = thread ? null : auditCommitter(db);
 
   return {
-    tail: (chain) => promised(() => {
-      const row = lastRow.get(chain);
-      const cp = lastCheckpoint.get(chain);
-      return { seq: row?.seq ?? 0, hash: row?.hash ?? null, checkpoint: cp ? fromCheckpointRow(cp) : null };
-    }),
+    tail: (chain) =>
+      promised(() => {
+        const row = lastRow.get(chain);
+        const cp = lastCheckpoint.get(chain);
+        return { seq: row?.seq ?? 0, hash: row?.hash ?? null, checkpoint: cp ? fromCheckpointRow(cp) : null };
+      }),
     commit: (writes) => (thread ? thread.commit(writes) : promised(() => commitHere?.(writes))),
     query: (filter) => promised(() => query(filter)),
     scan: (chain, afterSeq, limit) => promised(() => scanRows.all(chain, afterSeq, limit).map(fromRecordRow)),
@@ -84,11 +93,18 @@ function create(source: SqliteSource): AuditStorage {
 
   function query(filter: AuditRowFilter): { rows: AuditRow[]; more: boolean } {
     const where = ['chain = @chain', 'seq > @afterSeq'];
-    const params: Record<string, string | number> = { chain: filter.chain, afterSeq: filter.afterSeq, limit: filter.limit + 1 };
+    const params: Record<string, string | number> = {
+      chain: filter.chain,
+      afterSeq: filter.afterSeq,
+      limit: filter.limit + 1,
+    };
     const optional: [keyof AuditRowFilter, string, string][] = [
-      ['keyId', 'key_id = @keyId', 'keyId'], ['principalId', 'principal_id = @principalId', 'principalId'],
-      ['operation', 'operation = @operation', 'operation'], ['outcome', 'outcome = @outcome', 'outcome'],
-      ['from', 'time >= @from', 'from'], ['to', 'time <= @to', 'to'],
+      ['keyId', 'key_id = @keyId', 'keyId'],
+      ['principalId', 'principal_id = @principalId', 'principalId'],
+      ['operation', 'operation = @operation', 'operation'],
+      ['outcome', 'outcome = @outcome', 'outcome'],
+      ['from', 'time >= @from', 'from'],
+      ['to', 'time <= @to', 'to'],
     ];
     for (const [field, clause, param] of optional) {
       const value = filter[field];
@@ -96,9 +112,11 @@ function create(source: SqliteSource): AuditStorage {
       where.push(clause);
       params[param] = value;
     }
-    const rows = db.prepare<[Record<string, string | number>], RecordRow>(
-      `SELECT chain, ${COLUMNS} FROM audit_records WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`,
-    ).all(params);
+    const rows = db
+      .prepare<[Record<string, string | number>], RecordRow>(
+        `SELECT chain, ${COLUMNS} FROM audit_records WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`,
+      )
+      .all(params);
     const more = rows.length > filter.limit;
     return { rows: rows.slice(0, filter.limit).map(fromRecordRow), more };
   }
@@ -110,12 +128,32 @@ function create(source: SqliteSource): AuditStorage {
  */
 function fromRecordRow(r: RecordRow): AuditRow {
   return {
-    seq: r.seq, time: r.time, instanceId: r.instance_id, principalId: r.principal_id, operation: r.operation, keyId: r.key_id,
-    keyVersionId: r.key_version_id, outcome: r.outcome as AuditRow['outcome'], reason: r.reason, requestId: r.request_id,
-    correlationId: r.correlation_id, sourceIp: r.source_ip, prevHash: r.prev_hash, hash: r.hash,
+    seq: r.seq,
+    time: r.time,
+    instanceId: r.instance_id,
+    principalId: r.principal_id,
+    operation: r.operation,
+    keyId: r.key_id,
+    keyVersionId: r.key_version_id,
+    outcome: r.outcome as AuditRow['outcome'],
+    reason: r.reason,
+    requestId: r.request_id,
+    correlationId: r.correlation_id,
+    sourceIp: r.source_ip,
+    prevHash: r.prev_hash,
+    hash: r.hash,
   };
 }
 
 function fromCheckpointRow(c: CheckpointRow): AuditCheckpoint {
-  return { n: c.n, seq: c.seq, hash: c.hash, time: c.time, keyLabel: c.key_label, anomalySeq: c.anomaly_seq, anomaly: c.anomaly, signature: c.signature };
+  return {
+    n: c.n,
+    seq: c.seq,
+    hash: c.hash,
+    time: c.time,
+    keyLabel: c.key_label,
+    anomalySeq: c.anomaly_seq,
+    anomaly: c.anomaly,
+    signature: c.signature,
+  };
 }

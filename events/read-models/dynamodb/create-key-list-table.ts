@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, ScanCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { createTableIfMissing } from '../../dynamodb/create-table-if-missing.ts';
 import { KEY_LIST_TABLE, listOrder } from './key-list-table-schema.ts';
 
@@ -23,28 +29,43 @@ export async function backfillListOrder(client: DynamoDBClient, tableName: strin
   let updated = 0;
   let start: Record<string, AttributeValue> | undefined;
   do {
-    const page = await client.send(new ScanCommand({
-      TableName: tableName,
-      ProjectionExpression: '#pk, #sk, #created, #v',
-      FilterExpression: '#deleted = :false AND attribute_not_exists(#order)',
-      ExpressionAttributeNames: { '#pk': pk.name, '#sk': sk.name, '#created': a.creationDate, '#v': a.lastVersion, '#deleted': a.deleted, '#order': a.listOrder },
-      ExpressionAttributeValues: { ':false': { BOOL: false } },
-      ExclusiveStartKey: start,
-    }));
+    const page = await client.send(
+      new ScanCommand({
+        TableName: tableName,
+        ProjectionExpression: '#pk, #sk, #created, #v',
+        FilterExpression: '#deleted = :false AND attribute_not_exists(#order)',
+        ExpressionAttributeNames: {
+          '#pk': pk.name,
+          '#sk': sk.name,
+          '#created': a.creationDate,
+          '#v': a.lastVersion,
+          '#deleted': a.deleted,
+          '#order': a.listOrder,
+        },
+        ExpressionAttributeValues: { ':false': { BOOL: false } },
+        ExclusiveStartKey: start,
+      }),
+    );
     for (const item of page.Items ?? []) {
       const keyId = item[sk.name]?.S;
       const creationDate = item[a.creationDate]?.S;
       const version = item[a.lastVersion]?.N;
       if (keyId === undefined || creationDate === undefined || version === undefined) continue;
       try {
-        await client.send(new UpdateItemCommand({
-          TableName: tableName,
-          Key: { [pk.name]: item[pk.name] as AttributeValue, [sk.name]: { S: keyId } },
-          UpdateExpression: 'SET #order = :order',
-          ConditionExpression: '#v = :v AND #deleted = :false',
-          ExpressionAttributeNames: { '#order': a.listOrder, '#v': a.lastVersion, '#deleted': a.deleted },
-          ExpressionAttributeValues: { ':order': { S: listOrder(creationDate, keyId) }, ':v': { N: version }, ':false': { BOOL: false } },
-        }));
+        await client.send(
+          new UpdateItemCommand({
+            TableName: tableName,
+            Key: { [pk.name]: item[pk.name] as AttributeValue, [sk.name]: { S: keyId } },
+            UpdateExpression: 'SET #order = :order',
+            ConditionExpression: '#v = :v AND #deleted = :false',
+            ExpressionAttributeNames: { '#order': a.listOrder, '#v': a.lastVersion, '#deleted': a.deleted },
+            ExpressionAttributeValues: {
+              ':order': { S: listOrder(creationDate, keyId) },
+              ':v': { N: version },
+              ':false': { BOOL: false },
+            },
+          }),
+        );
         updated += 1;
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;

@@ -63,7 +63,10 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
    * selective state filter does not crawl), but none when memory filters: those may match few rows
    * of many, and 1 MB pages then take the fewest round trips.
    */
-  const matching = async (filter: KeyListFilter, options: { ordered: boolean; project?: string[]; want?: number }): Promise<Item[]> => {
+  const matching = async (
+    filter: KeyListFilter,
+    options: { ordered: boolean; project?: string[]; want?: number },
+  ): Promise<Item[]> => {
     if (filter.states?.length === 0 || filter.keyRingIds?.length === 0 || filter.keyIds?.length === 0) return [];
     const names: Record<string, string> = { '#pk': pk.name, '#deleted': a.deleted };
     const values: Item = { ':pk': { S: filter.instanceId }, ':false': { BOOL: false } };
@@ -99,12 +102,15 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
           ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
-          ...(options.want !== undefined && !keyRings && !keys ? { Limit: Math.max(options.want - matched.length, MIN_READ) } : {}),
+          ...(options.want !== undefined && !keyRings && !keys
+            ? { Limit: Math.max(options.want - matched.length, MIN_READ) }
+            : {}),
           ExclusiveStartKey: start,
         }),
       );
       for (const item of page.Items ?? []) {
-        if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(item[sk.name]?.S ?? ''))) matched.push(item);
+        if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(item[sk.name]?.S ?? '')))
+          matched.push(item);
       }
       start = page.LastEvaluatedKey;
     } while (start !== undefined && (options.want === undefined || matched.length < options.want));
@@ -124,7 +130,11 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
       await client.send(
         new PutItemCommand({
           TableName: tableName,
-          Item: { [pk.name]: { S: checkpointPartition }, [sk.name]: { S: projection }, [a.checkpoint]: { S: checkpoint } },
+          Item: {
+            [pk.name]: { S: checkpointPartition },
+            [sk.name]: { S: projection },
+            [a.checkpoint]: { S: checkpoint },
+          },
         }),
       );
     },
@@ -145,7 +155,12 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
      * about itself, whatever the size of the instance (a far offset costs what it skips).
      */
     async list(query) {
-      if (!Number.isSafeInteger(query.limit) || query.limit < 0 || !Number.isSafeInteger(query.offset) || query.offset < 0) {
+      if (
+        !Number.isSafeInteger(query.limit) ||
+        query.limit < 0 ||
+        !Number.isSafeInteger(query.offset) ||
+        query.offset < 0
+      ) {
         throw new RangeError('limit and offset must be non-negative integers');
       }
       if (query.limit === 0) return [];
@@ -169,7 +184,8 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
      * (pk = a few shards, sk = dueAt#instanceId#keyId) makes it a Query of the due rows only.
      */
     async listDue(query): Promise<DueKey[]> {
-      if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new RangeError('limit must be a non-negative integer');
+      if (!Number.isSafeInteger(query.limit) || query.limit < 0)
+        throw new RangeError('limit must be a non-negative integer');
       const attribute = a[query.field];
       const due: DueKey[] = [];
       let start: Item | undefined;
@@ -188,13 +204,18 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
           const instanceId = item[pk.name]?.S;
           const keyId = item[sk.name]?.S;
           const dueAt = item[attribute]?.S;
-          if (instanceId !== undefined && keyId !== undefined && dueAt !== undefined) due.push({ instanceId, keyId, dueAt });
+          if (instanceId !== undefined && keyId !== undefined && dueAt !== undefined)
+            due.push({ instanceId, keyId, dueAt });
         }
         start = page.LastEvaluatedKey;
       } while (start !== undefined);
-      const order = (x: DueKey, y: DueKey): number => compare(x.dueAt, y.dueAt) || compare(x.instanceId, y.instanceId) || compare(x.keyId, y.keyId);
+      const order = (x: DueKey, y: DueKey): number =>
+        compare(x.dueAt, y.dueAt) || compare(x.instanceId, y.instanceId) || compare(x.keyId, y.keyId);
       const after = query.after;
-      return due.sort(order).filter((d) => after === undefined || order(d, after) > 0).slice(0, query.limit);
+      return due
+        .sort(order)
+        .filter((d) => after === undefined || order(d, after) > 0)
+        .slice(0, query.limit);
     },
 
     async get(instanceId, keyId) {

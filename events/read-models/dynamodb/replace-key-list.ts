@@ -29,7 +29,9 @@ async function keyRows(client: DynamoDBClient, tableName: string): Promise<Map<s
   const rows = new Map<string, Item>();
   let start: Item | undefined;
   do {
-    const page = await client.send(new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }));
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: start }),
+    );
     for (const item of page.Items ?? []) {
       const instanceId = item[pk.name]?.S;
       if (instanceId === undefined || instanceId === checkpointPartition) continue;
@@ -42,22 +44,37 @@ async function keyRows(client: DynamoDBClient, tableName: string): Promise<Map<s
 
 /** Order-independent text of an item, to tell equal rows from different ones. */
 function canonical(item: Item): string {
-  return JSON.stringify(Object.keys(item).sort().map((name) => [name, item[name]]));
+  return JSON.stringify(
+    Object.keys(item)
+      .sort()
+      .map((name) => [name, item[name]]),
+  );
 }
 
 async function inBatches<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
-  for (let start = 0; start < items.length; start += CONCURRENCY) await Promise.all(items.slice(start, start + CONCURRENCY).map(work));
+  for (let start = 0; start < items.length; start += CONCURRENCY)
+    await Promise.all(items.slice(start, start + CONCURRENCY).map(work));
 }
 
-export async function replaceDynamoDbKeyList(client: DynamoDBClient, liveTable: string, rebuiltTable: string): Promise<KeyListReplacement> {
+export async function replaceDynamoDbKeyList(
+  client: DynamoDBClient,
+  liveTable: string,
+  rebuiltTable: string,
+): Promise<KeyListReplacement> {
   const [live, rebuilt] = await Promise.all([keyRows(client, liveTable), keyRows(client, rebuiltTable)]);
-  const puts = [...rebuilt].filter(([key, item]) => live.get(key) === undefined || canonical(live.get(key) as Item) !== canonical(item)).map(([, item]) => item);
+  const puts = [...rebuilt]
+    .filter(([key, item]) => live.get(key) === undefined || canonical(live.get(key) as Item) !== canonical(item))
+    .map(([, item]) => item);
   const deletes = [...live].filter(([key]) => !rebuilt.has(key)).map(([, item]) => item);
   await inBatches(puts, (item) => client.send(new PutItemCommand({ TableName: liveTable, Item: item })));
-  await inBatches(deletes, (item) => client.send(new DeleteItemCommand({
-    TableName: liveTable,
-    Key: { [pk.name]: item[pk.name] as AttributeValue, [sk.name]: item[sk.name] as AttributeValue },
-  })));
+  await inBatches(deletes, (item) =>
+    client.send(
+      new DeleteItemCommand({
+        TableName: liveTable,
+        Key: { [pk.name]: item[pk.name] as AttributeValue, [sk.name]: item[sk.name] as AttributeValue },
+      }),
+    ),
+  );
   const tombstones = [...rebuilt.values()].filter((item) => item[a.deleted]?.BOOL === true).length;
   return { live: rebuilt.size - tombstones, tombstones, changed: puts.length + deletes.length };
 }

@@ -18,7 +18,9 @@ export interface ProjectionCheckpoints {
 
 /** Statements over `projection_checkpoints`; the table must exist (see {@link PROJECTION_CHECKPOINTS_DDL}). */
 export function projectionCheckpoints(db: Database.Database): ProjectionCheckpoints {
-  const select = db.prepare<[string], { checkpoint: string }>('SELECT checkpoint FROM projection_checkpoints WHERE projection = ?');
+  const select = db.prepare<[string], { checkpoint: string }>(
+    'SELECT checkpoint FROM projection_checkpoints WHERE projection = ?',
+  );
   const upsert = db.prepare<[string, string]>(
     `INSERT INTO projection_checkpoints (projection, checkpoint) VALUES (?, ?)
      ON CONFLICT (projection) DO UPDATE SET checkpoint = excluded.checkpoint`,

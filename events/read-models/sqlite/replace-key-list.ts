@@ -8,7 +8,11 @@ import type { KeyListReplacement } from '../key-list-replacement.ts';
 import { openSqliteKeyList } from './sqlite-key-list.ts';
 
 /** Replaces the key list and the checkpoint of `projection` in `liveFile` with those in `rebuiltFile`. */
-export async function replaceSqliteKeyList(liveFile: string, rebuiltFile: string, projection: string): Promise<KeyListReplacement> {
+export async function replaceSqliteKeyList(
+  liveFile: string,
+  rebuiltFile: string,
+  projection: string,
+): Promise<KeyListReplacement> {
   const connection = openSqliteConnection({ file: liveFile });
   const db = connection.db;
   try {
@@ -17,7 +21,11 @@ export async function replaceSqliteKeyList(liveFile: string, rebuiltFile: string
     return await promised(() => {
       db.prepare('ATTACH DATABASE ? AS rebuilt').run(rebuiltFile);
       try {
-        const columns = db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('key_list', 'rebuilt')").all().map((c) => c.name).join(', ');
+        const columns = db
+          .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('key_list', 'rebuilt')")
+          .all()
+          .map((c) => c.name)
+          .join(', ');
         if (columns === '') throw new Error(`${rebuiltFile} holds no key list`);
         const changed = db.prepare<[], { n: number }>(
           `SELECT COUNT(*) AS n FROM (
@@ -30,10 +38,14 @@ export async function replaceSqliteKeyList(liveFile: string, rebuiltFile: string
         );
         const swap = db.transaction((): KeyListReplacement => {
           const differing = changed.get()?.n ?? 0;
-          db.exec(`DELETE FROM main.key_list; INSERT INTO main.key_list (${columns}) SELECT ${columns} FROM rebuilt.key_list;`);
+          db.exec(
+            `DELETE FROM main.key_list; INSERT INTO main.key_list (${columns}) SELECT ${columns} FROM rebuilt.key_list;`,
+          );
           db.prepare('DELETE FROM main.projection_checkpoints WHERE projection = ?').run(projection);
-          db.prepare(`INSERT INTO main.projection_checkpoints (projection, checkpoint)
-            SELECT projection, checkpoint FROM rebuilt.projection_checkpoints WHERE projection = ?`).run(projection);
+          db.prepare(
+            `INSERT INTO main.projection_checkpoints (projection, checkpoint)
+            SELECT projection, checkpoint FROM rebuilt.projection_checkpoints WHERE projection = ?`,
+          ).run(projection);
           const rows = count.get() ?? { live: 0, tombstones: 0 };
           return { live: rows.live, tombstones: rows.tombstones, changed: differing };
         });

@@ -43,7 +43,10 @@ const SCHEDULE_COLUMNS: Record<ScheduleField, string> = {
 };
 
 const SCHEDULE_INDEXES_DDL = Object.values(SCHEDULE_COLUMNS)
-  .map((c) => `CREATE INDEX IF NOT EXISTS key_list_due_${c} ON key_list (${c}, instance_id, key_id) WHERE ${c} IS NOT NULL AND deleted = 0;`)
+  .map(
+    (c) =>
+      `CREATE INDEX IF NOT EXISTS key_list_due_${c} ON key_list (${c}, instance_id, key_id) WHERE ${c} IS NOT NULL AND deleted = 0;`,
+  )
   .join('\n');
 
 /**
@@ -51,12 +54,19 @@ const SCHEDULE_INDEXES_DDL = Object.values(SCHEDULE_COLUMNS)
  * (checkpoint dropped, row versions reset) so every row is rewritten with its schedule.
  */
 function addScheduleColumns(db: Database.Database, projectionCheckpointsTable: string): void {
-  const columns = new Set(db.prepare<[], { name: string }>("SELECT name FROM pragma_table_info('key_list')").all().map((c) => c.name));
+  const columns = new Set(
+    db
+      .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('key_list')")
+      .all()
+      .map((c) => c.name),
+  );
   const missing = Object.values(SCHEDULE_COLUMNS).filter((c) => !columns.has(c));
   if (missing.length === 0) return;
   db.transaction(() => {
     for (const column of missing) db.exec(`ALTER TABLE key_list ADD COLUMN ${column} TEXT`);
-    db.exec(`UPDATE key_list SET last_version = 0 WHERE deleted = 0; DELETE FROM ${projectionCheckpointsTable} WHERE projection = 'key-list'`);
+    db.exec(
+      `UPDATE key_list SET last_version = 0 WHERE deleted = 0; DELETE FROM ${projectionCheckpointsTable} WHERE projection = 'key-list'`,
+    );
   })();
 }
 
@@ -91,7 +101,8 @@ const WHERE = `
     AND (@extractable IS NULL OR extractable = @extractable)
     AND (@keyRingIds IS NULL OR key_ring_id IN (SELECT value FROM json_each(@keyRingIds)))
     AND (@keyIds IS NULL OR key_id IN (SELECT value FROM json_each(@keyIds)))`;
-const COLUMNS = 'instance_id, key_id, state, extractable, key_ring_id, creation_date, last_version, document, expires_at, rotate_at, rotation_base, deleted_at';
+const COLUMNS =
+  'instance_id, key_id, state, extractable, key_ring_id, creation_date, last_version, document, expires_at, rotate_at, rotation_base, deleted_at';
 
 /** Opens (and creates, if needed) the key list in `file` or on a caller-owned connection. */
 export function openSqliteKeyList(source: SqliteSource): Promise<KeyListReadModel> {
@@ -132,16 +143,27 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
        key_ring_id = '', creation_date = '', expires_at = NULL, rotate_at = NULL, rotation_base = NULL, deleted_at = NULL
      WHERE excluded.last_version > key_list.last_version`,
   );
-  type DueParams = { atOrBefore: string; limit: number; afterDue: string | null; afterInstance: string; afterKey: string };
-  const selectDue = Object.fromEntries(SCHEDULE_FIELDS.map((field) => {
-    const c = SCHEDULE_COLUMNS[field];
-    return [field, db.prepare<[DueParams], { instance_id: string; key_id: string; due_at: string }>(
-      `SELECT instance_id, key_id, ${c} AS due_at FROM key_list
+  type DueParams = {
+    atOrBefore: string;
+    limit: number;
+    afterDue: string | null;
+    afterInstance: string;
+    afterKey: string;
+  };
+  const selectDue = Object.fromEntries(
+    SCHEDULE_FIELDS.map((field) => {
+      const c = SCHEDULE_COLUMNS[field];
+      return [
+        field,
+        db.prepare<[DueParams], { instance_id: string; key_id: string; due_at: string }>(
+          `SELECT instance_id, key_id, ${c} AS due_at FROM key_list
        WHERE ${c} IS NOT NULL AND deleted = 0 AND ${c} <= @atOrBefore
          AND (@afterDue IS NULL OR (${c}, instance_id, key_id) > (@afterDue, @afterInstance, @afterKey))
        ORDER BY ${c}, instance_id, key_id LIMIT @limit`,
-    )];
-  })) as Record<ScheduleField, Database.Statement<[DueParams], { instance_id: string; key_id: string; due_at: string }>>;
+        ),
+      ];
+    }),
+  ) as Record<ScheduleField, Database.Statement<[DueParams], { instance_id: string; key_id: string; due_at: string }>>;
   const selectOne = db.prepare<[string, string], Row>(
     `SELECT ${COLUMNS} FROM key_list WHERE instance_id = ? AND key_id = ? AND deleted = 0`,
   );
@@ -171,7 +193,11 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
         });
       }
       for (const removal of deletes) {
-        remove.run({ instanceId: removal.instanceId, keyId: removal.keyId, lastVersion: removal.lastVersion ?? FINAL_REMOVAL_VERSION });
+        remove.run({
+          instanceId: removal.instanceId,
+          keyId: removal.keyId,
+          lastVersion: removal.lastVersion ?? FINAL_REMOVAL_VERSION,
+        });
       }
       checkpoints.set(projection, checkpoint);
     },
@@ -187,7 +213,12 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
     getCheckpoint: (projection) => promised(() => checkpoints.get(projection)),
     list: (query) =>
       promised(() => {
-        if (!Number.isSafeInteger(query.limit) || query.limit < 0 || !Number.isSafeInteger(query.offset) || query.offset < 0) {
+        if (
+          !Number.isSafeInteger(query.limit) ||
+          query.limit < 0 ||
+          !Number.isSafeInteger(query.offset) ||
+          query.offset < 0
+        ) {
           throw new RangeError('limit and offset must be non-negative integers');
         }
         if (query.limit === 0) return [];
@@ -196,14 +227,17 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
     count: (filter) => promised(() => count.get(boundFilters(filter))?.total ?? 0),
     listDue: (query) =>
       promised((): DueKey[] => {
-        if (!Number.isSafeInteger(query.limit) || query.limit < 0) throw new RangeError('limit must be a non-negative integer');
-        return selectDue[query.field].all({
-          atOrBefore: query.atOrBefore,
-          limit: query.limit,
-          afterDue: query.after?.dueAt ?? null,
-          afterInstance: query.after?.instanceId ?? '',
-          afterKey: query.after?.keyId ?? '',
-        }).map((r) => ({ instanceId: r.instance_id, keyId: r.key_id, dueAt: r.due_at }));
+        if (!Number.isSafeInteger(query.limit) || query.limit < 0)
+          throw new RangeError('limit must be a non-negative integer');
+        return selectDue[query.field]
+          .all({
+            atOrBefore: query.atOrBefore,
+            limit: query.limit,
+            afterDue: query.after?.dueAt ?? null,
+            afterInstance: query.after?.instanceId ?? '',
+            afterKey: query.after?.keyId ?? '',
+          })
+          .map((r) => ({ instanceId: r.instance_id, keyId: r.key_id, dueAt: r.due_at }));
       }),
     get: (instanceId, keyId) =>
       promised(() => {

@@ -47,12 +47,13 @@ export async function readStreamChanges(
   const listed = new Set(shards.map((shard) => shard.ShardId));
   const done = new Set(state.done.filter((id) => listed.has(id)));
   const positions: Record<string, string> = {};
-  for (const [id, sequence] of Object.entries(state.shards)) if (listed.has(id) && !done.has(id)) positions[id] = sequence;
+  for (const [id, sequence] of Object.entries(state.shards))
+    if (listed.has(id) && !done.has(id)) positions[id] = sequence;
 
   const events: StoredEvent[] = [];
   // A child shard becomes readable once its parent is exhausted (or no longer listed), so loop
   // until a pass makes no shard newly exhausted or the page is full.
-  for (let progress = true; progress && events.length < limit; ) {
+  for (let progress = true; progress && events.length < limit;) {
     progress = false;
     const ready = shards.filter(
       (shard) =>
@@ -138,7 +139,9 @@ async function describeShards(streams: DynamoDBStreamsClient, streamArn: string)
     start = StreamDescription?.LastEvaluatedShardId;
   } while (start !== undefined);
   // Older shards first: a parent always starts before its children.
-  return shards.sort((x, y) => compareSequence(x.SequenceNumberRange?.StartingSequenceNumber, y.SequenceNumberRange?.StartingSequenceNumber));
+  return shards.sort((x, y) =>
+    compareSequence(x.SequenceNumberRange?.StartingSequenceNumber, y.SequenceNumberRange?.StartingSequenceNumber),
+  );
 }
 
 function compareSequence(x: string | undefined, y: string | undefined): number {

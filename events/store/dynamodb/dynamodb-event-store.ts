@@ -71,7 +71,12 @@ export function openDynamoDbEventStore(options: DynamoDbEventStoreOptions): Prom
       const owners: StreamAppend[] = [];
       for (const append of appends) {
         appendWrites(tableName, append).forEach((write, index) => {
-          checkItemSize(write, index === 0 ? `head (snapshot) of stream ${append.streamId}` : `event ${append.expectedVersion + index} of stream ${append.streamId}`);
+          checkItemSize(
+            write,
+            index === 0
+              ? `head (snapshot) of stream ${append.streamId}`
+              : `event ${append.expectedVersion + index} of stream ${append.streamId}`,
+          );
           writes.push(write);
           owners.push(append);
         });
@@ -101,7 +106,10 @@ export function openDynamoDbEventStore(options: DynamoDbEventStoreOptions): Prom
           new QueryCommand({
             TableName: tableName,
             KeyConditionExpression: '#pk = :pk AND #sk >= :from',
-            ExpressionAttributeNames: { '#pk': EVENT_STORE_TABLE.partitionKey.name, '#sk': EVENT_STORE_TABLE.sortKey.name },
+            ExpressionAttributeNames: {
+              '#pk': EVENT_STORE_TABLE.partitionKey.name,
+              '#sk': EVENT_STORE_TABLE.sortKey.name,
+            },
             ExpressionAttributeValues: { ':pk': { S: streamId }, ':from': { N: String(Math.max(1, fromVersion)) } },
             ConsistentRead: true,
             ExclusiveStartKey: start,
@@ -150,7 +158,9 @@ export function openDynamoDbEventStore(options: DynamoDbEventStoreOptions): Prom
 function checkItemSize(write: TransactWriteItem, what: string): void {
   const size = itemSize(writtenItem(write)) + SIZE_MARGIN;
   if (size > DYNAMODB_LIMITS.itemBytes) {
-    throw new CommitTooLargeError(`the ${what} is about ${size} bytes; DynamoDB allows ${DYNAMODB_LIMITS.itemBytes} per item`);
+    throw new CommitTooLargeError(
+      `the ${what} is about ${size} bytes; DynamoDB allows ${DYNAMODB_LIMITS.itemBytes} per item`,
+    );
   }
 }
 
@@ -162,7 +172,9 @@ function checkTransactionLimits(writes: readonly TransactWriteItem[]): void {
   }
   const total = writes.reduce((sum, write) => sum + itemSize(writtenItem(write)), 0);
   if (total > DYNAMODB_LIMITS.transactionBytes) {
-    throw new CommitTooLargeError(`a commit is about ${total} bytes; DynamoDB allows ${DYNAMODB_LIMITS.transactionBytes} per transaction`);
+    throw new CommitTooLargeError(
+      `a commit is about ${total} bytes; DynamoDB allows ${DYNAMODB_LIMITS.transactionBytes} per transaction`,
+    );
   }
 }
 
@@ -174,7 +186,9 @@ function checkTransactionLimits(writes: readonly TransactWriteItem[]): void {
 function toConcurrencyError(error: unknown, owners: readonly StreamAppend[]): ConcurrencyError | undefined {
   if (!(error instanceof TransactionCanceledException)) return undefined;
   const reasons = error.CancellationReasons ?? [];
-  const index = reasons.findIndex((reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict');
+  const index = reasons.findIndex(
+    (reason) => reason.Code === 'ConditionalCheckFailed' || reason.Code === 'TransactionConflict',
+  );
   const owner = owners[index];
   if (owner) return new ConcurrencyError(owner.streamId, owner.expectedVersion, { cause: error });
   // Without reasons (some emulators omit them) the message still names the cause.

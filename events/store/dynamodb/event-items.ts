@@ -26,7 +26,9 @@ export function appendWrites(tableName: string, append: StreamAppend): TransactW
             Item: {
               ...headKey(append.streamId),
               [a.version]: { N: String(newVersion) },
-              ...(hasSnapshot ? { [a.snapshot]: { S: snapshotJson }, [a.snapshotVersion]: { N: String(newVersion) } } : {}),
+              ...(hasSnapshot
+                ? { [a.snapshot]: { S: snapshotJson }, [a.snapshotVersion]: { N: String(newVersion) } }
+                : {}),
             },
             ConditionExpression: 'attribute_not_exists(#pk)',
             ExpressionAttributeNames: { '#pk': pk.name },
@@ -39,7 +41,10 @@ export function appendWrites(tableName: string, append: StreamAppend): TransactW
             Key: headKey(append.streamId),
             UpdateExpression: hasSnapshot ? 'SET #v = :new, #s = :snap, #sv = :new' : 'SET #v = :new',
             ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': a.version, ...(hasSnapshot ? { '#s': a.snapshot, '#sv': a.snapshotVersion } : {}) },
+            ExpressionAttributeNames: {
+              '#v': a.version,
+              ...(hasSnapshot ? { '#s': a.snapshot, '#sv': a.snapshotVersion } : {}),
+            },
             ExpressionAttributeValues: {
               ':new': { N: String(newVersion) },
               ':expected': { N: String(append.expectedVersion) },

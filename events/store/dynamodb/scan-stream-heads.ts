@@ -9,7 +9,11 @@ import { EVENT_STORE_TABLE } from './table-schema.ts';
 const { partitionKey: pk, sortKey: sk, headSortKey, attributes: a } = EVENT_STORE_TABLE;
 
 /** One Scan page: stream id -> version, for the streams whose id starts with `prefix`. */
-export async function* scanStreamHeads(client: DynamoDBClient, tableName: string, prefix: string): AsyncGenerator<Map<string, number>> {
+export async function* scanStreamHeads(
+  client: DynamoDBClient,
+  tableName: string,
+  prefix: string,
+): AsyncGenerator<Map<string, number>> {
   let start: Record<string, AttributeValue> | undefined;
   do {
     const page = await client.send(

@@ -93,19 +93,35 @@ function createStore(options: SqliteSource): SqliteEventStore {
       let version = append.expectedVersion;
       for (const event of append.events) {
         version += 1;
-        insertEvent.run(append.streamId, version, event.type, event.schemaVersion, dataToJson(event.data), JSON.stringify(event.meta));
+        insertEvent.run(
+          append.streamId,
+          version,
+          event.type,
+          event.schemaVersion,
+          dataToJson(event.data),
+          JSON.stringify(event.meta),
+        );
       }
       const snapshot = append.snapshot === undefined ? null : JSON.stringify(append.snapshot);
       const snapshotVersion = append.snapshot === undefined ? null : version;
       if (append.expectedVersion === 0) {
         insertHead.run(append.streamId, version, snapshot, snapshotVersion);
-      } else if (advanceHead.run({ version, snapshot, snapshotVersion, streamId: append.streamId, expected: append.expectedVersion }).changes !== 1) {
+      } else if (
+        advanceHead.run({
+          version,
+          snapshot,
+          snapshotVersion,
+          streamId: append.streamId,
+          expected: append.expectedVersion,
+        }).changes !== 1
+      ) {
         throw new ConcurrencyError(append.streamId, append.expectedVersion);
       }
     } catch (error) {
       // The head check above makes this unreachable with one writer; a UNIQUE violation can
       // still come from a row written outside this adapter, and must not surface as a crash.
-      if (isUniqueViolation(error)) throw new ConcurrencyError(append.streamId, append.expectedVersion, { cause: error });
+      if (isUniqueViolation(error))
+        throw new ConcurrencyError(append.streamId, append.expectedVersion, { cause: error });
       throw error;
     }
   };

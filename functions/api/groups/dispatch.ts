@@ -26,7 +26,12 @@ export function dispatch(group: RouteGroup, modules: Readonly<Record<string, Rou
     const route = byRouteKey.get(event.routeKey);
     if (route === undefined) return errorResponse({ status: 404, code: 'NOT_FOUND_ERR', message: 'route not found' });
     const module = modules[route.handler];
-    if (module === undefined) return errorResponse({ status: 501, code: 'NOT_IMPLEMENTED_ERR', message: `${route.operation} is not implemented` });
+    if (module === undefined)
+      return errorResponse({
+        status: 501,
+        code: 'NOT_IMPLEMENTED_ERR',
+        message: `${route.operation} is not implemented`,
+      });
     return module.handler(event, context);
   };
 }

@@ -8,5 +8,5 @@ installLambdaRuntime();
 
 /** Lambda entry of the health routes. */
 export const handler = dispatch('health', {
-  'health': health,
+  health: health,
 });

@@ -55,7 +55,10 @@ export function unwrapError(operation: string, key: WrappedKey, error: unknown) 
     operation,
     error,
     Object.fromEntries(
-      NOT_UNDER_MASTER_KEY.map((ckr) => [ckr, (cause: Error) => new HsmUnknownKeyError(`material not wrapped under ${key.masterKeyId}`, { cause })]),
+      NOT_UNDER_MASTER_KEY.map((ckr) => [
+        ckr,
+        (cause: Error) => new HsmUnknownKeyError(`material not wrapped under ${key.masterKeyId}`, { cause }),
+      ]),
     ),
   );
 }
@@ -72,7 +75,15 @@ export function leaseRootKey(ctx: Pkcs11Context, key: WrappedKey): Promise<KeyLe
   }
   return ctx.rootKeyCache.lease(rootKeyCacheKey(master.id, key), () =>
     ctx.owner
-      .run((session) => ctx.module.C_UnwrapKeyAsync(session, KEY_WRAP_PAD, master.handle, asBuffer(key.wrapped), rootKeyInUseTemplate()))
+      .run((session) =>
+        ctx.module.C_UnwrapKeyAsync(
+          session,
+          KEY_WRAP_PAD,
+          master.handle,
+          asBuffer(key.wrapped),
+          rootKeyInUseTemplate(),
+        ),
+      )
       .catch((error: unknown) => {
         throw unwrapError('unwrap root key', key, error);
       }),
@@ -89,7 +100,11 @@ function rootKeyCacheKey(masterId: string, key: WrappedKey): string {
  * adapter is in blocking mode, the key is cached and a session is idle; undefined otherwise (the
  * caller then takes the asynchronous path). Errors are thrown as they come (map them).
  */
-export function withRootKeyNow<T>(ctx: Pkcs11Context, key: WrappedKey, body: (session: Handle, handle: Handle) => T): { value: T } | undefined {
+export function withRootKeyNow<T>(
+  ctx: Pkcs11Context,
+  key: WrappedKey,
+  body: (session: Handle, handle: Handle) => T,
+): { value: T } | undefined {
   if (!ctx.blocking || key.masterKeyId !== ctx.masterKeys.rootKeys.id) return undefined;
   const lease = ctx.rootKeyCache.leaseNow(rootKeyCacheKey(ctx.masterKeys.rootKeys.id, key));
   if (lease === undefined) return undefined;
@@ -101,7 +116,11 @@ export function withRootKeyNow<T>(ctx: Pkcs11Context, key: WrappedKey, body: (se
 }
 
 /** Runs `body` with the root key of `key`, releasing the lease afterwards. */
-export async function withRootKey<T>(ctx: Pkcs11Context, key: WrappedKey, body: (handle: Handle) => Promise<T>): Promise<T> {
+export async function withRootKey<T>(
+  ctx: Pkcs11Context,
+  key: WrappedKey,
+  body: (handle: Handle) => Promise<T>,
+): Promise<T> {
   const lease = await leaseRootKey(ctx, key);
   try {
     return await body(lease.handle);

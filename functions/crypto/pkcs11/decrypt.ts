@@ -10,14 +10,21 @@ import { GCM_IV_BYTES, GCM_TAG_BYTES, gcmMechanism } from './gcm.ts';
  * Malformed input (wrong IV length, shorter than a tag) is refused before the HSM sees it, with
  * the same error, so a caller learns nothing more from the shape of a forgery.
  */
-export function decrypt(ctx: Pkcs11Context, key: WrappedKey, sealed: GcmCiphertext, aad: Uint8Array): Promise<Uint8Array> {
+export function decrypt(
+  ctx: Pkcs11Context,
+  key: WrappedKey,
+  sealed: GcmCiphertext,
+  aad: Uint8Array,
+): Promise<Uint8Array> {
   if (sealed.iv.length !== GCM_IV_BYTES || sealed.ciphertext.length <= GCM_TAG_BYTES) {
     return Promise.reject(new HsmDecryptError());
   }
   try {
     const now = withRootKeyNow(ctx, key, (session, handle) => {
       ctx.module.C_DecryptInit(session, gcmMechanism(asBuffer(sealed.iv), asBuffer(aad)), handle);
-      return toBytes(ctx.module.C_Decrypt(session, asBuffer(sealed.ciphertext), Buffer.alloc(sealed.ciphertext.length)));
+      return toBytes(
+        ctx.module.C_Decrypt(session, asBuffer(sealed.ciphertext), Buffer.alloc(sealed.ciphertext.length)),
+      );
     });
     if (now !== undefined) return Promise.resolve(now.value);
   } catch (error) {

@@ -8,7 +8,8 @@ export async function destroyImportKeyPair(ctx: Pkcs11Context, id: string): Prom
   if (idBytes === undefined) return;
   await mapErrors('destroy import key pair', () =>
     ctx.pool.use((session) => {
-      for (const object of findImportKeyObjects(ctx.module, session, idBytes)) ctx.module.C_DestroyObject(session, object);
+      for (const object of findImportKeyObjects(ctx.module, session, idBytes))
+        ctx.module.C_DestroyObject(session, object);
     }),
   );
 }

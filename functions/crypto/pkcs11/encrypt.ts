@@ -9,7 +9,12 @@ import { GCM_IV_BYTES, GCM_TAG_BYTES, gcmMechanism } from './gcm.ts';
  * Empty plaintexts are refused: SoftHSM 2.6.1 rejects them (CKR_ARGUMENTS_BAD), and keyledger
  * never seals nothing.
  */
-export function encrypt(ctx: Pkcs11Context, key: WrappedKey, plaintext: Uint8Array, aad: Uint8Array): Promise<GcmCiphertext> {
+export function encrypt(
+  ctx: Pkcs11Context,
+  key: WrappedKey,
+  plaintext: Uint8Array,
+  aad: Uint8Array,
+): Promise<GcmCiphertext> {
   if (plaintext.length === 0) return Promise.reject(new HsmInvalidInputError('plaintext must not be empty'));
   try {
     const now = withRootKeyNow(ctx, key, (session, handle) => {

@@ -11,11 +11,18 @@ const LABEL = /^[\x21-\x7e]{1,64}$/u;
 
 /** The error for an unusable signing key label, or undefined if `label` is fine. */
 export function signingLabelError(label: string): HsmInvalidInputError | undefined {
-  return LABEL.test(label) ? undefined : new HsmInvalidInputError('a signing key label is 1 to 64 printable ASCII characters');
+  return LABEL.test(label)
+    ? undefined
+    : new HsmInvalidInputError('a signing key label is 1 to 64 printable ASCII characters');
 }
 
 /** Finds the token object of `objectClass` that is the EC key `label`, if any. */
-export function findSigningKey(module: Cryptoki, session: Handle, label: string, objectClass: number): Handle | undefined {
+export function findSigningKey(
+  module: Cryptoki,
+  session: Handle,
+  label: string,
+  objectClass: number,
+): Handle | undefined {
   const found = findObjects(module, session, [
     { type: ck.CKA_CLASS, value: objectClass },
     { type: ck.CKA_KEY_TYPE, value: ck.CKK_EC },
@@ -44,9 +51,9 @@ export function ensureSigningKey(ctx: Pkcs11Context, label: string): Promise<Uin
   const pending = inFlight.get(label);
   if (pending !== undefined) return pending;
   const map = inFlight;
-  const result = mapErrors('ensure signing key', () => ctx.pool.use((session) => findOrCreate(ctx, session, label))).finally(() =>
-    map.delete(label),
-  );
+  const result = mapErrors('ensure signing key', () =>
+    ctx.pool.use((session) => findOrCreate(ctx, session, label)),
+  ).finally(() => map.delete(label));
   map.set(label, result);
   return result;
 }
@@ -56,10 +63,17 @@ async function findOrCreate(ctx: Pkcs11Context, session: Handle, label: string):
   let publicKey = findSigningKey(ctx.module, session, label, ck.CKO_PUBLIC_KEY);
   if (privateKey === undefined && publicKey === undefined) {
     const templates = signingKeyPairTemplates(label);
-    const pair = await ctx.module.C_GenerateKeyPairAsync(session, { mechanism: ck.CKM_EC_KEY_PAIR_GEN }, templates.publicKey, templates.privateKey);
+    const pair = await ctx.module.C_GenerateKeyPairAsync(
+      session,
+      { mechanism: ck.CKM_EC_KEY_PAIR_GEN },
+      templates.publicKey,
+      templates.privateKey,
+    );
     publicKey = pair.publicKey;
   } else if (privateKey === undefined || publicKey === undefined) {
-    throw new HsmUnavailableError(`signing key ${label} is missing its ${privateKey === undefined ? 'private' : 'public'} half`);
+    throw new HsmUnavailableError(
+      `signing key ${label} is missing its ${privateKey === undefined ? 'private' : 'public'} half`,
+    );
   }
   return p256SpkiFromEcPoint(readAttribute(ctx.module, session, publicKey, ck.CKA_EC_POINT));
 }

@@ -12,12 +12,20 @@ import { secretToReadTemplate } from './templates.ts';
  */
 export async function exportSecret(ctx: Pkcs11Context, key: WrappedKey): Promise<Uint8Array> {
   const master = ctx.masterKeys.secrets;
-  if (key.masterKeyId === ctx.masterKeys.rootKeys.id) throw new HsmInvalidInputError('root key material cannot be exported');
-  if (key.masterKeyId !== master.id) throw new HsmUnknownKeyError(`master key ${key.masterKeyId} is not held by this HSM`);
+  if (key.masterKeyId === ctx.masterKeys.rootKeys.id)
+    throw new HsmInvalidInputError('root key material cannot be exported');
+  if (key.masterKeyId !== master.id)
+    throw new HsmUnknownKeyError(`master key ${key.masterKeyId} is not held by this HSM`);
   let framed: Buffer;
   try {
     framed = await ctx.pool.use(async (session) => {
-      const object = await ctx.module.C_UnwrapKeyAsync(session, KEY_WRAP_PAD, master.handle, asBuffer(key.wrapped), secretToReadTemplate());
+      const object = await ctx.module.C_UnwrapKeyAsync(
+        session,
+        KEY_WRAP_PAD,
+        master.handle,
+        asBuffer(key.wrapped),
+        secretToReadTemplate(),
+      );
       try {
         return readAttribute(ctx.module, session, object, ck.CKA_VALUE);
       } finally {

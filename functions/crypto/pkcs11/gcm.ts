@@ -7,6 +7,12 @@ export const GCM_TAG_BYTES = 16;
 
 /** CKM_AES_GCM with a 96-bit IV, a 128-bit tag and the caller's AAD. */
 export function gcmMechanism(iv: Buffer, aad: Buffer): Mechanism {
-  const parameter: AesGCM = { type: ck.CK_PARAMS_AES_GCM, iv, aad, ivBits: GCM_IV_BYTES * 8, tagBits: GCM_TAG_BYTES * 8 };
+  const parameter: AesGCM = {
+    type: ck.CK_PARAMS_AES_GCM,
+    iv,
+    aad,
+    ivBits: GCM_IV_BYTES * 8,
+    tagBits: GCM_TAG_BYTES * 8,
+  };
   return { mechanism: ck.CKM_AES_GCM, parameter };
 }

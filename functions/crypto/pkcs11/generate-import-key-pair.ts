@@ -15,7 +15,12 @@ export function generateImportKeyPair(ctx: Pkcs11Context): Promise<ImportKeyPair
     ctx.pool.use(async (session) => {
       const idBytes = Buffer.from(ctx.module.C_GenerateRandom(session, Buffer.alloc(16)));
       const templates = importKeyPairTemplates(idBytes);
-      const pair = await ctx.module.C_GenerateKeyPairAsync(session, { mechanism: ck.CKM_RSA_PKCS_KEY_PAIR_GEN }, templates.publicKey, templates.privateKey);
+      const pair = await ctx.module.C_GenerateKeyPairAsync(
+        session,
+        { mechanism: ck.CKM_RSA_PKCS_KEY_PAIR_GEN },
+        templates.publicKey,
+        templates.privateKey,
+      );
       try {
         const modulus = readAttribute(ctx.module, session, pair.publicKey, ck.CKA_MODULUS);
         const exponent = readAttribute(ctx.module, session, pair.publicKey, ck.CKA_PUBLIC_EXPONENT);

@@ -18,8 +18,15 @@ export function importRootKey(ctx: Pkcs11Context, material: Uint8Array): Promise
 }
 
 /** Creates a temporary AES object from `material` on `session`, wraps it as a root key, destroys it. */
-export async function wrapRootKeyMaterial(ctx: Pkcs11Context, session: Handle, material: Uint8Array): Promise<WrappedKey> {
-  const object = ctx.module.C_CreateObject(session, [...rootKeyToWrapTemplate(), { type: ck.CKA_VALUE, value: asBuffer(material) }]);
+export async function wrapRootKeyMaterial(
+  ctx: Pkcs11Context,
+  session: Handle,
+  material: Uint8Array,
+): Promise<WrappedKey> {
+  const object = ctx.module.C_CreateObject(session, [
+    ...rootKeyToWrapTemplate(),
+    { type: ck.CKA_VALUE, value: asBuffer(material) },
+  ]);
   try {
     return await wrapUnder(ctx, session, ctx.masterKeys.rootKeys, object, material.length);
   } finally {

@@ -19,7 +19,11 @@ function oaepMechanism(hash: OaepHash): Mechanism {
 }
 
 /** How a module says it cannot do OAEP with these parameters (SoftHSM 2.6.1, SHA-256: CKR_ARGUMENTS_BAD, measured). */
-const OAEP_PARAMETERS_UNSUPPORTED = new Set(['CKR_ARGUMENTS_BAD', 'CKR_MECHANISM_PARAM_INVALID', 'CKR_MECHANISM_INVALID']);
+const OAEP_PARAMETERS_UNSUPPORTED = new Set([
+  'CKR_ARGUMENTS_BAD',
+  'CKR_MECHANISM_PARAM_INVALID',
+  'CKR_MECHANISM_INVALID',
+]);
 
 /** RFC 5649 lengths of a wrapped 16-, 24- or 32-byte key. */
 const WRAPPED_ROOT_KEY_LENGTHS: ReadonlySet<number> = new Set([24, 32, 40]);
@@ -54,7 +58,12 @@ const ERRORS: CkrMapping = {
  * any length and pads to 8 bytes when wrapping, so only the wrapped length is checked
  * (9..32 bytes); a conforming module refuses other lengths itself. The raw path checks exactly.
  */
-export async function importWithRsaOaep(ctx: Pkcs11Context, id: string, encrypted: Uint8Array, hash: OaepHash): Promise<WrappedKey> {
+export async function importWithRsaOaep(
+  ctx: Pkcs11Context,
+  id: string,
+  encrypted: Uint8Array,
+  hash: OaepHash,
+): Promise<WrappedKey> {
   const idBytes = importKeyIdBytes(id);
   if (idBytes === undefined) throw new HsmUnknownKeyError('import key');
   return mapErrors(
@@ -71,7 +80,8 @@ export async function importWithRsaOaep(ctx: Pkcs11Context, id: string, encrypte
             if (hash === 'sha256') ctx.oaepSha256 = 'supported';
             return wrapped;
           } catch (error) {
-            const unsupported = hash === 'sha256' && ctx.oaepSha256 === 'unknown' && OAEP_PARAMETERS_UNSUPPORTED.has(ckrOf(error) ?? '');
+            const unsupported =
+              hash === 'sha256' && ctx.oaepSha256 === 'unknown' && OAEP_PARAMETERS_UNSUPPORTED.has(ckrOf(error) ?? '');
             if (!unsupported) throw error;
             ctx.oaepSha256 = 'unsupported';
           }
@@ -82,18 +92,37 @@ export async function importWithRsaOaep(ctx: Pkcs11Context, id: string, encrypte
   );
 }
 
-async function unwrapInHsm(ctx: Pkcs11Context, session: Handle, privateKey: Handle, encrypted: Uint8Array, hash: OaepHash): Promise<WrappedKey> {
-  const object = await ctx.module.C_UnwrapKeyAsync(session, oaepMechanism(hash), privateKey, asBuffer(encrypted), rootKeyToWrapTemplate());
+async function unwrapInHsm(
+  ctx: Pkcs11Context,
+  session: Handle,
+  privateKey: Handle,
+  encrypted: Uint8Array,
+  hash: OaepHash,
+): Promise<WrappedKey> {
+  const object = await ctx.module.C_UnwrapKeyAsync(
+    session,
+    oaepMechanism(hash),
+    privateKey,
+    asBuffer(encrypted),
+    rootKeyToWrapTemplate(),
+  );
   try {
     const wrapped = await wrapUnder(ctx, session, ctx.masterKeys.rootKeys, object, 32);
-    if (!WRAPPED_ROOT_KEY_LENGTHS.has(wrapped.wrapped.length)) throw new HsmInvalidInputError('imported key must be 16, 24 or 32 bytes');
+    if (!WRAPPED_ROOT_KEY_LENGTHS.has(wrapped.wrapped.length))
+      throw new HsmInvalidInputError('imported key must be 16, 24 or 32 bytes');
     return wrapped;
   } finally {
     destroyQuietly(ctx.module, session, object);
   }
 }
 
-async function decodeInAdapter(ctx: Pkcs11Context, session: Handle, privateKey: Handle, encrypted: Uint8Array, k: number): Promise<WrappedKey> {
+async function decodeInAdapter(
+  ctx: Pkcs11Context,
+  session: Handle,
+  privateKey: Handle,
+  encrypted: Uint8Array,
+  k: number,
+): Promise<WrappedKey> {
   ctx.module.C_DecryptInit(session, { mechanism: ck.CKM_RSA_X_509 }, privateKey);
   const out = Buffer.alloc(k);
   const raw = await ctx.module.C_DecryptAsync(session, asBuffer(encrypted), out);
@@ -105,7 +134,8 @@ async function decodeInAdapter(ctx: Pkcs11Context, session: Handle, privateKey: 
   em.fill(0);
   if (material === undefined) throw new HsmDecryptError();
   try {
-    if (!ROOT_KEY_LENGTHS.has(material.length)) throw new HsmInvalidInputError('imported key must be 16, 24 or 32 bytes');
+    if (!ROOT_KEY_LENGTHS.has(material.length))
+      throw new HsmInvalidInputError('imported key must be 16, 24 or 32 bytes');
     return await wrapRootKeyMaterial(ctx, session, material);
   } finally {
     material.fill(0);

@@ -42,7 +42,10 @@ export class UnwrappedKeyCache {
       this.entries.set(cacheKey, entry);
     } else {
       const created: Entry = { handle: unwrap(), pins: 0, evicted: false };
-      created.handle.then((handle) => (created.resolved = handle), () => undefined);
+      created.handle.then(
+        (handle) => (created.resolved = handle),
+        () => undefined,
+      );
       entry = created;
       this.entries.set(cacheKey, entry);
       this.evictOverflow();

@@ -1,5 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { type GcmCiphertext, type Hsm, HsmInvalidInputError, HsmUnavailableError, type ImportKeyPair, type OaepHash, type WrappedKey } from '../hsm.ts';
+import {
+  type GcmCiphertext,
+  type Hsm,
+  HsmInvalidInputError,
+  HsmUnavailableError,
+  type ImportKeyPair,
+  type OaepHash,
+  type WrappedKey,
+} from '../hsm.ts';
 import type { Pkcs11Context } from './context.ts';
 import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
 import { decrypt } from './decrypt.ts';
@@ -117,7 +125,15 @@ function open(options: Pkcs11HsmOptions): Hsm {
     const rootKeyCache = new UnwrappedKeyCache(keyCacheSize, (handle) => {
       ownerSession.run((session) => module.C_DestroyObject(session, handle)).catch(() => undefined);
     });
-    const ctx: Pkcs11Context = { module, pool, owner, masterKeys, rootKeyCache, oaepSha256: 'unknown', blocking: options.blockingCrypto ?? false };
+    const ctx: Pkcs11Context = {
+      module,
+      pool,
+      owner,
+      masterKeys,
+      rootKeyCache,
+      oaepSha256: 'unknown',
+      blocking: options.blockingCrypto ?? false,
+    };
     return new Pkcs11Hsm(ctx, library, slotKey);
   } catch (error) {
     if (owner !== undefined) {

@@ -14,5 +14,7 @@ export function random(ctx: Pkcs11Context, length: number): Promise<Uint8Array> 
   if (!Number.isInteger(length) || length < 1 || length > MAX_RANDOM_LENGTH) {
     return Promise.reject(new HsmInvalidInputError(`random length must be an integer from 1 to ${MAX_RANDOM_LENGTH}`));
   }
-  return mapErrors('random', () => ctx.pool.use((session) => toBytes(ctx.module.C_GenerateRandom(session, Buffer.alloc(length)))));
+  return mapErrors('random', () =>
+    ctx.pool.use((session) => toBytes(ctx.module.C_GenerateRandom(session, Buffer.alloc(length)))),
+  );
 }

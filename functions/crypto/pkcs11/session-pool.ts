@@ -101,7 +101,8 @@ export class SessionPool {
       // The token is failing; shrink rather than spin. With no session left, waiters fail.
       this.live -= 1;
       if (this.live === 0) {
-        for (const waiter of this.waiters.splice(0)) waiter.reject(new HsmUnavailableError('no PKCS#11 session available'));
+        for (const waiter of this.waiters.splice(0))
+          waiter.reject(new HsmUnavailableError('no PKCS#11 session available'));
       }
     }
   }

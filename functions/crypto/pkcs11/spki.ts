@@ -19,6 +19,9 @@ export function p256SpkiFromEcPoint(ecPoint: Buffer): Uint8Array {
 
 /** SPKI DER of an RSA public key from its modulus and public exponent (big-endian). */
 export function rsaSpki(modulus: Buffer, publicExponent: Buffer): Uint8Array {
-  const key = createPublicKey({ key: { kty: 'RSA', n: modulus.toString('base64url'), e: publicExponent.toString('base64url') }, format: 'jwk' });
+  const key = createPublicKey({
+    key: { kty: 'RSA', n: modulus.toString('base64url'), e: publicExponent.toString('base64url') },
+    format: 'jwk',
+  });
   return new Uint8Array(key.export({ type: 'spki', format: 'der' }));
 }

@@ -106,7 +106,12 @@ export function signingKeyPairTemplates(label: string): { publicKey: Template; p
     { type: ck.CKA_ID, value: Buffer.from(label, 'utf8') },
   ];
   return {
-    publicKey: [...common, { type: ck.CKA_PRIVATE, value: false }, { type: ck.CKA_VERIFY, value: true }, { type: ck.CKA_EC_PARAMS, value: P256_EC_PARAMS }],
+    publicKey: [
+      ...common,
+      { type: ck.CKA_PRIVATE, value: false },
+      { type: ck.CKA_VERIFY, value: true },
+      { type: ck.CKA_EC_PARAMS, value: P256_EC_PARAMS },
+    ],
     privateKey: [
       ...common,
       { type: ck.CKA_PRIVATE, value: true },

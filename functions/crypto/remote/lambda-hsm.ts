@@ -36,12 +36,19 @@ export function lambdaTransport(client: LambdaClient, functionName: string): Cry
   return async (request) => {
     let output;
     try {
-      output = await client.send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(request) }));
+      output = await client.send(
+        new InvokeCommand({
+          FunctionName: functionName,
+          InvocationType: 'RequestResponse',
+          Payload: Buffer.from(request),
+        }),
+      );
     } catch (error) {
       throw new HsmUnavailableError('crypto function could not be invoked', { cause: error });
     }
     // The function's own error payload may echo the request; never surface it.
-    if (output.FunctionError !== undefined) throw new HsmUnavailableError(`crypto function failed (${output.FunctionError})`);
+    if (output.FunctionError !== undefined)
+      throw new HsmUnavailableError(`crypto function failed (${output.FunctionError})`);
     return Buffer.from(output.Payload ?? new Uint8Array()).toString('utf8');
   };
 }
@@ -65,10 +72,23 @@ export class RemoteHsm implements Hsm {
     return fromBase64((await this.call('exportSecret', { op: 'exportSecret', key: wrappedKeyToWire(key) })).material);
   }
   async encrypt(key: WrappedKey, plaintext: Uint8Array, aad: Uint8Array): Promise<GcmCiphertext> {
-    return gcmFromWire(await this.call('encrypt', { op: 'encrypt', key: wrappedKeyToWire(key), plaintext: toBase64(plaintext), aad: toBase64(aad) }));
+    return gcmFromWire(
+      await this.call('encrypt', {
+        op: 'encrypt',
+        key: wrappedKeyToWire(key),
+        plaintext: toBase64(plaintext),
+        aad: toBase64(aad),
+      }),
+    );
   }
   async decrypt(key: WrappedKey, sealed: GcmCiphertext, aad: Uint8Array): Promise<Uint8Array> {
-    const request = { op: 'decrypt', key: wrappedKeyToWire(key), iv: toBase64(sealed.iv), ciphertext: toBase64(sealed.ciphertext), aad: toBase64(aad) } as const;
+    const request = {
+      op: 'decrypt',
+      key: wrappedKeyToWire(key),
+      iv: toBase64(sealed.iv),
+      ciphertext: toBase64(sealed.ciphertext),
+      aad: toBase64(aad),
+    } as const;
     return fromBase64((await this.call('decrypt', request)).plaintext);
   }
   async random(length: number): Promise<Uint8Array> {
@@ -84,7 +104,9 @@ export class RemoteHsm implements Hsm {
     return importKeyPairFromWire(await this.call('generateImportKeyPair', { op: 'generateImportKeyPair' }));
   }
   async importWithRsaOaep(id: string, encrypted: Uint8Array, hash: OaepHash): Promise<WrappedKey> {
-    return wrappedKeyFromWire(await this.call('importWithRsaOaep', { op: 'importWithRsaOaep', id, encrypted: toBase64(encrypted), hash }));
+    return wrappedKeyFromWire(
+      await this.call('importWithRsaOaep', { op: 'importWithRsaOaep', id, encrypted: toBase64(encrypted), hash }),
+    );
   }
   async destroyImportKeyPair(id: string): Promise<void> {
     await this.call('destroyImportKeyPair', { op: 'destroyImportKeyPair', id });

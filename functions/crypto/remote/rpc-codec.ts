@@ -67,13 +67,26 @@ export const rpcResponseSchema = z.discriminatedUnion('ok', [
 ]);
 export type RpcResponse = z.infer<typeof rpcResponseSchema>;
 
-export const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+export const toBase64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 export const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
 
-export const wrappedKeyToWire = (key: WrappedKey): z.infer<typeof wrappedKey> => ({ masterKeyId: key.masterKeyId, wrapped: toBase64(key.wrapped) });
-export const wrappedKeyFromWire = (key: z.infer<typeof wrappedKey>): WrappedKey => ({ masterKeyId: key.masterKeyId, wrapped: fromBase64(key.wrapped) });
-export const gcmFromWire = (sealed: { iv: string; ciphertext: string }): GcmCiphertext => ({ iv: fromBase64(sealed.iv), ciphertext: fromBase64(sealed.ciphertext) });
-export const importKeyPairFromWire = (pair: { id: string; publicKeyDer: string }): ImportKeyPair => ({ id: pair.id, publicKeyDer: fromBase64(pair.publicKeyDer) });
+export const wrappedKeyToWire = (key: WrappedKey): z.infer<typeof wrappedKey> => ({
+  masterKeyId: key.masterKeyId,
+  wrapped: toBase64(key.wrapped),
+});
+export const wrappedKeyFromWire = (key: z.infer<typeof wrappedKey>): WrappedKey => ({
+  masterKeyId: key.masterKeyId,
+  wrapped: fromBase64(key.wrapped),
+});
+export const gcmFromWire = (sealed: { iv: string; ciphertext: string }): GcmCiphertext => ({
+  iv: fromBase64(sealed.iv),
+  ciphertext: fromBase64(sealed.ciphertext),
+});
+export const importKeyPairFromWire = (pair: { id: string; publicKeyDer: string }): ImportKeyPair => ({
+  id: pair.id,
+  publicKeyDer: fromBase64(pair.publicKeyDer),
+});
 
 /** The success answer of `op`, checked against its schema so the server cannot send what the client would refuse. */
 export function okResponse<Op extends RpcOperation>(op: Op, result: RpcResult<Op>): RpcResponse {

@@ -17,7 +17,8 @@ describe('network policy', () => {
     assert.ok(!cidrContains('10.0.0.0/33', '10.0.0.1'));
   });
   it('knows private addresses', () => {
-    for (const a of ['127.0.0.1', '::1', '10.1.2.3', '172.20.0.1', '192.168.0.1', 'fd00::1', '::ffff:10.0.0.1']) assert.ok(isPrivateAddress(a), a);
+    for (const a of ['127.0.0.1', '::1', '10.1.2.3', '172.20.0.1', '192.168.0.1', 'fd00::1', '::ffff:10.0.0.1'])
+      assert.ok(isPrivateAddress(a), a);
     for (const a of ['8.8.8.8', '172.32.0.1', '2001:db8::1']) assert.ok(!isPrivateAddress(a), a);
   });
   it('applies allowedIP when enabled and private-only networks', () => {

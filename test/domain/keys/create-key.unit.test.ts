@@ -1,5 +1,19 @@
 import { describe, it } from 'node:test';
-import { ALICE, DAY, INSTANCE_ID, KEY_ID, at, command, created, createdData, material, purged, deleted, spec, stampAt } from './fixtures.ts';
+import {
+  ALICE,
+  DAY,
+  INSTANCE_ID,
+  KEY_ID,
+  at,
+  command,
+  created,
+  createdData,
+  material,
+  purged,
+  deleted,
+  spec,
+  stampAt,
+} from './fixtures.ts';
 
 const create = (atS: number, extra: Partial<Parameters<typeof command<'CreateKey'>>[2]> = {}) =>
   command('CreateKey', atS, {
@@ -23,33 +37,51 @@ void describe('CreateKey', () => {
   });
 
   void it('given no key, imports a caller-supplied key', () => {
-    spec.given([]).when(create(0, { imported: true })).then([created({ imported: true })]);
+    spec
+      .given([])
+      .when(create(0, { imported: true }))
+      .then([created({ imported: true })]);
   });
 
   void it('records the instance dual-auth policy the key inherits', () => {
-    spec.given([]).when(create(0, { dualAuthDelete: true })).then([created({ dualAuthDelete: true })]);
+    spec
+      .given([])
+      .when(create(0, { dualAuthDelete: true }))
+      .then([created({ dualAuthDelete: true })]);
   });
 
   void it('creates an Active key with no aliases, registrations or pending deletion', () => {
-    spec.given([]).when(create(0)).thenState((state) => {
-      if (state.status !== 'Active') throw new Error(`expected Active, got ${state.status}`);
-      if (state.createdBy !== ALICE || state.aliases.length !== 0 || state.registrations.length !== 0) throw new Error('unexpected facts');
-    });
+    spec
+      .given([])
+      .when(create(0))
+      .thenState((state) => {
+        if (state.status !== 'Active') throw new Error(`expected Active, got ${state.status}`);
+        if (state.createdBy !== ALICE || state.aliases.length !== 0 || state.registrations.length !== 0)
+          throw new Error('unexpected facts');
+      });
   });
 
   void it('creates a standard key with an expiration date in the future', () => {
     spec
       .given([])
       .when(create(0, { keyType: 'standard', extractable: true, expirationDate: at(DAY) }))
-      .then([{ type: 'KeyCreated', data: createdData({ keyType: 'standard', expirationDate: at(DAY) }), meta: stampAt(0) }]);
+      .then([
+        { type: 'KeyCreated', data: createdData({ keyType: 'standard', expirationDate: at(DAY) }), meta: stampAt(0) },
+      ]);
   });
 
   void it('refuses an extractable root key', () => {
-    spec.given([]).when(create(0, { extractable: true })).thenThrows('BAD_BODY_ERR');
+    spec
+      .given([])
+      .when(create(0, { extractable: true }))
+      .thenThrows('BAD_BODY_ERR');
   });
 
   void it('refuses an expiration date in the past', () => {
-    spec.given([]).when(create(DAY, { expirationDate: at(0) })).thenThrows('BAD_BODY_ERR');
+    spec
+      .given([])
+      .when(create(DAY, { expirationDate: at(0) }))
+      .thenThrows('BAD_BODY_ERR');
   });
 
   void it('refuses a key id that exists', () => {
@@ -57,6 +89,9 @@ void describe('CreateKey', () => {
   });
 
   void it('refuses a key id that was purged', () => {
-    spec.given([created(), deleted(10), purged(DAY)]).when(create(2 * DAY)).thenThrows('CONFLICT_ERR');
+    spec
+      .given([created(), deleted(10), purged(DAY)])
+      .when(create(2 * DAY))
+      .thenThrows('CONFLICT_ERR');
   });
 });

@@ -59,7 +59,12 @@ export function created(options: KeyOptions = {}): KeyEvent {
   return options.imported ? { type: 'KeyImported', data, meta } : { type: 'KeyCreated', data, meta };
 }
 
-export function event<T extends KeyEvent['type']>(type: T, data: Extract<KeyEvent, { type: T }>['data'], atS: number, principalId = ALICE): KeyEvent {
+export function event<T extends KeyEvent['type']>(
+  type: T,
+  data: Extract<KeyEvent, { type: T }>['data'],
+  atS: number,
+  principalId = ALICE,
+): KeyEvent {
   return { type, data, meta: stampAt(atS, principalId) } as KeyEvent;
 }
 
@@ -68,9 +73,14 @@ export const enabled = (atS: number): KeyEvent => event('KeyEnabled', {}, atS);
 export const deleted = (atS: number, principalId = ALICE): KeyEvent =>
   event('KeyDeleted', { force: false }, atS, principalId);
 export const purged = (atS: number): KeyEvent => event('KeyPurged', { automatic: false }, atS);
-export const expiredAt = (atS: number, expirationDate: string): KeyEvent => event('KeyExpired', { expirationDate }, atS);
+export const expiredAt = (atS: number, expirationDate: string): KeyEvent =>
+  event('KeyExpired', { expirationDate }, atS);
 export const rotated = (atS: number, n: number, suppliedByCaller = false): KeyEvent =>
-  event('KeyVersionRotated', { version: { id: `version-${n}`, creationDate: at(atS), material: material(n) }, suppliedByCaller }, atS);
+  event(
+    'KeyVersionRotated',
+    { version: { id: `version-${n}`, creationDate: at(atS), material: material(n) }, suppliedByCaller },
+    atS,
+  );
 export const registered = (atS: number, crn: string, preventKeyDeletion = false): KeyEvent =>
   event('RegistrationChanged', { change: 'created', crn, preventKeyDeletion, description: undefined }, atS);
 

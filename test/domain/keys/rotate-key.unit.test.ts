@@ -1,58 +1,113 @@
 import { describe, it } from 'node:test';
-import { DAY, HOUR, MINUTE, at, command, created, deleted, disabled, expiredAt, material, rotated, spec } from './fixtures.ts';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  at,
+  command,
+  created,
+  deleted,
+  disabled,
+  expiredAt,
+  material,
+  rotated,
+  spec,
+} from './fixtures.ts';
 
 const rotate = (atS: number, n: number, suppliedByCaller = false, settings?: { minRotationIntervalS: number }) =>
-  command('RotateKey', atS, { versionId: `version-${n}`, material: material(n), suppliedByCaller }, undefined, settings);
+  command(
+    'RotateKey',
+    atS,
+    { versionId: `version-${n}`, material: material(n), suppliedByCaller },
+    undefined,
+    settings,
+  );
 
 void describe('RotateKey', () => {
   void it('given an Active generated root key, adds an HSM-generated version', () => {
-    spec.given([created()]).when(rotate(DAY, 2)).then([rotated(DAY, 2)]);
+    spec
+      .given([created()])
+      .when(rotate(DAY, 2))
+      .then([rotated(DAY, 2)]);
   });
 
   void it('rotates for the first time without waiting (Key Protect: no restriction on the first rotation)', () => {
-    spec.given([created()]).when(rotate(MINUTE, 2)).then([rotated(MINUTE, 2)]);
+    spec
+      .given([created()])
+      .when(rotate(MINUTE, 2))
+      .then([rotated(MINUTE, 2)]);
   });
 
   void it('refuses a second rotation within minRotationIntervalS (KEY_ROTATION_NOT_PERMITTED)', () => {
-    spec.given([created(), rotated(DAY, 2)]).when(rotate(DAY + HOUR - 1, 3)).thenThrows('KEY_ROTATION_NOT_PERMITTED');
+    spec
+      .given([created(), rotated(DAY, 2)])
+      .when(rotate(DAY + HOUR - 1, 3))
+      .thenThrows('KEY_ROTATION_NOT_PERMITTED');
   });
 
   void it('rotates again once minRotationIntervalS has passed', () => {
-    spec.given([created(), rotated(DAY, 2)]).when(rotate(DAY + HOUR, 3)).then([rotated(DAY + HOUR, 3)]);
+    spec
+      .given([created(), rotated(DAY, 2)])
+      .when(rotate(DAY + HOUR, 3))
+      .then([rotated(DAY + HOUR, 3)]);
   });
 
   void it('honours minRotationIntervalS 0', () => {
-    spec.given([created(), rotated(DAY, 2)]).when(rotate(DAY, 3, false, { minRotationIntervalS: 0 })).then([rotated(DAY, 3)]);
+    spec
+      .given([created(), rotated(DAY, 2)])
+      .when(rotate(DAY, 3, false, { minRotationIntervalS: 0 }))
+      .then([rotated(DAY, 3)]);
   });
 
   void it('rotates an imported key with caller-supplied material', () => {
-    spec.given([created({ imported: true })]).when(rotate(DAY, 2, true)).then([rotated(DAY, 2, true)]);
+    spec
+      .given([created({ imported: true })])
+      .when(rotate(DAY, 2, true))
+      .then([rotated(DAY, 2, true)]);
   });
 
   void it('refuses an imported key without caller material (KEY_PAYLOAD_REQ_ERR)', () => {
-    spec.given([created({ imported: true })]).when(rotate(DAY, 2, false)).thenThrows('KEY_PAYLOAD_REQ_ERR');
+    spec
+      .given([created({ imported: true })])
+      .when(rotate(DAY, 2, false))
+      .thenThrows('KEY_PAYLOAD_REQ_ERR');
   });
 
   void it('refuses caller material for a generated key (BAD_BODY_ERR)', () => {
-    spec.given([created()]).when(rotate(DAY, 2, true)).thenThrows('BAD_BODY_ERR');
+    spec
+      .given([created()])
+      .when(rotate(DAY, 2, true))
+      .thenThrows('BAD_BODY_ERR');
   });
 
   void it('rotates a Deactivated key, which stays Deactivated', () => {
-    spec.given([created({ expirationDate: at(HOUR) }), expiredAt(HOUR, at(HOUR))]).when(rotate(DAY, 2)).thenState((state) => {
-      if (state.status !== 'Deactivated' || state.versions.length !== 2) throw new Error(JSON.stringify(state));
-    });
+    spec
+      .given([created({ expirationDate: at(HOUR) }), expiredAt(HOUR, at(HOUR))])
+      .when(rotate(DAY, 2))
+      .thenState((state) => {
+        if (state.status !== 'Deactivated' || state.versions.length !== 2) throw new Error(JSON.stringify(state));
+      });
   });
 
   void it('refuses a Suspended key', () => {
-    spec.given([created(), disabled(60)]).when(rotate(DAY, 2)).thenThrows('KEY_ACTION_INVALID_STATE_ERR');
+    spec
+      .given([created(), disabled(60)])
+      .when(rotate(DAY, 2))
+      .thenThrows('KEY_ACTION_INVALID_STATE_ERR');
   });
 
   void it('refuses a deleted key (KEY_DELETED_ERR)', () => {
-    spec.given([created(), deleted(60)]).when(rotate(DAY, 2)).thenThrows('KEY_DELETED_ERR');
+    spec
+      .given([created(), deleted(60)])
+      .when(rotate(DAY, 2))
+      .thenThrows('KEY_DELETED_ERR');
   });
 
   void it('refuses a standard key (KEY_ROOT_REQ_ERR)', () => {
-    spec.given([created({ keyType: 'standard' })]).when(rotate(DAY, 2)).thenThrows('KEY_ROOT_REQ_ERR');
+    spec
+      .given([created({ keyType: 'standard' })])
+      .when(rotate(DAY, 2))
+      .thenThrows('KEY_ROOT_REQ_ERR');
   });
 
   void it('refuses a version id the key already has', () => {
@@ -60,10 +115,17 @@ void describe('RotateKey', () => {
   });
 
   void it('makes the new version current', () => {
-    spec.given([created()]).when(rotate(DAY, 2)).thenState((state) => {
-      if (state.status !== 'Active' || state.versions.at(-1)?.id !== 'version-2' || state.lastUpdateDate !== at(DAY)) {
-        throw new Error(JSON.stringify(state));
-      }
-    });
+    spec
+      .given([created()])
+      .when(rotate(DAY, 2))
+      .thenState((state) => {
+        if (
+          state.status !== 'Active' ||
+          state.versions.at(-1)?.id !== 'version-2' ||
+          state.lastUpdateDate !== at(DAY)
+        ) {
+          throw new Error(JSON.stringify(state));
+        }
+      });
   });
 });

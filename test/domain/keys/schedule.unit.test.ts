@@ -6,8 +6,10 @@ import { addMonths, isRotationDue, keySchedule } from '../../../domain/keys/sche
 import type { KeyState } from '../../../domain/keys/state.ts';
 import { DAY, at, created, deleted, disabled, event, expiredAt, purged, rotated } from './fixtures.ts';
 
-const fold = (...events: KeyEvent[]): KeyState => events.reduce((s, e) => keyDecider.evolve(s, e), keyDecider.initialState());
-const policy = (atS: number, enabled: boolean, intervalMonth: number): KeyEvent => event('KeyPolicySet', { policy: 'rotation', enabled, intervalMonth }, atS);
+const fold = (...events: KeyEvent[]): KeyState =>
+  events.reduce((s, e) => keyDecider.evolve(s, e), keyDecider.initialState());
+const policy = (atS: number, enabled: boolean, intervalMonth: number): KeyEvent =>
+  event('KeyPolicySet', { policy: 'rotation', enabled, intervalMonth }, atS);
 
 void describe('addMonths', () => {
   void it('adds calendar months in UTC, clamping to the end of shorter months', () => {
@@ -32,7 +34,9 @@ void describe('keySchedule', () => {
 
   void it('names the next rotation of an enabled policy from the last rotation, and nothing for a disabled one', () => {
     assert.deepEqual(keySchedule(fold(created(), policy(10, true, 3))), { rotateAt: addMonths(at(0), 3) });
-    assert.deepEqual(keySchedule(fold(created(), policy(10, true, 3), rotated(DAY, 1))), { rotateAt: addMonths(at(DAY), 3) });
+    assert.deepEqual(keySchedule(fold(created(), policy(10, true, 3), rotated(DAY, 1))), {
+      rotateAt: addMonths(at(DAY), 3),
+    });
     assert.deepEqual(keySchedule(fold(created(), policy(10, false, 3))), {});
   });
 
@@ -45,7 +49,10 @@ void describe('keySchedule', () => {
   void it("names an Active key's expiry in UTC, and a deleted key's deletion date", () => {
     const expiring = fold(created({ expirationDate: '2025-02-01T02:00:00+02:00' }));
     assert.equal(keySchedule(expiring).expiresAt, '2025-02-01T00:00:00.000Z');
-    const expired = fold(created({ expirationDate: '2025-02-01T00:00:00.000Z' }), expiredAt(40 * DAY, '2025-02-01T00:00:00.000Z'));
+    const expired = fold(
+      created({ expirationDate: '2025-02-01T00:00:00.000Z' }),
+      expiredAt(40 * DAY, '2025-02-01T00:00:00.000Z'),
+    );
     assert.equal(keySchedule(expired).expiresAt, undefined, 'a Deactivated key has nothing left to expire');
     assert.ok(keySchedule(expired).rotationBase, 'a Deactivated key still rotates');
     assert.deepEqual(keySchedule(fold(created(), deleted(DAY))), { deletedAt: at(DAY) });
@@ -61,6 +68,10 @@ void describe('isRotationDue', () => {
     assert.equal(isRotationDue(none, addMonths(at(0), 6), undefined), false, 'no policy at all');
     assert.equal(isRotationDue(none, addMonths(at(0), 2), 3), false);
     assert.equal(isRotationDue(none, addMonths(at(0), 3), 3), true);
-    assert.equal(isRotationDue(fold(created(), policy(10, false, 1)), addMonths(at(0), 12), 1), false, 'a disabled own policy wins');
+    assert.equal(
+      isRotationDue(fold(created(), policy(10, false, 1)), addMonths(at(0), 12), 1),
+      false,
+      'a disabled own policy wins',
+    );
   });
 });

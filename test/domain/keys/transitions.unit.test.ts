@@ -8,7 +8,22 @@ import type { KeyEvent } from '../../../domain/keys/events.ts';
 import type { KeyState, KeyStatus } from '../../../domain/keys/state.ts';
 import { transitions, type KeyOperation } from '../../../domain/keys/transitions.ts';
 import { checkCanReadPayload, checkCanRewrap, checkCanUnwrap, checkCanWrap } from '../../../domain/keys/use-checks.ts';
-import { ALICE, BOB, DAY, HOUR, INSTANCE_ID, KEY_ID, at, command, created, disabled, event, expiredAt, material, registered } from './fixtures.ts';
+import {
+  ALICE,
+  BOB,
+  DAY,
+  HOUR,
+  INSTANCE_ID,
+  KEY_ID,
+  at,
+  command,
+  created,
+  disabled,
+  event,
+  expiredAt,
+  material,
+  registered,
+} from './fixtures.ts';
 
 /**
  * Walks the whole (status x operation) table through the real deciders and use checks: for every
@@ -18,7 +33,11 @@ import { ALICE, BOB, DAY, HOUR, INSTANCE_ID, KEY_ID, at, command, created, disab
  * from every waiting period.
  */
 const setByBob = event('KeySetForDeletion', {}, 40, BOB);
-const base = (expirationDate?: string) => [created({ dualAuthDelete: true, ...(expirationDate ? { expirationDate } : {}) }), registered(30, 'crn:table'), setByBob];
+const base = (expirationDate?: string) => [
+  created({ dualAuthDelete: true, ...(expirationDate ? { expirationDate } : {}) }),
+  registered(30, 'crn:table'),
+  setByBob,
+];
 const forceDeleted = event('KeyDeleted', { force: true }, 60);
 
 const givens: Record<KeyStatus, readonly KeyEvent[]> = {
@@ -58,8 +77,16 @@ const operations: Record<KeyOperation, KeyCommand | Use> = {
   AddAlias: command('AddAlias', NOW, { alias: 'table-alias' }),
   RemoveAlias: command('RemoveAlias', NOW, { alias: 'table-alias' }),
   SetKeyPolicy: command('SetKeyPolicy', NOW, { policy: { policy: 'rotation', enabled: true, intervalMonth: 1 } }),
-  CreateRegistration: command('ChangeRegistration', NOW, { change: 'created', crn: 'crn:new', preventKeyDeletion: false }),
-  UpdateRegistration: command('ChangeRegistration', NOW, { change: 'updated', crn: 'crn:table', preventKeyDeletion: false }),
+  CreateRegistration: command('ChangeRegistration', NOW, {
+    change: 'created',
+    crn: 'crn:new',
+    preventKeyDeletion: false,
+  }),
+  UpdateRegistration: command('ChangeRegistration', NOW, {
+    change: 'updated',
+    crn: 'crn:table',
+    preventKeyDeletion: false,
+  }),
   DeleteRegistration: command('ChangeRegistration', NOW, { change: 'deleted', crn: 'crn:table' }),
   SyncKey: command('SyncKey', NOW, {}),
   Wrap: checkCanWrap,
@@ -87,7 +114,8 @@ void describe('the key state machine table', () => {
   const statuses = Object.keys(givens) as KeyStatus[];
 
   void it('builds each status from its givens', () => {
-    for (const status of statuses) assert.equal(fold(keyDecider, keyDecider.initialState(), givens[status]).status, status);
+    for (const status of statuses)
+      assert.equal(fold(keyDecider, keyDecider.initialState(), givens[status]).status, status);
   });
 
   for (const [operation, row] of Object.entries(transitions) as [KeyOperation, Record<KeyStatus, unknown>][]) {
@@ -109,8 +137,22 @@ void describe('the key state machine table', () => {
   void it('covers every command type', () => {
     const commandTypes = new Set(Object.values(operations).flatMap((o) => (typeof o === 'function' ? [] : [o.type])));
     const all: KeyCommand['type'][] = [
-      'CreateKey', 'DisableKey', 'EnableKey', 'ExpireKey', 'RotateKey', 'SetKeyForDeletion', 'UnsetKeyForDeletion', 'DeleteKey',
-      'RestoreKey', 'PurgeKey', 'MoveKeyToKeyRing', 'AddAlias', 'RemoveAlias', 'SetKeyPolicy', 'ChangeRegistration', 'SyncKey',
+      'CreateKey',
+      'DisableKey',
+      'EnableKey',
+      'ExpireKey',
+      'RotateKey',
+      'SetKeyForDeletion',
+      'UnsetKeyForDeletion',
+      'DeleteKey',
+      'RestoreKey',
+      'PurgeKey',
+      'MoveKeyToKeyRing',
+      'AddAlias',
+      'RemoveAlias',
+      'SetKeyPolicy',
+      'ChangeRegistration',
+      'SyncKey',
     ];
     assert.deepEqual([...commandTypes].sort(), [...all].sort());
     assert.equal(KEY_ID.length, 36);

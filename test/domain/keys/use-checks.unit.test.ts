@@ -3,7 +3,15 @@ import { describe, it } from 'node:test';
 import { fold } from '../../../domain/decider.ts';
 import { keyDecider } from '../../../domain/keys/decider.ts';
 import type { KeyEvent } from '../../../domain/keys/events.ts';
-import { assertUse, checkCanReadPayload, checkCanRewrap, checkCanUnwrap, checkCanWrap, isVisible, type UseCheck } from '../../../domain/keys/use-checks.ts';
+import {
+  assertUse,
+  checkCanReadPayload,
+  checkCanRewrap,
+  checkCanUnwrap,
+  checkCanWrap,
+  isVisible,
+  type UseCheck,
+} from '../../../domain/keys/use-checks.ts';
 import { DAY, HOUR, KEY_ID, at, created, deleted, disabled, expiredAt, purged } from './fixtures.ts';
 
 const stateOf = (events: readonly KeyEvent[]) => fold(keyDecider, keyDecider.initialState(), events);
@@ -51,7 +59,10 @@ void describe('use checks (hot path)', () => {
     assert.equal(refused(checkCanReadPayload(standard, now)), 'allowed');
     assert.equal(refused(checkCanReadPayload(expiredStandard, now)), 'KEY_EXPIRED_ERR');
     assert.equal(refused(checkCanReadPayload(active, now)), 'FEATURE_RESTRICTED_ERR');
-    assert.equal(refused(checkCanReadPayload(stateOf([created({ keyType: 'standard' }), deleted(60)]), now)), 'KEY_DELETED_ERR');
+    assert.equal(
+      refused(checkCanReadPayload(stateOf([created({ keyType: 'standard' }), deleted(60)]), now)),
+      'KEY_DELETED_ERR',
+    );
     assert.equal(refused(checkCanReadPayload(gone, now)), 'KEY_NOT_FOUND_ERR');
   });
 

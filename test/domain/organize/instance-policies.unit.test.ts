@@ -9,47 +9,94 @@ import { DeciderSpecification } from '../../support/decider-specification.ts';
 const spec = DeciderSpecification(instancePoliciesDecider);
 const now = '2025-01-01T00:00:00.000Z';
 const meta = { time: now, principalId: 'p1' };
-const set = (...policies: InstancePolicyValue[]) => ({ type: 'SetInstancePolicies', policies, now, principalId: 'p1' }) as const;
+const set = (...policies: InstancePolicyValue[]) =>
+  ({ type: 'SetInstancePolicies', policies, now, principalId: 'p1' }) as const;
 const ev = (data: InstancePolicyValue): InstancePoliciesEvent => ({ type: 'InstancePolicySet', data, meta });
 
 describe('instance policies decider', () => {
   it('sets policies, one event per changed policy; an unchanged one yields nothing', () => {
-    spec.given([]).when(set({ policy: 'dualAuthDelete', enabled: true }, { policy: 'metrics', enabled: true }))
+    spec
+      .given([])
+      .when(set({ policy: 'dualAuthDelete', enabled: true }, { policy: 'metrics', enabled: true }))
       .then([ev({ policy: 'dualAuthDelete', enabled: true }), ev({ policy: 'metrics', enabled: true })]);
-    spec.given([ev({ policy: 'dualAuthDelete', enabled: true })]).when(set({ policy: 'dualAuthDelete', enabled: true })).thenNothingHappens();
+    spec
+      .given([ev({ policy: 'dualAuthDelete', enabled: true })])
+      .when(set({ policy: 'dualAuthDelete', enabled: true }))
+      .thenNothingHappens();
   });
   it('rotation needs interval_month 1..12 when enabled', () => {
-    spec.given([]).when(set({ policy: 'rotation', enabled: true })).thenThrows('INVALID_FIELD_ERR');
-    spec.given([]).when(set({ policy: 'rotation', enabled: true, intervalMonth: 13 })).thenThrows('INVALID_FIELD_ERR');
-    spec.given([]).when(set({ policy: 'rotation', enabled: true, intervalMonth: 12 })).then([ev({ policy: 'rotation', enabled: true, intervalMonth: 12 })]);
+    spec
+      .given([])
+      .when(set({ policy: 'rotation', enabled: true }))
+      .thenThrows('INVALID_FIELD_ERR');
+    spec
+      .given([])
+      .when(set({ policy: 'rotation', enabled: true, intervalMonth: 13 }))
+      .thenThrows('INVALID_FIELD_ERR');
+    spec
+      .given([])
+      .when(set({ policy: 'rotation', enabled: true, intervalMonth: 12 }))
+      .then([ev({ policy: 'rotation', enabled: true, intervalMonth: 12 })]);
   });
   it('allowedIP needs CIDR subnets; allowedNetwork one of two values; attributes are refused on a disabled policy', () => {
-    spec.given([]).when(set({ policy: 'allowedIP', enabled: true, ipAddresses: ['10.0.0.1'] })).thenThrows('INVALID_FIELD_ERR');
-    spec.given([]).when(set({ policy: 'allowedIP', enabled: true, ipAddresses: [] })).thenThrows('INVALID_FIELD_ERR');
-    spec.given([]).when(set({ policy: 'allowedNetwork', enabled: true })).thenThrows('INVALID_FIELD_ERR');
-    spec.given([]).when(set({ policy: 'allowedIP', enabled: false, ipAddresses: ['10.0.0.0/8'] })).thenThrows('BAD_BODY_ERR');
+    spec
+      .given([])
+      .when(set({ policy: 'allowedIP', enabled: true, ipAddresses: ['10.0.0.1'] }))
+      .thenThrows('INVALID_FIELD_ERR');
+    spec
+      .given([])
+      .when(set({ policy: 'allowedIP', enabled: true, ipAddresses: [] }))
+      .thenThrows('INVALID_FIELD_ERR');
+    spec
+      .given([])
+      .when(set({ policy: 'allowedNetwork', enabled: true }))
+      .thenThrows('INVALID_FIELD_ERR');
+    spec
+      .given([])
+      .when(set({ policy: 'allowedIP', enabled: false, ipAddresses: ['10.0.0.0/8'] }))
+      .thenThrows('BAD_BODY_ERR');
   });
   it('keyCreateImportAccess fills Key Protect defaults; the same policy twice in one request is refused', () => {
-    spec.given([]).when(set({ policy: 'keyCreateImportAccess', enabled: true })).then([ev({
-      policy: 'keyCreateImportAccess', enabled: true,
-      attributes: { createRootKey: true, createStandardKey: true, importRootKey: true, importStandardKey: true, enforceToken: false },
-    })]);
-    spec.given([]).when(set({ policy: 'metrics', enabled: true }, { policy: 'metrics', enabled: false })).thenThrows('BAD_BODY_ERR');
+    spec
+      .given([])
+      .when(set({ policy: 'keyCreateImportAccess', enabled: true }))
+      .then([
+        ev({
+          policy: 'keyCreateImportAccess',
+          enabled: true,
+          attributes: {
+            createRootKey: true,
+            createStandardKey: true,
+            importRootKey: true,
+            importStandardKey: true,
+            enforceToken: false,
+          },
+        }),
+      ]);
+    spec
+      .given([])
+      .when(set({ policy: 'metrics', enabled: true }, { policy: 'metrics', enabled: false }))
+      .thenThrows('BAD_BODY_ERR');
   });
   it('keeps creation and update bookkeeping, and the flat view drops disabled attribute policies', () => {
-    spec.given([ev({ policy: 'allowedIP', enabled: true, ipAddresses: ['10.0.0.0/8'] })])
+    spec
+      .given([ev({ policy: 'allowedIP', enabled: true, ipAddresses: ['10.0.0.0/8'] })])
       .when(set({ policy: 'allowedIP', enabled: false }, { policy: 'rotation', enabled: true, intervalMonth: 3 }))
       .thenState((state) => {
         assert.equal(state.status, 'Configured');
         if (state.status !== 'Configured') return;
         assert.equal(state.policies.allowedIP?.creationDate, now);
         assert.deepEqual(toInstancePolicies(state.policies), {
-          dualAuthDelete: { enabled: false }, allowedIP: { enabled: false, ipAddresses: [] }, rotation: { enabled: true, intervalMonth: 3 },
+          dualAuthDelete: { enabled: false },
+          allowedIP: { enabled: false, ipAddresses: [] },
+          rotation: { enabled: true, intervalMonth: 3 },
         });
       });
   });
   it('recognises IPv4 and IPv6 CIDR subnets', () => {
-    for (const ok of ['10.0.0.0/8', '0.0.0.0/0', '2001:db8::/32', '::1/128', '::/0']) assert.equal(isCidr(ok), true, ok);
-    for (const bad of ['10.0.0.0', '10.0.0.256/8', '10.0.0.0/33', '2001:db8::/129', 'fe80::1::2/64', 'x/1']) assert.equal(isCidr(bad), false, bad);
+    for (const ok of ['10.0.0.0/8', '0.0.0.0/0', '2001:db8::/32', '::1/128', '::/0'])
+      assert.equal(isCidr(ok), true, ok);
+    for (const bad of ['10.0.0.0', '10.0.0.256/8', '10.0.0.0/33', '2001:db8::/129', 'fe80::1::2/64', 'x/1'])
+      assert.equal(isCidr(bad), false, bad);
   });
 });
