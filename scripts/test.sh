@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --dynamodb
 
 echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
+echo "== format"; npx prettier --check . >/dev/null || { npx prettier --check .; echo "run: npm run format" >&2; exit 1; }
 echo "== lint";      npx eslint . --max-warnings=0
 echo "== boundaries"
 mapfile -t layers < <(ls -d domain events functions application server cdk cli bench 2>/dev/null)
