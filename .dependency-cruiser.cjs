@@ -1,4 +1,4 @@
-/** Architecture boundaries (DESIGN.md decisions 1, 3, 6; STYLE.md 12). */
+/** Architecture boundaries (docs/architecture.md, "Layers"). */
 module.exports = {
   forbidden: [
     {
@@ -27,10 +27,14 @@ module.exports = {
     },
     {
       name: 'events-below-functions',
-      comment: 'events/ (schemas, store port, adapters, projections) knows nothing of handlers or the server.',
+      comment:
+        'events/ (schemas, store, read-model and audit adapters, projections) implements application/ports/ and knows nothing else above it.',
       severity: 'error',
       from: { path: '^events/' },
-      to: { path: ['^functions/', '^application/', '^server/', '^cdk/', '^cli/', 'node_modules/pkcs11js'] },
+      to: {
+        path: ['^functions/', '^application/', '^server/', '^cdk/', '^cli/', 'node_modules/pkcs11js'],
+        pathNot: '^application/ports/',
+      },
     },
     {
       name: 'pkcs11-only-in-crypto-adapter',
@@ -39,11 +43,21 @@ module.exports = {
       to: { path: 'node_modules/pkcs11js' },
     },
     {
-      name: 'application-not-on-edges',
-      comment: 'application/ (use cases) is called by handlers; it never imports them or the server.',
+      name: 'application-below-the-edge',
+      comment:
+        'application/ (use cases and the ports they own) is called by handlers and the server; it imports none of them. Adapters implement its ports.',
       severity: 'error',
       from: { path: '^application/' },
-      to: { path: ['^functions/api/', '^server/', '^cdk/', '^cli/'] },
+      to: { path: ['^functions/', '^server/', '^cdk/', '^cli/'] },
+    },
+    {
+      name: 'ports-are-contracts',
+      comment: 'application/ports/ holds plain interfaces and typed errors: no vendor types, no adapters.',
+      severity: 'error',
+      from: { path: '^application/ports/' },
+      to: {
+        path: ['^events/', 'node_modules/(@aws-sdk|aws-cdk-lib|pkcs11js|better-sqlite3|@middy|@aws-lambda-powertools)'],
+      },
     },
     {
       name: 'no-test-code-in-product',

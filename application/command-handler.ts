@@ -6,7 +6,7 @@ import {
   type NewEvent,
   type StoredEvent,
   type StreamAppend,
-} from '../events/store/event-store.ts';
+} from './ports/event-store.ts';
 
 /** Turns an aggregate's domain events into stored events and back (schemas, versions, upcasting). */
 interface EventCodec<Event> {

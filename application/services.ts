@@ -1,6 +1,6 @@
-import type { Hsm } from '../functions/crypto/hsm.ts';
-import type { KeyListReadModel } from '../events/read-models/key-list.ts';
-import type { EventStore } from '../events/store/event-store.ts';
+import type { Hsm } from './ports/hsm.ts';
+import type { KeyListReadModel } from './ports/key-list.ts';
+import type { EventStore } from './ports/event-store.ts';
 import type { Settings } from './settings.ts';
 
 /**

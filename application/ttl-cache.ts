@@ -1,4 +1,4 @@
-import type { EventStore } from '../events/store/event-store.ts';
+import type { EventStore } from './ports/event-store.ts';
 
 /**
  * A bounded cache of what the store said, whose entries expire after `ttlMs`: key states on the

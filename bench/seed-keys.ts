@@ -1,6 +1,6 @@
 import { createKey } from '../application/keys/create-key.ts';
 import { ADMIN_PRINCIPAL_ID, bootstrap } from '../server/bootstrap.ts';
-import type { EventStore, StreamAppend } from '../events/store/event-store.ts';
+import type { EventStore, StreamAppend } from '../application/ports/event-store.ts';
 import { configFromEnv } from '../server/config.ts';
 import { openServices } from '../server/open-services.ts';
 

@@ -5,11 +5,11 @@ import { networkAllows, type NetworkPolicy } from '../../domain/access/network.t
 import { loadState } from '../command-handler.ts';
 import { ApplicationError, unauthorized } from '../errors.ts';
 import type { Caller } from '../identity/authenticate.ts';
-import { instanceAggregate, instanceStreamId } from '../identity/aggregates.ts';
+import { instanceAggregate, instanceStreamId } from '../identity/instance-aggregate.ts';
 import { loadInstancePolicies } from '../instances/instance-policies.ts';
 import { findKey } from '../keys/find-key.ts';
 import type { AppServices } from '../services.ts';
-import { accessAggregate, accessStreamId } from './aggregate.ts';
+import { accessAggregate, accessStreamId } from './access-aggregate.ts';
 import { AccessDeniedError, RateLimitedError } from './errors.ts';
 import { RateLimiter } from './rate-limiter.ts';
 import { TtlCache } from '../ttl-cache.ts';

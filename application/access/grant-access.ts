@@ -3,10 +3,11 @@ import { PrincipalNotFoundError } from '../../domain/identity/principal.ts';
 import type { Role } from '../../domain/access/roles.ts';
 import { handleCommand, loadState } from '../command-handler.ts';
 import { ApplicationError } from '../errors.ts';
-import { instanceAggregate, instanceStreamId, principalAggregate, principalStreamId } from '../identity/aggregates.ts';
+import { instanceAggregate, instanceStreamId } from '../identity/instance-aggregate.ts';
+import { principalAggregate, principalStreamId } from '../identity/principal-aggregate.ts';
 import { findKey } from '../keys/find-key.ts';
 import type { AppServices } from '../services.ts';
-import { accessAggregate, accessStreamId } from './aggregate.ts';
+import { accessAggregate, accessStreamId } from './access-aggregate.ts';
 
 interface GrantInput {
   readonly instanceId: string;

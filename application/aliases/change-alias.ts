@@ -1,5 +1,5 @@
 import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
-import { ConcurrencyError } from '../../events/store/event-store.ts';
+import { ConcurrencyError } from '../ports/event-store.ts';
 import { decideAppend, loadState, type RequestScope } from '../command-handler.ts';
 import { findKey } from '../keys/find-key.ts';
 import { keyAggregate, keyStreamId } from '../keys/key-aggregate.ts';

@@ -5,13 +5,13 @@
  * sign a chain head with an HSM key, so the chain cannot be recomputed wholesale either.
  */
 import { createHash, verify as verifySignature } from 'node:crypto';
-import type { AuditCheckpoint, AuditRow } from '../../events/audit/audit-storage.ts';
+import type { AuditCheckpoint, AuditRecord } from '../ports/audit-storage.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
 /** Label of the HSM signing key of audit checkpoints (not the token-signing key). */
 export const AUDIT_SIGNING_KEY_LABEL = 'keyledger-audit-checkpoint';
 
-type HashedFields = Omit<AuditRow, 'hash'>;
+type HashedFields = Omit<AuditRecord, 'hash'>;
 
 export function recordHash(row: HashedFields): string {
   const fields = [

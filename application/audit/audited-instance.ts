@@ -1,8 +1,8 @@
 import { loadState } from '../command-handler.ts';
 import { ApplicationError } from '../errors.ts';
-import { instanceAggregate, instanceStreamId } from '../identity/aggregates.ts';
+import { instanceAggregate, instanceStreamId } from '../identity/instance-aggregate.ts';
 import type { AppServices } from '../services.ts';
-import { SERVICE_CHAIN_ID } from './audit-trail.ts';
+import { SERVICE_CHAIN_ID } from './audit-log.ts';
 
 /** 404 unless `instanceId` is an existing instance (or, where `allowServiceChain`, the service-wide chain's id). */
 export async function requireInstance(

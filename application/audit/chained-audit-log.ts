@@ -4,11 +4,11 @@ import {
   chainOf,
   MAX_ROWS_PER_CHAIN_WRITE,
   type AuditCheckpoint,
-  type AuditRow,
+  type AuditRecord,
   type AuditStorage,
-} from '../../events/audit/audit-storage.ts';
+} from '../ports/audit-storage.ts';
 import { checkpointPayload, GENESIS_HASH, recordHash, type CheckpointSigner } from './audit-hash.ts';
-import type { AuditEntry, AuditLog, AuditPage, AuditQuery, AuditVerification } from './audit-trail.ts';
+import type { AuditEntry, AuditLog, AuditPage, AuditQuery, AuditVerification } from './audit-log.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
 
 /**
@@ -157,7 +157,7 @@ export class ChainedAuditLog implements AuditLog {
   private async commitChain(chain: string, entries: readonly AuditEntry[]): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const state = this.chains.get(chain) ?? (await this.load(chain));
-      const rows: AuditRow[] = [];
+      const rows: AuditRecord[] = [];
       let prevHash = state.hash;
       entries.forEach((entry, i) => {
         const unhashed = { ...copyEntry(entry), seq: state.seq + i + 1, prevHash };
@@ -245,7 +245,7 @@ export class ChainedAuditLog implements AuditLog {
 }
 
 /** Only the contract's fields reach storage, whatever else a caller's object carries. */
-function copyEntry(e: AuditEntry): Omit<AuditRow, 'seq' | 'prevHash' | 'hash'> {
+function copyEntry(e: AuditEntry): Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'> {
   return {
     time: e.time,
     instanceId: e.instanceId,

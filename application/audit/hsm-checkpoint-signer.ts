@@ -1,4 +1,4 @@
-import type { Hsm } from '../../functions/crypto/hsm.ts';
+import type { Hsm } from '../ports/hsm.ts';
 import { AUDIT_SIGNING_KEY_LABEL, type CheckpointSigner } from './audit-hash.ts';
 
 /** The checkpoint signer on an HSM: a persistent, non-extractable P-256 key of its own label. */

@@ -1,5 +1,5 @@
-import type { AuditCheckpoint, AuditStorage } from '../../events/audit/audit-storage.ts';
-import type { AuditVerification } from './audit-trail.ts';
+import type { AuditCheckpoint, AuditStorage } from '../ports/audit-storage.ts';
+import type { AuditVerification } from './audit-log.ts';
 import { checkpointSignatureValid, GENESIS_HASH, recordHash } from './audit-hash.ts';
 
 const PAGE = 1000;

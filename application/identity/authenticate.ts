@@ -2,7 +2,8 @@ import { loadState } from '../command-handler.ts';
 import { TtlCache } from '../ttl-cache.ts';
 import { unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
-import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
+import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
 import { loadVerificationKeys } from './signing-keys.ts';
 import { tokenKid, type TokenVerifier } from './tokens.ts';
 

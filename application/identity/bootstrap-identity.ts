@@ -1,7 +1,8 @@
 import { isUuid } from '../../domain/ids.ts';
 import { loadState } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
-import { instanceAggregate, instanceStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import { instanceAggregate, instanceStreamId } from './instance-aggregate.ts';
+import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
 import { createInstance } from './create-instance.ts';
 import { createPrincipal } from './create-principal.ts';
 

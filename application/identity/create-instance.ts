@@ -1,6 +1,6 @@
 import { handleCommand } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
-import { instanceAggregate, instanceStreamId } from './aggregates.ts';
+import { instanceAggregate, instanceStreamId } from './instance-aggregate.ts';
 
 interface CreatedInstance {
   readonly id: string;

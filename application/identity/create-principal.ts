@@ -1,6 +1,7 @@
 import { decideAppend, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
-import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
+import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
 import { generateApiKey, hashApiKey } from './api-key-hash.ts';
 
 interface CreatedPrincipal {

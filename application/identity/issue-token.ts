@@ -1,7 +1,8 @@
 import { ApplicationError } from '../errors.ts';
 import { loadState } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
-import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
+import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
 import { hashApiKey, hashesEqual } from './api-key-hash.ts';
 import { currentSigningKid } from './signing-keys.ts';
 import { signToken, type IssuedToken } from './tokens.ts';

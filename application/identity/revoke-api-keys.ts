@@ -1,7 +1,8 @@
 import { PrincipalNotFoundError } from '../../domain/identity/principal.ts';
 import { decideAppend, loadState, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
-import { apiKeyAggregate, apiKeyStreamId, principalAggregate, principalStreamId } from './aggregates.ts';
+import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
+import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
 
 const SERVICE_SCOPE: RequestScope = { instanceId: '*' };
 

@@ -1,7 +1,7 @@
 import { currentKid, type SigningKeysState } from '../../domain/identity/signing-keys.ts';
 import { handleCommand, loadState } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
-import { SIGNING_KEYS_STREAM, signingKeysAggregate } from './aggregates.ts';
+import { SIGNING_KEYS_STREAM, signingKeysAggregate } from './signing-keys-aggregate.ts';
 import { SIGNING_KEY_LABEL, TOKEN_LIFETIME_S, type TokenVerifier } from './tokens.ts';
 
 /**

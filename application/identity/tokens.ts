@@ -1,5 +1,5 @@
 import { createPublicKey, randomUUID, verify, type KeyObject } from 'node:crypto';
-import type { Hsm } from '../../functions/crypto/hsm.ts';
+import type { Hsm } from '../ports/hsm.ts';
 
 /**
  * IBM IAM-compatible access tokens: ES256 JWTs signed by a P-256 key that lives in the HSM

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { DomainError } from '../../domain/errors.ts';
 import { isExpired, type ImportTokenState } from '../../domain/import-tokens/import-token.ts';
-import { HsmDecryptError, HsmInvalidInputError, type OaepHash, type WrappedKey } from '../../functions/crypto/hsm.ts';
+import { HsmDecryptError, HsmInvalidInputError, type OaepHash, type WrappedKey } from '../ports/hsm.ts';
 import { loadState, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { importTokenAggregate, importTokenStreamId, runImportTokenCommand } from './import-token-aggregate.ts';

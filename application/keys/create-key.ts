@@ -1,7 +1,7 @@
 import { DomainError } from '../../domain/errors.ts';
 import type { KeyType } from '../../domain/keys/events.ts';
 import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
-import type { WrappedKey } from '../../functions/crypto/hsm.ts';
+import type { WrappedKey } from '../ports/hsm.ts';
 import { changeAlias } from '../aliases/change-alias.ts';
 import { handleCommand, type RequestScope } from '../command-handler.ts';
 import { markImportTokenUsed, openSecureImport, type SecureImportInput } from '../import-tokens/secure-import.ts';

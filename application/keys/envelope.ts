@@ -1,6 +1,6 @@
 import { DomainError } from '../../domain/errors.ts';
 import { currentVersion, type ExistingKey } from '../../domain/keys/state.ts';
-import { HsmDecryptError } from '../../functions/crypto/hsm.ts';
+import { HsmDecryptError } from '../ports/hsm.ts';
 import type { AppServices } from '../services.ts';
 import { ciphertextHeader, encodeCiphertext, gcmAad, parseCiphertext } from './ciphertext.ts';
 import { toWrappedKey } from './material.ts';

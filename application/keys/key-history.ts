@@ -4,7 +4,7 @@ import type { KeyEvent } from '../../domain/keys/events.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { isExisting } from '../../domain/keys/state.ts';
 import { decodeKeyEvent } from '../../events/schemas/keys.ts';
-import type { StoredEvent } from '../../events/store/event-store.ts';
+import type { StoredEvent } from '../ports/event-store.ts';
 import { keyNotFound } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import { keyStreamId } from './key-aggregate.ts';

@@ -1,5 +1,5 @@
 import type { ListingFilter } from '../../domain/access/authorize.ts';
-import type { KeyListFilter, KeySummaryRow } from '../../events/read-models/key-list.ts';
+import type { KeyListFilter, KeySummaryRow } from '../ports/key-list.ts';
 import type { AppServices } from '../services.ts';
 
 /** Which keys of an instance: `state` and `extractable` as GET and HEAD /keys take them. */

@@ -1,5 +1,5 @@
 import type { WrappedMaterial } from '../../domain/keys/material.ts';
-import type { WrappedKey } from '../../functions/crypto/hsm.ts';
+import type { WrappedKey } from '../ports/hsm.ts';
 
 /** Domain material (base64, storable) <-> HSM port material (bytes). */
 export function toWrappedKey(material: WrappedMaterial): WrappedKey {

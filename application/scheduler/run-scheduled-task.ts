@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../domain/errors.ts';
 import { addMonths, isRotationDue, type ScheduleField } from '../../domain/keys/schedule.ts';
-import type { DueKey } from '../../events/read-models/key-list.ts';
+import type { DueKey } from '../ports/key-list.ts';
 import type { RequestScope } from '../command-handler.ts';
 import { ApplicationError } from '../errors.ts';
 import { loadInstancePolicies } from '../instances/instance-policies.ts';

@@ -2,9 +2,9 @@ import { keyDecider } from '../../domain/keys/decider.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { keySchedule } from '../../domain/keys/schedule.ts';
 import { isExisting, KeyStateCode, type KeyState } from '../../domain/keys/state.ts';
-import type { KeyRemoval, KeySummaryRow } from '../read-models/key-list.ts';
+import type { KeyRemoval, KeySummaryRow } from '../../application/ports/key-list.ts';
 import { decodeKeyEvent } from '../schemas/keys.ts';
-import type { EventStore, StoredEvent } from '../store/event-store.ts';
+import type { EventStore, StoredEvent } from '../../application/ports/event-store.ts';
 
 export const KEY_LIST_PROJECTION = 'key-list';
 const KEY_STREAM = /^key:(.+)$/;

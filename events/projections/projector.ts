@@ -1,5 +1,5 @@
-import type { KeyListReadModel } from '../read-models/key-list.ts';
-import type { EventStore } from '../store/event-store.ts';
+import type { KeyListReadModel } from '../../application/ports/key-list.ts';
+import type { EventStore } from '../../application/ports/event-store.ts';
 import { KEY_LIST_PROJECTION, projectKeyList } from './key-list-projection.ts';
 
 const PAGE = 500;

@@ -3,8 +3,8 @@
  * The caller owns where the fresh model lives and how it replaces the live one
  * (server/rebuild-read-models.ts).
  */
-import type { KeyListReadModel } from '../read-models/key-list.ts';
-import type { EventStore } from '../store/event-store.ts';
+import type { KeyListReadModel } from '../../application/ports/key-list.ts';
+import type { EventStore } from '../../application/ports/event-store.ts';
 import { KEY_LIST_PROJECTION, projectKeyStreams } from './key-list-projection.ts';
 import { Projector } from './projector.ts';
 

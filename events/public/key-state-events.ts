@@ -1,6 +1,6 @@
 import type { KeyEvent } from '../../domain/keys/events.ts';
 import { decodeKeyEvent, isKeyEventType } from '../schemas/keys.ts';
-import type { StoredEvent } from '../store/event-store.ts';
+import type { StoredEvent } from '../../application/ports/event-store.ts';
 import { assertPublicEvent, type PublicEventType, type PublicKeyEvent } from './key-state-event-schemas.ts';
 
 const KEY_STREAM = /^key:(.+)$/;

@@ -1,6 +1,6 @@
 /** The key summary row schema: rows are checked with it before they are written; read back, they are checked by hand. */
 import { z } from 'zod';
-import type { KeySummaryRow } from './key-list.ts';
+import type { KeySummaryRow } from '../../application/ports/key-list.ts';
 
 export const keySummaryRowSchema = z.object({
   instanceId: z.string().min(1),

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { StoredEvent } from '../store/event-store.ts';
+import type { StoredEvent } from '../../application/ports/event-store.ts';
 
 /**
  * One stored event type's schemas across its versions. A stored event is never rewritten: an

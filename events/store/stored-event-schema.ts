@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-/** Who and when; mirrors {@link import('./event-store.ts').EventMeta}. */
+/** Who and when; mirrors {@link import('../../application/ports/event-store.ts').EventMeta}. */
 const eventMetaSchema = z.object({
   time: z.iso.datetime({ offset: true }),
   instanceId: z.string().min(1),

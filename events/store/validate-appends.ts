@@ -3,7 +3,7 @@
  * commits with the same error (the contract suite relies on it).
  */
 import { z } from 'zod';
-import { InvalidAppendError, type StreamAppend } from './event-store.ts';
+import { InvalidAppendError, type StreamAppend } from '../../application/ports/event-store.ts';
 import { newEventSchema } from './stored-event-schema.ts';
 
 export function validateAppends(appends: readonly StreamAppend[]): void {

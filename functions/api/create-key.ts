@@ -33,29 +33,24 @@ export const handler = keyProtectHandler('createKey', createKeyBody, async (req)
           'resources.0.payload',
           secure ? MAX_SECURE_PAYLOAD_BYTES : MAX_STANDARD_PAYLOAD_BYTES,
         );
-  const key = await createKey(
-    req.runtime.services,
-    { instanceId: req.instanceId, requestId: req.requestId, correlationId: req.correlationId },
-    req.caller.principalId,
-    {
-      keyType,
-      name: resource.name,
-      description: resource.description,
-      expirationDate: resource.expirationDate,
-      keyRingId: req.header('x-kms-key-ring') ?? 'default',
-      payload: secure ? undefined : payload,
-      secureImport:
-        secure && payload && resource.encryptedNonce !== undefined && resource.iv !== undefined
-          ? {
-              payload,
-              encryptionAlgorithm: resource.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
-              encryptedNonce: decodeBase64(resource.encryptedNonce, 'resources.0.encryptedNonce', MAX_NONCE_BYTES),
-              iv: decodeBase64(resource.iv, 'resources.0.iv', MAX_NONCE_BYTES),
-            }
-          : undefined,
-      aliases: resource.aliases,
-    },
-  );
+  const key = await createKey(req.runtime.services, req.scope, req.caller.principalId, {
+    keyType,
+    name: resource.name,
+    description: resource.description,
+    expirationDate: resource.expirationDate,
+    keyRingId: req.header('x-kms-key-ring') ?? 'default',
+    payload: secure ? undefined : payload,
+    secureImport:
+      secure && payload && resource.encryptedNonce !== undefined && resource.iv !== undefined
+        ? {
+            payload,
+            encryptionAlgorithm: resource.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
+            encryptedNonce: decodeBase64(resource.encryptedNonce, 'resources.0.encryptedNonce', MAX_NONCE_BYTES),
+            iv: decodeBase64(resource.iv, 'resources.0.iv', MAX_NONCE_BYTES),
+          }
+        : undefined,
+    aliases: resource.aliases,
+  });
   req.audit.keyId = key.keyId;
   const minimal = /return=minimal/i.test(req.header('prefer') ?? '');
   const metadata = keyMetadata(key);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { deleteKey } from '../../application/keys/delete-key.ts';
-import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyResult, noContent, prefersRepresentation, requestScope } from './key-action-responses.ts';
+import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
+import { keyResult, prefersRepresentation } from './key-responses.ts';
 import { flagParam } from './query-params.ts';
 
 const query = z.object({ force: flagParam });
@@ -12,6 +12,6 @@ const query = z.object({ force: flagParam });
  */
 export const handler = keyProtectHandler('deleteKey', null, async (req) => {
   const { force } = query.parse(req.event.queryStringParameters ?? {});
-  const key = await deleteKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'), force);
+  const key = await deleteKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), force);
   return prefersRepresentation(req) ? keyResult(200, key) : noContent();
 });

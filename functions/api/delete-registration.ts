@@ -1,12 +1,11 @@
 import { changeRegistration } from '../../application/keys/change-registration.ts';
-import { keyProtectHandler } from '../shared/api-handler.ts';
-import { noContent, requestScope } from './key-action-responses.ts';
+import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
 
 /** DELETE /api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}: removes a registration (404 REGISTRATION_NOT_FOUND_ERR). */
 export const handler = keyProtectHandler('deleteRegistration', null, async (req) => {
   const { key } = await changeRegistration(
     req.runtime.services,
-    requestScope(req),
+    req.scope,
     req.caller.principalId,
     req.param('id'),
     'deleted',

@@ -1,9 +1,8 @@
 import { enableKey } from '../../application/keys/enable-key.ts';
-import { keyProtectHandler } from '../shared/api-handler.ts';
-import { noContent, requestScope } from './key-action-responses.ts';
+import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
 
 /** POST /api/v2/keys/{id}/actions/enable: Suspended -> Active (409 REQ_TOO_EARLY_ERR within minActionIntervalS of the disable); 204. */
 export const handler = keyProtectHandler('enableKey', null, async (req) => {
-  await enableKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'));
+  await enableKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
   return noContent();
 });

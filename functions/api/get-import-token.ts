@@ -1,10 +1,9 @@
 import { retrieveImportToken } from '../../application/import-tokens/retrieve-import-token.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { requestScope } from './key-action-responses.ts';
 import { importTokenBody } from './organize-responses.ts';
 
 /** GET /api/v2/import_token: the token's public key (base64 PEM) and nonce; counts one retrieval. */
 export const handler = keyProtectHandler('getImportToken', null, async (req) => {
-  const token = await retrieveImportToken(req.runtime.services, requestScope(req), req.caller.principalId);
+  const token = await retrieveImportToken(req.runtime.services, req.scope, req.caller.principalId);
   return json(200, importTokenBody(token, true));
 });

@@ -1,4 +1,6 @@
-import { KEY_COLLECTION_TYPE } from '../../domain/keys/key-protect-view.ts';
+import { keyMetadata, KEY_COLLECTION_TYPE } from '../../domain/keys/key-protect-view.ts';
+import type { ExistingKey } from '../../domain/keys/state.ts';
+import { json, type ApiRequest, type ApiResult } from '../shared/api-handler.ts';
 import { collection } from './organize-responses.ts';
 
 /** Key Protect's collection envelope of keys: `{metadata: {collectionType, collectionTotal}, resources}`. */
@@ -7,4 +9,14 @@ export function keyCollection(
   extra: Record<string, unknown> = {},
 ): Record<string, unknown> {
   return collection(KEY_COLLECTION_TYPE, resources, extra);
+}
+
+/** The key's metadata in Key Protect's collection envelope. */
+export function keyResult(status: number, key: ExistingKey): ApiResult {
+  return json(status, keyCollection([keyMetadata(key)]));
+}
+
+/** True when the caller sent `Prefer: return=representation` (Key Protect then returns the key). */
+export function prefersRepresentation(req: ApiRequest<unknown>): boolean {
+  return /return=representation/i.test(req.header('prefer') ?? '');
 }

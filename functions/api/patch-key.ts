@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { moveKey } from '../../application/keys/move-key.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyResult, requestScope } from './key-action-responses.ts';
+import { keyResult } from './key-responses.ts';
 
 const body = z.object({ keyRingID: z.string().min(1) }).strict();
 
@@ -9,7 +9,7 @@ const body = z.object({ keyRingID: z.string().min(1) }).strict();
 export const handler = keyProtectHandler('patchKey', body, async (req) => {
   const key = await moveKey(
     req.runtime.services,
-    requestScope(req),
+    req.scope,
     req.caller.principalId,
     req.param('id'),
     req.body.keyRingID,

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { createImportToken } from '../../application/import-tokens/create-import-token.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { requestScope } from './key-action-responses.ts';
 import { importTokenBody } from './organize-responses.ts';
 
 const body = z
@@ -13,6 +12,6 @@ const body = z
 
 /** POST /api/v2/import_token: a new import token for the instance (RSA-4096 pair in the HSM); replaces the previous one. */
 export const handler = keyProtectHandler('postImportToken', body, async (req) => {
-  const token = await createImportToken(req.runtime.services, requestScope(req), req.caller.principalId, req.body);
+  const token = await createImportToken(req.runtime.services, req.scope, req.caller.principalId, req.body);
   return json(200, importTokenBody(token, false));
 });

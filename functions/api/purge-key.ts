@@ -1,6 +1,6 @@
 import { purgeKey } from '../../application/keys/purge-key.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyResult, requestScope } from './key-action-responses.ts';
+import { keyResult } from './key-responses.ts';
 
 /**
  * DELETE /api/v2/keys/{id}/purge: removes a deleted key for good, no sooner than minPurgeDelayS
@@ -9,6 +9,6 @@ import { keyResult, requestScope } from './key-action-responses.ts';
  * administrator, who holds KeyPurge (CONTRACT.md).
  */
 export const handler = keyProtectHandler('purgeKey', null, async (req) => {
-  const key = await purgeKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'));
+  const key = await purgeKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
   return keyResult(200, key);
 });

@@ -1,6 +1,5 @@
 import { setInstancePolicies } from '../../application/instances/set-instance-policies.ts';
-import { keyProtectHandler } from '../shared/api-handler.ts';
-import { noContent, requestScope } from './key-action-responses.ts';
+import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
 import { instancePolicyBody, instancePolicyInputs, instancePolicyQuery } from './policy-schemas.ts';
 
 /** PUT /api/v2/instance/policies[?policy=]: sets one (with `policy`) or several instance policies; 204. */
@@ -8,7 +7,7 @@ export const handler = keyProtectHandler('putInstancePolicy', instancePolicyBody
   const { policy } = instancePolicyQuery.parse(req.event.queryStringParameters ?? {});
   await setInstancePolicies(
     req.runtime.services,
-    requestScope(req),
+    req.scope,
     req.caller.principalId,
     instancePolicyInputs(req.body, policy),
   );

@@ -1,6 +1,5 @@
 import { setKeyPolicies } from '../../application/keys/set-key-policy.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { requestScope } from './key-action-responses.ts';
 import { collection, COLLECTION, keyPolicyResources } from './organize-responses.ts';
 import { keyPolicyBody, keyPolicyInputs, keyPolicyQuery } from './policy-schemas.ts';
 
@@ -8,13 +7,7 @@ import { keyPolicyBody, keyPolicyInputs, keyPolicyQuery } from './policy-schemas
 export const handler = keyProtectHandler('putPolicy', keyPolicyBody, async (req) => {
   const { policy } = keyPolicyQuery.parse(req.event.queryStringParameters ?? {});
   const inputs = keyPolicyInputs(req.body, policy);
-  const key = await setKeyPolicies(
-    req.runtime.services,
-    requestScope(req),
-    req.caller.principalId,
-    req.param('id'),
-    inputs,
-  );
+  const key = await setKeyPolicies(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), inputs);
   req.audit.keyId = key.keyId;
   return json(200, collection(COLLECTION.policy, keyPolicyResources(key, policy)));
 });

@@ -1,6 +1,5 @@
 import { changeRegistration } from '../../application/keys/change-registration.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { requestScope } from './key-action-responses.ts';
 import { collection, COLLECTION, registrationResource } from './organize-responses.ts';
 import { registrationBody, registrationFields } from './registration-query.ts';
 
@@ -20,7 +19,7 @@ export function registrationWriteHandler(
     const fields = registrationFields(req.body);
     const { key, registration } = await changeRegistration(
       req.runtime.services,
-      requestScope(req),
+      req.scope,
       req.caller.principalId,
       req.param('id'),
       change,

@@ -1,6 +1,6 @@
 import { restoreKey } from '../../application/keys/restore-key.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyResult, requestScope } from './key-action-responses.ts';
+import { keyResult } from './key-responses.ts';
 
 /**
  * POST /api/v2/keys/{id}/restore: a deleted key becomes Active again, with its versions, aliases
@@ -8,6 +8,6 @@ import { keyResult, requestScope } from './key-action-responses.ts';
  * restores any key without it now, and so does keyledger (a body, if sent, is not used).
  */
 export const handler = keyProtectHandler('restoreKey', null, async (req) => {
-  const key = await restoreKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'));
+  const key = await restoreKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
   return keyResult(201, key);
 });

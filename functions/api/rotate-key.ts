@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { rotateKey } from '../../application/keys/rotate-key.ts';
 import { currentVersion } from '../../domain/keys/state.ts';
-import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyResult, noContent, prefersRepresentation, requestScope } from './key-action-responses.ts';
+import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
+import { keyResult, prefersRepresentation } from './key-responses.ts';
 import { base64, decodeBase64 } from './schemas.ts';
 
 /** Largest root key material, in bytes (AES-256). */
@@ -18,13 +18,7 @@ const rotateBody = z.object({ payload: base64.optional() }).default({});
 export const handler = keyProtectHandler('rotateKey', rotateBody, async (req) => {
   const payload =
     req.body.payload === undefined ? undefined : decodeBase64(req.body.payload, 'payload', MAX_ROOT_KEY_BYTES);
-  const key = await rotateKey(
-    req.runtime.services,
-    requestScope(req),
-    req.caller.principalId,
-    req.param('id'),
-    payload,
-  );
+  const key = await rotateKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), payload);
   req.audit.keyVersionId = currentVersion(key).id;
   return prefersRepresentation(req) ? keyResult(200, key) : noContent();
 });

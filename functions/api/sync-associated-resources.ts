@@ -1,9 +1,8 @@
 import { syncKey } from '../../application/keys/sync-key.ts';
-import { keyProtectHandler } from '../shared/api-handler.ts';
-import { noContent, requestScope } from './key-action-responses.ts';
+import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
 
 /** POST /api/v2/keys/{id}/actions/sync: asks the key's registered resources to re-read it (once per minSyncIntervalS); 204. */
 export const handler = keyProtectHandler('syncAssociatedResources', null, async (req) => {
-  await syncKey(req.runtime.services, requestScope(req), req.caller.principalId, req.param('id'));
+  await syncKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
   return noContent();
 });

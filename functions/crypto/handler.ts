@@ -7,7 +7,7 @@
  * material, plaintexts, ciphertexts or signatures.
  */
 import { z } from 'zod';
-import { type Hsm, HsmUnavailableError } from './hsm.ts';
+import { type Hsm, HsmUnavailableError } from '../../application/ports/hsm.ts';
 import { openPkcs11Hsm } from './pkcs11/open-pkcs11-hsm.ts';
 import { openSoftHsm } from './pkcs11/open-softhsm.ts';
 import {

@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { KEY_LIST_PROJECTION, projectKeyList } from '../../events/projections/key-list-projection.ts';
-import type { KeyListReadModel } from '../../events/read-models/key-list.ts';
+import type { KeyListReadModel } from '../../application/ports/key-list.ts';
 import { openDynamoDbKeyList } from '../../events/read-models/dynamodb/dynamodb-key-list.ts';
-import type { EventStore, StoredEvent } from '../../events/store/event-store.ts';
+import type { EventStore, StoredEvent } from '../../application/ports/event-store.ts';
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { storedEventFromStreamRecord } from '../../events/store/dynamodb/stream-record.ts';
 import { logger } from '../shared/logger.ts';

@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ZodType } from 'zod';
-import type { AuditOutcome } from '../../application/audit/audit-trail.ts';
+import type { AuditOutcome } from '../../application/audit/audit-log.ts';
 import type { Caller } from '../../application/identity/authenticate.ts';
 import type { AccessGrant } from '../../application/access/authorizer.ts';
+import type { RequestScope } from '../../application/command-handler.ts';
 import { AccessDeniedError, RateLimitedError } from '../../application/access/errors.ts';
 import { ApplicationError, unauthorized } from '../../application/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
@@ -37,6 +38,8 @@ export interface ApiRequest<Body> {
   readonly body: Body;
   readonly requestId: string;
   readonly correlationId: string | undefined;
+  /** The instance and request ids every command of this request is recorded with. */
+  readonly scope: RequestScope;
   /** Set `keyId` / `keyVersionId` here once known, for the audit record. */
   readonly audit: AuditFacts;
   header(name: string): string | undefined;
@@ -180,6 +183,7 @@ export function keyProtectHandler<Body>(
           body,
           requestId,
           correlationId,
+          scope: { instanceId, requestId, correlationId },
           audit,
           header: (name) => header(event, name),
           param: (name) => event.pathParameters?.[name] ?? '',
@@ -283,6 +287,11 @@ export function publicHandler(
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}
+
+/** 204 No Content: the answer of Key Protect's key actions. */
+export function noContent(): ApiResult {
+  return { statusCode: 204 };
 }
 
 export function formBody(event: APIGatewayProxyEventV2): URLSearchParams {

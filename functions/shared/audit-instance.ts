@@ -1,5 +1,5 @@
 import { loadState } from '../../application/command-handler.ts';
-import { instanceAggregate, instanceStreamId } from '../../application/identity/aggregates.ts';
+import { instanceAggregate, instanceStreamId } from '../../application/identity/instance-aggregate.ts';
 import type { AppServices } from '../../application/services.ts';
 import { isUuid } from '../../domain/ids.ts';
 

@@ -2,7 +2,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { DomainError, reasonHttpStatus, type ReasonCode } from '../../domain/errors.ts';
 import { ApplicationError } from '../../application/errors.ts';
-import { HsmError } from '../crypto/hsm.ts';
+import { HsmError } from '../../application/ports/hsm.ts';
 import { logger } from './logger.ts';
 
 /**

@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadState } from '../../application/command-handler.ts';
-import { SIGNING_KEYS_STREAM, signingKeysAggregate } from '../../application/identity/aggregates.ts';
+import { SIGNING_KEYS_STREAM, signingKeysAggregate } from '../../application/identity/signing-keys-aggregate.ts';
 import { verificationKeys } from '../../application/identity/signing-keys.ts';
 import { SIGNING_KEY_LABEL } from '../../application/identity/tokens.ts';
 import type { AppServices } from '../../application/services.ts';

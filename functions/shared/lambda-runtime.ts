@@ -27,7 +27,7 @@ import type {
   AuditQuery,
   AuditVerification,
   AuditEntry,
-} from '../../application/audit/audit-trail.ts';
+} from '../../application/audit/audit-log.ts';
 import { ChainedAuditLog } from '../../application/audit/chained-audit-log.ts';
 import { hsmCheckpointSigner } from '../../application/audit/hsm-checkpoint-signer.ts';
 import { Authenticator, type Caller } from '../../application/identity/authenticate.ts';
@@ -40,7 +40,7 @@ import { openDynamoDbKeyList } from '../../events/read-models/dynamodb/dynamodb-
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { DynamoJwksSource, type JwksSource } from '../authorizer/jwks-source.ts';
 import { peekKid } from '../authorizer/jwt.ts';
-import type { Hsm } from '../crypto/hsm.ts';
+import type { Hsm } from '../../application/ports/hsm.ts';
 import { openLambdaHsm } from '../crypto/remote/lambda-hsm.ts';
 import { publishVerificationKeys } from './jwks-publisher.ts';
 import { installRuntimeFactory, type Runtime } from './runtime.ts';

@@ -1,4 +1,4 @@
-import type { AuditLog } from '../../application/audit/audit-trail.ts';
+import type { AuditLog } from '../../application/audit/audit-log.ts';
 import type { AppServices } from '../../application/services.ts';
 import type { Authenticator } from '../../application/identity/authenticate.ts';
 import type { Authorizer } from '../../application/access/authorizer.ts';

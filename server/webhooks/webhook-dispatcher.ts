@@ -11,11 +11,11 @@
  *   a crash between a consumer's 2xx and the row's removal redelivers it (same `id`).
  */
 import { createHmac } from 'node:crypto';
-import type { Hsm } from '../../functions/crypto/hsm.ts';
+import type { Hsm } from '../../application/ports/hsm.ts';
 import { logger } from '../../functions/shared/logger.ts';
 import { publicEventOf } from '../../events/public/key-state-events.ts';
 import { subscriptionCodec } from '../../events/schemas/subscriptions.ts';
-import type { EventStore } from '../../events/store/event-store.ts';
+import type { EventStore } from '../../application/ports/event-store.ts';
 import type { FanOutBatch, WebhookOutbox, WebhookSubscription } from './webhook-outbox.ts';
 
 interface WebhookOptions {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TtlCache } from '../../application/ttl-cache.ts';
-import type { EventStore } from '../../events/store/event-store.ts';
+import type { EventStore } from '../../application/ports/event-store.ts';
 import { openSqliteEventStore } from '../../events/store/sqlite/sqlite-event-store.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'keyledger-state-cache-'));

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { recordHash } from '../../application/audit/audit-hash.ts';
-import type { AuditRecord } from '../../application/audit/audit-trail.ts';
+import type { AuditRecord } from '../../application/audit/audit-log.ts';
 import { assertPublicEvent, type PublicKeyEvent } from '../../events/public/key-state-event-schemas.ts';
 import { startServer, type ServerProcess } from '../support/local-server.ts';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { IamAuthenticator } from '@ibm-cloud/ibm-key-protect/auth/index.js';
 import KeyProtect from '@ibm-cloud/ibm-key-protect/ibm-key-protect-api/v2.js';
-import { Admin, call } from '../access/access-helpers.ts';
+import { Admin, call } from '../support/access-helpers.ts';
 import { STORE_MODES, startServer, storeEnv, type ServerProcess } from '../support/local-server.ts';
 
 type Sdk = InstanceType<typeof KeyProtect>;

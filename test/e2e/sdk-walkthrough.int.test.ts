@@ -12,7 +12,7 @@ import { IamAuthenticator } from '@ibm-cloud/ibm-key-protect/auth/index.js';
 import KeyProtect from '@ibm-cloud/ibm-key-protect/ibm-key-protect-api/v2.js';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { STREAMS_CHECKPOINT_FILE } from '../../server/read-model-feed.ts';
-import { localDynamoDbClient } from '../events/dynamodb-local.ts';
+import { localDynamoDbClient } from '../support/dynamodb-local.ts';
 import { STORE_MODES, startServer, storeEnv, tokenFor, type ServerProcess } from '../support/local-server.ts';
 
 type Sdk = InstanceType<typeof KeyProtect>;

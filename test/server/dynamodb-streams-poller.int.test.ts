@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
-import type { NewEvent, StoredEvent } from '../../events/store/event-store.ts';
+import type { NewEvent, StoredEvent } from '../../application/ports/event-store.ts';
 import { createEventStoreTable } from '../../events/store/dynamodb/create-table.ts';
 import { openDynamoDbEventStore, type DynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
 import { storedEventFromStreamRecord } from '../../events/store/dynamodb/stream-record.ts';
@@ -21,7 +21,7 @@ import {
   localDynamoDbClient,
   localStreamsClient,
   uniqueTableNamer,
-} from '../events/dynamodb-local.ts';
+} from '../support/dynamodb-local.ts';
 
 const target = dynamoDbLocalEndpoint();
 if ('error' in target) throw new Error(target.error);

@@ -18,10 +18,10 @@ import {
   MAX_ROWS_PER_CHAIN_WRITE,
   SERVICE_CHAIN_ID,
   type AuditCheckpoint,
-  type AuditRow,
+  type AuditRecord,
   type AuditRowFilter,
   type AuditStorage,
-} from '../audit-storage.ts';
+} from '../../../application/ports/audit-storage.ts';
 import { AUDIT_TABLE } from './audit-table-schema.ts';
 
 type Item = Record<string, AttributeValue>;
@@ -215,14 +215,14 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
   return Promise.resolve(storage);
 }
 
-function toRowItem(chain: string, row: AuditRow): Item {
+function toRowItem(chain: string, row: AuditRecord): Item {
   const item: Item = { [PK]: { S: chain }, [SK]: { N: String(row.seq) } };
   for (const field of STRING_FIELDS) item[field] = { S: row[field] };
   return item;
 }
 
 /** Read back as stored, whatever was done to the item: verification must see tampered values. */
-function fromRowItem(chain: string, item: Item): AuditRow {
+function fromRowItem(chain: string, item: Item): AuditRecord {
   const s = (name: string): string => item[name]?.S ?? '';
   return {
     seq: Number(item[SK]?.N),
@@ -232,7 +232,7 @@ function fromRowItem(chain: string, item: Item): AuditRow {
     operation: s('operation'),
     keyId: s('keyId'),
     keyVersionId: s('keyVersionId'),
-    outcome: s('outcome') as AuditRow['outcome'],
+    outcome: s('outcome') as AuditRecord['outcome'],
     reason: s('reason'),
     requestId: s('requestId'),
     correlationId: s('correlationId'),

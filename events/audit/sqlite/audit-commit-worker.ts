@@ -4,7 +4,7 @@
  * thread, not the event loop, so requests keep flowing and queue into the next group commit.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AuditChainConflictError } from '../audit-storage.ts';
+import { AuditChainConflictError } from '../../../application/ports/audit-storage.ts';
 import { openSqliteConnection } from '../../store/sqlite/open-database.ts';
 import { auditCommitter } from './audit-commit.ts';
 import type { CommitReply, CommitRequest } from './sqlite-audit-commit-thread.ts';

@@ -9,8 +9,8 @@ import {
   AuditChainConflictError,
   type AuditChainWrite,
   type AuditCheckpoint,
-  type AuditRow,
-} from '../audit-storage.ts';
+  type AuditRecord,
+} from '../../../application/ports/audit-storage.ts';
 
 export interface RecordRow {
   chain: string;
@@ -82,7 +82,7 @@ export function auditCommitter(db: Database.Database): (writes: readonly AuditCh
   return (writes) => void commitAll.immediate(writes);
 }
 
-function toRecordRow(chain: string, r: AuditRow): RecordRow {
+function toRecordRow(chain: string, r: AuditRecord): RecordRow {
   return {
     chain,
     seq: r.seq,

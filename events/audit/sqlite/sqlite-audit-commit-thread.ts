@@ -4,7 +4,7 @@
  * in-thread commit would; only the wait for the disk moves off the event loop.
  */
 import { Worker } from 'node:worker_threads';
-import { AuditChainConflictError, type AuditChainWrite } from '../audit-storage.ts';
+import { AuditChainConflictError, type AuditChainWrite } from '../../../application/ports/audit-storage.ts';
 
 export interface CommitRequest {
   readonly id: number;

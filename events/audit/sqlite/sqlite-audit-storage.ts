@@ -5,7 +5,12 @@
  * (open-database.ts), run on a commit thread: once it resolves, the records survive a power loss.
  */
 import { openSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
-import type { AuditCheckpoint, AuditRow, AuditRowFilter, AuditStorage } from '../audit-storage.ts';
+import type {
+  AuditCheckpoint,
+  AuditRecord,
+  AuditRowFilter,
+  AuditStorage,
+} from '../../../application/ports/audit-storage.ts';
 import { auditCommitter, RECORD_COLUMNS as COLUMNS, type CheckpointRow, type RecordRow } from './audit-commit.ts';
 import { startAuditCommitThread } from './sqlite-audit-commit-thread.ts';
 
@@ -91,7 +96,7 @@ function create(source: SqliteSource): AuditStorage {
     },
   };
 
-  function query(filter: AuditRowFilter): { rows: AuditRow[]; more: boolean } {
+  function query(filter: AuditRowFilter): { rows: AuditRecord[]; more: boolean } {
     const where = ['chain = @chain', 'seq > @afterSeq'];
     const params: Record<string, string | number> = {
       chain: filter.chain,
@@ -126,7 +131,7 @@ function create(source: SqliteSource): AuditStorage {
  * Rows are read back as they are, whatever was done to the file: verification must see tampered
  * values, so nothing is validated or normalised here (an unknown outcome stays as it is).
  */
-function fromRecordRow(r: RecordRow): AuditRow {
+function fromRecordRow(r: RecordRow): AuditRecord {
   return {
     seq: r.seq,
     time: r.time,
@@ -135,7 +140,7 @@ function fromRecordRow(r: RecordRow): AuditRow {
     operation: r.operation,
     keyId: r.key_id,
     keyVersionId: r.key_version_id,
-    outcome: r.outcome as AuditRow['outcome'],
+    outcome: r.outcome as AuditRecord['outcome'],
     reason: r.reason,
     requestId: r.request_id,
     correlationId: r.correlation_id,

@@ -13,7 +13,13 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import { SCHEDULE_FIELDS, type KeySchedule } from '../../../domain/keys/schedule.ts';
-import type { DueKey, KeyListFilter, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
+import type {
+  DueKey,
+  KeyListFilter,
+  KeyListReadModel,
+  KeyRemoval,
+  KeySummaryRow,
+} from '../../../application/ports/key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
 import { KEY_LIST_TABLE, listOrder } from './key-list-table-schema.ts';
 

@@ -6,7 +6,13 @@
 import type Database from 'better-sqlite3';
 import { SCHEDULE_FIELDS, type KeySchedule, type ScheduleField } from '../../../domain/keys/schedule.ts';
 import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
-import type { DueKey, KeyListFilter, KeyListReadModel, KeyRemoval, KeySummaryRow } from '../key-list.ts';
+import type {
+  DueKey,
+  KeyListFilter,
+  KeyListReadModel,
+  KeyRemoval,
+  KeySummaryRow,
+} from '../../../application/ports/key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
 import { PROJECTION_CHECKPOINTS_DDL, projectionCheckpoints } from './projection-checkpoints.ts';
 

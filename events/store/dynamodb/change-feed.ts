@@ -20,7 +20,7 @@ import {
   type Shard,
 } from '@aws-sdk/client-dynamodb-streams';
 import { z } from 'zod';
-import type { ChangeBatch, StoredEvent } from '../event-store.ts';
+import type { ChangeBatch, StoredEvent } from '../../../application/ports/event-store.ts';
 import { storedEventFromStreamRecord } from './stream-record.ts';
 
 const checkpointSchema = z.object({

@@ -21,7 +21,7 @@ import {
   type EventStore,
   type StoredEvent,
   type StreamAppend,
-} from '../event-store.ts';
+} from '../../../application/ports/event-store.ts';
 import { validateAppends } from '../validate-appends.ts';
 import { readStreamChanges } from './change-feed.ts';
 import { appendWrites, eventFromItem, headFromItem, headKey, writtenItem, type Item } from './event-items.ts';

@@ -1,6 +1,6 @@
 /** Encoding of events and heads as DynamoDB items, and the writes of one stream's append. */
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { StoredEvent, StreamAppend, StreamHead } from '../event-store.ts';
+import type { StoredEvent, StreamAppend, StreamHead } from '../../../application/ports/event-store.ts';
 import { dataToJson } from '../validate-appends.ts';
 import { storedEventFromStreamRecord, parseJsonAttribute } from './stream-record.ts';
 import { EVENT_STORE_TABLE } from './table-schema.ts';

@@ -4,7 +4,7 @@
  * `@types/aws-lambda`), the local Streams poller and `readChanges` (records from GetRecords), so
  * all three see exactly the same events.
  */
-import type { StoredEvent } from '../event-store.ts';
+import type { StoredEvent } from '../../../application/ports/event-store.ts';
 import { parseStoredEvent, parseStoredJson } from '../stored-event-schema.ts';
 import { EVENT_STORE_TABLE } from './table-schema.ts';
 

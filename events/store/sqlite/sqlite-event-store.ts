@@ -10,7 +10,7 @@ import {
   type StoredEvent,
   type StreamAppend,
   type StreamHead,
-} from '../event-store.ts';
+} from '../../../application/ports/event-store.ts';
 import { parseStoredEvent, parseStoredJson } from '../stored-event-schema.ts';
 import { dataToJson, validateAppends } from '../validate-appends.ts';
 import { EVENT_STORE_DDL } from './event-store-schema.ts';

@@ -1,4 +1,4 @@
-import { HsmUnknownKeyError, type WrappedKey } from '../hsm.ts';
+import { HsmUnknownKeyError, type WrappedKey } from '../../../application/ports/hsm.ts';
 import { asBuffer, ck, type Cryptoki, type Handle } from './cryptoki.ts';
 import { toHsmError } from './errors.ts';
 import type { KeyLease, UnwrappedKeyCache } from './key-cache.ts';

@@ -1,4 +1,4 @@
-import { type GcmCiphertext, HsmDecryptError, type WrappedKey } from '../hsm.ts';
+import { type GcmCiphertext, HsmDecryptError, type WrappedKey } from '../../../application/ports/hsm.ts';
 import { asBuffer, toBytes } from './cryptoki.ts';
 import { type Pkcs11Context, withRootKey, withRootKeyNow } from './context.ts';
 import { type CkrMapping, mapErrors, toHsmError } from './errors.ts';

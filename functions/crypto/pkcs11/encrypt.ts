@@ -1,4 +1,4 @@
-import { type GcmCiphertext, HsmInvalidInputError, type WrappedKey } from '../hsm.ts';
+import { type GcmCiphertext, HsmInvalidInputError, type WrappedKey } from '../../../application/ports/hsm.ts';
 import { asBuffer, toBytes } from './cryptoki.ts';
 import { type Pkcs11Context, withRootKey, withRootKeyNow } from './context.ts';
 import { mapErrors, toHsmError } from './errors.ts';

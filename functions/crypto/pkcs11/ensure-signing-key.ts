@@ -1,4 +1,4 @@
-import { HsmInvalidInputError, HsmUnavailableError } from '../hsm.ts';
+import { HsmInvalidInputError, HsmUnavailableError } from '../../../application/ports/hsm.ts';
 import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
 import type { Pkcs11Context } from './context.ts';
 import { mapErrors } from './errors.ts';

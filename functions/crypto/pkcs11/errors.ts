@@ -1,4 +1,4 @@
-import { HsmError, HsmUnavailableError } from '../hsm.ts';
+import { HsmError, HsmUnavailableError } from '../../../application/ports/hsm.ts';
 import { ck } from './cryptoki.ts';
 
 /** The CKR_* name of a pkcs11js failure, or undefined for anything else. */

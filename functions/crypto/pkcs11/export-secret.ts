@@ -1,4 +1,4 @@
-import { HsmInvalidInputError, HsmUnknownKeyError, type WrappedKey } from '../hsm.ts';
+import { HsmInvalidInputError, HsmUnknownKeyError, type WrappedKey } from '../../../application/ports/hsm.ts';
 import { asBuffer, ck } from './cryptoki.ts';
 import { KEY_WRAP_PAD, type Pkcs11Context, unwrapError } from './context.ts';
 import { destroyQuietly, readAttribute } from './find-objects.ts';

@@ -1,4 +1,4 @@
-import type { WrappedKey } from '../hsm.ts';
+import type { WrappedKey } from '../../../application/ports/hsm.ts';
 import { ck } from './cryptoki.ts';
 import { type Pkcs11Context, wrapUnder } from './context.ts';
 import { mapErrors } from './errors.ts';

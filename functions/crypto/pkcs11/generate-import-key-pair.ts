@@ -1,4 +1,4 @@
-import type { ImportKeyPair } from '../hsm.ts';
+import type { ImportKeyPair } from '../../../application/ports/hsm.ts';
 import { ck } from './cryptoki.ts';
 import type { Pkcs11Context } from './context.ts';
 import { mapErrors } from './errors.ts';

@@ -1,4 +1,4 @@
-import { HsmInvalidInputError, type WrappedKey } from '../hsm.ts';
+import { HsmInvalidInputError, type WrappedKey } from '../../../application/ports/hsm.ts';
 import { asBuffer, ck, type Handle } from './cryptoki.ts';
 import { type Pkcs11Context, ROOT_KEY_LENGTHS, wrapUnder } from './context.ts';
 import { mapErrors } from './errors.ts';

@@ -1,4 +1,4 @@
-import { HsmInvalidInputError, type WrappedKey } from '../hsm.ts';
+import { HsmInvalidInputError, type WrappedKey } from '../../../application/ports/hsm.ts';
 import { type Pkcs11Context, wrapUnder } from './context.ts';
 import { mapErrors } from './errors.ts';
 import { destroyQuietly } from './find-objects.ts';

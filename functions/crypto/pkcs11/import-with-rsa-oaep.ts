@@ -1,4 +1,10 @@
-import { HsmDecryptError, HsmInvalidInputError, HsmUnknownKeyError, type OaepHash, type WrappedKey } from '../hsm.ts';
+import {
+  HsmDecryptError,
+  HsmInvalidInputError,
+  HsmUnknownKeyError,
+  type OaepHash,
+  type WrappedKey,
+} from '../../../application/ports/hsm.ts';
 import { asBuffer, ck, CKZ_DATA_SPECIFIED, type Handle, type Mechanism, type RsaOAEP } from './cryptoki.ts';
 import { type Pkcs11Context, ROOT_KEY_LENGTHS, wrapUnder } from './context.ts';
 import { type CkrMapping, ckrOf, mapErrors } from './errors.ts';

@@ -1,4 +1,4 @@
-import { HsmUnavailableError } from '../hsm.ts';
+import { HsmUnavailableError } from '../../../application/ports/hsm.ts';
 import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
 import { findObjects } from './find-objects.ts';
 import { masterKeyTemplate } from './templates.ts';

@@ -7,7 +7,7 @@ import {
   type ImportKeyPair,
   type OaepHash,
   type WrappedKey,
-} from '../hsm.ts';
+} from '../../../application/ports/hsm.ts';
 import type { Pkcs11Context } from './context.ts';
 import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
 import { decrypt } from './decrypt.ts';

@@ -1,4 +1,4 @@
-import type { Hsm } from '../hsm.ts';
+import type { Hsm } from '../../../application/ports/hsm.ts';
 import { openPkcs11Hsm, type Pkcs11HsmOptions } from './open-pkcs11-hsm.ts';
 import { prepareSoftHsmToken } from './softhsm.ts';
 

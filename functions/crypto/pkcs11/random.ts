@@ -1,4 +1,4 @@
-import { HsmInvalidInputError } from '../hsm.ts';
+import { HsmInvalidInputError } from '../../../application/ports/hsm.ts';
 import { toBytes } from './cryptoki.ts';
 import type { Pkcs11Context } from './context.ts';
 import { mapErrors } from './errors.ts';

@@ -1,4 +1,4 @@
-import { HsmUnavailableError } from '../hsm.ts';
+import { HsmUnavailableError } from '../../../application/ports/hsm.ts';
 import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
 
 const SESSION_FLAGS = ck.CKF_SERIAL_SESSION | ck.CKF_RW_SESSION;

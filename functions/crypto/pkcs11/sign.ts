@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HsmUnknownKeyError } from '../hsm.ts';
+import { HsmUnknownKeyError } from '../../../application/ports/hsm.ts';
 import { asBuffer, ck, type Handle, toBytes } from './cryptoki.ts';
 import type { Pkcs11Context } from './context.ts';
 import { findSigningKey, signingLabelError } from './ensure-signing-key.ts';

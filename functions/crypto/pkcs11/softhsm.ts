@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HsmUnavailableError } from '../hsm.ts';
+import { HsmUnavailableError } from '../../../application/ports/hsm.ts';
 import { isLibraryInitialised } from './library.ts';
 import type { Pkcs11HsmOptions } from './open-pkcs11-hsm.ts';
 

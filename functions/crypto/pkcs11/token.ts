@@ -1,4 +1,4 @@
-import { HsmUnavailableError } from '../hsm.ts';
+import { HsmUnavailableError } from '../../../application/ports/hsm.ts';
 import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
 
 /** Token labels are blank- (or, from pkcs11js' C_InitToken, NUL-) padded to 32 bytes. */

@@ -11,7 +11,7 @@ import {
   type ImportKeyPair,
   type OaepHash,
   type WrappedKey,
-} from '../hsm.ts';
+} from '../../../application/ports/hsm.ts';
 import {
   fromBase64,
   gcmFromWire,

@@ -16,7 +16,7 @@ import {
   HsmUnknownKeyError,
   type ImportKeyPair,
   type WrappedKey,
-} from '../hsm.ts';
+} from '../../../application/ports/hsm.ts';
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64');
 const label = z.string().min(1).max(256);
@@ -57,7 +57,7 @@ export const rpcResultSchemas = {
 } as const satisfies Record<RpcOperation, z.ZodType>;
 export type RpcResult<Op extends RpcOperation> = z.infer<(typeof rpcResultSchemas)[Op]>;
 
-/** The port's error codes (functions/crypto/hsm.ts); anything else is reported as HSM_UNAVAILABLE. */
+/** The port's error codes (application/ports/hsm.ts); anything else is reported as HSM_UNAVAILABLE. */
 const errorCode = z.enum(['HSM_DECRYPT_FAILED', 'HSM_UNKNOWN_KEY', 'HSM_INVALID_INPUT', 'HSM_UNAVAILABLE']);
 export type RpcErrorCode = z.infer<typeof errorCode>;
 

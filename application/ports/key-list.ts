@@ -1,0 +1,109 @@
+/**
+ * The key list read model behind `GET /api/v2/keys`: one summary row per key, kept by the key-list
+ * projection from the change feed. Adapters: `sqlite/` and `dynamodb/`; both pass
+ * `test/events/read-models/key-list.contract.ts`.
+ *
+ * Idempotency (STYLE.md 10): every row carries `lastVersion`, the version of the key's event stream
+ * it reflects, and a write only lands when it is newer than the stored one; batches also carry the
+ * projection's change-feed checkpoint. Replays and duplicates change nothing.
+ */
+
+import type { KeySchedule, ScheduleField } from '../../domain/keys/schedule.ts';
+
+/** A key's summary as listed. */
+export interface KeySummaryRow {
+  readonly instanceId: string;
+  readonly keyId: string;
+  /** Key Protect state: 0 pre-activation, 1 active, 2 suspended, 3 deactivated, 5 destroyed. */
+  readonly state: number;
+  readonly extractable: boolean;
+  readonly keyRingId: string;
+  /** ISO-8601; the list is ordered by it, then by keyId. */
+  readonly creationDate: string;
+  /** Version of the key's event stream this row reflects. */
+  readonly lastVersion: number;
+  /** The Key Protect metadata JSON, as the API returns it; opaque to the store. */
+  readonly document: Record<string, unknown>;
+  /** When the scheduler may have to act on the key (domain/keys/schedule.ts); absent when never. */
+  readonly schedule?: KeySchedule | undefined;
+}
+
+export interface KeyRef {
+  readonly instanceId: string;
+  readonly keyId: string;
+}
+
+/**
+ * A row to remove (a purged key). It is kept as a tombstone so that a replayed older upsert cannot
+ * bring it back. `lastVersion` is the version of the event that removed it; when omitted, the
+ * removal is final and no later upsert revives the row.
+ */
+export interface KeyRemoval extends KeyRef {
+  readonly lastVersion?: number | undefined;
+}
+
+/** Which rows of one instance: removed rows never match. */
+export interface KeyListFilter {
+  readonly instanceId: string;
+  /** Only rows in one of these states. Undefined: any state; an empty array matches nothing. */
+  readonly states?: readonly number[] | undefined;
+  readonly extractable?: boolean | undefined;
+  /** Only rows in one of these key rings. Undefined: any; empty: nothing. */
+  readonly keyRingIds?: readonly string[] | undefined;
+  /** Only these keys. Undefined: any; empty: nothing. */
+  readonly keyIds?: readonly string[] | undefined;
+}
+
+export interface KeyListQuery extends KeyListFilter {
+  readonly limit: number;
+  readonly offset: number;
+}
+
+/** A key whose schedule field is due, across every instance (the scheduler's query). */
+export interface DueKey extends KeyRef {
+  /** The value of the queried schedule field. */
+  readonly dueAt: string;
+}
+
+export interface DueQuery {
+  readonly field: ScheduleField;
+  /** Only keys whose field is at or before this ISO-8601 time. */
+  readonly atOrBefore: string;
+  readonly limit: number;
+  /** Resume after this key (the last of the previous page). */
+  readonly after?: DueKey | undefined;
+}
+
+export interface KeyListReadModel {
+  /**
+   * Applies a projection batch together with the checkpoint it reaches. A batch whose checkpoint is
+   * not newer than the stored one is ignored (SQLite, comparing global positions); each row also
+   * lands only if its `lastVersion` is newer than the stored row's (both adapters). On DynamoDB the
+   * rows are written one by one and the checkpoint last: a crash in between replays the batch,
+   * which the per-row versions make harmless.
+   */
+  applyBatch(
+    projection: string,
+    checkpoint: string,
+    upserts: readonly KeySummaryRow[],
+    deletes: readonly KeyRemoval[],
+  ): Promise<void>;
+  /** The checkpoint of the last batch `projection` applied, or null before its first. */
+  getCheckpoint(projection: string): Promise<string | null>;
+  /**
+   * One page of the rows matching every filter, at most `limit`, ordered by creationDate then keyId.
+   * Reads only what the page needs: a total is {@link count}'s job (GET /keys asks for it only with
+   * `totalCount=true`, HEAD /keys always).
+   */
+  list(query: KeyListQuery): Promise<KeySummaryRow[]>;
+  /** How many rows match every filter. */
+  count(filter: KeyListFilter): Promise<number>;
+  /**
+   * Live rows of every instance whose schedule `field` is at or before `atOrBefore`, ordered by
+   * (dueAt, instanceId, keyId), at most `limit`, after `after`.
+   */
+  listDue(query: DueQuery): Promise<DueKey[]>;
+  /** One row, or null if unknown or removed. */
+  get(instanceId: string, keyId: string): Promise<KeySummaryRow | null>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,168 @@
+/**
+ * The role matrix over HTTP: for every role at every scope (instance, key ring, key), every /api/v2
+ * route of the route table answers 401 UNAUTHORIZED_ERR exactly when domain/access/roles.ts says the
+ * role may not perform it there, on the principal's own key and ring and on a key and ring outside
+ * its scope. Anything else (200, 400, 404, 409...) means access control let the request through.
+ * One server; one principal per (role, scope), each with its own key so destructive operations of
+ * one principal do not disturb another.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { OPERATIONS, ROLES, isOperation, roleAllows, type Role } from '../../../domain/access/roles.ts';
+import { routes, type RouteDefinition } from '../../../functions/api/routes.ts';
+import { startServer, tokenFor, type ServerProcess } from '../../support/local-server.ts';
+import { Admin, call, fillPath, reasonOf } from '../../support/access-helpers.ts';
+
+type ScopeKind = 'instance' | 'keyRing' | 'key';
+const SCOPES: readonly ScopeKind[] = ['instance', 'keyRing', 'key'];
+
+/** Destructive operations run last, so a principal's own key stays usable for the rest. */
+const LAST = [
+  'disableKey',
+  'setKeyForDeletion',
+  'deleteKeyAlias',
+  'patchKey',
+  'deleteKey',
+  'restoreKey',
+  'purgeKey',
+  'deleteKeyRing',
+];
+const apiRoutes: RouteDefinition[] = routes
+  .filter((r) => r.path.startsWith('/api/v2'))
+  .sort((a, b) => LAST.indexOf(a.operation) - LAST.indexOf(b.operation));
+
+/** What the table says: may `role` bound at `scope` perform `operation` on its own target, or on one outside its scope? */
+function expectedAllowed(role: Role | 'admin', scope: ScopeKind, operation: string, target: 'own' | 'other'): boolean {
+  if (role === 'admin') return true;
+  if (!isOperation(operation) || !roleAllows(role, operation)) return false;
+  if (scope === 'instance') return true;
+  switch (OPERATIONS[operation].target) {
+    case 'collection':
+      return true;
+    case 'instance':
+      return false;
+    case 'keyRing':
+      return scope === 'keyRing' && target === 'own';
+    case 'key':
+      return target === 'own';
+  }
+}
+
+describe('role matrix over HTTP', () => {
+  let server: ServerProcess;
+  let admin: Admin;
+  let instance: string;
+  let otherKey: string;
+  const mismatches: string[] = [];
+  let requests = 0;
+
+  before(async () => {
+    server = await startServer({ KEYLEDGER_ADMIN_API_KEY: 'role-matrix-admin-key-0123456789abcdef' });
+    admin = await Admin.connect(server);
+    instance = await admin.createInstance('matrix');
+    await admin.createKeyRing(instance, 'ring-a');
+    await admin.createKeyRing(instance, 'ring-b');
+    otherKey = await admin.createKey(instance, 'outside-scope', { ring: 'ring-b' });
+  });
+  after(async () => {
+    await server.dispose();
+  });
+
+  async function walk(
+    label: string,
+    token: string,
+    role: Role | 'admin',
+    scope: ScopeKind,
+    own: { keyId: string; ring: string },
+    target: 'own' | 'other',
+  ): Promise<void> {
+    const values = target === 'own' ? { id: own.keyId, keyRingId: own.ring } : { id: otherKey, keyRingId: 'ring-b' };
+    for (const route of apiRoutes) {
+      const res = await call(server, token, route.method, fillPath(route.path, values), {
+        instanceId: instance,
+        headers: { 'x-kms-key-ring': values.keyRingId },
+        ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { body: {} } : {}),
+      });
+      requests++;
+      const allowed = expectedAllowed(role, scope, route.operation, target);
+      const denied = res.status === 401;
+      if (denied && reasonOf(res) !== 'UNAUTHORIZED_ERR' && route.method !== 'HEAD')
+        mismatches.push(`${label} ${route.operation}: 401 without UNAUTHORIZED_ERR`);
+      if (allowed === denied)
+        mismatches.push(
+          `${label} ${target} ${route.method} ${route.path} (${route.operation}): expected ${allowed ? 'allowed' : '401'}, got ${res.status} ${reasonOf(res) ?? ''}`,
+        );
+    }
+  }
+
+  it('every role at every scope gets exactly what the table gives it, on every route', async () => {
+    const t0 = Date.now();
+    const cases = ROLES.flatMap((role) => SCOPES.map((scope) => ({ role, scope })));
+    await Promise.all(
+      cases.map(async ({ role, scope }) => {
+        const label = `${role}@${scope}`;
+        const principal = await admin.createPrincipal(label);
+        const keyId = await admin.createKey(instance, `own-${role}-${scope}`, { ring: 'ring-a' });
+        await admin.grant(instance, {
+          principalId: principal.id,
+          role,
+          ...(scope === 'keyRing' ? { keyRingId: 'ring-a' } : {}),
+          ...(scope === 'key' ? { keyId } : {}),
+        });
+        const token = await tokenFor(server.url, principal.apiKey);
+        await walk(label, token, role, scope, { keyId, ring: 'ring-a' }, 'own');
+        if (scope !== 'instance') await walk(label, token, role, scope, { keyId, ring: 'ring-a' }, 'other');
+      }),
+    );
+    const adminKey = await admin.createKey(instance, 'admin-own', { ring: 'ring-a' });
+    await walk('service administrator', admin.token, 'admin', 'instance', { keyId: adminKey, ring: 'ring-a' }, 'own');
+    console.log(`role matrix: ${requests} requests over ${apiRoutes.length} routes in ${Date.now() - t0} ms`);
+    assert.deepEqual(mismatches, []);
+  });
+
+  it('a Reader reads a root key but a standard key payload needs ReaderPlus', async () => {
+    const standard = await admin.createKey(instance, 'standard', {
+      ring: 'ring-a',
+      payload: Buffer.from('secret').toString('base64'),
+    });
+    for (const [role, status] of [
+      ['Reader', 401],
+      ['ReaderPlus', 200],
+    ] as const) {
+      const p = await admin.createPrincipal(`payload-${role}`);
+      await admin.grant(instance, { principalId: p.id, role, keyRingId: 'ring-a' });
+      const token = await tokenFor(server.url, p.apiKey);
+      assert.equal(
+        (await call(server, token, 'GET', `/api/v2/keys/${standard}`, { instanceId: instance })).status,
+        status,
+        role,
+      );
+      assert.equal(
+        (await call(server, token, 'GET', `/api/v2/keys/${standard}/metadata`, { instanceId: instance })).status,
+        200,
+        role,
+      );
+    }
+  });
+
+  it('a scoped principal lists only the keys its bindings cover', async () => {
+    const p = await admin.createPrincipal('lister');
+    const single = await admin.createKey(instance, 'single', { ring: 'ring-b' });
+    await admin.grant(instance, { principalId: p.id, role: 'Reader', keyRingId: 'ring-a' });
+    const token = await tokenFor(server.url, p.apiKey);
+    const ringOnly = await call(server, token, 'GET', '/api/v2/keys?limit=5000', { instanceId: instance });
+    const adminView = await call(server, admin.token, 'GET', '/api/v2/keys?limit=5000', { instanceId: instance });
+    type Listing = { resources: { id: string; keyRingID?: string }[] };
+    const ids = (r: typeof ringOnly) => (r.body as Listing).resources.map((k) => k.id);
+    assert.ok(ids(ringOnly).length > 0);
+    assert.ok(!ids(ringOnly).includes(otherKey) && !ids(ringOnly).includes(single));
+    assert.ok(ids(adminView).includes(otherKey));
+    await admin.grant(instance, { principalId: p.id, role: 'Reader', keyId: single });
+    await new Promise((r) => setTimeout(r, 2100)); // the authorizer's cache bound
+    const withKey = await call(server, token, 'GET', '/api/v2/keys?limit=5000&totalCount=true', {
+      instanceId: instance,
+    });
+    assert.ok(ids(withKey).includes(single) && !ids(withKey).includes(otherKey));
+    assert.equal(ids(withKey).length, ids(ringOnly).length + 1);
+  });
+});

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, test } from 'node:test';
+import { randomUUID } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { createTableIfMissing } from '../../../events/dynamodb/create-table-if-missing.ts';
+import { backfillListOrder, createKeyListTable } from '../../../events/read-models/dynamodb/create-key-list-table.ts';
+import { KEY_LIST_TABLE } from '../../../events/read-models/dynamodb/key-list-table-schema.ts';
+import { openDynamoDbKeyList } from '../../../events/read-models/dynamodb/dynamodb-key-list.ts';
+import type { KeyListReadModel } from '../../../application/ports/key-list.ts';
+import {
+  deleteTables,
+  dynamoDbLocalEndpoint,
+  localDynamoDbClient,
+  uniqueTableNamer,
+} from '../../support/dynamodb-local.ts';
+import { keyListContract } from './key-list.contract.ts';
+
+const local = dynamoDbLocalEndpoint();
+if ('error' in local) {
+  void test('DynamoDB Local is available', () => assert.fail(local.error));
+} else {
+  const { endpoint } = local;
+  const nextTable = uniqueTableNamer('keyledger-test-keylist');
+  const tables: string[] = [];
+  const admin = localDynamoDbClient(endpoint);
+  after(async () => {
+    await deleteTables(admin, tables);
+    admin.destroy();
+  });
+
+  const openOn = async (tableName: string): Promise<KeyListReadModel> => {
+    const client = localDynamoDbClient(endpoint);
+    const model = await openDynamoDbKeyList({ client, tableName });
+    return { ...model, close: () => model.close().finally(() => client.destroy()) };
+  };
+
+  keyListContract('dynamodb', async () => {
+    const tableName = nextTable();
+    tables.push(tableName);
+    await createKeyListTable(admin, tableName);
+    return { model: await openOn(tableName), reopen: () => openOn(tableName) };
+  });
+
+  void test('a key list table made before the list-order index gets it, and its rows stay listed', async () => {
+    const tableName = nextTable();
+    tables.push(tableName);
+    const { globalIndexes: _added, ...before } = KEY_LIST_TABLE;
+    assert.deepEqual(await createTableIfMissing(admin, tableName, before), []);
+    const instanceId = randomUUID();
+    // Rows as the adapter wrote them before the index: no listOrder.
+    const rows = [
+      ['k2', '2024-01-02T00:00:00Z'],
+      ['k1', '2024-01-02T00:00:00Z'],
+      ['k3', '2024-01-01T00:00:00Z'],
+    ] as const;
+    for (const [keyId, creationDate] of rows) {
+      await admin.send(
+        new PutItemCommand({
+          TableName: tableName,
+          Item: {
+            pk: { S: instanceId },
+            sk: { S: keyId },
+            state: { N: '1' },
+            extractable: { BOOL: false },
+            keyRingId: { S: 'default' },
+            creationDate: { S: creationDate },
+            lastVersion: { N: '1' },
+            deleted: { BOOL: false },
+            document: { S: JSON.stringify({ id: keyId }) },
+          },
+        }),
+      );
+    }
+    await createKeyListTable(admin, tableName);
+    const model = await openOn(tableName);
+    try {
+      assert.deepEqual(
+        (await model.list({ instanceId, limit: 10, offset: 0 })).map((r) => r.keyId),
+        ['k3', 'k1', 'k2'],
+      );
+      assert.equal(await backfillListOrder(admin, tableName), 0, 'a second backfill finds nothing to do');
+      await createKeyListTable(admin, tableName);
+    } finally {
+      await model.close();
+    }
+  });
+}
