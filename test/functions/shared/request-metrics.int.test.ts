@@ -32,7 +32,7 @@ void describe('request metrics', () => {
 
   void it('emits EMF with operation and outcome dimensions on Lambda', async () => {
     const script =
-      "const m = await import('../../metrics/functions/shared/request-metrics.ts'); m.observeRequest('wrapKey', 'success', 0.012);";
+      "const m = await import('./functions/shared/request-metrics.ts'); m.observeRequest('wrapKey', 'success', 0.012);";
     const { stdout } = await promisify(execFile)(
       process.execPath,
       ['--import', 'tsx', '--input-type=module', '-e', script],
