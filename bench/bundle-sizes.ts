@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { routes } from '../functions/api/routes.ts';
+import { allOperations } from '../functions/api/operations.ts';
 import { EXTERNAL_MODULES } from '../cdk/constructs/node-function.ts';
 import { ROOT } from './processes.ts';
 
@@ -15,11 +15,11 @@ export interface BundleSize {
 }
 
 /**
- * Every Lambda entry the CDK app bundles: one per route group of functions/api/routes.ts, plus
+ * Every Lambda entry the CDK app bundles: one per route group of functions/api/operations.ts, plus
  * each literal `entry:` of cdk/constructs/ (authorizer, projector, scheduler, ...).
  */
 function lambdaEntries(): string[] {
-  const groups = [...new Set(routes.map((r) => r.group))].map((g) => `functions/api/groups/${g}.ts`);
+  const groups = [...new Set(allOperations.map((r) => r.group))].map((g) => `functions/api/groups/${g}.ts`);
   const dir = join(ROOT, 'cdk/constructs');
   const literal = readdirSync(dir)
     .filter((f) => f.endsWith('.ts'))

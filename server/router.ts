@@ -1,30 +1,30 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { routes, type RouteDefinition } from '../functions/api/routes.ts';
+import { allOperations, routeKey, type OperationDefinition } from '../functions/api/operations.ts';
 
 type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 interface CompiledRoute {
-  readonly route: RouteDefinition;
+  readonly route: OperationDefinition;
   readonly pattern: RegExp;
   readonly names: readonly string[];
   readonly handler: ApiHandler;
 }
 
 interface RouteMatch {
-  readonly route: RouteDefinition;
+  readonly route: OperationDefinition;
   readonly handler: ApiHandler;
   readonly routeKey: string;
   readonly pathParameters: Record<string, string>;
 }
 
-/** Matches requests against functions/api/routes.ts, the table the CDK stack deploys too. */
+/** Matches requests against functions/api/operations.ts, the table the CDK stack deploys too. */
 export class Router {
   private constructor(private readonly compiled: readonly CompiledRoute[]) {}
 
   /** Loads every route's handler module once. */
   static async load(): Promise<Router> {
     const compiled = await Promise.all(
-      routes.map(async (route) => {
+      allOperations.map(async (route) => {
         const names: string[] = [];
         const source = route.path
           .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
@@ -56,7 +56,7 @@ export class Router {
         c.names.forEach((name, i) => {
           pathParameters[name] = decodeURIComponent(m[i + 1] ?? '');
         });
-        return { route: c.route, handler: c.handler, routeKey: `${c.route.method} ${c.route.path}`, pathParameters };
+        return { route: c.route, handler: c.handler, routeKey: routeKey(c.route), pathParameters };
       }
     }
     return allowed.length ? { allowed } : null;

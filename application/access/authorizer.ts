@@ -1,6 +1,6 @@
 import type { Binding } from '../../domain/access/bindings.ts';
 import { decideAccess, type ListingFilter } from '../../domain/access/authorize.ts';
-import { isOperation, type Operation } from '../../domain/access/roles.ts';
+import { KEY_PAYLOAD_RULE, type OperationRule } from '../../domain/access/roles.ts';
 import { networkAllows, type NetworkPolicy } from '../../domain/access/network.ts';
 import { loadState } from '../command-handler.ts';
 import { ApplicationError, unauthorized } from '../errors.ts';
@@ -28,6 +28,8 @@ interface AuthorizeInput {
   readonly instanceId: string | undefined;
   /** The Key Protect SDK operation name of the route. */
   readonly operation: string;
+  /** The operation's least role and target (functions/api/operations.ts). */
+  readonly rule: OperationRule;
   /** The key id or alias of the path, if the route names one. */
   readonly keyId?: string | undefined;
   /** The key ring of the path, or of `x-kms-key-ring` (where a new key goes). */
@@ -93,8 +95,7 @@ export class Authorizer {
   }
 
   private async decide(instanceId: string, input: AuthorizeInput, nowMs: number): Promise<AccessGrant> {
-    if (!isOperation(input.operation)) throw new AccessDeniedError(instanceId);
-    const operation: Operation = input.operation;
+    const rule = input.rule;
     const all = await this.bindings.get(instanceId, nowMs, async () => {
       const { state } = await loadState(this.services.store, accessAggregate, accessStreamId(instanceId));
       return state.status === 'Bound' ? Object.values(state.bindings) : [];
@@ -103,18 +104,18 @@ export class Authorizer {
     if (mine.length === 0) throw new AccessDeniedError(instanceId);
     const keyRingId = input.keyRingId || DEFAULT_KEY_RING;
 
-    let decision = decideAccess(mine, { operation, keyRingId });
+    let decision = decideAccess(mine, { rule, keyRingId });
     let key: { keyId: string; keyRingId: string; standard: boolean } | null | undefined;
     if (!decision.allowed && input.keyId) {
       key = await this.key(instanceId, input.keyId);
-      decision = decideAccess(mine, { operation, keyRingId, key: key ?? undefined });
+      decision = decideAccess(mine, { rule, keyRingId, key: key ?? undefined });
     }
     if (!decision.allowed) throw new AccessDeniedError(instanceId);
 
     // A standard key's payload needs ReaderPlus; a root key's metadata needs only Reader.
-    if (operation === 'getKey' && input.keyId && !decideAccess(mine, { operation: 'getKeyPayload' }).allowed) {
+    if (input.operation === 'getKey' && input.keyId && !decideAccess(mine, { rule: KEY_PAYLOAD_RULE }).allowed) {
       key ??= await this.key(instanceId, input.keyId);
-      if (key?.standard && !decideAccess(mine, { operation: 'getKeyPayload', key }).allowed)
+      if (key?.standard && !decideAccess(mine, { rule: KEY_PAYLOAD_RULE, key }).allowed)
         throw new AccessDeniedError(instanceId);
     }
     return { instanceId, filter: decision.filter };

@@ -5,7 +5,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { routes as allRoutes, type RouteDefinition, type RouteGroup } from '../../functions/api/routes.ts';
+import { allOperations, type OperationDefinition, type RouteGroup } from '../../functions/api/operations.ts';
 import { JWKS_PARTITION } from '../../functions/authorizer/jwks-item.ts';
 import type { KeyledgerConfig } from '../config.ts';
 import { KeyledgerFunction } from './node-function.ts';
@@ -63,8 +63,8 @@ export const GROUP_ACCESS: Record<RouteGroup, GroupAccess> = {
 };
 
 /** The route groups that currently have routes, in table order. */
-export function groupsOf(routes: readonly RouteDefinition[]): Map<RouteGroup, RouteDefinition[]> {
-  const groups = new Map<RouteGroup, RouteDefinition[]>();
+export function groupsOf(routes: readonly OperationDefinition[]): Map<RouteGroup, OperationDefinition[]> {
+  const groups = new Map<RouteGroup, OperationDefinition[]>();
   for (const route of routes) {
     const list = groups.get(route.group) ?? [];
     list.push(route);
@@ -77,12 +77,12 @@ export interface ApiProps {
   readonly config: KeyledgerConfig;
   readonly tables: Tables;
   readonly crypto: lambda.IFunction;
-  /** Defaults to every route of functions/api/routes.ts. */
-  readonly routes?: readonly RouteDefinition[];
+  /** Defaults to every operation of functions/api/operations.ts. */
+  readonly routes?: readonly OperationDefinition[];
 }
 
 /**
- * The HTTP API: one route per entry of functions/api/routes.ts, one function per route group
+ * The HTTP API: one route per entry of functions/api/operations.ts, one function per route group
  * (functions/api/groups/<group>.ts), and a Lambda authorizer on every route that is not public.
  */
 export class Api extends Construct {
@@ -120,7 +120,7 @@ export class Api extends Construct {
       description: 'keyledger: IBM Key Protect v2 compatible key management',
     });
 
-    for (const [group, routes] of groupsOf(props.routes ?? allRoutes)) {
+    for (const [group, routes] of groupsOf(props.routes ?? allOperations)) {
       const fn = this.groupFunction(group, props);
       const integration = new HttpLambdaIntegration(`${pascal(group)}Integration`, fn);
       for (const route of routes) {
@@ -128,7 +128,7 @@ export class Api extends Construct {
           path: route.path,
           methods: [apigw.HttpMethod[route.method]],
           integration,
-          authorizer: route.public === true ? new apigw.HttpNoneAuthorizer() : authorizer,
+          authorizer: route.access === 'public' ? new apigw.HttpNoneAuthorizer() : authorizer,
         });
       }
     }

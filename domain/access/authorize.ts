@@ -1,9 +1,10 @@
 import type { Binding } from './bindings.ts';
-import { OPERATIONS, roleAllows, type Operation, type OperationRule } from './roles.ts';
+import { roleAllows, type OperationRule } from './roles.ts';
 
 /** What a request acts on, as far as access is concerned. */
 export interface AccessTarget {
-  readonly operation: Operation;
+  /** The operation's least role and what it acts on. */
+  readonly rule: OperationRule;
   /** The key acted on (resolved from an alias), with its ring; absent when no such key is visible. */
   readonly key?: { readonly keyId: string; readonly keyRingId: string } | undefined;
   /** The key ring acted on (`keyRing` operations). */
@@ -28,8 +29,8 @@ const ALL: AccessDecision = { allowed: true };
  * loaded the bindings and the key). Additive: any one binding that covers the target suffices.
  */
 export function decideAccess(bindings: readonly Binding[], target: AccessTarget): AccessDecision {
-  const rule: OperationRule = OPERATIONS[target.operation];
-  const useful = bindings.filter((b) => roleAllows(b.role, target.operation));
+  const rule = target.rule;
+  const useful = bindings.filter((b) => roleAllows(b.role, rule));
   if (useful.some((b) => b.scope.kind === 'instance')) return ALL;
   switch (rule.target) {
     case 'instance':

@@ -2,8 +2,8 @@
  * Key Protect's service roles and what each may do (IBM Cloud Docs, Key Protect "Managing user
  * access": Reader, ReaderPlus, Writer, Manager, KeyPurge). Roles are additive: Reader < ReaderPlus
  * < Writer < Manager, each holding every permission of the one before; KeyPurge stands alone and
- * only it may purge. The one table below decides every (role x operation) pair; the role matrix
- * test walks all of it over HTTP.
+ * only it may purge. Each operation's rule (its least role and its target) is in the operations table
+ * (functions/api/operations.ts); the role matrix test walks every (role x operation) pair over HTTP.
  */
 export const ROLES = ['Reader', 'ReaderPlus', 'Writer', 'Manager', 'KeyPurge'] as const;
 export type Role = (typeof ROLES)[number];
@@ -38,58 +38,12 @@ export interface OperationRule {
 }
 
 /**
- * Every operation, by the Key Protect SDK's method name (the `operation` of functions/api/routes.ts).
- * `getKeyPayload` is no route: it is what `getKey` additionally needs for a standard key, whose
- * payload only ReaderPlus and above may read.
+ * Key Protect lets only ReaderPlus and above read a standard key's payload (`getKey` of a standard key);
+ * a root key's metadata needs only Reader. The authorizer applies this on top of `getKey`'s own rule.
  */
-export const OPERATIONS = {
-  createKey: { requires: 'Writer', target: 'keyRing' },
-  getKeys: { requires: 'Reader', target: 'collection' },
-  getKeyCollectionMetadata: { requires: 'Reader', target: 'collection' },
-  getKey: { requires: 'Reader', target: 'key' },
-  getKeyPayload: { requires: 'ReaderPlus', target: 'key' },
-  getKeyMetadata: { requires: 'Reader', target: 'key' },
-  getKeyVersions: { requires: 'Reader', target: 'key' },
-  wrapKey: { requires: 'Reader', target: 'key' },
-  unwrapKey: { requires: 'Reader', target: 'key' },
-  rewrapKey: { requires: 'Reader', target: 'key' },
-  rotateKey: { requires: 'Writer', target: 'key' },
-  syncAssociatedResources: { requires: 'Writer', target: 'key' },
-  setKeyForDeletion: { requires: 'Writer', target: 'key' },
-  unsetKeyForDeletion: { requires: 'Writer', target: 'key' },
-  createKeyAlias: { requires: 'Writer', target: 'key' },
-  deleteKeyAlias: { requires: 'Writer', target: 'key' },
-  enableKey: { requires: 'Manager', target: 'key' },
-  disableKey: { requires: 'Manager', target: 'key' },
-  deleteKey: { requires: 'Manager', target: 'key' },
-  restoreKey: { requires: 'Manager', target: 'key' },
-  patchKey: { requires: 'Manager', target: 'key' },
-  purgeKey: { requires: 'KeyPurge', target: 'key' },
-  getPolicy: { requires: 'Reader', target: 'key' },
-  putPolicy: { requires: 'Manager', target: 'key' },
-  getRegistrations: { requires: 'Reader', target: 'key' },
-  getRegistrationsAllKeys: { requires: 'Reader', target: 'collection' },
-  createRegistration: { requires: 'Manager', target: 'key' },
-  updateRegistration: { requires: 'Manager', target: 'key' },
-  replaceRegistration: { requires: 'Manager', target: 'key' },
-  deleteRegistration: { requires: 'Manager', target: 'key' },
-  listKeyRings: { requires: 'Reader', target: 'instance' },
-  createKeyRing: { requires: 'Writer', target: 'keyRing' },
-  deleteKeyRing: { requires: 'Manager', target: 'keyRing' },
-  getInstancePolicy: { requires: 'Manager', target: 'instance' },
-  putInstancePolicy: { requires: 'Manager', target: 'instance' },
-  getAllowedIpPort: { requires: 'Reader', target: 'instance' },
-  postImportToken: { requires: 'Writer', target: 'instance' },
-  getImportToken: { requires: 'Writer', target: 'instance' },
-} as const satisfies Record<string, OperationRule>;
+export const KEY_PAYLOAD_RULE: OperationRule = { requires: 'ReaderPlus', target: 'key' };
 
-export type Operation = keyof typeof OPERATIONS;
-
-export function isOperation(value: string): value is Operation {
-  return Object.hasOwn(OPERATIONS, value);
-}
-
-/** The table: may `role` perform `operation` (at a scope that covers its target)? */
-export function roleAllows(role: Role, operation: Operation): boolean {
-  return HOLDS[role].includes(OPERATIONS[operation].requires);
+/** May `role` perform an operation with this rule (at a scope that covers its target)? */
+export function roleAllows(role: Role, rule: OperationRule): boolean {
+  return HOLDS[role].includes(rule.requires);
 }

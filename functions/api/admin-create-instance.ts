@@ -1,9 +1,9 @@
 import { createInstance } from '../../application/identity/create-instance.ts';
 import { adminHandler, json } from '../shared/api-handler.ts';
-import { createInstanceBody } from './admin-schemas.ts';
+import { operations } from './operations.ts';
 
 /** POST /admin/v1/instances `{name}` -> 201 `{id, name, createdAt}`. */
-export const handler = adminHandler('createInstance', createInstanceBody, async (req) => {
+export const handler = adminHandler(operations.adminCreateInstance, async (req) => {
   const instance = await createInstance(req.runtime.services, {
     name: req.body.name,
     callerPrincipalId: req.caller.principalId,

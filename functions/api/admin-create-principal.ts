@@ -1,9 +1,9 @@
 import { createPrincipal } from '../../application/identity/create-principal.ts';
 import { adminHandler, json } from '../shared/api-handler.ts';
-import { createPrincipalBody } from './admin-schemas.ts';
+import { operations } from './operations.ts';
 
 /** POST /admin/v1/principals `{name}` -> 201 `{id, name, apiKey}`; the API key is shown this once. */
-export const handler = adminHandler('createPrincipal', createPrincipalBody, async (req) => {
+export const handler = adminHandler(operations.adminCreatePrincipal, async (req) => {
   const principal = await createPrincipal(req.runtime.services, {
     name: req.body.name,
     admin: false,

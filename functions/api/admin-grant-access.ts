@@ -1,12 +1,12 @@
 import { grantAccess } from '../../application/access/grant-access.ts';
 import { adminHandler, json } from '../shared/api-handler.ts';
-import { grantAccessBody } from './admin-schemas.ts';
+import { operations } from './operations.ts';
 
 /**
  * POST /admin/v1/instances/{instanceId}/access `{principalId, role, keyRingId?, keyId?}` -> 201
  * `{id, instanceId, principalId, role, keyRingId?, keyId?, createdAt}`. No scope: the whole instance.
  */
-export const handler = adminHandler('grantAccess', grantAccessBody, async (req) => {
+export const handler = adminHandler(operations.adminGrantAccess, async (req) => {
   const binding = await grantAccess(req.runtime.services, {
     instanceId: req.param('instanceId'),
     ...req.body,

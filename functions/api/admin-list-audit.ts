@@ -1,21 +1,8 @@
-import { z } from 'zod';
 import { requireInstance } from '../../application/audit/audited-instance.ts';
 import { InvalidCursorError } from '../../application/audit/chained-audit-log.ts';
 import { ApplicationError } from '../../application/errors.ts';
 import { adminHandler, json } from '../shared/api-handler.ts';
-import { limitParam } from './query-params.ts';
-
-const rfc3339 = z.iso.datetime({ offset: true });
-const query = z.object({
-  keyId: z.string().min(1).optional(),
-  principalId: z.string().min(1).optional(),
-  operation: z.string().min(1).optional(),
-  outcome: z.enum(['success', 'denied', 'failed']).optional(),
-  from: rfc3339.optional(),
-  to: rfc3339.optional(),
-  limit: limitParam(1000, 100),
-  cursor: z.string().min(1).optional(),
-});
+import { operations } from './operations.ts';
 
 /** Times are compared as stored (UTC, toISOString); an offset in the query is normalised to that. */
 const utc = (value: string | undefined): string | undefined =>
@@ -26,8 +13,8 @@ const utc = (value: string | undefined): string | undefined =>
  * keyId, principalId, operation, outcome and time (from/to inclusive). `_service` reads the chain of
  * requests that named no existing instance.
  */
-export const handler = adminHandler('listAudit', null, async (req) => {
-  const q = query.parse(req.event.queryStringParameters ?? {});
+export const handler = adminHandler(operations.adminListAudit, async (req) => {
+  const q = req.query;
   const instanceId = req.param('instanceId');
   await requireInstance(req.runtime.services, instanceId, true);
   try {

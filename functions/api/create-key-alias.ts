@@ -1,9 +1,10 @@
 import { changeAlias } from '../../application/aliases/change-alias.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { collection, COLLECTION } from './organize-responses.ts';
+import { collection, COLLECTION } from './responses/organize.ts';
+import { operations } from './operations.ts';
 
 /** POST /api/v2/keys/{id}/aliases/{alias}: adds an alias, unique in the instance (409 DUPLICATE_ALIAS_ERR). */
-export const handler = keyProtectHandler('createKeyAlias', null, async (req) => {
+export const handler = keyProtectHandler(operations.createKeyAlias, async (req) => {
   const alias = req.param('alias');
   const key = await changeAlias(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), alias, 'add');
   req.audit.keyId = key.keyId;

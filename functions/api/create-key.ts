@@ -2,8 +2,9 @@ import { createKey } from '../../application/keys/create-key.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { keyCollection } from './key-responses.ts';
-import { createKeyBody, decodeBase64, MAX_STANDARD_PAYLOAD_BYTES } from './schemas.ts';
+import { keyCollection } from './responses/keys.ts';
+import { decodeBase64, MAX_STANDARD_PAYLOAD_BYTES } from './schemas/keys.ts';
+import { operations } from './operations.ts';
 
 /** An RSA-4096 OAEP ciphertext is 512 bytes. */
 const MAX_SECURE_PAYLOAD_BYTES = 1024;
@@ -14,7 +15,7 @@ const MAX_NONCE_BYTES = 256;
  * (default `default`). With `encryptedNonce` and `iv` the payload is a secure import under the
  * instance's import token (`encryptionAlgorithm`, default RSAES_OAEP_SHA_256).
  */
-export const handler = keyProtectHandler('createKey', createKeyBody, async (req) => {
+export const handler = keyProtectHandler(operations.createKey, async (req) => {
   const resource = req.body.resources[0];
   if (!resource) throw new Error('invariant: schema requires one resource');
   const keyType = resource.extractable === false ? 'root' : 'standard';

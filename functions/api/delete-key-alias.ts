@@ -1,8 +1,9 @@
 import { changeAlias } from '../../application/aliases/change-alias.ts';
 import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
+import { operations } from './operations.ts';
 
 /** DELETE /api/v2/keys/{id}/aliases/{alias}: removes an alias (the key stays). */
-export const handler = keyProtectHandler('deleteKeyAlias', null, async (req) => {
+export const handler = keyProtectHandler(operations.deleteKeyAlias, async (req) => {
   const key = await changeAlias(
     req.runtime.services,
     req.scope,

@@ -1,13 +1,14 @@
 import { loadInstancePolicies } from '../../application/instances/instance-policies.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { collection, COLLECTION } from './organize-responses.ts';
+import { collection, COLLECTION } from './responses/organize.ts';
+import { operations } from './operations.ts';
 
 /**
  * GET /api/v2/instance/allowed_ip_port: Key Protect's private-endpoint port of an instance with an
  * allowedIP policy. keyledger has one endpoint, so it reports the port this request arrived on.
  */
-export const handler = keyProtectHandler('getAllowedIpPort', null, async (req) => {
+export const handler = keyProtectHandler(operations.getAllowedIpPort, async (req) => {
   const policies = await loadInstancePolicies(req.runtime.services, req.instanceId);
   if (!policies.allowedIP?.enabled)
     throw new DomainError('FEATURE_RESTRICTED_ERR', 'The instance has no enabled allowedIP policy');

@@ -1,10 +1,10 @@
 import { countKeys } from '../../application/keys/count-keys.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyFilterQuery } from './key-list-query.ts';
+import { operations } from './operations.ts';
 
 /** HEAD /api/v2/keys: how many keys match `state` and `extractable`, in the `Key-Total` header; no body. */
-export const handler = keyProtectHandler('getKeyCollectionMetadata', null, async (req) => {
-  const q = keyFilterQuery.parse(req.event.queryStringParameters ?? {});
+export const handler = keyProtectHandler(operations.getKeyCollectionMetadata, async (req) => {
+  const q = req.query;
   const total = await countKeys(req.runtime.services, req.instanceId, {
     states: q.state,
     extractable: q.extractable,

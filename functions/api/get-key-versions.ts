@@ -1,15 +1,12 @@
-import { z } from 'zod';
 import { listKeyVersions } from '../../application/keys/list-key-versions.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { flagParam, pagingParams } from './query-params.ts';
+import { operations } from './operations.ts';
 
 export const KEY_VERSION_COLLECTION_TYPE = 'application/vnd.ibm.kms.key.version+json';
 
-const query = z.object({ ...pagingParams, totalCount: flagParam });
-
 /** GET /api/v2/keys/{id}/versions: the key's versions, newest first, paged. */
-export const handler = keyProtectHandler('getKeyVersions', null, async (req) => {
-  const q = query.parse(req.event.queryStringParameters ?? {});
+export const handler = keyProtectHandler(operations.getKeyVersions, async (req) => {
+  const q = req.query;
   const page = await listKeyVersions(req.runtime.services, req.instanceId, req.param('id'), {
     limit: q.limit,
     offset: q.offset,

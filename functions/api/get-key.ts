@@ -1,10 +1,11 @@
 import { getKey } from '../../application/keys/get-key.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { keyCollection } from './key-responses.ts';
+import { keyCollection } from './responses/keys.ts';
+import { operations } from './operations.ts';
 
 /** GET /api/v2/keys/{id}: a key's metadata, with the payload of a standard key. */
-export const handler = keyProtectHandler('getKey', null, async (req) => {
+export const handler = keyProtectHandler(operations.getKey, async (req) => {
   const { key, payload } = await getKey(req.runtime.services, req.instanceId, req.param('id'));
   return json(
     200,

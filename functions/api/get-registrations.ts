@@ -1,11 +1,12 @@
 import { listKeyRegistrations } from '../../application/keys/list-registrations.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { collection, COLLECTION, registrationResource } from './organize-responses.ts';
-import { registrationFilter, registrationQuery } from './registration-query.ts';
+import { collection, COLLECTION, registrationResource } from './responses/organize.ts';
+import { registrationFilter } from './schemas/registrations.ts';
+import { operations } from './operations.ts';
 
 /** GET /api/v2/keys/{id}/registrations: the cloud resources registered with one key. */
-export const handler = keyProtectHandler('getRegistrations', null, async (req) => {
-  const q = registrationQuery.parse(req.event.queryStringParameters ?? {});
+export const handler = keyProtectHandler(operations.getRegistrations, async (req) => {
+  const q = req.query;
   const page = await listKeyRegistrations(req.runtime.services, req.instanceId, req.param('id'), registrationFilter(q));
   return json(
     200,

@@ -1,4 +1,7 @@
 import { json, publicHandler } from '../shared/api-handler.ts';
+import { operations } from './operations.ts';
 
 /** GET /health: 200 once the server serves requests (CONTRACT.md). */
-export const handler = publicHandler('health', () => Promise.resolve(json(200, { status: 'ok' })), { audited: false });
+export const handler = publicHandler(operations.health, () => Promise.resolve(json(200, { status: 'ok' })), {
+  audited: false,
+});

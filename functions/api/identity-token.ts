@@ -1,6 +1,7 @@
 import { issueToken } from '../../application/identity/issue-token.ts';
 import { mapError } from '../shared/errors.ts';
 import { formBody, json, publicHandler } from '../shared/api-handler.ts';
+import { operations } from './operations.ts';
 
 const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
 
@@ -10,7 +11,7 @@ function iamError(status: number, errorCode: string, errorMessage: string) {
 }
 
 /** POST /identity/token: IBM IAM's API key grant, so unmodified IBM SDKs authenticate. */
-export const handler = publicHandler('identity.token', async (req) => {
+export const handler = publicHandler(operations.identityToken, async (req) => {
   const form = formBody(req.event);
   if (form.get('grant_type') !== APIKEY_GRANT) return iamError(400, 'BXNIM0308E', 'Grant type is not supported.');
   const apiKey = form.get('apikey');

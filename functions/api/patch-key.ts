@@ -1,12 +1,10 @@
-import { z } from 'zod';
 import { moveKey } from '../../application/keys/move-key.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyResult } from './key-responses.ts';
-
-const body = z.object({ keyRingID: z.string().min(1) }).strict();
+import { keyResult } from './responses/keys.ts';
+import { operations } from './operations.ts';
 
 /** PATCH /api/v2/keys/{id} `{keyRingID}`: moves the key to another key ring of the instance. */
-export const handler = keyProtectHandler('patchKey', body, async (req) => {
+export const handler = keyProtectHandler(operations.patchKey, async (req) => {
   const key = await moveKey(
     req.runtime.services,
     req.scope,

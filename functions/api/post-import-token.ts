@@ -1,17 +1,10 @@
-import { z } from 'zod';
 import { createImportToken } from '../../application/import-tokens/create-import-token.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { importTokenBody } from './organize-responses.ts';
-
-const body = z
-  .object({
-    expiration: z.number().optional(),
-    maxAllowedRetrievals: z.number().optional(),
-  })
-  .default({});
+import { importTokenBody } from './responses/organize.ts';
+import { operations } from './operations.ts';
 
 /** POST /api/v2/import_token: a new import token for the instance (RSA-4096 pair in the HSM); replaces the previous one. */
-export const handler = keyProtectHandler('postImportToken', body, async (req) => {
+export const handler = keyProtectHandler(operations.postImportToken, async (req) => {
   const token = await createImportToken(req.runtime.services, req.scope, req.caller.principalId, req.body);
   return json(200, importTokenBody(token, false));
 });

@@ -1,6 +1,7 @@
 import { purgeKey } from '../../application/keys/purge-key.ts';
 import { keyProtectHandler } from '../shared/api-handler.ts';
-import { keyResult } from './key-responses.ts';
+import { keyResult } from './responses/keys.ts';
+import { operations } from './operations.ts';
 
 /**
  * DELETE /api/v2/keys/{id}/purge: removes a deleted key for good, no sooner than minPurgeDelayS
@@ -8,7 +9,7 @@ import { keyResult } from './key-responses.ts';
  * Protect requires the KeyPurge role; until roles land every caller of an instance is its
  * administrator, who holds KeyPurge (CONTRACT.md).
  */
-export const handler = keyProtectHandler('purgeKey', null, async (req) => {
+export const handler = keyProtectHandler(operations.purgeKey, async (req) => {
   const key = await purgeKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
   return keyResult(200, key);
 });

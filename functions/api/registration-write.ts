@@ -1,7 +1,10 @@
 import { changeRegistration } from '../../application/keys/change-registration.ts';
+import type { z } from 'zod';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { collection, COLLECTION, registrationResource } from './organize-responses.ts';
-import { registrationBody, registrationFields } from './registration-query.ts';
+import type { OperationDefinition } from './operations.ts';
+import { collection, COLLECTION, registrationResource } from './responses/organize.ts';
+import type { registrationBody } from './schemas/registrations.ts';
+import { registrationFields } from './schemas/registrations.ts';
 
 /**
  * The handler of a registration write on `/api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}`
@@ -10,12 +13,12 @@ import { registrationBody, registrationFields } from './registration-query.ts';
  * the Manager role on the key make them, so a self-hosted service can register.
  */
 export function registrationWriteHandler(
-  operation: string,
+  operation: OperationDefinition<z.output<typeof registrationBody>, unknown>,
   change: 'created' | 'updated',
   status: 200 | 201,
   omittedPreventKeyDeletion?: boolean,
 ) {
-  return keyProtectHandler(operation, registrationBody, async (req) => {
+  return keyProtectHandler(operation, async (req) => {
     const fields = registrationFields(req.body);
     const { key, registration } = await changeRegistration(
       req.runtime.services,

@@ -1,9 +1,9 @@
 import { rewrapKey } from '../../application/keys/rewrap-key.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { rewrapBody } from './schemas.ts';
+import { operations } from './operations.ts';
 
 /** POST /api/v2/keys/{id}/actions/rewrap: move a ciphertext to the key's latest version. */
-export const handler = keyProtectHandler('rewrapKey', rewrapBody, async (req) => {
+export const handler = keyProtectHandler(operations.rewrapKey, async (req) => {
   const result = await rewrapKey(req.runtime.services, req.instanceId, req.param('id'), {
     ciphertext: req.body.ciphertext,
     aad: req.body.aad,

@@ -1,21 +1,18 @@
-import { z } from 'zod';
 import { rotateKey } from '../../application/keys/rotate-key.ts';
 import { currentVersion } from '../../domain/keys/state.ts';
 import { keyProtectHandler, noContent } from '../shared/api-handler.ts';
-import { keyResult, prefersRepresentation } from './key-responses.ts';
-import { base64, decodeBase64 } from './schemas.ts';
+import { keyResult, prefersRepresentation } from './responses/keys.ts';
+import { decodeBase64 } from './schemas/keys.ts';
+import { operations } from './operations.ts';
 
 /** Largest root key material, in bytes (AES-256). */
 const MAX_ROOT_KEY_BYTES = 32;
-
-/** The SDK's keyActionRotateBody: `payload` for an imported root key; no body for a generated one. */
-const rotateBody = z.object({ payload: base64.optional() }).default({});
 
 /**
  * POST /api/v2/keys/{id}/actions/rotate: a new version of a root key; 204, or 200 with the key
  * for `Prefer: return=representation`.
  */
-export const handler = keyProtectHandler('rotateKey', rotateBody, async (req) => {
+export const handler = keyProtectHandler(operations.rotateKey, async (req) => {
   const payload =
     req.body.payload === undefined ? undefined : decodeBase64(req.body.payload, 'payload', MAX_ROOT_KEY_BYTES);
   const key = await rotateKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), payload);

@@ -1,9 +1,9 @@
 import { unwrapKey } from '../../application/keys/unwrap-key.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { unwrapBody } from './schemas.ts';
+import { operations } from './operations.ts';
 
 /** POST /api/v2/keys/{id}/actions/unwrap: the DEK inside a ciphertext, and the ciphertext rewrapped when its version is not the latest. */
-export const handler = keyProtectHandler('unwrapKey', unwrapBody, async (req) => {
+export const handler = keyProtectHandler(operations.unwrapKey, async (req) => {
   const result = await unwrapKey(req.runtime.services, req.instanceId, req.param('id'), {
     ciphertext: req.body.ciphertext,
     aad: req.body.aad,

@@ -1,9 +1,10 @@
 import { wrapKey } from '../../application/keys/wrap-key.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { decodeBase64, MAX_WRAP_PLAINTEXT_BYTES, wrapBody } from './schemas.ts';
+import { decodeBase64, MAX_WRAP_PLAINTEXT_BYTES } from './schemas/keys.ts';
+import { operations } from './operations.ts';
 
 /** POST /api/v2/keys/{id}/actions/wrap: wrap a given DEK, or generate one and return it with its ciphertext. */
-export const handler = keyProtectHandler('wrapKey', wrapBody, async (req) => {
+export const handler = keyProtectHandler(operations.wrapKey, async (req) => {
   const plaintext =
     req.body.plaintext === undefined
       ? undefined

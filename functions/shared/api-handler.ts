@@ -1,6 +1,5 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { ZodType } from 'zod';
 import type { AuditOutcome } from '../../application/audit/audit-log.ts';
 import type { Caller } from '../../application/identity/authenticate.ts';
 import type { AccessGrant } from '../../application/access/authorizer.ts';
@@ -13,6 +12,7 @@ import { errorResponse, mapError, type MappedError } from './errors.ts';
 import { appendRequestKeys, logger, requestLog, requestLogContext } from './logger.ts';
 import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
+import type { OperationDefinition } from '../api/operations.ts';
 
 /** Largest request body accepted (Key Protect's standard key payload limit is 7,500 bytes, base64 in JSON). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -27,7 +27,7 @@ export interface AuditFacts {
   keyVersionId: string;
 }
 
-export interface ApiRequest<Body> {
+export interface ApiRequest<Body, Query = undefined> {
   readonly event: APIGatewayProxyEventV2;
   readonly runtime: Runtime;
   readonly caller: Caller;
@@ -36,6 +36,7 @@ export interface ApiRequest<Body> {
   /** What the caller may do there; `access.filter` set means a listing must show only those keys. */
   readonly access: AccessGrant;
   readonly body: Body;
+  readonly query: Query;
   readonly requestId: string;
   readonly correlationId: string | undefined;
   /** The instance and request ids every command of this request is recorded with. */
@@ -84,8 +85,8 @@ function outcomeOf(mapped: MappedError | null): AuditOutcome {
 }
 
 /**
- * Writes the request's one audit record; only then may the response leave (DESIGN.md decision 9:
- * audit fails closed). If the record cannot be made durable the caller gets a 500 and no payload.
+ * Writes the request's one audit record; only then may the response leave (audit fails
+ * closed: docs/decisions/). If the record cannot be made durable the caller gets a 500 and no payload.
  */
 async function finish(
   runtime: Runtime | undefined,
@@ -137,58 +138,42 @@ async function finish(
   }
 }
 
+/** What every handler factory does for a request before and after the operation's own code. */
+interface Pipeline<Req> {
+  /** The audit facts the request starts with (ids from the path). */
+  readonly facts: (event: APIGatewayProxyEventV2) => AuditFacts;
+  /** Authenticates and authorizes, parses, and builds the operation's request; throws to refuse. */
+  readonly prepare: (
+    event: APIGatewayProxyEventV2,
+    runtime: Runtime,
+    requestId: string,
+    audit: AuditFacts,
+  ) => Promise<Req>;
+}
+
 /**
- * A Key Protect API handler: authenticate the bearer token, check `bluemix-instance`, parse the
- * body with zod, call `fn`, map any error to a Key Protect error body, and audit. One per operation.
+ * The one request pipeline of the API: middy with the request log context, the runtime, `prepare`,
+ * the operation, one error mapping to a Key Protect error body, the audit record (fail closed), and the
+ * `correlation-id` echo.
  */
-export function keyProtectHandler<Body>(
-  operation: string,
-  bodySchema: ZodType<Body> | null,
-  fn: (req: ApiRequest<Body>) => Promise<ApiResult>,
+function pipeline<Req>(
+  operation: OperationDefinition<unknown, unknown>,
+  steps: Pipeline<Req>,
+  fn: (req: Req) => Promise<ApiResult>,
 ) {
+  const name = operation.name;
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
     .use(requestLogContext())
     .handler(async (event, context) => {
       const correlationId = header(event, 'correlation-id');
       const requestId = event.requestContext.requestId || context.awsRequestId;
-      appendRequestKeys({ operation, requestId, correlationId });
-      const audit: AuditFacts = {
-        instanceId: '',
-        principalId: '',
-        keyId: event.pathParameters?.id ?? '',
-        keyVersionId: '',
-      };
+      appendRequestKeys({ operation: name, requestId, correlationId });
+      const audit = steps.facts(event);
       let runtime: Runtime | undefined;
       try {
         runtime = await getRuntime();
-        const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
-        audit.principalId = caller.principalId;
-        const access = await runtime.authorizer.authorize({
-          caller,
-          instanceId: header(event, 'bluemix-instance'),
-          operation,
-          keyId: event.pathParameters?.id,
-          keyRingId: event.pathParameters?.keyRingId ?? header(event, 'x-kms-key-ring'),
-          sourceIp: event.requestContext.http.sourceIp,
-        });
-        const instanceId = access.instanceId;
-        audit.instanceId = instanceId;
-        const body = bodySchema ? bodySchema.parse(parseJsonBody(event)) : (undefined as Body);
-        const result = await fn({
-          event,
-          runtime,
-          caller,
-          instanceId,
-          access,
-          body,
-          requestId,
-          correlationId,
-          scope: { instanceId, requestId, correlationId },
-          audit,
-          header: (name) => header(event, name),
-          param: (name) => event.pathParameters?.[name] ?? '',
-        });
-        return withCorrelation(await finish(runtime, event, operation, requestId, audit, null, result), correlationId);
+        const result = await fn(await steps.prepare(event, runtime, requestId, audit));
+        return withCorrelation(await finish(runtime, event, name, requestId, audit, null, result), correlationId);
       } catch (error) {
         const mapped = mapError(error);
         if (error instanceof AccessDeniedError || error instanceof RateLimitedError)
@@ -196,82 +181,137 @@ export function keyProtectHandler<Body>(
         const headers: Record<string, string> =
           error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterS) } : {};
         return withCorrelation(
-          await finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped, headers)),
+          await finish(runtime, event, name, requestId, audit, mapped, errorResponse(mapped, headers)),
           correlationId,
         );
       }
     });
 }
 
+function parseBody<Body>(operation: OperationDefinition<Body, unknown>, event: APIGatewayProxyEventV2): Body {
+  return operation.body ? operation.body.parse(parseJsonBody(event)) : (undefined as Body);
+}
+
+function parseQuery<Query>(operation: OperationDefinition<unknown, Query>, event: APIGatewayProxyEventV2): Query {
+  return operation.query ? operation.query.parse(event.queryStringParameters ?? {}) : (undefined as Query);
+}
+
 /**
- * An administration API handler (`/admin/v1`, CONTRACT.md): the caller must be the service
- * administrator; anyone else gets the same 401 as a bad token. Audited as `admin.<name>`, with the
- * instance id of the path when there is one.
+ * A Key Protect API handler: authenticate the bearer token, authorize the operation's rule in the
+ * `bluemix-instance`, parse the body and query with the operation's schemas, call `fn`, map any error
+ * to a Key Protect error body, and audit. One per operation.
  */
-export function adminHandler<Body>(
-  name: string,
-  bodySchema: ZodType<Body> | null,
-  fn: (req: AdminRequest<Body>) => Promise<ApiResult>,
+export function keyProtectHandler<Body, Query>(
+  operation: OperationDefinition<Body, Query>,
+  fn: (req: ApiRequest<Body, Query>) => Promise<ApiResult>,
 ) {
-  const operation = `admin.${name}`;
-  return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
-    .use(requestLogContext())
-    .handler(async (event, context) => {
-      const requestId = event.requestContext.requestId || context.awsRequestId;
-      appendRequestKeys({ operation, requestId });
-      const audit: AuditFacts = {
+  const rule = operation.access;
+  if (rule === 'admin' || rule === 'public') throw new Error(`${operation.name} is not a Key Protect operation`);
+  return pipeline(
+    operation as OperationDefinition<unknown, unknown>,
+    {
+      facts: (event) => ({ instanceId: '', principalId: '', keyId: event.pathParameters?.id ?? '', keyVersionId: '' }),
+      prepare: async (event, runtime, requestId, audit) => {
+        const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
+        audit.principalId = caller.principalId;
+        const access = await runtime.authorizer.authorize({
+          caller,
+          instanceId: header(event, 'bluemix-instance'),
+          operation: operation.name,
+          rule,
+          keyId: event.pathParameters?.id,
+          keyRingId: event.pathParameters?.keyRingId ?? header(event, 'x-kms-key-ring'),
+          sourceIp: event.requestContext.http.sourceIp,
+        });
+        const instanceId = access.instanceId;
+        audit.instanceId = instanceId;
+        const correlationId = header(event, 'correlation-id');
+        return {
+          event,
+          runtime,
+          caller,
+          instanceId,
+          access,
+          body: parseBody(operation, event),
+          query: parseQuery(operation, event),
+          requestId,
+          correlationId,
+          scope: { instanceId, requestId, correlationId },
+          audit,
+          header: (name) => header(event, name),
+          param: (name) => event.pathParameters?.[name] ?? '',
+        };
+      },
+    },
+    fn,
+  );
+}
+
+/**
+ * An administration API handler (`/admin/v1`): the caller must be the service administrator; anyone
+ * else gets the same 401 as a bad token. Audited under the instance id of the path when there is one.
+ */
+export function adminHandler<Body, Query>(
+  operation: OperationDefinition<Body, Query>,
+  fn: (req: AdminRequest<Body, Query>) => Promise<ApiResult>,
+) {
+  if (operation.access !== 'admin') throw new Error(`${operation.name} is not an administration operation`);
+  return pipeline(
+    operation as OperationDefinition<unknown, unknown>,
+    {
+      facts: (event) => ({
         instanceId: event.pathParameters?.instanceId ?? '',
         principalId: '',
         keyId: event.pathParameters?.keyId ?? '',
         keyVersionId: '',
-      };
-      let runtime: Runtime | undefined;
-      try {
-        runtime = await getRuntime();
+      }),
+      prepare: async (event, runtime, requestId, audit) => {
         const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
         audit.principalId = caller.principalId;
         if (!caller.admin) throw unauthorized();
-        const body = bodySchema ? bodySchema.parse(parseJsonBody(event)) : (undefined as Body);
-        const result = await fn({
+        return {
           event,
           runtime,
           caller,
-          body,
+          body: parseBody(operation, event),
+          query: parseQuery(operation, event),
           requestId,
           audit,
-          query: (name) => event.queryStringParameters?.[name],
-          param: (name) => event.pathParameters?.[name] ?? '',
-        });
-        return await finish(runtime, event, operation, requestId, audit, null, result);
-      } catch (error) {
-        const mapped = mapError(error);
-        return finish(runtime, event, operation, requestId, audit, mapped, errorResponse(mapped));
-      }
-    });
+          param: (name: string) => event.pathParameters?.[name] ?? '',
+        };
+      },
+    },
+    fn,
+  );
 }
 
-export interface AdminRequest<Body> {
+export interface AdminRequest<Body, Query = undefined> {
   readonly event: APIGatewayProxyEventV2;
   readonly runtime: Runtime;
   readonly caller: Caller;
   readonly body: Body;
+  readonly query: Query;
   readonly requestId: string;
   readonly audit: AuditFacts;
-  query(name: string): string | undefined;
   param(name: string): string;
 }
 
-/** A route without a bearer token (health, the token exchange): `fn` renders its own errors; it is audited like any other. */
+/**
+ * A route without a bearer token (health, the token exchange): `fn` renders its own errors; it is audited
+ * like any other request unless `audited` is false (probes).
+ */
 export function publicHandler(
-  operation: string,
+  operation: OperationDefinition<unknown, unknown>,
   fn: (req: PublicRequest) => Promise<ApiResult>,
   options: { audited: boolean } = { audited: true },
 ) {
+  const name = operation.name;
   return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
     .use(requestLogContext())
     .handler(async (event, context) => {
       const requestId = event.requestContext.requestId || context.awsRequestId;
-      appendRequestKeys({ operation, requestId });
+      const correlationId = header(event, 'correlation-id');
+      appendRequestKeys({ operation: name, requestId, correlationId });
       const audit: AuditFacts = { instanceId: '', principalId: '', keyId: '', keyVersionId: '' };
       const runtime = await getRuntime();
       const result = await fn({ event, runtime, requestId, audit });
@@ -281,7 +321,7 @@ export function publicHandler(
         status >= 400
           ? { status, code: status >= 500 ? 'INTERNAL_SERVER_ERR' : 'UNAUTHORIZED_ERR', message: '' }
           : null;
-      return finish(runtime, event, operation, requestId, audit, mapped, result);
+      return withCorrelation(await finish(runtime, event, name, requestId, audit, mapped, result), correlationId);
     });
 }
 

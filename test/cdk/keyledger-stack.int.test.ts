@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnResource } from 'aws-cdk-lib';
-import { routes } from '../../functions/api/routes.ts';
+import { allOperations as routes } from '../../functions/api/operations.ts';
 import { EVENT_STORE_TABLE } from '../../events/store/dynamodb/table-schema.ts';
 import { KEY_LIST_TABLE } from '../../events/read-models/dynamodb/key-list-table-schema.ts';
 import { PROJECTOR_RETRY_ATTEMPTS } from '../../cdk/constructs/projector.ts';
@@ -61,14 +61,14 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     console.log(`synth without bundling: ${Date.now() - started} ms`);
   });
 
-  void it('has one API Gateway route per entry of routes.ts, authorizer on every non-public route', () => {
+  void it('has one API Gateway route per entry of operations.ts, authorizer on every non-public route', () => {
     const apiRoutes = resourcesOf(template, 'AWS::ApiGatewayV2::Route');
     assert.equal(apiRoutes.length, routes.length);
     for (const route of routes) {
       const found = apiRoutes.find(([, r]) => r.Properties?.['RouteKey'] === `${route.method} ${route.path}`);
       assert.ok(found, `route ${route.method} ${route.path}`);
       const props = found[1].Properties ?? {};
-      if (route.public === true) {
+      if (route.access === 'public') {
         assert.equal(props['AuthorizationType'], 'NONE', `${route.path} is public`);
         assert.equal(props['AuthorizerId'], undefined);
       } else {

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { errorResponse } from '../../shared/errors.ts';
-import { routes, type RouteDefinition, type RouteGroup } from '../routes.ts';
+import { allOperations, routeKey, type OperationDefinition, type RouteGroup } from '../operations.ts';
 
 /**
  * A handler module under functions/api/ (one per operation). Declared as a method so a module whose
@@ -10,18 +10,14 @@ export interface RouteModule {
   handler(event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2>;
 }
 
-export function routeKey(route: RouteDefinition): string {
-  return `${route.method} ${route.path}`;
-}
-
 /**
  * The Lambda handler of one route group: API Gateway names the matched route in `event.routeKey`
  * (`POST /api/v2/keys`), which selects the operation's module. `modules` holds the modules of the
  * group's routes, by their `handler` name; a route whose module is not there answers 501.
  */
 export function dispatch(group: RouteGroup, modules: Readonly<Record<string, RouteModule>>) {
-  const byRouteKey = new Map<string, RouteDefinition>();
-  for (const route of routes) if (route.group === group) byRouteKey.set(routeKey(route), route);
+  const byRouteKey = new Map<string, OperationDefinition>();
+  for (const route of allOperations) if (route.group === group) byRouteKey.set(routeKey(route), route);
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
     const route = byRouteKey.get(event.routeKey);
     if (route === undefined) return errorResponse({ status: 404, code: 'NOT_FOUND_ERR', message: 'route not found' });
@@ -30,7 +26,7 @@ export function dispatch(group: RouteGroup, modules: Readonly<Record<string, Rou
       return errorResponse({
         status: 501,
         code: 'NOT_IMPLEMENTED_ERR',
-        message: `${route.operation} is not implemented`,
+        message: `${route.name} is not implemented`,
       });
     return module.handler(event, context);
   };

@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { routes } from '../../../functions/api/routes.ts';
+import { allOperations } from '../../../functions/api/operations.ts';
 import { startServer, tokenFor, type ServerProcess } from '../../support/local-server.ts';
 import { Admin, call, fillPath, reasonOf, type Res } from '../../support/access-helpers.ts';
 
-const apiRoutes = routes.filter((r) => r.path.startsWith('/api/v2'));
+const apiRoutes = allOperations.filter((r) => r.path.startsWith('/api/v2'));
 
 function bodyFor(method: string): unknown {
   return ['POST', 'PUT', 'PATCH'].includes(method) ? { ciphertext: 'AAAA', aad: [] } : undefined;

@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { OPERATIONS, ROLES, isOperation, roleAllows, type Role } from '../../../domain/access/roles.ts';
-import { routes, type RouteDefinition } from '../../../functions/api/routes.ts';
+import { ROLES, roleAllows, type Role } from '../../../domain/access/roles.ts';
+import { allOperations, type OperationDefinition } from '../../../functions/api/operations.ts';
 import { startServer, tokenFor, type ServerProcess } from '../../support/local-server.ts';
 import { Admin, call, fillPath, reasonOf } from '../../support/access-helpers.ts';
 
@@ -27,16 +27,22 @@ const LAST = [
   'purgeKey',
   'deleteKeyRing',
 ];
-const apiRoutes: RouteDefinition[] = routes
+const apiRoutes: OperationDefinition[] = allOperations
   .filter((r) => r.path.startsWith('/api/v2'))
-  .sort((a, b) => LAST.indexOf(a.operation) - LAST.indexOf(b.operation));
+  .sort((a, b) => LAST.indexOf(a.name) - LAST.indexOf(b.name));
 
 /** What the table says: may `role` bound at `scope` perform `operation` on its own target, or on one outside its scope? */
-function expectedAllowed(role: Role | 'admin', scope: ScopeKind, operation: string, target: 'own' | 'other'): boolean {
+function expectedAllowed(
+  role: Role | 'admin',
+  scope: ScopeKind,
+  operation: OperationDefinition,
+  target: 'own' | 'other',
+): boolean {
   if (role === 'admin') return true;
-  if (!isOperation(operation) || !roleAllows(role, operation)) return false;
+  const rule = operation.access;
+  if (typeof rule !== 'object' || !roleAllows(role, rule)) return false;
   if (scope === 'instance') return true;
-  switch (OPERATIONS[operation].target) {
+  switch (rule.target) {
     case 'collection':
       return true;
     case 'instance':
@@ -84,13 +90,13 @@ describe('role matrix over HTTP', () => {
         ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { body: {} } : {}),
       });
       requests++;
-      const allowed = expectedAllowed(role, scope, route.operation, target);
+      const allowed = expectedAllowed(role, scope, route, target);
       const denied = res.status === 401;
       if (denied && reasonOf(res) !== 'UNAUTHORIZED_ERR' && route.method !== 'HEAD')
-        mismatches.push(`${label} ${route.operation}: 401 without UNAUTHORIZED_ERR`);
+        mismatches.push(`${label} ${route.name}: 401 without UNAUTHORIZED_ERR`);
       if (allowed === denied)
         mismatches.push(
-          `${label} ${target} ${route.method} ${route.path} (${route.operation}): expected ${allowed ? 'allowed' : '401'}, got ${res.status} ${reasonOf(res) ?? ''}`,
+          `${label} ${target} ${route.method} ${route.path} (${route.name}): expected ${allowed ? 'allowed' : '401'}, got ${res.status} ${reasonOf(res) ?? ''}`,
         );
     }
   }

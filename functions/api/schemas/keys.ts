@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flagParam, pagingParams } from './params.ts';
 
 /** Request bodies of the Key Protect v2 API, as the official SDK sends them. */
 
@@ -62,3 +63,12 @@ export function decodeBase64(value: string, field: string, maxBytes: number): Bu
   }
   return bytes;
 }
+
+/** The SDK's keyActionRotateBody: `payload` for an imported root key; no body for a generated one. */
+export const rotateBody = z.object({ payload: base64.optional() }).default({});
+
+/** PATCH /api/v2/keys/{id}: move the key to another key ring. */
+export const moveKeyBody = z.object({ keyRingID: z.string().min(1) }).strict();
+
+/** GET /api/v2/keys/{id}/versions. */
+export const keyVersionsQuery = z.object({ ...pagingParams, totalCount: flagParam });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFilterParam, flagParam, pagingParams } from './query-params.ts';
+import { booleanFilterParam, flagParam, pagingParams } from './params.ts';
 
 /** GET /keys/{id}/registrations and GET /keys/registrations take the same filters (the SDK's names). */
 export const registrationQuery = z.object({

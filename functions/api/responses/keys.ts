@@ -1,7 +1,7 @@
-import { keyMetadata, KEY_COLLECTION_TYPE } from '../../domain/keys/key-protect-view.ts';
-import type { ExistingKey } from '../../domain/keys/state.ts';
-import { json, type ApiRequest, type ApiResult } from '../shared/api-handler.ts';
-import { collection } from './organize-responses.ts';
+import { keyMetadata, KEY_COLLECTION_TYPE } from '../../../domain/keys/key-protect-view.ts';
+import type { ExistingKey } from '../../../domain/keys/state.ts';
+import { json, type ApiRequest, type ApiResult } from '../../shared/api-handler.ts';
+import { collection } from './organize.ts';
 
 /** Key Protect's collection envelope of keys: `{metadata: {collectionType, collectionTotal}, resources}`. */
 export function keyCollection(
@@ -17,6 +17,6 @@ export function keyResult(status: number, key: ExistingKey): ApiResult {
 }
 
 /** True when the caller sent `Prefer: return=representation` (Key Protect then returns the key). */
-export function prefersRepresentation(req: ApiRequest<unknown>): boolean {
+export function prefersRepresentation(req: ApiRequest<unknown, unknown>): boolean {
   return /return=representation/i.test(req.header('prefer') ?? '');
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { booleanFilterParam, flagParam, pagingParams } from './query-params.ts';
+import { booleanFilterParam, flagParam, pagingParams } from './params.ts';
 
 /** Key Protect's default key states for GET and HEAD /keys: every state but Destroyed. */
 export const DEFAULT_KEY_STATES = [0, 1, 2, 3] as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { DomainError } from '../../domain/errors.ts';
-import type { KeyPolicyInput } from '../../domain/keys/commands.ts';
-import type { InstancePolicyValue } from '../../domain/instances/policies.ts';
+import { DomainError } from '../../../domain/errors.ts';
+import type { KeyPolicyInput } from '../../../domain/keys/commands.ts';
+import type { InstancePolicyValue } from '../../../domain/instances/policies.ts';
 
 /** Request bodies and queries of the key and instance policy operations, as Key Protect takes them. */
 

@@ -28,3 +28,6 @@ export const pagingParams = {
   limit: limitParam(5000, 200),
   offset: z.coerce.number().int().min(0).default(0),
 };
+
+/** `force=true`: a delete that goes ahead where Key Protect would otherwise refuse it. */
+export const forceQuery = z.object({ force: flagParam });

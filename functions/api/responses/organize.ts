@@ -1,8 +1,8 @@
-import type { InstancePolicyEntry } from '../../domain/instances/instance-policies.ts';
-import type { ImportTokenFacts } from '../../domain/import-tokens/import-token.ts';
-import type { KeyRing } from '../../domain/key-rings/key-rings.ts';
-import { currentVersion, type ExistingKey, type Registration } from '../../domain/keys/state.ts';
-import { keyCrn } from '../../domain/keys/key-protect-view.ts';
+import type { InstancePolicyEntry } from '../../../domain/instances/instance-policies.ts';
+import type { ImportTokenFacts } from '../../../domain/import-tokens/import-token.ts';
+import type { KeyRing } from '../../../domain/key-rings/key-rings.ts';
+import { currentVersion, type ExistingKey, type Registration } from '../../../domain/keys/state.ts';
+import { keyCrn } from '../../../domain/keys/key-protect-view.ts';
 import { createHash } from 'node:crypto';
 
 /** Key Protect's response shapes for key rings, aliases, policies, registrations and import tokens. */
