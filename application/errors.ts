@@ -1,24 +1,15 @@
 /**
- * Errors the application raises for the edge to map (functions/shared/errors.ts). Domain refusals
- * are DomainError (domain/errors.ts); these cover what the domain cannot know: authentication,
- * missing resources as seen by a caller, malformed ciphertexts.
+ * The application layer's error: a refusal the domain cannot decide (authentication, access, what a
+ * caller may see of missing resources, malformed ciphertexts, instance and registry lookups). Its code
+ * is a reason code of domain/errors.ts, whose table gives the HTTP status; the edge maps it once
+ * (functions/shared/errors.ts).
  */
 import type { ReasonCode } from '../domain/errors.ts';
 
-type ApplicationReason =
-  | ReasonCode
-  | 'UNAUTHORIZED_ERR'
-  | 'INSTANCE_NOT_FOUND_ERR'
-  | 'BAD_REQUEST_ERR'
-  | 'TOO_MANY_REQUESTS_ERR'
-  /** IBM IAM's code for an API key it cannot use (rendered as an IAM error body). */
-  | 'BXNIM0415E';
-
 export class ApplicationError extends Error {
   constructor(
-    readonly code: ApplicationReason,
+    readonly code: ReasonCode,
     message: string,
-    readonly status?: number,
   ) {
     super(message);
     this.name = 'ApplicationError';
@@ -27,9 +18,14 @@ export class ApplicationError extends Error {
 
 /** The same answer for a missing key and for a key of another instance: no existence oracle. */
 export function keyNotFound(): ApplicationError {
-  return new ApplicationError('KEY_NOT_FOUND_ERR', 'Key does not exist', 404);
+  return new ApplicationError('KEY_NOT_FOUND_ERR', 'Key does not exist');
 }
 
 export function unauthorized(): ApplicationError {
-  return new ApplicationError('UNAUTHORIZED_ERR', 'The user does not have access to the specified resource', 401);
+  return new ApplicationError('UNAUTHORIZED_ERR', 'The user does not have access to the specified resource');
+}
+
+/** An administration request naming an instance that does not exist. */
+export function instanceNotFound(): ApplicationError {
+  return new ApplicationError('INSTANCE_NOT_FOUND_ERR', 'Instance does not exist');
 }

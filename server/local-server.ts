@@ -3,7 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
 import { MAX_BODY_BYTES } from '../functions/shared/api-handler.ts';
-import { errorResponse } from '../functions/shared/errors.ts';
+import { errorResponse, reasonError } from '../functions/shared/errors.ts';
 import { logger } from '../functions/shared/logger.ts';
 import { renderPrometheus } from '../functions/shared/request-metrics.ts';
 import { toApiGatewayEvent, writeResult } from './http-adapter.ts';
@@ -75,15 +75,12 @@ export async function listen(router: Router, host: string, port: number, tls?: T
     const match = router.match(method, url.pathname);
     if (!match || 'allowed' in match) {
       req.resume();
-      const status = match ? 405 : 404;
       writeResult(
         res,
         errorResponse(
-          {
-            status,
-            code: status === 404 ? 'NOT_FOUND_ERR' : 'METHOD_NOT_ALLOWED_ERR',
-            message: status === 404 ? 'The requested resource was not found' : 'Method not allowed',
-          },
+          match
+            ? reasonError('METHOD_NOT_ALLOWED_ERR', 'Method not allowed')
+            : reasonError('NOT_FOUND_ERR', 'The requested resource was not found'),
           match ? { allow: match.allowed.join(', ') } : {},
         ),
         method === 'HEAD',
@@ -114,11 +111,7 @@ export async function listen(router: Router, host: string, port: number, tls?: T
     const work = serve(req, res).catch((error: unknown) => {
       logger.error('unhandled request failure', { errorName: error instanceof Error ? error.name : typeof error });
       if (!res.headersSent)
-        writeResult(
-          res,
-          errorResponse({ status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' }),
-          false,
-        );
+        writeResult(res, errorResponse(reasonError('INTERNAL_SERVER_ERR', 'Internal server error')), false);
       else res.destroy();
     });
     inFlight.add(work);

@@ -69,8 +69,7 @@ export class Authorizer {
 
   async authorize(input: AuthorizeInput): Promise<AccessGrant> {
     const instanceId = input.instanceId;
-    if (!instanceId)
-      throw new ApplicationError('BAD_REQUEST_ERR', 'Bad Request: bluemix-instance header is required', 400);
+    if (!instanceId) throw new ApplicationError('BAD_REQUEST_ERR', 'Bad Request: bluemix-instance header is required');
     const nowMs = this.services.now().getTime();
     const exists = await this.instances.get(instanceId, nowMs, async () => {
       const { state } = await loadState(this.services.store, instanceAggregate, instanceStreamId(instanceId));

@@ -6,7 +6,7 @@ import { ApplicationError } from '../errors.ts';
  */
 export class AccessDeniedError extends ApplicationError {
   constructor(readonly instanceId: string) {
-    super('UNAUTHORIZED_ERR', 'The user does not have access to the specified resource', 401);
+    super('UNAUTHORIZED_ERR', 'The user does not have access to the specified resource');
     this.name = 'AccessDeniedError';
   }
 }
@@ -17,7 +17,7 @@ export class RateLimitedError extends ApplicationError {
     readonly instanceId: string,
     readonly retryAfterS: number,
   ) {
-    super('TOO_MANY_REQUESTS_ERR', 'Too many requests: the instance is above its request rate limit', 429);
+    super('TOO_MANY_REQUESTS_ERR', 'Too many requests: the instance is above its request rate limit');
     this.name = 'RateLimitedError';
   }
 }

@@ -2,7 +2,7 @@ import type { Binding, Scope } from '../../domain/access/bindings.ts';
 import { PrincipalNotFoundError } from '../../domain/identity/principal.ts';
 import type { Role } from '../../domain/access/roles.ts';
 import { handleCommand, loadState } from '../command-handler.ts';
-import { ApplicationError } from '../errors.ts';
+import { ApplicationError, instanceNotFound } from '../errors.ts';
 import { instanceAggregate, instanceStreamId } from '../identity/instance-aggregate.ts';
 import { principalAggregate, principalStreamId } from '../identity/principal-aggregate.ts';
 import { findKey } from '../keys/find-key.ts';
@@ -43,10 +43,6 @@ function bindingView(instanceId: string, binding: Binding): BindingView {
   };
 }
 
-function instanceNotFound(): ApplicationError {
-  return new ApplicationError('INSTANCE_NOT_FOUND_ERR', 'Instance does not exist', 404);
-}
-
 /**
  * Grants a role to a principal on an instance, one of its key rings, or one of its keys
  * (`POST /admin/v1/instances/{id}/access`). The instance and the principal must exist, and a key
@@ -54,7 +50,7 @@ function instanceNotFound(): ApplicationError {
  */
 export async function grantAccess(services: AppServices, input: GrantInput): Promise<BindingView> {
   if (input.keyRingId !== undefined && input.keyId !== undefined) {
-    throw new ApplicationError('BAD_REQUEST_ERR', 'Give keyRingId or keyId, not both', 400);
+    throw new ApplicationError('BAD_REQUEST_ERR', 'Give keyRingId or keyId, not both');
   }
   const { state: instance } = await loadState(services.store, instanceAggregate, instanceStreamId(input.instanceId));
   if (instance.status !== 'Active') throw instanceNotFound();

@@ -1,5 +1,5 @@
 import { loadState } from '../command-handler.ts';
-import { ApplicationError } from '../errors.ts';
+import { instanceNotFound } from '../errors.ts';
 import { instanceAggregate, instanceStreamId } from '../identity/instance-aggregate.ts';
 import type { AppServices } from '../services.ts';
 import { SERVICE_CHAIN_ID } from './audit-log.ts';
@@ -12,5 +12,5 @@ export async function requireInstance(
 ): Promise<void> {
   if (allowServiceChain && instanceId === SERVICE_CHAIN_ID) return;
   const { state } = await loadState(services.store, instanceAggregate, instanceStreamId(instanceId));
-  if (state.status === 'Absent') throw new ApplicationError('INSTANCE_NOT_FOUND_ERR', 'Instance does not exist', 404);
+  if (state.status === 'Absent') throw instanceNotFound();
 }

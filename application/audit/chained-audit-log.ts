@@ -10,6 +10,7 @@ import {
 import { checkpointPayload, GENESIS_HASH, recordHash, type CheckpointSigner } from './audit-hash.ts';
 import type { AuditEntry, AuditLog, AuditPage, AuditQuery, AuditVerification } from './audit-log.ts';
 import { verifyAuditChain } from './verify-audit-chain.ts';
+import { ApplicationError } from '../errors.ts';
 
 /**
  * When a commit also writes a signed checkpoint: once `everyRecords` records follow the last one,
@@ -261,9 +262,10 @@ function copyEntry(e: AuditEntry): Omit<AuditRecord, 'seq' | 'prevHash' | 'hash'
   };
 }
 
-export class InvalidCursorError extends Error {
+/** A `cursor` that no page of this log handed out. */
+export class InvalidCursorError extends ApplicationError {
   constructor() {
-    super('cursor is not valid');
+    super('BAD_REQUEST_ERR', 'cursor is not valid');
     this.name = 'InvalidCursorError';
   }
 }

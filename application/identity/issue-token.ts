@@ -9,7 +9,7 @@ import { signToken, type IssuedToken } from './tokens.ts';
 
 /** IAM's answer for every bad API key: nothing says whether the key exists. */
 function invalidApiKey(): ApplicationError {
-  return new ApplicationError('BXNIM0415E', 'Provided API key could not be found.', 400);
+  return new ApplicationError('BXNIM0415E', 'Provided API key could not be found.');
 }
 
 /** Exchanges an API key for an access token (`POST /identity/token`). */

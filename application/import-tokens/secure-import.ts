@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { DomainError } from '../../domain/errors.ts';
+import { ApplicationError } from '../errors.ts';
 import { isExpired, type ImportTokenState } from '../../domain/import-tokens/import-token.ts';
 import { HsmDecryptError, HsmInvalidInputError, type OaepHash, type WrappedKey } from '../ports/hsm.ts';
 import { loadState, type RequestScope } from '../command-handler.ts';
@@ -22,8 +22,8 @@ const GCM_IV_BYTES = 12;
 const GCM_TAG_BYTES = 16;
 const HASH: Record<EncryptionAlgorithm, OaepHash> = { RSAES_OAEP_SHA_256: 'sha256', RSAES_OAEP_SHA_1: 'sha1' };
 
-function incorrectNonce(): DomainError {
-  return new DomainError(
+function incorrectNonce(): ApplicationError {
+  return new ApplicationError(
     'INCORRECT_NONCE_ERR',
     'The encrypted nonce given does not match existing record: Please ensure the correct nonce was given in the request',
   );
@@ -45,7 +45,7 @@ export async function openSecureImport(
   const { state } = await loadState(services.store, importTokenAggregate, importTokenStreamId(scope.instanceId));
   const token = usableToken(state, services.now().toISOString());
   if (input.iv.length !== GCM_IV_BYTES) {
-    throw new DomainError(
+    throw new ApplicationError(
       'INCORRECT_NONCE_IV_ERR',
       `The provided encrypted nonce was not encrypted with a ${GCM_IV_BYTES}-byte IV`,
     );
@@ -56,7 +56,7 @@ export async function openSecureImport(
     wrapped = await services.hsm.importWithRsaOaep(token.keyPairId, input.payload, HASH[input.encryptionAlgorithm]);
   } catch (error) {
     if (error instanceof HsmDecryptError || error instanceof HsmInvalidInputError) {
-      throw new DomainError(
+      throw new ApplicationError(
         'BAD_BODY_ERR',
         'The payload could not be decrypted with the import token: encrypt the key material with its public key and the given encryptionAlgorithm',
       );
@@ -81,14 +81,14 @@ export async function openSecureImport(
 
 function usableToken(state: ImportTokenState, now: string) {
   if (state.status === 'Absent')
-    throw new DomainError(
+    throw new ApplicationError(
       'IMPORT_TOKEN_NOT_FOUND_ERR',
       'No import token exists for this instance: create one with POST /api/v2/import_token',
     );
   if (state.status === 'Retired' && state.reason === 'usedUp')
-    throw new DomainError('IMPORT_TOKEN_RETRIEVALS_ERR', 'The import token is used up: create a new one');
+    throw new ApplicationError('IMPORT_TOKEN_RETRIEVALS_ERR', 'The import token is used up: create a new one');
   if (state.status === 'Retired' || isExpired(state, now))
-    throw new DomainError('IMPORT_TOKEN_EXPIRED_ERR', 'The import token has expired');
+    throw new ApplicationError('IMPORT_TOKEN_EXPIRED_ERR', 'The import token has expired');
   return state;
 }
 

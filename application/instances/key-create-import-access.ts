@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts';
+import { ApplicationError } from '../errors.ts';
 import type { KeyType } from '../../domain/keys/events.ts';
 import type { InstancePolicies } from './instance-policies.ts';
 
@@ -19,7 +19,7 @@ export function checkKeyCreateImportAccess(policies: InstancePolicies, keyType: 
       : (keyType === 'root' ? access.importRootKey : access.importStandardKey) &&
         (origin === 'securelyImported' || !access.enforceToken);
   if (!allowed) {
-    throw new DomainError(
+    throw new ApplicationError(
       'KEY_CREATE_IMPORT_ACCESS_ERR',
       'KeyCreateImportAccess instance policy does not allow this action',
     );

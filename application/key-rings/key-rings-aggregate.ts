@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts';
+import { ApplicationError } from '../errors.ts';
 import {
   keyRingExists,
   keyRingsDecider,
@@ -26,6 +26,6 @@ export async function loadKeyRings(services: AppServices, instanceId: string): P
 /** Refuses a ring the instance does not have (404 KEY_RING_NOT_FOUND_ERR); `default` always exists. */
 export async function assertKeyRingExists(services: AppServices, instanceId: string, keyRingId: string): Promise<void> {
   if (!keyRingExists(await loadKeyRings(services, instanceId), keyRingId)) {
-    throw new DomainError('KEY_RING_NOT_FOUND_ERR', `Key ring ${keyRingId} does not exist in this instance`);
+    throw new ApplicationError('KEY_RING_NOT_FOUND_ERR', `Key ring ${keyRingId} does not exist in this instance`);
   }
 }

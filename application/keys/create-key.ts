@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts';
+import { ApplicationError } from '../errors.ts';
 import type { KeyType } from '../../domain/keys/events.ts';
 import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
 import type { WrappedKey } from '../ports/hsm.ts';
@@ -49,7 +49,7 @@ export async function createKey(
   let wrapped: WrappedKey;
   if (input.secureImport) {
     if (input.keyType !== 'root')
-      throw new DomainError('BAD_BODY_ERR', 'Only root keys can be imported with an import token');
+      throw new ApplicationError('BAD_BODY_ERR', 'Only root keys can be imported with an import token');
     wrapped = await openSecureImport(services, scope, input.secureImport);
   } else if (input.payload === undefined) {
     wrapped =
@@ -58,7 +58,7 @@ export async function createKey(
         : await hsm.importSecret(await hsm.random(GENERATED_STANDARD_KEY_BYTES));
   } else {
     if (input.keyType === 'root' && !ROOT_KEY_LENGTHS.has(input.payload.length)) {
-      throw new DomainError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
+      throw new ApplicationError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
     }
     wrapped = input.keyType === 'root' ? await hsm.importRootKey(input.payload) : await hsm.importSecret(input.payload);
   }

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts';
+import { ApplicationError } from '../errors.ts';
 import { currentVersion, type ExistingKey } from '../../domain/keys/state.ts';
 import { HsmDecryptError } from '../ports/hsm.ts';
 import type { AppServices } from '../services.ts';
@@ -7,8 +7,8 @@ import { toWrappedKey } from './material.ts';
 
 /** Envelope encryption with a root key: seal with the latest version, open with whichever version sealed. */
 
-function unprocessable(): DomainError {
-  return new DomainError('UNPROCESSABLE_CIPHERTEXT_ERR', 'The provided ciphertext is invalid or corrupted');
+function unprocessable(): ApplicationError {
+  return new ApplicationError('UNPROCESSABLE_CIPHERTEXT_ERR', 'The provided ciphertext is invalid or corrupted');
 }
 
 /** Wraps `plaintext` with the key's latest version (AES-256-GCM in the HSM). */

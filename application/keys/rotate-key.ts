@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts';
+import { ApplicationError } from '../errors.ts';
 import type { RotateKey } from '../../domain/keys/commands.ts';
 import { keyDecider } from '../../domain/keys/decider.ts';
 import type { WrappedMaterial } from '../../domain/keys/material.ts';
@@ -28,7 +28,7 @@ export async function rotateKey(
   payload?: Buffer,
 ): Promise<ExistingKey> {
   if (payload !== undefined && !ROOT_KEY_LENGTHS.has(payload.length)) {
-    throw new DomainError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
+    throw new ApplicationError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
   }
   const versionId = services.newId();
   const command = (c: KeyCommandContext, material: WrappedMaterial): RotateKey => ({

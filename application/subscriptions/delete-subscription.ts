@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts';
+import { ApplicationError } from '../errors.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { handleCommand } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
@@ -9,7 +9,8 @@ export async function deleteSubscription(
   services: Pick<AppServices, 'store' | 'now'>,
   input: { instanceId: string; subscriptionId: string; callerPrincipalId: string; requestId?: string | undefined },
 ): Promise<void> {
-  if (!isUuid(input.subscriptionId)) throw new DomainError('SUBSCRIPTION_NOT_FOUND_ERR', 'Subscription does not exist');
+  if (!isUuid(input.subscriptionId))
+    throw new ApplicationError('SUBSCRIPTION_NOT_FOUND_ERR', 'Subscription does not exist');
   await handleCommand(
     services.store,
     subscriptionAggregate,

@@ -1,4 +1,4 @@
-import { DomainError, reasonHttpStatus, type ReasonCode, type ReasonHttpStatus } from '../errors.ts';
+import { DomainError, REASON_STATUS, type ReasonCode, type ReasonStatus } from '../errors.ts';
 import type { KeyCommandType } from './commands.ts';
 import type { KeyType } from './events.ts';
 import { effectiveStatus, isExisting, type ExistingKey, type KeyState, type KeyStatus } from './state.ts';
@@ -29,13 +29,13 @@ export type KeyOperation =
 
 export interface Refusal {
   readonly code: ReasonCode;
-  readonly httpStatus: ReasonHttpStatus;
+  readonly httpStatus: ReasonStatus;
 }
 
 export type Verdict = 'allowed' | Refusal;
 
 function no(code: ReasonCode): Refusal {
-  return { code, httpStatus: reasonHttpStatus[code] };
+  return { code, httpStatus: REASON_STATUS[code] };
 }
 
 const ok = 'allowed' as const;

@@ -1,6 +1,4 @@
 import { requireInstance } from '../../application/audit/audited-instance.ts';
-import { InvalidCursorError } from '../../application/audit/chained-audit-log.ts';
-import { ApplicationError } from '../../application/errors.ts';
 import { adminHandler, json } from '../shared/api-handler.ts';
 import { operations } from './operations.ts';
 
@@ -17,11 +15,5 @@ export const handler = adminHandler(operations.adminListAudit, async (req) => {
   const q = req.query;
   const instanceId = req.param('instanceId');
   await requireInstance(req.runtime.services, instanceId, true);
-  try {
-    const page = await req.runtime.audit.query({ ...q, instanceId, from: utc(q.from), to: utc(q.to) });
-    return json(200, page);
-  } catch (error) {
-    if (error instanceof InvalidCursorError) throw new ApplicationError('BAD_REQUEST_ERR', 'cursor is not valid', 400);
-    throw error;
-  }
+  return json(200, await req.runtime.audit.query({ ...q, instanceId, from: utc(q.from), to: utc(q.to) }));
 });

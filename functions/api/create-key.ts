@@ -1,5 +1,5 @@
 import { createKey } from '../../application/keys/create-key.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { RequestError } from '../shared/errors.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
 import { keyCollection } from './responses/keys.ts';
@@ -24,7 +24,7 @@ export const handler = keyProtectHandler(operations.createKey, async (req) => {
     secure &&
     (resource.encryptedNonce === undefined || resource.iv === undefined || resource.payload === undefined)
   ) {
-    throw new DomainError('BAD_BODY_ERR', 'A secure import needs payload, encryptedNonce and iv');
+    throw new RequestError('BAD_BODY_ERR', 'A secure import needs payload, encryptedNonce and iv');
   }
   const payload =
     resource.payload === undefined

@@ -1,5 +1,5 @@
 import { loadInstancePolicies } from '../../application/instances/instance-policies.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { RequestError } from '../shared/errors.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
 import { collection, COLLECTION } from './responses/organize.ts';
 import { operations } from './operations.ts';
@@ -11,7 +11,7 @@ import { operations } from './operations.ts';
 export const handler = keyProtectHandler(operations.getAllowedIpPort, async (req) => {
   const policies = await loadInstancePolicies(req.runtime.services, req.instanceId);
   if (!policies.allowedIP?.enabled)
-    throw new DomainError('FEATURE_RESTRICTED_ERR', 'The instance has no enabled allowedIP policy');
+    throw new RequestError('FEATURE_RESTRICTED_ERR', 'The instance has no enabled allowedIP policy');
   const host = req.header('x-forwarded-port') ?? req.header('host')?.split(':')[1];
   const port = Number(host ?? '443');
   return json(

@@ -5,10 +5,10 @@ import type { Caller } from '../../application/identity/authenticate.ts';
 import type { AccessGrant } from '../../application/access/authorizer.ts';
 import type { RequestScope } from '../../application/command-handler.ts';
 import { AccessDeniedError, RateLimitedError } from '../../application/access/errors.ts';
-import { ApplicationError, unauthorized } from '../../application/errors.ts';
+import { unauthorized } from '../../application/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { auditInstanceOf } from './audit-instance.ts';
-import { errorResponse, mapError, type MappedError } from './errors.ts';
+import { errorResponse, mapError, reasonError, RequestError, type MappedError } from './errors.ts';
 import { appendRequestKeys, logger, requestLog, requestLogContext } from './logger.ts';
 import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
@@ -66,12 +66,12 @@ function rawBody(event: APIGatewayProxyEventV2): string {
 function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   const text = rawBody(event);
   if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    throw new ApplicationError('BAD_BODY_ERR', 'Request body is too large', 413);
+    throw new RequestError('BAD_BODY_ERR', 'Request body is too large', 413);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new ApplicationError('BAD_BODY_ERR', 'Request body is not valid JSON', 400);
+    throw new RequestError('BAD_BODY_ERR', 'Request body is not valid JSON');
   }
 }
 
@@ -134,7 +134,7 @@ async function finish(
       errorName: error instanceof Error ? error.name : typeof error,
     });
     observeRequest(operation, 'failed', Math.max(0, Date.now() - event.requestContext.timeEpoch) / 1000);
-    return errorResponse({ status: 500, code: 'AUDIT_UNAVAILABLE_ERR', message: 'Internal server error' });
+    return errorResponse(reasonError('AUDIT_UNAVAILABLE_ERR', 'Internal server error'));
   }
 }
 
@@ -317,7 +317,7 @@ export function publicHandler(
       const result = await fn({ event, runtime, requestId, audit });
       if (!options.audited) return result;
       const status = result.statusCode ?? 200;
-      const mapped =
+      const mapped: MappedError | null =
         status >= 400
           ? { status, code: status >= 500 ? 'INTERNAL_SERVER_ERR' : 'UNAUTHORIZED_ERR', message: '' }
           : null;

@@ -1,14 +1,16 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
-import { DomainError, reasonHttpStatus, type ReasonCode } from '../../domain/errors.ts';
+import { DomainError, REASON_STATUS, type ReasonCode } from '../../domain/errors.ts';
 import { ApplicationError } from '../../application/errors.ts';
 import { HsmError } from '../../application/ports/hsm.ts';
 import { logger } from './logger.ts';
 
 /**
- * The one error mapper (DESIGN.md decision 7): every error becomes a Key Protect error body.
- * Only 4xx carry their message; anything else is a 500 with a generic message and is logged
- * (without payloads).
+ * The one error mapper: every error becomes a Key Protect error body. Each layer throws its own type
+ * (DomainError from deciders, ApplicationError from use cases, RequestError from the edge, ZodError
+ * from request schemas, HsmError from the HSM port); all carry a reason code of domain/errors.ts,
+ * whose table gives the status. Only 4xx carry their message; anything else is a 500 with a generic
+ * message and is logged (without payloads).
  */
 export const ERROR_COLLECTION_TYPE = 'application/vnd.ibm.kms.error+json';
 
@@ -29,17 +31,33 @@ const STATUS_TEXT: Record<number, string> = {
 
 export interface MappedError {
   readonly status: number;
-  readonly code: string;
+  readonly code: ReasonCode;
   readonly message: string;
 }
 
-export function mapError(error: unknown): MappedError {
-  if (error instanceof DomainError)
-    return { status: reasonHttpStatus[error.code], code: error.code, message: error.message };
-  if (error instanceof ApplicationError) {
-    const status = error.status ?? (error.code in reasonHttpStatus ? reasonHttpStatus[error.code as ReasonCode] : 400);
-    return { status, code: error.code, message: error.message };
+/**
+ * A request the edge refuses before any use case runs (a malformed body or header). `status` differs
+ * from the code's own only for a body over the size limit (413).
+ */
+export class RequestError extends Error {
+  constructor(
+    readonly code: ReasonCode,
+    message: string,
+    readonly status: number = REASON_STATUS[code],
+  ) {
+    super(message);
+    this.name = 'RequestError';
   }
+}
+
+/** The error body of a reason code with its own status. */
+export function reasonError(code: ReasonCode, message: string): MappedError {
+  return { status: REASON_STATUS[code], code, message };
+}
+
+export function mapError(error: unknown): MappedError {
+  if (error instanceof DomainError || error instanceof ApplicationError) return reasonError(error.code, error.message);
+  if (error instanceof RequestError) return { status: error.status, code: error.code, message: error.message };
   if (error instanceof ZodError) {
     const issue = error.issues[0];
     const where = issue?.path.length ? issue.path.join('.') : 'body';

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
-import { errorResponse } from '../../shared/errors.ts';
+import { errorResponse, reasonError } from '../../shared/errors.ts';
 import { allOperations, routeKey, type OperationDefinition, type RouteGroup } from '../operations.ts';
 
 /**
@@ -20,14 +20,10 @@ export function dispatch(group: RouteGroup, modules: Readonly<Record<string, Rou
   for (const route of allOperations) if (route.group === group) byRouteKey.set(routeKey(route), route);
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyResultV2> => {
     const route = byRouteKey.get(event.routeKey);
-    if (route === undefined) return errorResponse({ status: 404, code: 'NOT_FOUND_ERR', message: 'route not found' });
+    if (route === undefined) return errorResponse(reasonError('NOT_FOUND_ERR', 'route not found'));
     const module = modules[route.handler];
     if (module === undefined)
-      return errorResponse({
-        status: 501,
-        code: 'NOT_IMPLEMENTED_ERR',
-        message: `${route.name} is not implemented`,
-      });
+      return errorResponse(reasonError('NOT_IMPLEMENTED_ERR', `${route.name} is not implemented`));
     return module.handler(event, context);
   };
 }

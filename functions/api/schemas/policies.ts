@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { DomainError } from '../../../domain/errors.ts';
+import { RequestError } from '../../shared/errors.ts';
 import type { KeyPolicyInput } from '../../../domain/keys/commands.ts';
 import type { InstancePolicyValue } from '../../../domain/instances/policies.ts';
 
@@ -25,7 +25,7 @@ export const keyPolicyBody = z.object({
 
 function checkTotal(body: { metadata: { collectionTotal: number }; resources: readonly unknown[] }): void {
   if (body.metadata.collectionTotal !== body.resources.length) {
-    throw new DomainError('COLLECTION_TOTAL_MISMATCH_ERR', 'Collection total does not match number of resources');
+    throw new RequestError('COLLECTION_TOTAL_MISMATCH_ERR', 'Collection total does not match number of resources');
   }
 }
 
@@ -38,17 +38,17 @@ export function keyPolicyInputs(
   const inputs: KeyPolicyInput[] = [];
   for (const r of body.resources) {
     if ((r.rotation ? 1 : 0) + (r.dualAuthDelete ? 1 : 0) !== 1)
-      throw new DomainError('BAD_BODY_ERR', 'Each resource sets exactly one policy: rotation or dualAuthDelete');
+      throw new RequestError('BAD_BODY_ERR', 'Each resource sets exactly one policy: rotation or dualAuthDelete');
     if (r.rotation) {
       const enabled = r.rotation.enabled ?? true;
       if (enabled && r.rotation.interval_month === undefined)
-        throw new DomainError('INVALID_FIELD_ERR', "The field 'interval_month' is required");
+        throw new RequestError('INVALID_FIELD_ERR', "The field 'interval_month' is required");
       inputs.push({ policy: 'rotation', enabled, intervalMonth: r.rotation.interval_month ?? 1 });
     }
     if (r.dualAuthDelete) inputs.push({ policy: 'dualAuthDelete', enabled: r.dualAuthDelete.enabled });
   }
   if (only !== undefined && (inputs.length !== 1 || inputs[0]?.policy !== only)) {
-    throw new DomainError(
+    throw new RequestError(
       'BODY_QUERY_PARAM_MISMATCH_ERR',
       'Data in body does not match data required by query parameter',
     );
@@ -105,12 +105,12 @@ export function instancePolicyInputs(
   checkTotal(body);
   if (only !== undefined) {
     if (body.resources.length !== 1)
-      throw new DomainError(
+      throw new RequestError(
         'NUM_COLLECTION_RESOURCE_ERR',
         'Only a single instance policy may be created or updated when the policy query parameter is given',
       );
     if (body.resources[0]?.policy_type !== only)
-      throw new DomainError(
+      throw new RequestError(
         'BODY_QUERY_PARAM_MISMATCH_ERR',
         'Data in body does not match data required by query parameter',
       );
@@ -119,7 +119,7 @@ export function instancePolicyInputs(
     switch (policy) {
       case 'dualAuthDelete':
       case 'metrics':
-        if (a !== undefined) throw new DomainError('BAD_BODY_ERR', `The ${policy} policy takes no attributes`);
+        if (a !== undefined) throw new RequestError('BAD_BODY_ERR', `The ${policy} policy takes no attributes`);
         return { policy, enabled };
       case 'rotation':
         return { policy, enabled, intervalMonth: a?.interval_month };
