@@ -1,4 +1,4 @@
-import type { KeyVersion } from '../../domain/keys/material.ts';
+import type { KeyVersion } from '../../domain/keys/events.ts';
 import type { AppServices } from '../services.ts';
 import { findKey } from './find-key.ts';
 

@@ -1,4 +1,4 @@
-import type { WrappedMaterial } from '../../domain/keys/material.ts';
+import type { WrappedMaterial } from '../../domain/keys/events.ts';
 import type { WrappedKey } from '../ports/hsm.ts';
 
 /** Domain material (base64, storable) <-> HSM port material (bytes). */

@@ -1,7 +1,7 @@
 import { ApplicationError } from '../errors.ts';
 import type { RotateKey } from '../../domain/keys/commands.ts';
 import { keyDecider } from '../../domain/keys/decider.ts';
-import type { WrappedMaterial } from '../../domain/keys/material.ts';
+import type { WrappedMaterial } from '../../domain/keys/events.ts';
 import type { ExistingKey } from '../../domain/keys/state.ts';
 import type { RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';

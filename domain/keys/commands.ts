@@ -1,5 +1,4 @@
-import type { KeyType, RegistrationChange } from './events.ts';
-import type { WrappedMaterial } from './material.ts';
+import type { KeyCreatedData, KeyEventData, RegistrationChange, WrappedMaterial } from './events.ts';
 import type { KeySettings } from './settings.ts';
 
 /**
@@ -13,16 +12,9 @@ export interface CommandContext {
   readonly settings?: Partial<KeySettings> | undefined;
 }
 
-export interface CreateKey extends CommandContext {
+/** A new key: the facts KeyCreated records, less what the decider works out (its first version, its policy). */
+export interface CreateKey extends CommandContext, Omit<KeyCreatedData, 'version' | 'dualAuthDelete'> {
   readonly type: 'CreateKey';
-  readonly keyId: string;
-  readonly instanceId: string;
-  readonly keyType: KeyType;
-  readonly name: string;
-  readonly description?: string | undefined;
-  readonly extractable: boolean;
-  readonly keyRingId: string;
-  readonly expirationDate?: string | undefined;
   /** True when the caller supplied the material (KeyImported), false when the HSM generated it. */
   readonly imported: boolean;
   readonly versionId: string;
@@ -84,9 +76,7 @@ export interface RemoveAlias extends KeyCommandBase<'RemoveAlias'> {
   readonly alias: string;
 }
 
-export type KeyPolicyInput =
-  | { readonly policy: 'rotation'; readonly enabled: boolean; readonly intervalMonth: number }
-  | { readonly policy: 'dualAuthDelete'; readonly enabled: boolean };
+export type KeyPolicyInput = KeyEventData<'KeyPolicySet'>;
 
 export interface SetKeyPolicy extends KeyCommandBase<'SetKeyPolicy'> {
   readonly policy: KeyPolicyInput;

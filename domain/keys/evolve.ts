@@ -3,32 +3,12 @@ import { isExisting, type ExistingKey, type KeyFacts, type KeyState, type Regist
 
 /** The facts of an existing key, without its status (and a Destroyed key's deletion facts). */
 function factsOf(key: ExistingKey): KeyFacts {
-  const { keyId, instanceId, keyType, name, description, extractable, imported, keyRingId, expirationDate } = key;
-  const { creationDate, createdBy, lastUpdateDate, versions, aliases, dualAuthDelete, rotationPolicy, registrations } =
-    key;
-  const { deletionAuthorization, lastStateChangeDate, lastSyncDate } = key;
-  return {
-    keyId,
-    instanceId,
-    keyType,
-    name,
-    description,
-    extractable,
-    imported,
-    keyRingId,
-    expirationDate,
-    creationDate,
-    createdBy,
-    lastUpdateDate,
-    versions,
-    aliases,
-    dualAuthDelete,
-    rotationPolicy,
-    registrations,
-    deletionAuthorization,
-    lastStateChangeDate,
-    lastSyncDate,
-  };
+  if (key.status === 'Destroyed') {
+    const { status: _status, deletionDate: _deletionDate, deletedBy: _deletedBy, ...facts } = key;
+    return facts;
+  }
+  const { status: _status, ...facts } = key;
+  return facts;
 }
 
 /** The same key with changed facts, keeping its status (and deletion facts). */
@@ -65,29 +45,17 @@ function changeRegistrations(
 export function evolve(state: KeyState, event: KeyEvent): KeyState {
   if (event.type === 'KeyCreated' || event.type === 'KeyImported') {
     if (state.status !== 'Absent') return state;
-    const d = event.data;
+    const { version, ...created } = event.data;
     return {
       status: 'Active',
-      keyId: d.keyId,
-      instanceId: d.instanceId,
-      keyType: d.keyType,
-      name: d.name,
-      description: d.description,
-      extractable: d.extractable,
+      ...created,
       imported: event.type === 'KeyImported',
-      keyRingId: d.keyRingId,
-      expirationDate: d.expirationDate,
       creationDate: event.meta.time,
       createdBy: event.meta.principalId,
       lastUpdateDate: event.meta.time,
-      versions: [d.version],
+      versions: [version],
       aliases: [],
-      dualAuthDelete: d.dualAuthDelete,
-      rotationPolicy: undefined,
       registrations: [],
-      deletionAuthorization: undefined,
-      lastStateChangeDate: undefined,
-      lastSyncDate: undefined,
     };
   }
   if (!isExisting(state)) return state;

@@ -1,5 +1,4 @@
-import type { KeyType, RotationPolicy } from './events.ts';
-import type { KeyVersion } from './material.ts';
+import type { KeyCreatedData, KeyVersion, RotationPolicy } from './events.ts';
 
 /** Key Protect's NIST SP 800-57 state codes. Purged keys have none: they answer 404. */
 export const KeyStateCode = { Active: 1, Suspended: 2, Deactivated: 3, Destroyed: 5 } as const;
@@ -20,17 +19,12 @@ export interface DeletionAuthorization {
   readonly time: string;
 }
 
-/** What every existing key carries, whatever its status. */
-export interface KeyFacts {
-  readonly keyId: string;
-  readonly instanceId: string;
-  readonly keyType: KeyType;
-  readonly name: string;
-  readonly description?: string | undefined;
-  readonly extractable: boolean;
+/**
+ * What every existing key carries, whatever its status: what it was created with (KeyCreated's data,
+ * less its first version, which opens `versions`) and what its later events changed.
+ */
+export interface KeyFacts extends Omit<KeyCreatedData, 'version'> {
   readonly imported: boolean;
-  readonly keyRingId: string;
-  readonly expirationDate?: string | undefined;
   readonly creationDate: string;
   readonly createdBy: string;
   readonly lastUpdateDate: string;
@@ -38,8 +32,6 @@ export interface KeyFacts {
   readonly versions: readonly KeyVersion[];
   /** At most five; instance-wide uniqueness is the application's alias index's job. */
   readonly aliases: readonly string[];
-  /** Once true, never false again (Key Protect: a key's dual auth policy cannot be disabled). */
-  readonly dualAuthDelete: boolean;
   readonly rotationPolicy?: RotationPolicy | undefined;
   readonly registrations: readonly Registration[];
   readonly deletionAuthorization?: DeletionAuthorization | undefined;

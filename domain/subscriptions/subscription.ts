@@ -1,7 +1,7 @@
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
 import type { EventStamp } from '../keys/events.ts';
-import type { WrappedMaterial } from '../keys/material.ts';
+import type { WrappedMaterial } from '../keys/events.ts';
 
 /**
  * A webhook subscription of an instance: where key-state events are delivered, which types, and the

@@ -15,18 +15,12 @@ export function createKey(command: CreateKey, state: KeyState): KeyEvent[] {
   if (command.expirationDate !== undefined && Date.parse(command.expirationDate) <= Date.parse(command.now)) {
     throw new DomainError('BAD_BODY_ERR', 'expirationDate must be in the future');
   }
+  const { type: _type, now, principalId: _by, settings: _settings, imported, versionId, material, ...facts } = command;
   const data: KeyCreatedData = {
-    keyId: command.keyId,
-    instanceId: command.instanceId,
-    keyType: command.keyType,
-    name: command.name,
-    description: command.description,
-    extractable: command.extractable,
-    keyRingId: command.keyRingId,
-    expirationDate: command.expirationDate,
-    version: { id: command.versionId, creationDate: command.now, material: command.material },
+    ...facts,
+    version: { id: versionId, creationDate: now, material },
     dualAuthDelete: command.dualAuthDelete ?? false,
   };
   const meta = stamp(command);
-  return [command.imported ? { type: 'KeyImported', data, meta } : { type: 'KeyCreated', data, meta }];
+  return [imported ? { type: 'KeyImported', data, meta } : { type: 'KeyCreated', data, meta }];
 }

@@ -1,7 +1,7 @@
 import { keyDecider } from '../../../domain/keys/decider.ts';
 import type { CommandContext, KeyCommand } from '../../../domain/keys/commands.ts';
 import type { EventStamp, KeyCreatedData, KeyEvent, KeyType } from '../../../domain/keys/events.ts';
-import type { WrappedMaterial } from '../../../domain/keys/material.ts';
+import type { WrappedMaterial } from '../../../domain/keys/events.ts';
 import { DeciderSpecification } from '../../support/decider-specification.ts';
 
 /** Shared givens for the key decider's tests: fixed ids, a fixed clock, two principals. */
