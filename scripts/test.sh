@@ -6,6 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh --dynamodb
 
+# One whole suite at a time per machine: two at once (several checkouts of one developer) starve each
+# other's servers of CPU until their start-up and timing bounds trip. Chosen files run without waiting.
+if [[ $# -eq 0 ]] && command -v flock >/dev/null; then
+  exec 9>"${TMPDIR:-/tmp}/keyledger-npm-test.lock"
+  flock -n 9 || { echo "== waiting for another full npm test on this machine to finish"; flock 9; }
+fi
+
 echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
 echo "== format"; npx prettier --check . >/dev/null || { npx prettier --check .; echo "run: npm run format" >&2; exit 1; }
 echo "== lint";      npx eslint . --max-warnings=0
