@@ -295,7 +295,7 @@ export const operations = {
     name: 'getPolicy',
     method: 'GET',
     path: '/api/v2/keys/{id}/policies',
-    access: reader('key'),
+    access: manager('key'),
     query: keyPolicyQuery,
     handler: 'get-policy',
     group: 'keys',

@@ -1,20 +1,94 @@
 /**
  * The role matrix over HTTP: for every role at every scope (instance, key ring, key), every /api/v2
- * route of the route table answers 401 UNAUTHORIZED_ERR exactly when domain/access/roles.ts says the
- * role may not perform it there, on the principal's own key and ring and on a key and ring outside
- * its scope. Anything else (200, 400, 404, 409...) means access control let the request through.
+ * route answers 401 UNAUTHORIZED_ERR exactly when Key Protect's role table says the role may not
+ * perform it there, on the principal's own key and ring and on a key and ring outside its scope.
+ * Anything else below 500 (200, 400, 404, 409...) means access control let the request through; a 5xx
+ * is a failure whatever the table says. The expected table is written out below from Key Protect's
+ * documentation ("Managing user access", service access roles), not read from the code.
  * One server; one principal per (role, scope), each with its own key so destructive operations of
  * one principal do not disturb another.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ROLES, roleAllows, type Role } from '../../../domain/access/roles.ts';
 import { allOperations, type OperationDefinition } from '../../../functions/api/operations.ts';
 import { startServer, tokenFor, type ServerProcess } from '../../support/local-server.ts';
 import { Admin, call, fillPath, reasonOf } from '../../support/access-helpers.ts';
 
+type Role = 'Reader' | 'ReaderPlus' | 'Writer' | 'Manager' | 'KeyPurge';
+const ROLES: readonly Role[] = ['Reader', 'ReaderPlus', 'Writer', 'Manager', 'KeyPurge'];
 type ScopeKind = 'instance' | 'keyRing' | 'key';
 const SCOPES: readonly ScopeKind[] = ['instance', 'keyRing', 'key'];
+
+/**
+ * Which roles may perform each operation, from Key Protect's table of service access roles (one row per
+ * action; the row's name is in the comment). R = Reader, RP = ReaderPlus, W = Writer, M = Manager,
+ * KP = KeyPurge. Where keyledger deliberately differs, the comment says so (README "Access control").
+ */
+const R = ['Reader', 'ReaderPlus', 'Writer', 'Manager'] as const;
+const W = ['Writer', 'Manager'] as const;
+const M = ['Manager'] as const;
+const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
+  createKey: W, // Create a key / Import a key
+  getKeys: R, // List keys
+  getKeyCollectionMetadata: R, // Retrieve key total
+  getKey: R, // Retrieve key metadata (a standard key's payload needs ReaderPlus: tested below)
+  getKeyMetadata: R, // Retrieve key metadata
+  getKeyVersions: R, // List key versions
+  patchKey: M, // Patch a key
+  deleteKey: M, // Delete a key
+  restoreKey: M, // Restore a key
+  purgeKey: ['KeyPurge'], // Purge keys after four hours
+  wrapKey: R, // Wrap a key
+  unwrapKey: R, // Unwrap a key
+  rewrapKey: R, // Rewrap a key
+  rotateKey: W, // Rotate a key
+  disableKey: M, // Disable a key
+  enableKey: M, // Enable a key
+  setKeyForDeletion: W, // Schedule deletion for a key
+  unsetKeyForDeletion: W, // Cancel deletion for a key
+  syncAssociatedResources: W, // Sync keys
+  listKeyRings: R, // List key rings
+  createKeyRing: W, // Create a key ring
+  deleteKeyRing: M, // Delete a key ring
+  createKeyAlias: W, // aliases: "must be assigned a Manager or Writer" (Creating key aliases)
+  deleteKeyAlias: W,
+  getPolicy: M, // List key policies
+  putPolicy: M, // Set key policies
+  getInstancePolicy: M, // List instance policies
+  putInstancePolicy: M, // Set instance policies
+  getAllowedIpPort: R, // instance policies' allowed IP port: read by any role on the instance
+  getRegistrationsAllKeys: R, // List registrations for any key
+  getRegistrations: R, // List registrations for a key
+  // Key Protect lets only IBM Cloud services write registrations (any role, service-to-service);
+  // keyledger has no service identities, so it lets a Manager of the key write them.
+  createRegistration: M,
+  updateRegistration: M,
+  replaceRegistration: M,
+  deleteRegistration: M,
+  postImportToken: W, // Create an import token
+  getImportToken: W, // Retrieve an import token
+};
+
+/**
+ * What each operation acts on, which decides the scopes a binding covers it from: one key (bindings on
+ * the instance, the key's ring or the key), one key ring (instance or that ring), a listing (any
+ * binding lets the caller in; it sees what its bindings cover), or instance settings (instance only).
+ */
+type Target = 'key' | 'keyRing' | 'collection' | 'instance';
+const TARGET: Readonly<Record<string, Target>> = {
+  createKey: 'keyRing',
+  getKeys: 'collection',
+  getKeyCollectionMetadata: 'collection',
+  listKeyRings: 'instance',
+  createKeyRing: 'keyRing',
+  deleteKeyRing: 'keyRing',
+  getInstancePolicy: 'instance',
+  putInstancePolicy: 'instance',
+  getAllowedIpPort: 'instance',
+  getRegistrationsAllKeys: 'collection',
+  postImportToken: 'instance',
+  getImportToken: 'instance',
+};
 
 /** Destructive operations run last, so a principal's own key stays usable for the rest. */
 const LAST = [
@@ -31,18 +105,12 @@ const apiRoutes: OperationDefinition[] = allOperations
   .filter((r) => r.path.startsWith('/api/v2'))
   .sort((a, b) => LAST.indexOf(a.name) - LAST.indexOf(b.name));
 
-/** What the table says: may `role` bound at `scope` perform `operation` on its own target, or on one outside its scope? */
-function expectedAllowed(
-  role: Role | 'admin',
-  scope: ScopeKind,
-  operation: OperationDefinition,
-  target: 'own' | 'other',
-): boolean {
+/** May `role` bound at `scope` perform `operation` on its own target, or on one outside its scope? */
+function expectedAllowed(role: Role | 'admin', scope: ScopeKind, name: string, target: 'own' | 'other'): boolean {
   if (role === 'admin') return true;
-  const rule = operation.access;
-  if (typeof rule !== 'object' || !roleAllows(role, rule)) return false;
+  if (!ALLOWED[name]?.includes(role)) return false;
   if (scope === 'instance') return true;
-  switch (rule.target) {
+  switch (TARGET[name] ?? 'key') {
     case 'collection':
       return true;
     case 'instance':
@@ -90,8 +158,9 @@ describe('role matrix over HTTP', () => {
         ...(['POST', 'PUT', 'PATCH'].includes(route.method) ? { body: {} } : {}),
       });
       requests++;
-      const allowed = expectedAllowed(role, scope, route, target);
+      const allowed = expectedAllowed(role, scope, route.name, target);
       const denied = res.status === 401;
+      if (res.status >= 500) mismatches.push(`${label} ${target} ${route.name}: ${res.status} ${reasonOf(res) ?? ''}`);
       if (denied && reasonOf(res) !== 'UNAUTHORIZED_ERR' && route.method !== 'HEAD')
         mismatches.push(`${label} ${route.name}: 401 without UNAUTHORIZED_ERR`);
       if (allowed === denied)
@@ -100,6 +169,10 @@ describe('role matrix over HTTP', () => {
         );
     }
   }
+
+  it('the table names every /api/v2 route, and no route that does not exist', () => {
+    assert.deepEqual(apiRoutes.map((r) => r.name).sort(), Object.keys(ALLOWED).sort());
+  });
 
   it('every role at every scope gets exactly what the table gives it, on every route', async () => {
     const t0 = Date.now();
@@ -164,7 +237,6 @@ describe('role matrix over HTTP', () => {
     assert.ok(!ids(ringOnly).includes(otherKey) && !ids(ringOnly).includes(single));
     assert.ok(ids(adminView).includes(otherKey));
     await admin.grant(instance, { principalId: p.id, role: 'Reader', keyId: single });
-    await new Promise((r) => setTimeout(r, 2100)); // the authorizer's cache bound
     const withKey = await call(server, token, 'GET', '/api/v2/keys?limit=5000&totalCount=true', {
       instanceId: instance,
     });
