@@ -315,7 +315,7 @@ export function publicHandler(
       const audit: AuditFacts = { instanceId: '', principalId: '', keyId: '', keyVersionId: '' };
       const runtime = await getRuntime();
       const result = await fn({ event, runtime, requestId, audit });
-      if (!options.audited) return result;
+      if (!options.audited) return withCorrelation(result, correlationId);
       const status = result.statusCode ?? 200;
       const mapped: MappedError | null =
         status >= 400

@@ -136,6 +136,34 @@ describe('local server contract', () => {
     assert.equal(((await res.json()) as { errorCode: string }).errorCode, 'BXNIM0415E');
   });
 
+  it('echoes correlation-id on every kind of operation, answered or refused, and adds none unasked', async () => {
+    const id = 'c0ffee00-1234-4abc-8def-000000000001';
+    const keyProtect = { ...headers, 'correlation-id': id };
+    const answers = [
+      await fetch(`${server.url}/api/v2/keys`, { headers: keyProtect }),
+      await fetch(`${server.url}/api/v2/keys/00000000-0000-4000-8000-000000000000`, { headers: keyProtect }),
+      await fetch(`${server.url}/api/v2/keys`, { method: 'POST', headers: keyProtect, body: '{' }),
+      await fetch(`${server.url}/api/v2/keys`, { headers: { ...keyProtect, authorization: 'Bearer x' } }),
+      await fetch(`${server.url}/admin/v1/instances/${server.defaultInstanceId}/audit?limit=1`, {
+        headers: keyProtect,
+      }),
+      await fetch(`${server.url}/admin/v1/principals`, { method: 'POST', headers: keyProtect, body: '{}' }),
+      await fetch(`${server.url}/identity/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'correlation-id': id },
+        body: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: 'not-a-key-0123' }),
+      }),
+      await fetch(`${server.url}/health`, { headers: { 'correlation-id': id } }),
+    ];
+    assert.deepEqual(
+      answers.map((res) => res.status),
+      [200, 404, 400, 401, 200, 400, 400, 200],
+    );
+    for (const res of answers) assert.equal(res.headers.get('correlation-id'), id, `${res.url} ${res.status}`);
+    const unasked = await fetch(`${server.url}/api/v2/keys`, { headers });
+    assert.equal(unasked.headers.get('correlation-id'), null);
+  });
+
   it('stops gracefully on SIGTERM with exit code 0, and the same data directory serves again', async () => {
     assert.equal(await server.stop(), 0);
     server = await server.restart();
