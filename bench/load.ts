@@ -26,7 +26,13 @@ export interface LoadResult {
 }
 
 /**
- * Drives `url` with autocannon at `connections` for `durationS`, cycling through `requests` in one
+ * How long one run lasts: a duration (a measurement), or a number of requests (the quick smoke mode,
+ * which must see every route answer however slow the machine is at the moment).
+ */
+export type RunLength = { readonly durationS: number } | { readonly requests: number };
+
+/**
+ * Drives `url` with autocannon at `connections` for `length`, cycling through `requests` in one
  * global order (so concurrent connections spread over keys instead of moving in lockstep), while
  * sampling the server process `pid`.
  */
@@ -35,7 +41,7 @@ export async function load(
   pid: number,
   requests: readonly BenchRequest[],
   connections: number,
-  durationS: number,
+  length: RunLength,
   headers: Record<string, string> = {},
 ): Promise<LoadResult> {
   if (requests.length === 0) throw new Error('a scenario needs at least one request');
@@ -44,7 +50,7 @@ export async function load(
   const result = await autocannon({
     url,
     connections,
-    duration: durationS,
+    ...('requests' in length ? { amount: Math.max(length.requests, connections) } : { duration: length.durationS }),
     headers: { 'content-type': 'application/json', ...headers },
     requests: [
       {

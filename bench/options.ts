@@ -1,11 +1,13 @@
 import { parseArgs } from 'node:util';
+import type { RunLength } from './load.ts';
 
 export interface BenchOptions {
   readonly quick: boolean;
   readonly outDir: string | undefined;
   readonly modes: ReadonlyArray<'sqlite' | 'dynamodb'>;
-  readonly durationS: number;
-  readonly warmupS: number;
+  /** Each measured run: 4 s by default; in quick mode a few requests per connection. */
+  readonly run: RunLength;
+  readonly warmup: RunLength;
   readonly loopS: number;
   readonly connections: number[];
   /**
@@ -28,7 +30,7 @@ export interface BenchOptions {
 
 /**
  * `npm run bench [-- options]`. Defaults give the full run (about 11 minutes on 2 busy cores);
- * `--quick` is the CI smoke mode: tiny durations and key counts, every code path once.
+ * `--quick` is the CI smoke mode: a few requests per run and tiny key counts, every code path once.
  */
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const { values } = parseArgs({
@@ -61,8 +63,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     quick,
     outDir: values.out,
     modes: modes as Array<'sqlite' | 'dynamodb'>,
-    durationS: num(values.duration, quick ? 0.5 : 4, 'duration'),
-    warmupS: quick ? 0.2 : 1,
+    run: quick && values.duration === undefined ? { requests: 8 } : { durationS: num(values.duration, 4, 'duration') },
+    warmup: quick ? { requests: 4 } : { durationS: 1 },
     loopS: quick ? 0.2 : 2,
     connections: quick ? [1, 4] : [1, 16, 64],
     repeats: num(values.repeats, quick ? 2 : 3, 'repeats'),

@@ -22,8 +22,8 @@ async function main(): Promise<void> {
       const named = scenarios(ids, await wrapOnce(k, ids), ids);
       const requests = named[scenario];
       if (!requests) throw new Error(`unknown scenario ${scenario}; one of ${Object.keys(named).join(', ')}`);
-      await load(k.url, k.pid, requests, Number(connArg), 1, k.headers);
-      const r = await load(k.url, k.pid, requests, Number(connArg), Number(secondsArg), k.headers);
+      await load(k.url, k.pid, requests, Number(connArg), { durationS: 1 }, k.headers);
+      const r = await load(k.url, k.pid, requests, Number(connArg), { durationS: Number(secondsArg) }, k.headers);
       console.log(
         `${scenario} @${connArg}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.serverCpuPct}%, non-2xx ${r.non2xx}`,
       );

@@ -52,7 +52,9 @@ export interface BenchReport {
   readonly machine: Machine;
   readonly commit: { sha: string; dirty: boolean };
   readonly settings: {
-    durationS: number;
+    /** Seconds per measured run; null in quick mode, whose runs make `requestsPerRun` requests instead. */
+    durationS: number | null;
+    requestsPerRun?: number | null;
     connections: number[];
     repeats: number;
     keys: number;
@@ -146,7 +148,7 @@ export function toMarkdown(r: BenchReport): string {
     `# keyledger benchmark${r.quick ? ' (quick mode: not a measurement)' : ''}`,
     '',
     `${r.startedAt}, commit ${r.commit.sha.slice(0, 12)}${r.commit.dirty ? ' (with uncommitted changes)' : ''}; ${m.cpuModel}, ${m.cores} cores, ${m.memoryMB} MB, Node ${m.node}, ${m.platform}; load average at start ${m.loadAverageAtStart.join(' / ')}. ` +
-      `${r.settings.durationS} s per run, autocannon on loopback in the harness process; took ${Math.round(r.elapsedS)} s.`,
+      `${r.settings.durationS === null ? `${r.settings.requestsPerRun} requests` : `${r.settings.durationS} s`} per run, autocannon on loopback in the harness process; took ${Math.round(r.elapsedS)} s.`,
     '',
     '## Ceilings',
     '',

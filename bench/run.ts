@@ -103,9 +103,9 @@ async function measureCeilings(
   const http: CeilingResult[] = [];
   for (const variant of ['a', 'b-async', 'b-sync'] as const) {
     const server = servers[variant];
-    await load(server.url, server.pid, CEILING_REQUEST, 16, o.warmupS);
+    await load(server.url, server.pid, CEILING_REQUEST, 16, o.warmup);
     for (const c of o.connections) {
-      const r = await load(server.url, server.pid, CEILING_REQUEST, c, o.durationS);
+      const r = await load(server.url, server.pid, CEILING_REQUEST, c, o.run);
       log(`ceiling ${variant} @${c}: ${r.rps} req/s, p99 ${r.p99Ms} ms`);
       http.push({ ceiling: variant, ...r });
     }
@@ -127,7 +127,7 @@ async function pairedCeiling(
     variant = at('b-sync') > at('b-async') ? 'b-sync' : 'b-async';
   }
   const server = servers[variant];
-  return (await load(server.url, server.pid, CEILING_REQUEST, connections, o.durationS)).rps;
+  return (await load(server.url, server.pid, CEILING_REQUEST, connections, o.run)).rps;
 }
 
 /** Runs the named scenarios at every connection count, each after a short warm-up, with ratios to their ceilings. */
@@ -148,7 +148,7 @@ async function runScenarios(
   for (const name of order) {
     const requests = named[name];
     if (!requests) continue;
-    await load(k.url, k.pid, requests, Math.max(...connections), o.warmupS, k.headers);
+    await load(k.url, k.pid, requests, Math.max(...connections), o.warmup, k.headers);
     for (const c of connections) {
       const ceiling: CeilingName | null = name === LIST ? null : HSM_ROUTES.has(name) ? 'b' : 'a';
       const runs: ScenarioResult[] = [];
@@ -157,7 +157,7 @@ async function runScenarios(
         // on a shared machine the load changes from minute to minute, a ratio of neighbours less so.
         const paired =
           ceiling === 'b' ? await pairedCeiling(o, ceilings.servers, ceilings.http, ceiling, c) : undefined;
-        const r = await load(k.url, k.pid, requests, c, o.durationS, k.headers);
+        const r = await load(k.url, k.pid, requests, c, o.run, k.headers);
         const bound = paired ?? (ceiling ? ceilingRps(ceilings.http, ceiling, c) : null);
         runs.push({
           scenario: name,
@@ -369,7 +369,8 @@ async function main(): Promise<void> {
       machine: m,
       commit: commit(),
       settings: {
-        durationS: o.durationS,
+        durationS: 'durationS' in o.run ? o.run.durationS : null,
+        requestsPerRun: 'requests' in o.run ? o.run.requests : null,
         connections: o.connections,
         repeats: o.repeats,
         keys: o.keys,
