@@ -5,6 +5,7 @@
 # Needs Docker (the crypto function is a container image) and network access for the pinned aws-cdk-local.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node.sh 22
 
 CDKLOCAL=(npx --yes aws-cdk-local@3.0.4)
 export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-test}

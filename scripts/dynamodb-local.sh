@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Starts DynamoDB Local (installed by scripts/ensure-deps.sh --dynamodb) on 127.0.0.1:$1 and waits
-# until it answers. Data lives in memory, or under $2 when given. Prints the process id.
+# until it answers. Data lives in memory, or under $2 when given. Prints the process id. It runs in its cache
+# folder, where it writes its dynamodb-local-metadata.json, so that file never lands in the repository.
 set -euo pipefail
 port="$1"; db_path="${2:-}"
 CACHE_DIR="${KEYLEDGER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/keyledger}"
 DDB_DIR="$CACHE_DIR/dynamodb-local-2.9.30"
 args=(-port "$port" -sharedDb -disableTelemetry)
-if [[ -n "$db_path" ]]; then mkdir -p "$db_path"; args+=(-dbPath "$db_path"); else args+=(-inMemory); fi
+if [[ -n "$db_path" ]]; then
+  mkdir -p "$db_path"
+  args+=(-dbPath "$(cd "$db_path" && pwd)")
+else
+  args+=(-inMemory)
+fi
+cd "$DDB_DIR"
 java -Xms64m -Djava.library.path="$DDB_DIR/DynamoDBLocal_lib" -jar "$DDB_DIR/DynamoDBLocal.jar" "${args[@]}" \
   >"${TMPDIR:-/tmp}/keyledger-dynamodb-local-$port.log" 2>&1 &
 pid=$!

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what keyledger needs and is missing. Idempotent and quiet when all is present.
-#   scripts/ensure-deps.sh            npm dependencies and SoftHSM2 (what `npm start` needs)
+#   scripts/ensure-deps.sh            Node.js 22, npm dependencies and SoftHSM2 (what `npm start` needs)
 #   scripts/ensure-deps.sh --dynamodb also a JRE and DynamoDB Local (what `npm test` and start:dynamodb need)
 # Where it cannot install, it stops with one message naming the package to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/node.sh 22
 
 want_dynamodb=0
 [[ "${1:-}" == "--dynamodb" ]] && want_dynamodb=1
@@ -38,9 +39,16 @@ softhsm_module() {
   return 1
 }
 
-# 1. npm dependencies (npm ci when the lock changed since the last install)
+# 1. npm dependencies: npm ci when the lock changed since the last install; the native addons rebuilt
+#    when node_modules was built by another Node.js ABI (e.g. before the move to Node.js 22)
+abi_stamp=node_modules/.keyledger-node-abi
+abi=$(node -p process.versions.modules)
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || { echo "keyledger: npm ci failed" >&2; exit 1; }
+  echo "$abi" >"$abi_stamp"
+elif [[ "$(cat "$abi_stamp" 2>/dev/null)" != "$abi" ]]; then
+  npm rebuild --no-audit --no-fund --loglevel=error >/dev/null || { echo "keyledger: npm rebuild failed" >&2; exit 1; }
+  echo "$abi" >"$abi_stamp"
 fi
 
 # 2. SoftHSM2
