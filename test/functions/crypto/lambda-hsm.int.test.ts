@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { createCryptoFunction, type CryptoFunction, openHsmFromEnv } from '../../../functions/crypto/handler.ts';
+import { createCryptoFunction, type CryptoFunction } from '../../../functions/crypto/handler.ts';
 import { HsmInvalidInputError, HsmUnavailableError } from '../../../application/ports/hsm.ts';
 import { openPkcs11Hsm, prepareSoftHsmToken } from '../../../functions/crypto/pkcs11/index.ts';
 import { type CryptoTransport, RemoteHsm } from '../../../functions/crypto/remote/lambda-hsm.ts';
@@ -103,16 +103,5 @@ void describe('crypto function handler', () => {
     );
     await typed.close();
     await assert.rejects(typed.random(4), HsmUnavailableError);
-  });
-
-  test('without a data directory the PIN comes from Secrets Manager, and an unreachable extension is HSM_UNAVAILABLE', async () => {
-    await assert.rejects(
-      openHsmFromEnv({
-        KEYLEDGER_PKCS11_MODULE: '/nonexistent.so',
-        KEYLEDGER_HSM_PIN_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:1:secret:x',
-        PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '1',
-      }),
-      HsmUnavailableError,
-    );
   });
 });
