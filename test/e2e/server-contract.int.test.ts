@@ -106,23 +106,81 @@ describe('local server contract', () => {
     assert.equal(res.status, 413);
   });
 
-  it('answers a malformed ciphertext with 422 UNPROCESSABLE_CIPHERTEXT_ERR, not 500', async () => {
+  async function createRootKey(name: string): Promise<string> {
     const created = await fetch(`${server.url}/api/v2/keys`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ resources: [{ name: 'root', extractable: false }] }),
+      body: JSON.stringify({ resources: [{ name, extractable: false }] }),
     });
-    const id = ((await created.json()) as { resources: { id: string }[] }).resources[0]?.id ?? '';
-    for (const ciphertext of ['', 'AAAA', Buffer.alloc(80, 7).toString('base64'), 'S0wB' + 'A'.repeat(100)]) {
-      const res = await fetch(`${server.url}/api/v2/keys/${id}/actions/unwrap`, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ ciphertext }),
-      });
-      assert.ok(
-        res.status === 400 || res.status === 422,
-        `ciphertext ${JSON.stringify(ciphertext.slice(0, 8))} -> ${res.status}`,
-      );
+    assert.equal(created.status, 201);
+    return ((await created.json()) as { resources: { id: string }[] }).resources[0]?.id ?? '';
+  }
+
+  async function wrap(id: string, aad: string[]): Promise<{ plaintext: string; ciphertext: string; version: string }> {
+    const res = await fetch(`${server.url}/api/v2/keys/${id}/actions/wrap`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ aad }),
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { plaintext: string; ciphertext: string; keyVersion: { id: string } };
+    return { plaintext: body.plaintext, ciphertext: body.ciphertext, version: body.keyVersion.id };
+  }
+
+  function unwrap(id: string, ciphertext: string, aad: string[]): Promise<Response> {
+    return fetch(`${server.url}/api/v2/keys/${id}/actions/unwrap`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ ciphertext, aad }),
+    });
+  }
+
+  it('answers an empty ciphertext with 400 BAD_BODY_ERR and a malformed one with 422 UNPROCESSABLE_CIPHERTEXT_ERR', async () => {
+    const id = await createRootKey('root');
+    await expectError(await unwrap(id, '', []), 400, 'BAD_BODY_ERR');
+    for (const ciphertext of [
+      'AAAA', // too short for the header
+      Buffer.alloc(80, 7).toString('base64'), // long enough, no "KL" magic
+      'S0wB' + 'A'.repeat(100), // "KL", format 1, then a key id of zeros
+      'not base64!',
+    ])
+      await expectError(await unwrap(id, ciphertext, []), 422, 'UNPROCESSABLE_CIPHERTEXT_ERR');
+  });
+
+  it("refuses key A's ciphertext at key B, even with a header rewritten to name key B", async () => {
+    const a = await createRootKey('key-a');
+    const b = await createRootKey('key-b');
+    const sealed = await wrap(a, ['ctx']);
+    const opened = await unwrap(a, sealed.ciphertext, ['ctx']);
+    assert.equal(opened.status, 200);
+    assert.equal(((await opened.json()) as { plaintext: string }).plaintext, sealed.plaintext);
+
+    await expectError(await unwrap(b, sealed.ciphertext, ['ctx']), 422, 'UNPROCESSABLE_CIPHERTEXT_ERR');
+    // The header names the key and version ("KL" | 0x01 | key id | version id | iv | sealed): forge it to
+    // name key B and its latest version; the HSM then opens it with B's key and the authenticated header fails.
+    const forged = Buffer.from(sealed.ciphertext, 'base64');
+    Buffer.from(b.replace(/-/g, ''), 'hex').copy(forged, 3);
+    Buffer.from((await wrap(b, [])).version.replace(/-/g, ''), 'hex').copy(forged, 19);
+    await expectError(await unwrap(b, forged.toString('base64'), ['ctx']), 422, 'UNPROCESSABLE_CIPHERTEXT_ERR');
+  });
+
+  it('authenticates the AAD list item by item: ["ab"] is not ["a","b"], [] is not [""]', async () => {
+    const id = await createRootKey('aad');
+    for (const [wrappedWith, unwrappedWith] of [
+      [['ab'], ['a', 'b']],
+      [['a', 'b'], ['ab']],
+      [[], ['']],
+      [[''], []],
+      [
+        ['a', 'b'],
+        ['b', 'a'],
+      ],
+    ] as [string[], string[]][]) {
+      const sealed = await wrap(id, wrappedWith);
+      await expectError(await unwrap(id, sealed.ciphertext, unwrappedWith), 422, 'UNPROCESSABLE_CIPHERTEXT_ERR');
+      const opened = await unwrap(id, sealed.ciphertext, wrappedWith);
+      assert.equal(opened.status, 200, JSON.stringify(wrappedWith));
+      assert.equal(((await opened.json()) as { plaintext: string }).plaintext, sealed.plaintext);
     }
   });
 
