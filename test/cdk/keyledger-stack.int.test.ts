@@ -316,6 +316,7 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     const functionIds = resourcesOf(template, 'AWS::Lambda::Function')
       .filter(([, fn]) => JSON.stringify(fn.Properties?.['Environment'] ?? {}).includes('POWERTOOLS_SERVICE_NAME'))
       .map(([id]) => id);
+    assert.equal(functionIds.length, resourcesOf(template, 'AWS::Lambda::Function').length - 1); // all but CDK's Provider
     for (const id of functionIds) {
       for (const metric of ['Errors', 'Throttles']) {
         assert.ok(
@@ -335,16 +336,28 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
       assert.ok(Array.isArray(a['AlarmActions']) && a['AlarmActions'].length === 1, 'alarm notifies the topic');
   });
 
-  void it('retains logs for the configured time', () => {
-    for (const [id, group] of resourcesOf(template, 'AWS::Logs::LogGroup')) {
+  void it('gives every function a log group of its own, retained for the configured time', () => {
+    const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    assert.ok(functions.length >= 10, `${functions.length} functions`);
+    const logGroupOf = functions.map(
+      ([, fn]) => (fn.Properties?.['LoggingConfig'] as { LogGroup?: { Ref?: string } } | undefined)?.LogGroup?.Ref,
+    );
+    assert.deepEqual(new Set(logGroupOf), new Set(groups.map(([id]) => id)));
+    assert.equal(groups.length, functions.length);
+    for (const [id, group] of groups) {
       assert.equal(group.Properties?.['RetentionInDays'], 365, id);
       assert.equal(group.DeletionPolicy, 'Retain', id);
     }
   });
 
   void it('outputs the API URL and the bus name', () => {
-    template.hasOutput('ApiUrl', {});
-    template.hasOutput('EventBusName', {});
+    const [api, ...otherApis] = resourcesOf(template, 'AWS::ApiGatewayV2::Api');
+    const [bus, ...otherBuses] = resourcesOf(template, 'AWS::Events::EventBus');
+    assert.ok(api && bus);
+    assert.equal(otherApis.length + otherBuses.length, 0);
+    template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [api[0], 'ApiEndpoint'] } });
+    template.hasOutput('EventBusName', { Value: { Ref: bus[0] } });
   });
 
   void it('bootstraps the administrator and the default instance with a custom resource; only its function reads the key', () => {
@@ -467,12 +480,15 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
 void describe('keyledger stack (dev stage)', () => {
   void it('lets a development stack be destroyed, and honours context overrides', () => {
     const { template } = synthesize({ context: { stage: 'dev', logRetentionDays: 7 } });
-    for (const [id, table] of resourcesOf(template, 'AWS::DynamoDB::Table')) {
+    const tables = resourcesOf(template, 'AWS::DynamoDB::Table');
+    assert.equal(tables.length, 4);
+    for (const [id, table] of tables) {
       assert.equal(table.Properties?.['DeletionProtectionEnabled'], false, id);
       assert.equal(table.DeletionPolicy, 'Delete', id);
     }
-    for (const [, group] of resourcesOf(template, 'AWS::Logs::LogGroup'))
-      assert.equal(group.Properties?.['RetentionInDays'], 7);
+    const groups = resourcesOf(template, 'AWS::Logs::LogGroup');
+    assert.equal(groups.length, resourcesOf(template, 'AWS::Lambda::Function').length);
+    for (const [id, group] of groups) assert.equal(group.Properties?.['RetentionInDays'], 7, id);
   });
 
   void it('takes operator settings and the default instance id from context, and refuses malformed ones', () => {

@@ -1,13 +1,12 @@
 /**
- * Revocation within the bound (API keys, deleted principals, bindings), the per-instance rate limit
+ * Revocation on the local server, which takes effect at once (API keys, deleted principals, bindings: the
+ * server's own append empties its access caches before it answers), the per-instance rate limit
  * (429 + Retry-After + a Key Protect error body, audited), and the allowedIP instance policy.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer, tokenFor, type ServerProcess } from '../../support/local-server.ts';
 import { Admin, call, reasonOf } from '../../support/access-helpers.ts';
-
-const BOUND_MS = 5000;
 
 async function tokenStatus(url: string, apiKey: string): Promise<number> {
   const res = await fetch(`${url}/identity/token`, {
@@ -17,16 +16,6 @@ async function tokenStatus(url: string, apiKey: string): Promise<number> {
   });
   await res.arrayBuffer();
   return res.status;
-}
-
-/** Polls `probe` until it answers 401; returns how long that took. */
-async function msUntilRefused(probe: () => Promise<number>): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < BOUND_MS + 2000) {
-    if ((await probe()) === 401) return Date.now() - t0;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return Number.POSITIVE_INFINITY;
 }
 
 describe('revocation', () => {
@@ -56,7 +45,7 @@ describe('revocation', () => {
     return { p, bindingId, token, wrap };
   }
 
-  it('a revoked API key gets no new token at once, and its live tokens stop within 5 s', async () => {
+  it('a revoked API key gets no new token, and its live tokens stop, at once', async () => {
     const { p, wrap } = await readerWithToken('revoked-key');
     const second = await call(server, admin.token, 'POST', `/admin/v1/principals/${p.id}/api-key`);
     assert.equal(second.status, 201);
@@ -68,32 +57,27 @@ describe('revocation', () => {
       400,
       'every key of the principal is revoked',
     );
-    const ms = await msUntilRefused(wrap);
-    console.log(`live token refused ${ms} ms after the API key was revoked`);
-    assert.ok(ms <= BOUND_MS, `took ${ms} ms`);
+    assert.equal(await wrap(), 401, 'the live token is refused at once');
     const fresh = await call(server, admin.token, 'POST', `/admin/v1/principals/${p.id}/api-key`);
     assert.equal(fresh.status, 201, 'a new key can be issued after revocation');
     assert.equal(await tokenStatus(server.url, (fresh.body as { apiKey: string }).apiKey), 200);
   });
 
-  it('a deleted principal gets no token and its live tokens stop within 5 s', async () => {
+  it('a deleted principal gets no token and its live tokens stop at once', async () => {
     const { p, wrap } = await readerWithToken('deleted');
     assert.equal((await call(server, admin.token, 'DELETE', `/admin/v1/principals/${p.id}`)).status, 204);
     assert.equal(await tokenStatus(server.url, p.apiKey), 400);
-    const ms = await msUntilRefused(wrap);
-    assert.ok(ms <= BOUND_MS, `took ${ms} ms`);
+    assert.equal(await wrap(), 401, 'the live token is refused at once');
     assert.equal((await call(server, admin.token, 'DELETE', `/admin/v1/principals/${p.id}/api-key`)).status, 404);
   });
 
-  it('a revoked binding stops counting within 5 s', async () => {
+  it('a revoked binding stops counting at once', async () => {
     const { bindingId, wrap } = await readerWithToken('unbound');
     assert.equal(
       (await call(server, admin.token, 'DELETE', `/admin/v1/instances/${instance}/access/${bindingId}`)).status,
       204,
     );
-    const ms = await msUntilRefused(wrap);
-    console.log(`binding revocation effective after ${ms} ms`);
-    assert.ok(ms <= BOUND_MS, `took ${ms} ms`);
+    assert.equal(await wrap(), 401, 'the binding stops counting at once');
     assert.equal(
       (await call(server, admin.token, 'DELETE', `/admin/v1/instances/${instance}/access/${bindingId}`)).status,
       404,
@@ -209,7 +193,6 @@ describe('allowedIP instance policy', () => {
         body: policy(cidrs),
       });
     assert.ok([200, 204].includes((await put(['10.0.0.0/8', '2001:db8::/32'])).status));
-    await new Promise((r) => setTimeout(r, 100));
     const refused = await call(server, admin.token, 'GET', '/api/v2/keys', { instanceId: instance });
     assert.equal(refused.status, 401);
     assert.equal(reasonOf(refused), 'UNAUTHORIZED_ERR');

@@ -4,7 +4,8 @@
  * only thing replaced): the token exchange's function publishes the signing key in the JWKS item; the
  * authorizer and an API function started before that publication both accept its tokens; the group
  * entries serve the token exchange and key creation with audit records on the audit table; after a
- * signing-key rotation the token exchange publishes the new key and the retired ones still valid.
+ * signing-key rotation the token exchange publishes the new key and the retired ones still valid. Each test
+ * deploys on tables of its own, so any one runs alone.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -42,7 +43,6 @@ const target = dynamoDbLocalEndpoint();
 if ('error' in target) throw new Error(target.error);
 const client = localDynamoDbClient(target.endpoint);
 const name = uniqueTableNamer('lambda-runtime');
-const tables = { events: name(), readModels: name(), audit: name() };
 const ADMIN_API_KEY = 'lambda-runtime-admin-key-0123456789abcdef';
 
 function apiEvent(
@@ -79,28 +79,17 @@ const context = {
   getRemainingTimeInMillis: () => 10_000,
 } as unknown as Context;
 
+/**
+ * Each test deploys its own: fresh tables, and runtimes started on them as Lambda would start them. They
+ * share only the HSM (one SoftHSM token per process), so any test runs alone and in any order.
+ */
 void describe('Lambda runtime of the API functions', () => {
   let dataDir: string;
   let crypto: CryptoFunction;
   let deps: { dynamodb: typeof client; hsm: RemoteHsm };
-  const env = {
-    KEYLEDGER_EVENTS_TABLE: tables.events,
-    KEYLEDGER_READ_MODELS_TABLE: tables.readModels,
-    KEYLEDGER_JWKS_TABLE: tables.readModels,
-    KEYLEDGER_AUDIT_TABLE: tables.audit,
-    KEYLEDGER_CRYPTO_FUNCTION: 'unused-here',
-  };
-  let keysRuntime: Runtime;
-  let identityRuntime: Runtime;
-  let token: string;
-  let instanceId: string;
+  const allTables: string[] = [];
 
   before(async () => {
-    await Promise.all([
-      createEventStoreTable(client, tables.events),
-      createKeyListTable(client, tables.readModels),
-      createAuditTable(client, tables.audit),
-    ]);
     dataDir = await mkdtemp(join(tmpdir(), 'keyledger-lambda-runtime-'));
     const prepared = await prepareSoftHsmToken(dataDir);
     crypto = createCryptoFunction(() => openPkcs11Hsm(prepared));
@@ -111,61 +100,99 @@ void describe('Lambda runtime of the API functions', () => {
   });
   after(async () => {
     await crypto.close();
-    await deleteTables(client, Object.values(tables));
+    await deleteTables(client, allTables);
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('publishes the signing key only in the token exchange function, before it serves', async () => {
-    keysRuntime = await createLambdaRuntime(env, deps);
-    assert.deepEqual(
-      await new DynamoJwksSource(client, tables.readModels).keys(),
-      [],
-      'an API function publishes nothing',
-    );
-    identityRuntime = await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
-    const keys = await new DynamoJwksSource(client, tables.readModels).keys();
-    assert.deepEqual(
-      keys.map((k) => k.kid),
-      [SIGNING_KEY_LABEL],
-    );
-    const again = await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
-    assert.equal(
-      (await new DynamoJwksSource(client, tables.readModels).keys()).length,
-      1,
-      'a second cold start republishes the same key',
-    );
-    await again.services.catchUpReadModels();
-  });
+  /** Fresh tables and the environment the stack gives the API functions. */
+  async function freshTables() {
+    const tables = { events: name(), readModels: name(), audit: name() };
+    allTables.push(...Object.values(tables));
+    await Promise.all([
+      createEventStoreTable(client, tables.events),
+      createKeyListTable(client, tables.readModels),
+      createAuditTable(client, tables.audit),
+    ]);
+    const env = {
+      KEYLEDGER_EVENTS_TABLE: tables.events,
+      KEYLEDGER_READ_MODELS_TABLE: tables.readModels,
+      KEYLEDGER_JWKS_TABLE: tables.readModels,
+      KEYLEDGER_AUDIT_TABLE: tables.audit,
+      KEYLEDGER_CRYPTO_FUNCTION: 'unused-here',
+    };
+    const kids = async () => (await new DynamoJwksSource(client, tables.readModels).keys()).map((k) => k.kid).sort();
+    return { tables, env, kids };
+  }
 
-  it('serves the token exchange through the generated identity group entry', async () => {
-    instanceId = (await bootstrap(identityRuntime.services, dataDir, { KEYLEDGER_ADMIN_API_KEY: ADMIN_API_KEY }))
-      .defaultInstanceId;
-    installRuntime(identityRuntime);
+  /** The token exchange through the generated identity group entry, served by `runtime`. */
+  async function exchangeToken(runtime: Runtime): Promise<APIGatewayProxyStructuredResultV2> {
+    installRuntime(runtime);
     const { handler } = await import('../../../functions/api/groups/identity.ts');
     const body = new URLSearchParams({
       grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
       apikey: ADMIN_API_KEY,
     }).toString();
-    const result = (await handler(
+    return (await handler(
       apiEvent('POST', '/identity/token', 'POST /identity/token', {
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body,
       }),
       context,
     )) as APIGatewayProxyStructuredResultV2;
-    assert.equal(result.statusCode, 200, result.body);
-    token = (JSON.parse(result.body ?? '{}') as { access_token: string }).access_token;
-    assert.ok(token);
-  });
+  }
 
-  it('lets the authorizer and an API function started before the publication accept the token', async () => {
-    const authorizerEvent = {
+  function accessTokenOf(result: APIGatewayProxyStructuredResultV2): string {
+    assert.equal(result.statusCode, 200, result.body);
+    const token = (JSON.parse(result.body ?? '{}') as { access_token: string }).access_token;
+    assert.ok(token);
+    return token;
+  }
+
+  /**
+   * A deployment as after its bootstrap: an API function (keys) started before the token exchange's
+   * function published the signing key, the token exchange's function, the bootstrap identity, and a token.
+   */
+  async function deployment() {
+    const fresh = await freshTables();
+    const keysRuntime = await createLambdaRuntime(fresh.env, deps);
+    const identityRuntime = await createLambdaRuntime({ ...fresh.env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
+    const bootstrapDir = await mkdtemp(join(dataDir, 'bootstrap-'));
+    const { defaultInstanceId } = await bootstrap(identityRuntime.services, bootstrapDir, {
+      KEYLEDGER_ADMIN_API_KEY: ADMIN_API_KEY,
+    });
+    const token = accessTokenOf(await exchangeToken(identityRuntime));
+    return { ...fresh, keysRuntime, identityRuntime, instanceId: defaultInstanceId, token };
+  }
+
+  function authorizerEvent(token: string): APIGatewayRequestAuthorizerEventV2 {
+    return {
       type: 'REQUEST',
       routeKey: 'GET /api/v2/keys',
       identitySource: [`Bearer ${token}`],
       headers: { authorization: `Bearer ${token}` },
     } as unknown as APIGatewayRequestAuthorizerEventV2;
-    const decision = await authorize(authorizerEvent, new DynamoJwksSource(client, tables.readModels));
+  }
+
+  it('publishes the signing key only in the token exchange function, before it serves', async () => {
+    const { env, kids } = await freshTables();
+    await createLambdaRuntime(env, deps);
+    assert.deepEqual(await kids(), [], 'an API function publishes nothing');
+    await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
+    assert.deepEqual(await kids(), [SIGNING_KEY_LABEL]);
+    const again = await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
+    assert.deepEqual(await kids(), [SIGNING_KEY_LABEL], 'a second cold start republishes the same key');
+    await again.services.catchUpReadModels();
+  });
+
+  it('serves the token exchange through the generated identity group entry', async () => {
+    const { identityRuntime } = await deployment();
+    const token = accessTokenOf(await exchangeToken(identityRuntime));
+    assert.equal(token.split('.').length, 3, 'a JWT');
+  });
+
+  it('lets the authorizer and an API function started before the publication accept the token', async () => {
+    const { tables, keysRuntime, token } = await deployment();
+    const decision = await authorize(authorizerEvent(token), new DynamoJwksSource(client, tables.readModels));
     assert.deepEqual(decision, { isAuthorized: true, context: { principalId: ADMIN_PRINCIPAL_ID } });
     const caller = await keysRuntime.authenticator.authenticate(`Bearer ${token}`);
     assert.equal(caller.principalId, ADMIN_PRINCIPAL_ID);
@@ -173,6 +200,7 @@ void describe('Lambda runtime of the API functions', () => {
   });
 
   it('creates and reads a key through the generated keys group entry, auditing both on the audit table', async () => {
+    const { keysRuntime, token, instanceId } = await deployment();
     installRuntime(keysRuntime);
     const { handler } = await import('../../../functions/api/groups/keys.ts');
     const headers = {
@@ -201,41 +229,21 @@ void describe('Lambda runtime of the API functions', () => {
     const operations = page.records.map((r) => r.operation);
     assert.ok(operations.includes('createKey') && operations.includes('getKey'), operations.join(','));
   });
+
   it('after a signing-key rotation, publishes the current key and the retired ones still valid before it signs with the new key', async () => {
-    const kidsOf = async () => (await new DynamoJwksSource(client, tables.readModels).keys()).map((k) => k.kid).sort();
-    const oldToken = token;
+    const { tables, env, kids, keysRuntime, identityRuntime, token: oldToken } = await deployment();
     // The admin function rotates; it does not publish (KEYLEDGER_PUBLISH_JWKS is the token exchange's alone).
     const { kid, previousKid } = await rotateSigningKey(keysRuntime.services, ADMIN_PRINCIPAL_ID);
     assert.equal(previousKid, SIGNING_KEY_LABEL);
-    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL]);
+    assert.deepEqual(await kids(), [SIGNING_KEY_LABEL]);
 
     // The identity function, started before the rotation, publishes before it signs with the new key.
-    installRuntime(identityRuntime);
-    const { handler } = await import('../../../functions/api/groups/identity.ts');
-    const body = new URLSearchParams({
-      grant_type: 'urn:ibm:params:oauth:grant-type:apikey',
-      apikey: ADMIN_API_KEY,
-    }).toString();
-    const result = (await handler(
-      apiEvent('POST', '/identity/token', 'POST /identity/token', {
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body,
-      }),
-      context,
-    )) as APIGatewayProxyStructuredResultV2;
-    assert.equal(result.statusCode, 200, result.body);
-    const newToken = (JSON.parse(result.body ?? '{}') as { access_token: string }).access_token;
-    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL, kid].sort());
+    const newToken = accessTokenOf(await exchangeToken(identityRuntime));
+    assert.deepEqual(await kids(), [SIGNING_KEY_LABEL, kid].sort());
 
     // The authorizer accepts tokens of both keys; so does an API function.
     for (const bearer of [newToken, oldToken]) {
-      const event = {
-        type: 'REQUEST',
-        routeKey: 'GET /api/v2/keys',
-        identitySource: [`Bearer ${bearer}`],
-        headers: { authorization: `Bearer ${bearer}` },
-      } as unknown as APIGatewayRequestAuthorizerEventV2;
-      assert.deepEqual(await authorize(event, new DynamoJwksSource(client, tables.readModels)), {
+      assert.deepEqual(await authorize(authorizerEvent(bearer), new DynamoJwksSource(client, tables.readModels)), {
         isAuthorized: true,
         context: { principalId: ADMIN_PRINCIPAL_ID },
       });
@@ -244,18 +252,18 @@ void describe('Lambda runtime of the API functions', () => {
 
     // A cold start republishes both; an older publication (read before the rotation) does not replace them.
     await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
-    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL, kid].sort());
+    assert.deepEqual(await kids(), [SIGNING_KEY_LABEL, kid].sort());
     await publishJwks(
       client,
       tables.readModels,
       [{ kid: SIGNING_KEY_LABEL, publicKey: await deps.hsm.ensureSigningKey(SIGNING_KEY_LABEL) }],
       0,
     );
-    assert.deepEqual(await kidsOf(), [SIGNING_KEY_LABEL, kid].sort());
+    assert.deepEqual(await kids(), [SIGNING_KEY_LABEL, kid].sort());
 
     // Once the retired key's tokens have all expired (an hour and a minute's grace), it is no longer published.
     const later = { ...keysRuntime.services, now: () => new Date(Date.now() + 3_600_000 + 61_000) };
     assert.deepEqual([...(await publishVerificationKeys(later, client, tables.readModels))], [kid]);
-    assert.deepEqual(await kidsOf(), [kid]);
+    assert.deepEqual(await kids(), [kid]);
   });
 });
