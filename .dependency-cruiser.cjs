@@ -60,6 +60,14 @@ module.exports = {
       },
     },
     {
+      name: 'one-logger',
+      comment:
+        'Every handler logs through functions/shared/logger.ts, which applies KEYLEDGER_LOG_LEVEL and keeps secrets out of logs.',
+      severity: 'error',
+      from: { pathNot: '^functions/shared/logger\\.ts$' },
+      to: { path: 'node_modules/@aws-lambda-powertools/logger' },
+    },
+    {
       name: 'no-test-code-in-product',
       severity: 'error',
       from: { pathNot: '^(test|bench)/' },
@@ -70,6 +78,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '(^node_modules|^cdk\\.out)' },
+    exclude: { path: '^cdk\\.out' },
   },
 };

@@ -120,7 +120,6 @@ export class CryptoFunction extends Construct {
       architecture,
       memorySize: 1024,
       timeout: Duration.seconds(30),
-      tracing: lambda.Tracing.ACTIVE,
       loggingFormat: lambda.LoggingFormat.JSON,
       logGroup: new logs.LogGroup(this, 'Logs', { retention: logRetention(config.logRetentionDays), removalPolicy }),
       vpc: this.vpc,

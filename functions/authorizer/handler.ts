@@ -1,8 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import { DynamoJwksSource, type JwksSource } from './jwks-source.ts';
 import { peekKid, selectKey, TokenRejectedError, verifyEs256 } from './jwt.ts';
+import { logger } from '../shared/logger.ts';
 
 /** What the API handlers find in `event.requestContext.authorizer.lambda`. */
 export interface AuthorizerContext {
@@ -10,8 +10,6 @@ export interface AuthorizerContext {
 }
 
 export type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
-
-const logger = new Logger();
 
 function requiredEnv(name: string): string {
   const value = process.env[name];

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { z } from 'zod';
 import { runScheduledTask, type TaskReport } from '../../application/scheduler/run-scheduled-task.ts';
@@ -6,8 +5,8 @@ import { SCHEDULED_TASKS } from '../../application/scheduler/scheduled-tasks.ts'
 import type { AppServices } from '../../application/services.ts';
 import { createLambdaServices } from '../shared/lambda-runtime.ts';
 import { installedRuntime } from '../shared/runtime.ts';
+import { logger } from '../shared/logger.ts';
 
-const logger = new Logger();
 const metrics = new Metrics();
 
 const scheduledInput = z.object({ task: z.enum(SCHEDULED_TASKS) });
