@@ -38,7 +38,7 @@ function isSnapshot(value: unknown): value is Snapshot {
 
 /**
  * Current state of a stream: the head's snapshot plus any events after it (normally none), so
- * no request replays a whole stream (DESIGN.md decision 4).
+ * no request replays a whole stream (docs/decisions/0001-event-sourcing.md).
  */
 export async function loadState<S, C, E extends { meta: EventStamp }>(
   store: EventStore,

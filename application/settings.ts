@@ -1,7 +1,7 @@
 import type { KeySettings } from '../domain/keys/settings.ts';
 
 /**
- * Operator settings (CONTRACT.md "Operator settings"): Key Protect's waiting periods and limits
+ * Operator settings (README "Settings"): Key Protect's waiting periods and limits
  * are the defaults; `0` disables a waiting period.
  */
 export interface Settings extends KeySettings {

@@ -2,7 +2,7 @@ import type { EventStore } from './ports/event-store.ts';
 
 /**
  * A bounded cache of what the store said, whose entries expire after `ttlMs`: key states on the
- * wrap/unwrap path (DESIGN.md decision 4), and what access control believes about callers,
+ * wrap/unwrap path (docs/decisions/0001-event-sourcing.md), and what access control believes about callers,
  * instances, bindings and policies.
  *
  * Freshness. Every append through this process's store handle empties the cache before the append

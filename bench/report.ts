@@ -185,7 +185,7 @@ export function toMarkdown(r: BenchReport): string {
       `| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`,
     );
   }
-  lines.push('', '## Targets (issue 7)', '', '| target | goal | measured | met |', '| --- | --- | --- | --- |');
+  lines.push('', '## Targets', '', '| target | goal | measured | met |', '| --- | --- | --- | --- |');
   for (const t of r.targets)
     lines.push(`| ${t.name} | ${t.goal} | ${t.measured} | ${t.met === null ? 'n/a' : t.met ? 'yes' : 'no'} |`);
   lines.push(

@@ -25,7 +25,7 @@ import {
  * See bench/README.md for what each figure means.
  */
 const HSM_ROUTES = new Set(['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap']);
-/** The routes issue 7 sets ratio targets for, measured `repeats` times at {@link targetConnections}. */
+/** The routes with ratio targets (README "Performance"), measured `repeats` times at {@link targetConnections}. */
 const TARGET_ROUTES = new Set(['wrap (given DEK)', 'unwrap']);
 const targetConnections = (connections: readonly number[]): number =>
   connections.includes(16) ? 16 : (connections[connections.length - 1] ?? 1);

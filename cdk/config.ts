@@ -32,7 +32,7 @@ export interface KeyledgerConfig {
   /** Optional `iss` the authorizer requires in tokens. */
   readonly tokenIssuer?: string | undefined;
   /**
-   * Operator settings (CONTRACT.md "Operator settings"; Key Protect's defaults): every function gets them as
+   * Operator settings (README "Settings"; Key Protect's defaults): every function gets them as
    * `KEYLEDGER_*` variables. Context keys are the property names, e.g. `-c minRotationIntervalS=0`.
    */
   readonly settings: Settings;

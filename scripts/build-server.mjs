@@ -1,6 +1,6 @@
 // Bundles the local server (and its audit commit thread) into .cache/server with esbuild, so
 // `npm start` loads one pre-compiled file instead of compiling every module with tsx at start
-// (issue 7: first request within 1 s). Dependencies stay external (native modules, node_modules
+// (the first request within 1 s of the start). Dependencies stay external (native modules, node_modules
 // as installed). Plain JS so it runs before any TypeScript loader: `node scripts/build-server.mjs [outdir]`
 // (default .cache/server; the e2e tests build their own copy, test/support/local-server.ts). The outdir must
 // be inside the repository, so the bundle's bare imports resolve to its node_modules.

@@ -18,6 +18,7 @@ fi
 echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
 echo "== format"; npx prettier --check . >/dev/null || { npx prettier --check .; echo "run: npm run format" >&2; exit 1; }
 echo "== lint";      npx eslint . --max-warnings=0
+echo "== references"; node scripts/check-doc-references.mjs
 echo "== boundaries"
 mapfile -t layers < <(ls -d domain events functions application server cdk cli bench 2>/dev/null)
 npx depcruise --config .dependency-cruiser.cjs "${layers[@]}" >/dev/null || npx depcruise --config .dependency-cruiser.cjs "${layers[@]}"

@@ -13,7 +13,7 @@ interface BootstrapResult {
 }
 
 /**
- * First-start initialisation (CONTRACT.md "Bootstrap identity"): the administrator and its API key,
+ * First-start initialisation (README "The local server"): the administrator and its API key,
  * and the default instance. Every id is written to the data directory before the store commit
  * that uses it, so a crash between the two repeats the same work instead of inventing new ids.
  */

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { settingsFromEnv, type Settings } from '../application/settings.ts';
 
-/** The local server's configuration, from the environment (CONTRACT.md "The local server"). */
+/** The local server's configuration, from the environment (README "The local server" and "Settings"). */
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;

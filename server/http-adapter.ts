@@ -5,7 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 /**
  * Turns a Node HTTP request into the API Gateway HTTP API (payload 2.0) event Lambda would get,
  * and a handler's result back into an HTTP response, so the local server runs the very same
- * handlers (DESIGN.md decision 8).
+ * handlers (docs/decisions/0005-local-server-runs-lambda-handlers.md).
  */
 export function toApiGatewayEvent(
   req: IncomingMessage,

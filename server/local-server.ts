@@ -44,13 +44,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return Buffer.concat(chunks);
 }
 
-/** Serves the route table over HTTP by invoking the same handlers Lambda runs. */
 /** PEM certificate chain and private key: the server then speaks HTTPS only. */
 interface TlsFiles {
   readonly cert: Buffer;
   readonly key: Buffer;
 }
 
+/** Serves the route table over HTTP by invoking the same handlers Lambda runs. */
 export async function listen(router: Router, host: string, port: number, tls?: TlsFiles): Promise<RunningServer> {
   const inFlight = new Set<Promise<void>>();
 

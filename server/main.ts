@@ -13,7 +13,7 @@ import { openServices } from './open-services.ts';
 import { Router } from './router.ts';
 import { SchedulerLoop } from './scheduler-loop.ts';
 
-/** `npm start`: the local server (CONTRACT.md "The local server"). */
+/** `npm start`: the local server (README "The local server"). */
 async function main(): Promise<void> {
   const config = configFromEnv();
   // Refuses while `keyledger read-models rebuild` runs on the data directory (server/data-dir-lock.ts).

@@ -19,7 +19,7 @@ function logError(error: unknown): void {
 }
 
 /**
- * The local server's in-process scheduler (DESIGN.md decision 8): every `intervalMs` it runs each
+ * The local server's in-process scheduler (docs/decisions/0005-local-server-runs-lambda-handlers.md): every `intervalMs` it runs each
  * scheduled task once (rotation, expiration, purge), one run at a time; the first run comes right
  * after the start, so work that fell due while the server was down is done at once.
  */

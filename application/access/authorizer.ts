@@ -17,8 +17,8 @@ import { TtlCache } from '../ttl-cache.ts';
 /**
  * How long access control trusts what it read: instances, bindings, network policies and the key
  * ring of a key. A revoked binding or a changed policy takes effect at once in the process that made
- * it (every append empties the caches), and within this bound in every other (CONTRACT.md: 5 s on
- * the local server; the same bound holds per Lambda environment).
+ * it (every append empties the caches), and within this bound in every other (README "Access control",
+ * Bounds; the same bound holds per Lambda environment).
  */
 const ACCESS_CACHE_TTL_MS = 2000;
 

@@ -1,5 +1,5 @@
 /**
- * The audit trail port (DESIGN.md decision 9): every request, denied and failed ones too, yields
+ * The audit trail port (docs/decisions/0004-fail-closed-audit.md): every request, denied and failed ones too, yields
  * exactly one record, and no response releases key material unless its record is durable.
  */
 import type { AuditRecord } from '../ports/audit-storage.ts';

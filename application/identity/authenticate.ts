@@ -9,14 +9,14 @@ import { tokenKid, type TokenVerifier } from './tokens.ts';
 
 export interface Caller {
   readonly principalId: string;
-  /** The service administrator holds every role on every instance (CONTRACT.md). */
+  /** The service administrator holds every role on every instance (README "The local server"). */
   readonly admin: boolean;
 }
 
 /**
  * How long a positive lookup of an API key or principal is trusted. A revoked key stops working,
  * live tokens included, at once in the process that revoked it and within this bound in every other
- * (CONTRACT.md: 5 s on the local server).
+ * (README "Access control", Bounds).
  */
 const AUTH_CACHE_TTL_MS = 2000;
 

@@ -11,7 +11,7 @@ export const ADMIN_PRINCIPAL_ID = '00000000-0000-4000-8000-000000000001';
 /** The caller recorded on the events a bootstrap appends. */
 const SYSTEM = 'system';
 
-/** A default instance id as the bootstrap identity accepts it (CONTRACT.md: a UUID), lower-cased. */
+/** A default instance id as the bootstrap identity accepts it (README "The local server": a UUID), lower-cased. */
 export function defaultInstanceIdOf(value: string, source: string): string {
   if (!isUuid(value)) throw new Error(`${source} must be a UUID`);
   return value.toLowerCase();
@@ -35,7 +35,7 @@ interface BootstrapIdentityResult {
 }
 
 /**
- * The bootstrap identity (CONTRACT.md): the service administrator with its API key, and the default
+ * The bootstrap identity (README "The local server"): the service administrator with its API key, and the default
  * instance. Idempotent: each part is created only when its stream is still empty, so the local server
  * (server/bootstrap.ts, at every start) and the AWS bootstrap function (functions/bootstrap/handler.ts,
  * once per deploy) share this one path.

@@ -12,7 +12,7 @@ const ALIAS = /^[A-Za-z0-9_-]{2,90}$/;
 /**
  * Key states by store handle, so wrap/unwrap/rewrap skip the head read and snapshot parse
  * (TtlCache: emptied by every append of this process, at once; other processes' appends
- * within KEY_STATE_TTL_MS, well inside DESIGN.md decision 4's 5 s on AWS).
+ * within KEY_STATE_TTL_MS, well inside the 5 s the README promises on AWS).
  */
 const KEY_STATE_TTL_MS = 1000;
 type LoadedKey = { readonly state: KeyState; readonly version: number };

@@ -20,7 +20,7 @@ interface WrapResult {
 
 const GENERATED_DEK_BYTES = 32;
 
-/** Wraps a DEK with the key's latest version. Appends no event (DESIGN.md decision 4). */
+/** Wraps a DEK with the key's latest version. Appends no event (docs/decisions/0001-event-sourcing.md). */
 export async function wrapKey(
   services: AppServices,
   instanceId: string,

@@ -1,7 +1,7 @@
 /**
  * Storage of the audit trail: hash-chained records and signed checkpoints, one chain per instance
- * plus one service-wide chain. Adapters: `sqlite/` (the local server, in keyledger.db) and
- * `dynamodb/` (the stack's audit table); both pass `test/audit/audit-storage.contract.ts`.
+ * plus one service-wide chain. Adapters: `events/audit/sqlite/` (the local server, in keyledger.db) and
+ * `events/audit/dynamodb/` (the stack's audit table); both pass `test/events/audit/audit-log.contract.ts`.
  * The chaining, signing and group commit live above this port (application/audit/).
  */
 
@@ -16,7 +16,7 @@ export function chainOf(instanceId: string): string {
   return instanceId === '' ? SERVICE_CHAIN_ID : instanceId;
 }
 
-/** A stored audit record (CONTRACT.md): the request's entry, its place in its chain, and the chain's hashes. */
+/** A stored audit record (README "Audit trail"): the request's entry, its place in its chain, and the chain's hashes. */
 export interface AuditRecord {
   /** 1, 2, 3... within the record's chain (its instance, or the service-wide chain). */
   readonly seq: number;
@@ -25,7 +25,7 @@ export interface AuditRecord {
   readonly instanceId: string;
   /** Empty when the caller was not authenticated. */
   readonly principalId: string;
-  /** The Key Protect SDK operation name, `admin.<name>` or `identity.token` (CONTRACT.md). */
+  /** The Key Protect SDK operation name, `admin.<name>` or `identity.token` (README "Audit trail"). */
   readonly operation: string;
   readonly keyId: string;
   readonly keyVersionId: string;

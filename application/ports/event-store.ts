@@ -40,7 +40,7 @@ export interface StreamAppend {
   readonly events: readonly NewEvent[];
   /**
    * The aggregate's state after these events, kept as the stream's head so the hot path reads
-   * O(1) state instead of replaying the stream (DESIGN.md decision 4). Opaque to the store.
+   * O(1) state instead of replaying the stream (docs/decisions/0001-event-sourcing.md). Opaque to the store.
    */
   readonly snapshot?: unknown;
 }

@@ -3,7 +3,7 @@
  * projection from the change feed. Adapters: `sqlite/` and `dynamodb/`; both pass
  * `test/events/read-models/key-list.contract.ts`.
  *
- * Idempotency (STYLE.md 10): every row carries `lastVersion`, the version of the key's event stream
+ * Idempotency (docs/architecture.md, "Read models and projections"): every row carries `lastVersion`, the version of the key's event stream
  * it reflects, and a write only lands when it is newer than the stored one; batches also carry the
  * projection's change-feed checkpoint. Replays and duplicates change nothing.
  */

@@ -17,7 +17,7 @@ export interface BootstrapProps {
 }
 
 /**
- * The bootstrap identity on AWS (CONTRACT.md): a custom resource whose handler
+ * The bootstrap identity on AWS (README "The local server" and "Deploy"): a custom resource whose handler
  * (functions/bootstrap/handler.ts) creates the service administrator and the default instance once the
  * tables and the crypto function exist, and starts the crypto function once (which initialises the HSM
  * token) before any traffic.

@@ -57,7 +57,7 @@ export class KeyledgerFunction extends NodejsFunction {
         POWERTOOLS_SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE,
         KEYLEDGER_STAGE: props.config.stage,
-        // Operator settings (CONTRACT.md): every function that decides reads them (application/settings.ts).
+        // Operator settings (README "Settings"): every function that decides reads them (application/settings.ts).
         ...settingsToEnv(props.config.settings),
         // Stack traces in the logs point into the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',

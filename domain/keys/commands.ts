@@ -3,7 +3,7 @@ import type { KeySettings } from './settings.ts';
 
 /**
  * Commands to the key aggregate. Everything impure arrives in the command: the time, the acting
- * principal, ids, HSM outputs (wrapped material) and the operator's settings — DESIGN.md decision 1.
+ * principal, ids, HSM outputs (wrapped material) and the operator's settings (docs/decisions/0001-event-sourcing.md).
  */
 export interface CommandContext {
   readonly now: string;

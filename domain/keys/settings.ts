@@ -1,6 +1,6 @@
 /**
- * Key Protect's waiting periods and limits as the key decider sees them (CONTRACT.md "Operator
- * settings"). They arrive in the command; `0` disables a waiting period.
+ * Key Protect's waiting periods and limits as the key decider sees them (README
+ * "Settings"). They arrive in the command; `0` disables a waiting period.
  */
 export interface KeySettings {
   /** Least time between two rotations of one key (KEY_ROTATION_NOT_PERMITTED). */

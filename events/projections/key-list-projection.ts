@@ -38,7 +38,7 @@ function keyListChange(state: KeyState, version: number): { upsert: KeySummaryRo
 /**
  * What a batch of the change feed changes in the key list. For each key stream touched it folds
  * the stream up to the newest version in the batch, so a row always reflects a whole prefix of
- * its stream, whatever order or duplication the feed delivered (idempotent, STYLE.md 10).
+ * its stream, whatever order or duplication the feed delivered (idempotent: docs/architecture.md, "Read models and projections").
  */
 export async function projectKeyList(store: EventStore, batch: readonly StoredEvent[]): Promise<KeyListChanges> {
   const newest = new Map<string, number>();

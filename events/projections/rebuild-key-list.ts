@@ -1,5 +1,5 @@
 /**
- * Replays events into a fresh key list (STYLE.md 10: a rebuild from events equals the live model).
+ * Replays events into a fresh key list (a rebuild from events equals the live model: docs/architecture.md, "Read models and projections").
  * The caller owns where the fresh model lives and how it replaces the live one
  * (server/rebuild-read-models.ts).
  */

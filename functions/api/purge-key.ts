@@ -7,7 +7,7 @@ import { operations } from './operations.ts';
  * DELETE /api/v2/keys/{id}/purge: removes a deleted key for good, no sooner than minPurgeDelayS
  * after its deletion (409 REQ_TOO_EARLY_ERR); 200 with the key as it was; 404 from then on. Key
  * Protect requires the KeyPurge role; until roles land every caller of an instance is its
- * administrator, who holds KeyPurge (CONTRACT.md).
+ * administrator, who holds KeyPurge (README "Access control").
  */
 export const handler = keyProtectHandler(operations.purgeKey, async (req) => {
   const key = await purgeKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));

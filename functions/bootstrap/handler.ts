@@ -1,5 +1,5 @@
 /**
- * The bootstrap identity on AWS (CONTRACT.md "Bootstrap identity"): the onEvent handler of the stack's
+ * The bootstrap identity on AWS (README "Deploy", Bootstrap identity on AWS): the onEvent handler of the stack's
  * `Bootstrap` custom resource (cdk/constructs/bootstrap.ts, aws-cdk-lib custom-resources Provider), run by
  * CloudFormation after the tables and the crypto function exist, on every deploy that creates or changes it.
  * - It makes the crypto function start once (its first start initialises the SoftHSM token on EFS) before

@@ -85,8 +85,8 @@ function outcomeOf(mapped: MappedError | null): AuditOutcome {
 }
 
 /**
- * Writes the request's one audit record; only then may the response leave (audit fails
- * closed: docs/decisions/). If the record cannot be made durable the caller gets a 500 and no payload.
+ * Writes the request's one audit record; only then may the response leave (audit fails closed:
+ * docs/decisions/0004-fail-closed-audit.md). If the record cannot be made durable the caller gets a 500 and no payload.
  */
 async function finish(
   runtime: Runtime | undefined,

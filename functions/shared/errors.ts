@@ -9,7 +9,8 @@ import { logger } from './logger.ts';
  * The one error mapper: every error becomes a Key Protect error body. Each layer throws its own type
  * (DomainError from deciders, ApplicationError from use cases, RequestError from the edge, ZodError
  * from request schemas, HsmError from the HSM port); all carry a reason code of domain/errors.ts,
- * whose table gives the status. Only 4xx carry their message; anything else is a 500 with a generic
+ * whose table gives the status (docs/architecture.md, "Handlers, errors and logs"). Only 4xx carry their
+ * message; anything else is a 500 with a generic
  * message and is logged (without payloads).
  */
 export const ERROR_COLLECTION_TYPE = 'application/vnd.ibm.kms.error+json';

@@ -4,7 +4,7 @@ import type { MiddlewareObj } from '@middy/core';
 
 /**
  * The one logger. It logs operations, outcomes and ids, never request or response bodies, keys,
- * ciphertexts or tokens (DESIGN.md decision 7).
+ * ciphertexts or tokens (docs/architecture.md, "Handlers, errors and logs").
  */
 export const logger = new Logger({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'keyledger',

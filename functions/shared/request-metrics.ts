@@ -1,5 +1,5 @@
 /**
- * Request count and latency by operation and outcome (issue 5, like Key Protect's operational
+ * Request count and latency by operation and outcome (like Key Protect's operational
  * metrics). Every handler's `finish` observes each request once:
  * - in-process counters and latency histograms, rendered in Prometheus text format by the local
  *   server's `GET /metrics`;

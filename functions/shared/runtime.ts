@@ -4,7 +4,7 @@ import type { Authenticator } from '../../application/identity/authenticate.ts';
 import type { Authorizer } from '../../application/access/authorizer.ts';
 
 /**
- * Process-wide singletons the handlers use (STYLE.md 6): the application's services, the
+ * Process-wide singletons the handlers use (one module: docs/architecture.md, "Handlers, errors and logs"): the application's services, the
  * authenticator and the audit trail. The local server installs them at start; a Lambda cold start
  * builds them once through the installed factory.
  */

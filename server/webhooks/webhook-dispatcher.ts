@@ -1,5 +1,5 @@
 /**
- * Webhook delivery on the local server (CONTRACT.md "Audit, history and events"):
+ * Webhook delivery on the local server (README "Webhooks and EventBridge"):
  * - fan-out: follows the change feed from its own position; each SubscriptionCreated/Deleted updates
  *   the subscription set, and each key-state event of an instance is queued (events/public) for every
  *   active subscription of that instance that wants its type. A subscription therefore receives

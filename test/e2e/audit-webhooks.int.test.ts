@@ -1,5 +1,5 @@
 /**
- * Issue 5's done-when, over HTTP against the real server process: a mixed run of creates, wraps,
+ * The audit trail, key history and webhooks end to end, over HTTP against the real server process: a mixed run of creates, wraps,
  * denied calls, rotations and deletes; the audit query reconciles with what the client sent (one
  * record per request); `audit verify` (API and CLI) passes; each single-row tampering of the SQLite
  * file made while the server is stopped is named by verify after a restart; a webhook consumer gets

@@ -1,5 +1,5 @@
 /**
- * The local server's contract (CONTRACT.md "The local server") and the edge's error behaviour:
+ * The local server's contract (README "The local server") and the edge's error behaviour:
  * health, the listening banner, clear 4xx Key Protect error bodies for bad input (never a 500 or a
  * stack trace), and a graceful stop that exits 0.
  */

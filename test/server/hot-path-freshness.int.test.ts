@@ -1,6 +1,6 @@
 /**
  * The hot path caches key state (application/keys/find-key.ts) yet a lifecycle change on this
- * machine takes effect at once (DESIGN.md decision 4): the very next wrap after a rotation uses
+ * machine takes effect at once (docs/architecture.md, "Events, streams and the hot path"): the very next wrap after a rotation uses
  * the new version, the very next after a disable is refused. Real server over HTTP.
  */
 import assert from 'node:assert/strict';

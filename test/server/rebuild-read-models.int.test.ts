@@ -1,5 +1,5 @@
 /**
- * `keyledger read-models rebuild` (issue 5): after a mixed run through the real server, the key list
+ * `keyledger read-models rebuild`: after a mixed run through the real server, the key list
  * rebuilt from events equals the live one, on SQLite and on DynamoDB Local. The live key list is
  * then damaged (a row changed, one removed, one added, one at a version no replay would overwrite)
  * so that a rebuild which did nothing would fail. Also: the rebuild refuses while the server holds

@@ -22,7 +22,7 @@ export interface ServerProcess {
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** The two local modes (DESIGN.md decision 8): the embedded SQLite store, and DynamoDB Local with the Streams poller. */
+/** The two local modes (docs/decisions/0005-local-server-runs-lambda-handlers.md): the embedded SQLite store, and DynamoDB Local with the Streams poller. */
 export type StoreMode = 'sqlite' | 'dynamodb';
 export const STORE_MODES: readonly StoreMode[] = ['sqlite', 'dynamodb'];
 

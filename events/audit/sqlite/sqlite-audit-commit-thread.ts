@@ -22,7 +22,7 @@ export interface AuditCommitThread {
 }
 
 // From source the worker is the .ts sibling, loaded through tsx; in the server bundle
-// (scripts/build-server.ts) it is the .mjs entry built next to it.
+// (scripts/build-server.mjs) it is the .mjs entry built next to it.
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
 const WORKER = new URL(FROM_SOURCE ? './audit-commit-worker.ts' : './audit-commit-worker.mjs', import.meta.url);
 

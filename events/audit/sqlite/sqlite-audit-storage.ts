@@ -1,6 +1,6 @@
 /**
  * The audit trail in SQLite: tables `audit_records` and `audit_checkpoints` in the local server's
- * keyledger.db (CONTRACT.md: a table whose name starts with `audit`, each row with its instance id).
+ * keyledger.db (README "Audit trail": tables whose names start with `audit`, each row with its instance id).
  * A commit is one IMMEDIATE transaction across chains (audit-commit.ts), with synchronous=FULL
  * (open-database.ts), run on a commit thread: once it resolves, the records survive a power loss.
  */

@@ -3,7 +3,7 @@ import { ROLES } from '../../../domain/access/roles.ts';
 import { PUBLIC_EVENT_TYPES, type PublicEventType } from '../../../events/public/key-state-event-schemas.ts';
 import { limitParam } from './params.ts';
 
-/** Request bodies of the administration API (CONTRACT.md "Administration API"). */
+/** Request bodies of the administration API (README "Access control"). */
 
 const name = z.string().trim().min(1).max(100);
 

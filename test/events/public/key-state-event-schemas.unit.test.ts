@@ -1,5 +1,5 @@
 /**
- * The published key-state events: every CONTRACT.md type has a schema, the committed JSON Schemas
+ * The published key-state events: every type the README lists ("Webhooks and EventBridge") has a schema, the committed JSON Schemas
  * are the ones generated from the zod schemas, and every key event maps to an event that validates
  * against its own schema (KeySynced, not a state change, is not published).
  */

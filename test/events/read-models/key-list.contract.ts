@@ -1,4 +1,4 @@
-/** The contract every key list read model adapter passes (STYLE.md 9, 10). */
+/** The contract every key list read model adapter passes (docs/architecture.md, "Ports and adapters" and "Read models and projections"). */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 /**
- * The contract every event store adapter passes (STYLE.md 9). Each adapter's `*.int.test.ts` calls
+ * The contract every event store adapter passes (docs/architecture.md, "Ports and adapters"). Each adapter's `*.int.test.ts` calls
  * {@link eventStoreContract} with a factory for a fresh, empty store.
  */
 import assert from 'node:assert/strict';
