@@ -21,11 +21,24 @@ export interface Aggregate<State, Command, Event extends { meta: EventStamp }> {
   readonly snapshotVersion: number;
 }
 
+/**
+ * The request (or service action) a command runs for. Every event it appends carries these in its
+ * meta, so the events themselves are the durable record that the change happened on behalf of this
+ * request: after a crash between the append and the audit record, the audit reconciler writes the
+ * missing record from them (application/audit/reconcile-audit-trail.ts).
+ */
 export interface RequestScope {
+  /** The instance the events belong to; `*` for service-wide streams (principals, signing keys). */
   readonly instanceId: string;
   readonly requestId?: string | undefined;
   readonly correlationId?: string | undefined;
+  /** The audit operation name of the request (`createKey`, `admin.grantAccess`, `scheduler.rotation`, ...). */
+  readonly operation?: string | undefined;
+  readonly sourceIp?: string | undefined;
 }
+
+/** The instance id of service-wide streams' events (principals, API keys, token-signing keys). */
+export const SERVICE_SCOPE_ID = '*';
 
 interface Snapshot {
   readonly v: number;
@@ -91,6 +104,8 @@ export function decideAppend<S, C, E extends { meta: EventStamp }>(
       instanceId: scope.instanceId,
       requestId: scope.requestId,
       correlationId: scope.correlationId,
+      operation: scope.operation,
+      sourceIp: scope.sourceIp,
     },
   }));
   return {

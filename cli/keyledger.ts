@@ -4,6 +4,7 @@ import { UsageError, type Command } from './command.ts';
 import { accessGrant } from './commands/access-grant.ts';
 import { accessList } from './commands/access-list.ts';
 import { accessRevoke } from './commands/access-revoke.ts';
+import { auditReconcile } from './commands/audit-reconcile.ts';
 import { auditVerify } from './commands/audit-verify.ts';
 import { instanceCreate } from './commands/instance-create.ts';
 import { principalCreate } from './commands/principal-create.ts';
@@ -29,6 +30,7 @@ const commands: Readonly<Record<string, Command>> = {
   'access list': accessList,
   'signing-key rotate': signingKeyRotate,
   'audit verify': auditVerify,
+  'audit reconcile': auditReconcile,
   'read-models rebuild': readModelsRebuild,
 };
 

@@ -16,6 +16,8 @@ export interface ServerConfig {
   readonly tls?: { readonly certFile: string; readonly keyFile: string } | undefined;
   /** Seconds between two runs of the in-process scheduler (KEYLEDGER_SCHEDULER_INTERVAL_S, default 60; 0 = off). */
   readonly schedulerIntervalS: number;
+  /** Seconds between two passes of the audit reconciler (KEYLEDGER_AUDIT_RECONCILE_INTERVAL_S, default 10; 0 = only at start and stop). */
+  readonly auditReconcileIntervalS: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -35,15 +37,19 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     pkcs11Module: env.KEYLEDGER_PKCS11_MODULE,
     settings: settingsFromEnv(env),
     tls: tlsFiles(env),
-    schedulerIntervalS: schedulerInterval(env.KEYLEDGER_SCHEDULER_INTERVAL_S),
+    schedulerIntervalS: seconds('KEYLEDGER_SCHEDULER_INTERVAL_S', env.KEYLEDGER_SCHEDULER_INTERVAL_S, 60),
+    auditReconcileIntervalS: seconds(
+      'KEYLEDGER_AUDIT_RECONCILE_INTERVAL_S',
+      env.KEYLEDGER_AUDIT_RECONCILE_INTERVAL_S,
+      10,
+    ),
   };
 }
 
-function schedulerInterval(raw: string | undefined): number {
-  if (raw === undefined || raw === '') return 60;
+function seconds(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`KEYLEDGER_SCHEDULER_INTERVAL_S must be a non-negative number, got "${raw}"`);
+  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
   return value;
 }
 

@@ -7,6 +7,7 @@ import { errorResponse, reasonError } from '../functions/shared/errors.ts';
 import { logger } from '../functions/shared/logger.ts';
 import { renderPrometheus } from '../functions/shared/request-metrics.ts';
 import { toApiGatewayEvent, writeResult } from './http-adapter.ts';
+import { InFlightRequests } from './in-flight-requests.ts';
 import type { Router } from './router.ts';
 
 interface RunningServer {
@@ -51,9 +52,13 @@ interface TlsFiles {
 }
 
 /** Serves the route table over HTTP by invoking the same handlers Lambda runs. */
-export async function listen(router: Router, host: string, port: number, tls?: TlsFiles): Promise<RunningServer> {
-  const inFlight = new Set<Promise<void>>();
-
+export async function listen(
+  router: Router,
+  host: string,
+  port: number,
+  tls?: TlsFiles,
+  inFlight: InFlightRequests = new InFlightRequests(),
+): Promise<RunningServer> {
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = req.method ?? 'GET';
@@ -114,8 +119,7 @@ export async function listen(router: Router, host: string, port: number, tls?: T
         writeResult(res, errorResponse(reasonError('INTERNAL_SERVER_ERR', 'Internal server error')), false);
       else res.destroy();
     });
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    inFlight.track(work);
   };
   const server: Server = tls
     ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, onRequest)
@@ -133,7 +137,7 @@ export async function listen(router: Router, host: string, port: number, tls?: T
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await Promise.allSettled([...inFlight]);
+      await inFlight.settled();
       server.closeAllConnections();
       await closed;
     },

@@ -7,7 +7,9 @@ import { loadVerificationKeys } from '../application/identity/signing-keys.ts';
 import { SIGNING_KEY_LABEL, TokenVerifier } from '../application/identity/tokens.ts';
 import { bootstrap } from './bootstrap.ts';
 import { configFromEnv } from './config.ts';
+import { AuditReconcilerLoop } from './audit-reconciler-loop.ts';
 import { holdDataDirForServer } from './data-dir-lock.ts';
+import { InFlightRequests } from './in-flight-requests.ts';
 import { listen } from './local-server.ts';
 import { openServices } from './open-services.ts';
 import { Router } from './router.ts';
@@ -24,6 +26,24 @@ async function main(): Promise<void> {
   verifier.addKey(SIGNING_KEY_LABEL, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL));
   await loadVerificationKeys(services, verifier);
   const boot = await bootstrap(services, config.dataDir, process.env);
+  // Before serving: every event a crash left without its audit record gets one (reconcile-audit-trail.ts).
+  const inFlight = new InFlightRequests();
+  const reconciler = new AuditReconcilerLoop(
+    {
+      store: services.store,
+      audit: services.audit,
+      state: services.auditReconcilerState,
+      now: () => services.now(),
+    },
+    inFlight,
+    config.auditReconcileIntervalS * 1000,
+  );
+  await reconciler.runIdle().catch((error: unknown) => {
+    logger.error('audit reconciliation at start failed; retried while serving', {
+      errorName: error instanceof Error ? error.name : typeof error,
+      errorMessage: error instanceof Error ? error.message : undefined,
+    });
+  });
   installRuntime({
     services,
     authenticator: new Authenticator(services, verifier),
@@ -34,7 +54,8 @@ async function main(): Promise<void> {
   const tls = config.tls
     ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
     : undefined;
-  const server = await listen(router, config.host, config.port, tls);
+  const server = await listen(router, config.host, config.port, tls, inFlight);
+  reconciler.start();
   // The local DynamoDB mode runs the scheduled Lambda handler on the stack's schedule instead (server/local-schedules.ts).
   const scheduler =
     config.store === 'sqlite' && config.schedulerIntervalS > 0
@@ -59,6 +80,7 @@ async function main(): Promise<void> {
     void (async () => {
       await server.close();
       await scheduler?.stop();
+      await reconciler.stop();
       await services.close();
       process.exit(0);
     })().catch((error: unknown) => {

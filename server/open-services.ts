@@ -20,7 +20,10 @@ import { startReadModelFeed } from './read-model-feed.ts';
 import type { AuditLog } from '../application/audit/audit-log.ts';
 import { ChainedAuditLog } from '../application/audit/chained-audit-log.ts';
 import { hsmCheckpointSigner } from '../application/audit/hsm-checkpoint-signer.ts';
+import type { AuditReconcilerState } from '../application/ports/audit-reconciler-state.ts';
 import type { AuditStorage } from '../application/ports/audit-storage.ts';
+import { openDynamoDbAuditReconcilerState } from '../events/audit/dynamodb/dynamodb-audit-reconciler-state.ts';
+import { openSqliteAuditReconcilerState } from '../events/audit/sqlite/sqlite-audit-reconciler-state.ts';
 import { createAuditTable } from '../events/audit/dynamodb/create-audit-table.ts';
 import { openDynamoDbAuditStorage } from '../events/audit/dynamodb/dynamodb-audit-storage.ts';
 import { openSqliteAuditStorage } from '../events/audit/sqlite/sqlite-audit-storage.ts';
@@ -31,6 +34,7 @@ interface Stores {
   readonly store: EventStore;
   readonly keyList: KeyListReadModel;
   readonly auditStorage: AuditStorage;
+  readonly auditReconcilerState: AuditReconcilerState;
   /** Releases what the stores were opened on and do not own (the DynamoDB clients), after they are closed. */
   release(): void;
 }
@@ -42,6 +46,7 @@ async function openStores(config: ServerConfig): Promise<Stores> {
       store: await openSqliteEventStore({ file }),
       keyList: await openSqliteKeyList({ file }),
       auditStorage: await openSqliteAuditStorage({ file }),
+      auditReconcilerState: await openSqliteAuditReconcilerState({ file }),
       release: () => undefined,
     };
   }
@@ -53,6 +58,7 @@ async function openStores(config: ServerConfig): Promise<Stores> {
   await createAuditTable(client, tables.audit);
   return {
     auditStorage: await openDynamoDbAuditStorage({ client, tableName: tables.audit }),
+    auditReconcilerState: openDynamoDbAuditReconcilerState({ client, tableName: tables.audit }),
     store: await openDynamoDbEventStore({ client, tableName: tables.events, streamsClient }),
     keyList: await openDynamoDbKeyList({ client, tableName: tables.keyList }),
     release: () => {
@@ -65,6 +71,7 @@ async function openStores(config: ServerConfig): Promise<Stores> {
 interface LocalServices extends AppServices {
   /** The audit trail (hash-chained, HSM-signed checkpoints) in the same store as the events. */
   readonly audit: AuditLog;
+  readonly auditReconcilerState: AuditReconcilerState;
   close(): Promise<void>;
 }
 
@@ -111,6 +118,7 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
     async close() {
       // The server has stopped accepting and finished in-flight requests: their records are queued or durable.
       await audit.close();
+      await stores.auditReconcilerState.close();
       await webhooks.stop();
       await schedules?.stop();
       await feed.stop();

@@ -1,7 +1,7 @@
 import type { Binding, Scope } from '../../domain/access/bindings.ts';
 import { PrincipalNotFoundError } from '../../domain/identity/principal.ts';
 import type { Role } from '../../domain/access/roles.ts';
-import { handleCommand, loadState } from '../command-handler.ts';
+import { handleCommand, loadState, type RequestScope } from '../command-handler.ts';
 import { ApplicationError, instanceNotFound } from '../errors.ts';
 import { instanceAggregate, instanceStreamId } from '../identity/instance-aggregate.ts';
 import { principalAggregate, principalStreamId } from '../identity/principal-aggregate.ts';
@@ -17,7 +17,6 @@ interface GrantInput {
   /** A key id or alias of the instance; stored as the key id. */
   readonly keyId?: string | undefined;
   readonly callerPrincipalId: string;
-  readonly requestId?: string | undefined;
 }
 
 /** A binding as the administration API shows it. */
@@ -48,7 +47,7 @@ function bindingView(instanceId: string, binding: Binding): BindingView {
  * (`POST /admin/v1/instances/{id}/access`). The instance and the principal must exist, and a key
  * scope must name a key of this instance (an alias is resolved to the key's id).
  */
-export async function grantAccess(services: AppServices, input: GrantInput): Promise<BindingView> {
+export async function grantAccess(services: AppServices, scope: RequestScope, input: GrantInput): Promise<BindingView> {
   if (input.keyRingId !== undefined && input.keyId !== undefined) {
     throw new ApplicationError('BAD_REQUEST_ERR', 'Give keyRingId or keyId, not both');
   }
@@ -60,10 +59,10 @@ export async function grantAccess(services: AppServices, input: GrantInput): Pro
     principalStreamId(input.principalId),
   );
   if (principal.status !== 'Active') throw new PrincipalNotFoundError();
-  let scope: Scope = { kind: 'instance' };
-  if (input.keyRingId !== undefined) scope = { kind: 'keyRing', keyRingId: input.keyRingId };
+  let bindingScope: Scope = { kind: 'instance' };
+  if (input.keyRingId !== undefined) bindingScope = { kind: 'keyRing', keyRingId: input.keyRingId };
   if (input.keyId !== undefined)
-    scope = { kind: 'key', keyId: (await findKey(services, input.instanceId, input.keyId)).keyId };
+    bindingScope = { kind: 'key', keyId: (await findKey(services, input.instanceId, input.keyId)).keyId };
   const bindingId = services.newId();
   const { state } = await handleCommand(
     services.store,
@@ -74,11 +73,11 @@ export async function grantAccess(services: AppServices, input: GrantInput): Pro
       bindingId,
       principalId: input.principalId,
       role: input.role,
-      scope,
+      scope: bindingScope,
       now: services.now().toISOString(),
       principalIdOfCaller: input.callerPrincipalId,
     },
-    { instanceId: input.instanceId, requestId: input.requestId },
+    { ...scope, instanceId: input.instanceId },
   );
   const binding = state.status === 'Bound' ? state.bindings[bindingId] : undefined;
   if (!binding) throw new Error('invariant: a granted binding exists');
@@ -88,7 +87,8 @@ export async function grantAccess(services: AppServices, input: GrantInput): Pro
 /** Removes a binding (`DELETE /admin/v1/instances/{id}/access/{bindingId}`); it stops counting within the authorizer's cache bound. */
 export async function revokeAccess(
   services: AppServices,
-  input: { instanceId: string; bindingId: string; callerPrincipalId: string; requestId?: string | undefined },
+  scope: RequestScope,
+  input: { instanceId: string; bindingId: string; callerPrincipalId: string },
 ): Promise<void> {
   await handleCommand(
     services.store,
@@ -100,7 +100,7 @@ export async function revokeAccess(
       now: services.now().toISOString(),
       principalIdOfCaller: input.callerPrincipalId,
     },
-    { instanceId: input.instanceId, requestId: input.requestId },
+    { ...scope, instanceId: input.instanceId },
   );
 }
 

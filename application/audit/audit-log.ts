@@ -2,7 +2,7 @@
  * The audit trail port (docs/decisions/0004-fail-closed-audit.md): every request, denied and failed ones too, yields
  * exactly one record, and no response releases key material unless its record is durable.
  */
-import type { AuditRecord } from '../ports/audit-storage.ts';
+import type { AuditRecord, AuditStorage } from '../ports/audit-storage.ts';
 
 export type { AuditRecord };
 export type AuditOutcome = AuditRecord['outcome'];
@@ -48,6 +48,8 @@ export interface AuditLog extends AuditTrail {
   query(query: AuditQuery): Promise<AuditPage>;
   /** Walks the instance's whole chain and its signed checkpoints; names the first record that does not hold. */
   verify(instanceId: string): Promise<AuditVerification>;
+  /** A chain read back from its last record (seq, time, request id): the audit reconciler's look-up. */
+  readBack: AuditStorage['readBack'];
   /** Commits what is queued, then releases the storage. */
   close(): Promise<void>;
 }

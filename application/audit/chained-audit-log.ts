@@ -105,6 +105,10 @@ export class ChainedAuditLog implements AuditLog {
     });
   }
 
+  readBack(chain: string, beforeSeq: number | null, limit: number) {
+    return this.options.storage.readBack(chain, beforeSeq, limit);
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.flushed();

@@ -1,17 +1,17 @@
-import { decideAppend, loadState, type RequestScope } from '../command-handler.ts';
+import { decideAppend, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
 import { generateApiKey, hashApiKey } from './api-key-hash.ts';
 
-const SERVICE_SCOPE: RequestScope = { instanceId: '*' };
-
 /** Issues a new API key to an existing principal (shown once), e.g. after its keys were revoked. */
 export async function addApiKey(
   services: Pick<AppServices, 'store' | 'now'>,
+  request: RequestScope,
   input: { principalId: string; callerPrincipalId: string },
-  scope: RequestScope = SERVICE_SCOPE,
 ): Promise<{ apiKey: string }> {
+  // Principals and API keys belong to the service, not to an instance.
+  const scope: RequestScope = { ...request, instanceId: SERVICE_SCOPE_ID };
   const apiKey = generateApiKey();
   const keyHash = hashApiKey(apiKey);
   const now = services.now().toISOString();

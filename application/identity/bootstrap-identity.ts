@@ -1,5 +1,5 @@
 import { isUuid } from '../../domain/ids.ts';
-import { loadState } from '../command-handler.ts';
+import { loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { instanceAggregate, instanceStreamId } from './instance-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
@@ -10,6 +10,12 @@ import { createPrincipal } from './create-principal.ts';
 export const ADMIN_PRINCIPAL_ID = '00000000-0000-4000-8000-000000000001';
 /** The caller recorded on the events a bootstrap appends. */
 const SYSTEM = 'system';
+/** The operation its events carry; the audit reconciler writes their records from them (no request does). */
+export const BOOTSTRAP_OPERATION = 'bootstrap';
+
+function bootstrapScope(services: Pick<AppServices, 'newId'>, instanceId: string): RequestScope {
+  return { instanceId, requestId: `bootstrap-${services.newId()}`, operation: BOOTSTRAP_OPERATION };
+}
 
 /** A default instance id as the bootstrap identity accepts it (README "The local server": a UUID), lower-cased. */
 export function defaultInstanceIdOf(value: string, source: string): string {
@@ -48,7 +54,7 @@ export async function ensureBootstrapIdentity(
   const { state: admin } = await loadState(services.store, principalAggregate, principalStreamId(ADMIN_PRINCIPAL_ID));
   const createdAdmin = admin.status === 'Absent';
   if (createdAdmin) {
-    await createPrincipal(services, {
+    await createPrincipal(services, bootstrapScope(services, SERVICE_SCOPE_ID), {
       name: 'service administrator',
       admin: true,
       apiKey: await input.adminApiKey(),
@@ -59,7 +65,11 @@ export async function ensureBootstrapIdentity(
   const { state: instance } = await loadState(services.store, instanceAggregate, instanceStreamId(defaultInstanceId));
   const createdInstance = instance.status === 'Absent';
   if (createdInstance) {
-    await createInstance(services, { name: 'default', instanceId: defaultInstanceId, callerPrincipalId: SYSTEM });
+    await createInstance(services, bootstrapScope(services, defaultInstanceId), {
+      name: 'default',
+      instanceId: defaultInstanceId,
+      callerPrincipalId: SYSTEM,
+    });
   }
   return { defaultInstanceId, createdAdmin, createdInstance };
 }

@@ -1,4 +1,4 @@
-import { handleCommand } from '../command-handler.ts';
+import { handleCommand, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { instanceAggregate, instanceStreamId } from './instance-aggregate.ts';
 
@@ -11,6 +11,7 @@ interface CreatedInstance {
 /** Creates a service instance, the tenant boundary. */
 export async function createInstance(
   services: Pick<AppServices, 'store' | 'now' | 'newId'>,
+  request: RequestScope,
   input: { name: string; instanceId?: string | undefined; callerPrincipalId: string },
 ): Promise<CreatedInstance> {
   const instanceId = input.instanceId ?? services.newId();
@@ -25,7 +26,7 @@ export async function createInstance(
       now: services.now().toISOString(),
       principalIdOfCaller: input.callerPrincipalId,
     },
-    { instanceId },
+    { ...request, instanceId },
   );
   if (state.status !== 'Active') throw new Error('invariant: a created instance exists');
   return { id: state.instanceId, name: state.name, createdAt: state.createdAt };

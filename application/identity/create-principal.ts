@@ -1,4 +1,4 @@
-import { decideAppend, type RequestScope } from '../command-handler.ts';
+import { decideAppend, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
@@ -11,15 +11,13 @@ interface CreatedPrincipal {
   readonly apiKey: string;
 }
 
-/** Principals belong to the service, not to an instance. */
-const SERVICE_SCOPE: RequestScope = { instanceId: '*' };
-
 /**
  * Creates a principal and its first API key in one atomic commit of two streams, so a principal
  * never exists without a way to authenticate, nor a key without its principal.
  */
 export async function createPrincipal(
   services: Pick<AppServices, 'store' | 'now' | 'newId'>,
+  request: RequestScope,
   input: {
     name: string;
     admin: boolean;
@@ -27,8 +25,9 @@ export async function createPrincipal(
     principalId?: string | undefined;
     callerPrincipalId: string;
   },
-  scope: RequestScope = SERVICE_SCOPE,
 ): Promise<CreatedPrincipal> {
+  // Principals and API keys belong to the service, not to an instance.
+  const scope: RequestScope = { ...request, instanceId: SERVICE_SCOPE_ID };
   const principalId = input.principalId ?? services.newId();
   const apiKey = input.apiKey ?? generateApiKey();
   const keyHash = hashApiKey(apiKey);

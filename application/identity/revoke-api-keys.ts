@@ -1,10 +1,8 @@
 import { PrincipalNotFoundError } from '../../domain/identity/principal.ts';
-import { decideAppend, loadState, type RequestScope } from '../command-handler.ts';
+import { decideAppend, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
-
-const SERVICE_SCOPE: RequestScope = { instanceId: '*' };
 
 /**
  * Revokes every API key of a principal (`DELETE /admin/v1/principals/{id}/api-key`), or deletes the
@@ -14,9 +12,11 @@ const SERVICE_SCOPE: RequestScope = { instanceId: '*' };
  */
 export async function revokeApiKeys(
   services: Pick<AppServices, 'store' | 'now'>,
+  request: RequestScope,
   input: { principalId: string; callerPrincipalId: string; deletePrincipal?: boolean },
-  scope: RequestScope = SERVICE_SCOPE,
 ): Promise<{ revoked: number }> {
+  // Principals and API keys belong to the service, not to an instance.
+  const scope: RequestScope = { ...request, instanceId: SERVICE_SCOPE_ID };
   const streamId = principalStreamId(input.principalId);
   const loaded = await loadState(services.store, principalAggregate, streamId);
   if (loaded.state.status !== 'Active') throw new PrincipalNotFoundError();

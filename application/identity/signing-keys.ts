@@ -1,5 +1,5 @@
 import { currentKid, type SigningKeysState } from '../../domain/identity/signing-keys.ts';
-import { handleCommand, loadState } from '../command-handler.ts';
+import { handleCommand, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { SIGNING_KEYS_STREAM, signingKeysAggregate } from './signing-keys-aggregate.ts';
 import { SIGNING_KEY_LABEL, TOKEN_LIFETIME_S, type TokenVerifier } from './tokens.ts';
@@ -36,6 +36,7 @@ function nextLabel(kid: string): string {
 /** Rotates the token-signing key; returns the new kid. */
 export async function rotateSigningKey(
   services: Pick<AppServices, 'store' | 'hsm' | 'now'>,
+  request: RequestScope,
   callerPrincipalId: string,
 ): Promise<{ kid: string; previousKid: string }> {
   const previousKid = await currentSigningKid(services);
@@ -55,7 +56,7 @@ export async function rotateSigningKey(
       now: services.now().toISOString(),
       principalIdOfCaller: callerPrincipalId,
     },
-    { instanceId: '*' },
+    { ...request, instanceId: SERVICE_SCOPE_ID },
   );
   return { kid, previousKid };
 }

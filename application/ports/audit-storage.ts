@@ -72,6 +72,13 @@ export interface AuditChainWrite {
   readonly checkpoint?: AuditCheckpoint | undefined;
 }
 
+/** Where a record sits and which request it records: what the audit reconciler reads back. */
+export interface AuditRequestRef {
+  readonly seq: number;
+  readonly time: string;
+  readonly requestId: string;
+}
+
 export interface AuditRowFilter {
   readonly chain: string;
   readonly afterSeq: number;
@@ -97,6 +104,11 @@ export interface AuditStorage {
   query(filter: AuditRowFilter): Promise<{ rows: AuditRecord[]; more: boolean }>;
   /** Every row after `afterSeq` in seq order, at most `limit` (verification). */
   scan(chain: string, afterSeq: number, limit: number): Promise<AuditRecord[]>;
+  /**
+   * The chain's records before `beforeSeq` (null: from its last record), newest first, at most
+   * `limit`: their seq, time and request id only (the audit reconciler's look-back).
+   */
+  readBack(chain: string, beforeSeq: number | null, limit: number): Promise<AuditRequestRef[]>;
   /** Every checkpoint of the chain, by `n`. */
   checkpoints(chain: string): Promise<AuditCheckpoint[]>;
   close(): Promise<void>;

@@ -14,6 +14,10 @@ export interface EventMeta {
   readonly principalId: string;
   readonly requestId?: string | undefined;
   readonly correlationId?: string | undefined;
+  /** The audit operation of the request that appended the event (absent on events older than this field). */
+  readonly operation?: string | undefined;
+  /** The request's source address, for the audit record the reconciler may have to write from the event. */
+  readonly sourceIp?: string | undefined;
 }
 
 export interface NewEvent {
@@ -77,6 +81,11 @@ export interface EventStore {
    * write): poll again with the returned checkpoint.
    */
   readChanges(checkpoint: string | null, limit: number): Promise<ChangeBatch>;
+  /**
+   * Every stored event, page by page (each stream in version order; no order across streams), for
+   * tools that must see the whole history: the change feed does not keep it on DynamoDB (24 hours).
+   */
+  readAll(pageSize: number): AsyncIterable<readonly StoredEvent[]>;
   /**
    * Optional: calls `listener` after each successful append made through this store handle, so an
    * in-process projector can read the change feed at once instead of polling on a timer. Appends by

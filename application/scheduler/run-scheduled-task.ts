@@ -9,7 +9,7 @@ import { findKey } from '../keys/find-key.ts';
 import { runKeyCommand } from '../keys/key-command.ts';
 import { rotateKey } from '../keys/rotate-key.ts';
 import type { AppServices } from '../services.ts';
-import { SCHEDULER_PRINCIPAL, type ScheduledTask } from './scheduled-tasks.ts';
+import { SCHEDULER_PRINCIPAL, schedulerOperation, type ScheduledTask } from './scheduled-tasks.ts';
 
 /** What one run of a task did. */
 export interface TaskReport {
@@ -47,8 +47,9 @@ async function* dueKeys(services: AppServices, field: ScheduleField, atOrBefore:
   }
 }
 
-function scopeFor(instanceId: string): RequestScope {
-  return { instanceId, requestId: `scheduler-${randomUUID()}` };
+/** A scheduled action's scope: its own request id and the task's operation (`scheduler.rotation`, ...). */
+function scopeFor(instanceId: string, task: ScheduledTask): RequestScope {
+  return { instanceId, requestId: `scheduler-${randomUUID()}`, operation: schedulerOperation(task) };
 }
 
 /** A refusal on the key's current state: the read model was behind, or someone acted first. Not a failure. */
@@ -57,19 +58,31 @@ function isRefusal(error: unknown): boolean {
 }
 
 async function expire(services: AppServices, due: DueKey): Promise<Outcome> {
-  const result = await runKeyCommand(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId, (c) => ({
-    type: 'ExpireKey',
-    ...c,
-  }));
+  const result = await runKeyCommand(
+    services,
+    scopeFor(due.instanceId, 'expiration'),
+    SCHEDULER_PRINCIPAL,
+    due.keyId,
+    (c) => ({
+      type: 'ExpireKey',
+      ...c,
+    }),
+  );
   return result.changed ? 'done' : 'skipped';
 }
 
 async function purge(services: AppServices, due: DueKey): Promise<Outcome> {
-  const result = await runKeyCommand(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId, (c) => ({
-    type: 'PurgeKey',
-    ...c,
-    automatic: true,
-  }));
+  const result = await runKeyCommand(
+    services,
+    scopeFor(due.instanceId, 'purge'),
+    SCHEDULER_PRINCIPAL,
+    due.keyId,
+    (c) => ({
+      type: 'PurgeKey',
+      ...c,
+      automatic: true,
+    }),
+  );
   return result.changed ? 'done' : 'skipped';
 }
 
@@ -81,7 +94,7 @@ async function rotateIfDue(
 ): Promise<Outcome> {
   const key = await findKey(services, due.instanceId, due.keyId);
   if (!isRotationDue(key, services.now().toISOString(), instanceIntervalMonth)) return 'skipped';
-  await rotateKey(services, scopeFor(due.instanceId), SCHEDULER_PRINCIPAL, due.keyId);
+  await rotateKey(services, scopeFor(due.instanceId, 'rotation'), SCHEDULER_PRINCIPAL, due.keyId);
   return 'done';
 }
 

@@ -1,5 +1,5 @@
 import { Buffer } from 'node:buffer';
-import { handleCommand } from '../command-handler.ts';
+import { handleCommand, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { subscriptionAggregate, subscriptionStreamId } from './subscription-aggregate.ts';
 
@@ -16,12 +16,12 @@ interface CreatedSubscription {
  */
 export async function createSubscription(
   services: Pick<AppServices, 'store' | 'hsm' | 'now' | 'newId'>,
+  scope: RequestScope,
   input: {
     instanceId: string;
     url: string;
     events: readonly string[];
     callerPrincipalId: string;
-    requestId?: string | undefined;
   },
 ): Promise<CreatedSubscription> {
   const subscriptionId = services.newId();
@@ -41,7 +41,7 @@ export async function createSubscription(
       now: services.now().toISOString(),
       principalId: input.callerPrincipalId,
     },
-    { instanceId: input.instanceId, requestId: input.requestId },
+    { ...scope, instanceId: input.instanceId },
   );
   return { id: subscriptionId, secret };
 }

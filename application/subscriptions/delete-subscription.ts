@@ -1,13 +1,14 @@
 import { ApplicationError } from '../errors.ts';
 import { isUuid } from '../../domain/ids.ts';
-import { handleCommand } from '../command-handler.ts';
+import { handleCommand, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { subscriptionAggregate, subscriptionStreamId } from './subscription-aggregate.ts';
 
 /** Ends a webhook subscription; deliveries still queued for it are dropped. */
 export async function deleteSubscription(
   services: Pick<AppServices, 'store' | 'now'>,
-  input: { instanceId: string; subscriptionId: string; callerPrincipalId: string; requestId?: string | undefined },
+  scope: RequestScope,
+  input: { instanceId: string; subscriptionId: string; callerPrincipalId: string },
 ): Promise<void> {
   if (!isUuid(input.subscriptionId))
     throw new ApplicationError('SUBSCRIPTION_NOT_FOUND_ERR', 'Subscription does not exist');
@@ -21,6 +22,6 @@ export async function deleteSubscription(
       now: services.now().toISOString(),
       principalId: input.callerPrincipalId,
     },
-    { instanceId: input.instanceId, requestId: input.requestId },
+    { ...scope, instanceId: input.instanceId },
   );
 }

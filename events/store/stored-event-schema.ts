@@ -13,6 +13,8 @@ const eventMetaSchema = z.object({
   principalId: z.string().min(1),
   requestId: z.string().optional(),
   correlationId: z.string().optional(),
+  operation: z.string().optional(),
+  sourceIp: z.string().optional(),
 });
 
 /** An event about to be appended. */

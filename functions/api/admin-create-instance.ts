@@ -4,7 +4,7 @@ import { operations } from './operations.ts';
 
 /** POST /admin/v1/instances `{name}` -> 201 `{id, name, createdAt}`. */
 export const handler = adminHandler(operations.adminCreateInstance, async (req) => {
-  const instance = await createInstance(req.runtime.services, {
+  const instance = await createInstance(req.runtime.services, req.scope, {
     name: req.body.name,
     callerPrincipalId: req.caller.principalId,
   });

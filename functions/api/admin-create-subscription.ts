@@ -10,12 +10,11 @@ import { operations } from './operations.ts';
 export const handler = adminHandler(operations.adminCreateSubscription, async (req) => {
   const instanceId = req.param('instanceId');
   await requireInstance(req.runtime.services, instanceId);
-  const created = await createSubscription(req.runtime.services, {
+  const created = await createSubscription(req.runtime.services, req.scope, {
     instanceId,
     url: req.body.url,
     events: [...new Set(req.body.events ?? [])],
     callerPrincipalId: req.caller.principalId,
-    requestId: req.requestId,
   });
   return json(201, created);
 });

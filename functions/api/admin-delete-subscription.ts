@@ -7,11 +7,10 @@ import { operations } from './operations.ts';
 export const handler = adminHandler(operations.adminDeleteSubscription, async (req) => {
   const instanceId = req.param('instanceId');
   await requireInstance(req.runtime.services, instanceId);
-  await deleteSubscription(req.runtime.services, {
+  await deleteSubscription(req.runtime.services, req.scope, {
     instanceId,
     subscriptionId: req.param('subscriptionId'),
     callerPrincipalId: req.caller.principalId,
-    requestId: req.requestId,
   });
   return { statusCode: 204 };
 });

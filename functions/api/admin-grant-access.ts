@@ -7,11 +7,10 @@ import { operations } from './operations.ts';
  * `{id, instanceId, principalId, role, keyRingId?, keyId?, createdAt}`. No scope: the whole instance.
  */
 export const handler = adminHandler(operations.adminGrantAccess, async (req) => {
-  const binding = await grantAccess(req.runtime.services, {
+  const binding = await grantAccess(req.runtime.services, req.scope, {
     instanceId: req.param('instanceId'),
     ...req.body,
     callerPrincipalId: req.caller.principalId,
-    requestId: req.requestId,
   });
   if (binding.keyId) req.audit.keyId = binding.keyId;
   return json(201, binding);

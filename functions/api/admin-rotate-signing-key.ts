@@ -7,5 +7,5 @@ import { operations } from './operations.ts';
  * HSM key at once; tokens signed with the previous key keep verifying until they expire.
  */
 export const handler = adminHandler(operations.adminRotateSigningKey, async (req) => {
-  return json(201, await rotateSigningKey(req.runtime.services, req.caller.principalId));
+  return json(201, await rotateSigningKey(req.runtime.services, req.scope, req.caller.principalId));
 });

@@ -505,6 +505,14 @@ export const operations = {
     handler: 'admin-verify-audit',
     group: 'admin',
   }),
+  adminAuditReconciliation: op({
+    name: 'admin.auditReconciliation',
+    method: 'GET',
+    path: '/admin/v1/audit/reconciliation',
+    access: 'admin',
+    handler: 'admin-audit-reconciliation',
+    group: 'admin',
+  }),
   adminGetKeyHistory: op({
     name: 'admin.getKeyHistory',
     method: 'GET',

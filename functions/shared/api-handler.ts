@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { AuditOutcome } from '../../application/audit/audit-log.ts';
 import type { Caller } from '../../application/identity/authenticate.ts';
 import type { AccessGrant } from '../../application/access/authorizer.ts';
-import type { RequestScope } from '../../application/command-handler.ts';
+import { SERVICE_SCOPE_ID, type RequestScope } from '../../application/command-handler.ts';
 import { AccessDeniedError, RateLimitedError } from '../../application/access/errors.ts';
 import { unauthorized } from '../../application/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
@@ -114,6 +114,8 @@ async function finish(
       outcome === 'success' && isUuid(facts.instanceId)
         ? facts.instanceId
         : await auditInstanceOf(runtime.services, facts.instanceId || header(event, 'bluemix-instance'));
+    // Stamped as it is queued, after any lookup: a chain's records then keep the order of their times,
+    // which the audit reconciler relies on to find a request's record near its events' time.
     await runtime.audit.record({
       time: new Date().toISOString(),
       ...facts,
@@ -236,7 +238,13 @@ export function keyProtectHandler<Body, Query>(
           query: parseQuery(operation, event),
           requestId,
           correlationId,
-          scope: { instanceId, requestId, correlationId },
+          scope: {
+            instanceId,
+            requestId,
+            correlationId,
+            operation: operation.name,
+            sourceIp: event.requestContext.http.sourceIp,
+          },
           audit,
           header: (name) => header(event, name),
           param: (name) => event.pathParameters?.[name] ?? '',
@@ -276,6 +284,12 @@ export function adminHandler<Body, Query>(
           body: parseBody(operation, event),
           query: parseQuery(operation, event),
           requestId,
+          scope: {
+            instanceId: audit.instanceId || SERVICE_SCOPE_ID,
+            requestId,
+            operation: operation.name,
+            sourceIp: event.requestContext.http.sourceIp,
+          },
           audit,
           param: (name: string) => event.pathParameters?.[name] ?? '',
         };
@@ -292,6 +306,11 @@ export interface AdminRequest<Body, Query = undefined> {
   readonly body: Body;
   readonly query: Query;
   readonly requestId: string;
+  /**
+   * What every command of this request is recorded with: the path's instance, else `*` (service-wide
+   * streams: principals, API keys, signing keys).
+   */
+  readonly scope: RequestScope;
   readonly audit: AuditFacts;
   param(name: string): string;
 }

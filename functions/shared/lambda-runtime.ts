@@ -29,6 +29,7 @@ import type {
   AuditEntry,
 } from '../../application/audit/audit-log.ts';
 import { ChainedAuditLog } from '../../application/audit/chained-audit-log.ts';
+import type { AuditRequestRef } from '../../application/ports/audit-storage.ts';
 import { hsmCheckpointSigner } from '../../application/audit/hsm-checkpoint-signer.ts';
 import { Authenticator, type Caller } from '../../application/identity/authenticate.ts';
 import { isTokenSigningKid } from '../../application/identity/signing-keys.ts';
@@ -98,6 +99,9 @@ class LazyAuditLog implements AuditLog {
   }
   async verify(instanceId: string): Promise<AuditVerification> {
     return (await this.opened()).verify(instanceId);
+  }
+  async readBack(chain: string, beforeSeq: number | null, limit: number): Promise<AuditRequestRef[]> {
+    return (await this.opened()).readBack(chain, beforeSeq, limit);
   }
   async close(): Promise<void> {
     const log = this.log;

@@ -98,6 +98,7 @@ void test('stays within its bound, and caches nothing for a store that announces
     readStream: (s, f) => store.readStream(s, f),
     readHead: (s) => store.readHead(s),
     readChanges: (c, l) => store.readChanges(c, l),
+    readAll: (n) => store.readAll(n),
     close: () => store.close(),
   };
   const uncached = new TtlCache<Loaded>(silent, 60_000, 3);

@@ -12,8 +12,12 @@ export interface ServerProcess {
   readonly defaultInstanceId: string;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
+  /** The server's process id. */
+  readonly pid: number;
   /** SIGTERM, and the exit code. */
   stop(): Promise<number | null>;
+  /** Sends `signal` (SIGKILL: a crash; nothing is flushed) and waits for the process to end. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
   /** Stops and starts again on the same data directory. */
   restart(): Promise<ServerProcess>;
   /** Stops and deletes the data directory. */
@@ -96,9 +100,14 @@ export async function startServer(
     dataDir,
     adminApiKey: env.KEYLEDGER_ADMIN_API_KEY ?? readFileSync(join(dataDir, 'admin-api-key'), 'utf8').trim(),
     defaultInstanceId: readFileSync(join(dataDir, 'default-instance'), 'utf8').trim(),
+    pid: child.pid ?? 0,
     output: () => log,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
     async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       return exited;
     },
     async restart() {

@@ -196,6 +196,29 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
       return (out.Items ?? []).map((item) => fromRowItem(chain, item));
     },
 
+    async readBack(chain, beforeSeq, limit) {
+      const out = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: beforeSeq === null ? '#pk = :pk' : '#pk = :pk AND #sk < :before',
+          ExpressionAttributeNames: { '#pk': PK, '#sk': SK, '#time': 'time', '#req': 'requestId' },
+          ExpressionAttributeValues: {
+            ':pk': { S: chain },
+            ...(beforeSeq === null ? {} : { ':before': { N: String(beforeSeq) } }),
+          },
+          ProjectionExpression: '#sk, #time, #req',
+          ScanIndexForward: false,
+          Limit: limit,
+          ConsistentRead: true,
+        }),
+      );
+      return (out.Items ?? []).map((item) => ({
+        seq: Number(item[SK]?.N),
+        time: item.time?.S ?? '',
+        requestId: item.requestId?.S ?? '',
+      }));
+    },
+
     async checkpoints(chain) {
       const { items } = await queryAll(
         {

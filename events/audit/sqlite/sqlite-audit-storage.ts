@@ -67,6 +67,9 @@ function create(source: SqliteSource): AuditStorage {
   const lastCheckpoint = db.prepare<[string], CheckpointRow>(
     'SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1',
   );
+  const readBackRows = db.prepare<[string, number, number], { seq: number; time: string; request_id: string }>(
+    'SELECT seq, time, request_id FROM audit_records WHERE chain = ? AND seq < ? ORDER BY seq DESC LIMIT ?',
+  );
   const allCheckpoints = db.prepare<[string], CheckpointRow>(
     'SELECT * FROM audit_checkpoints WHERE chain = ? ORDER BY n',
   );
@@ -89,6 +92,12 @@ function create(source: SqliteSource): AuditStorage {
     commit: (writes) => (thread ? thread.commit(writes) : promised(() => commitHere?.(writes))),
     query: (filter) => promised(() => query(filter)),
     scan: (chain, afterSeq, limit) => promised(() => scanRows.all(chain, afterSeq, limit).map(fromRecordRow)),
+    readBack: (chain, beforeSeq, limit) =>
+      promised(() =>
+        readBackRows
+          .all(chain, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit)
+          .map((r) => ({ seq: r.seq, time: r.time, requestId: r.request_id })),
+      ),
     checkpoints: (chain) => promised(() => allCheckpoints.all(chain).map(fromCheckpointRow)),
     close: async () => {
       await thread?.close();

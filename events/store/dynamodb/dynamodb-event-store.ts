@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import {
   GetItemCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteItemsCommand,
   TransactionCanceledException,
   DescribeTableCommand,
@@ -139,6 +140,27 @@ export function openDynamoDbEventStore(options: DynamoDbEventStoreOptions): Prom
         throw error;
       });
       return readStreamChanges(streams, await streamArn, checkpoint, limit);
+    },
+
+    async *readAll(pageSize) {
+      let start: Item | undefined;
+      do {
+        const page = await client.send(
+          new ScanCommand({
+            TableName: tableName,
+            ConsistentRead: true,
+            // Head items (sort key 0) are not events.
+            FilterExpression: '#sk > :head',
+            ExpressionAttributeNames: { '#sk': EVENT_STORE_TABLE.sortKey.name },
+            ExpressionAttributeValues: { ':head': { N: String(EVENT_STORE_TABLE.headSortKey) } },
+            Limit: pageSize,
+            ExclusiveStartKey: start,
+          }),
+        );
+        const events = (page.Items ?? []).map(eventFromItem);
+        if (events.length > 0) yield events;
+        start = page.LastEvaluatedKey;
+      } while (start !== undefined);
     },
 
     onAppended(listener) {

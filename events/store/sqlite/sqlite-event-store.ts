@@ -129,6 +129,13 @@ function createStore(options: SqliteSource): SqliteEventStore {
     for (const append of appends) appendOne(append);
   });
 
+  const readChanges = (checkpoint: string | null, limit: number): ChangeBatch => {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
+    const rows = selectChanges.all(parseCheckpoint(checkpoint), limit);
+    const last = rows.at(-1);
+    return { events: rows.map(toStoredEvent), checkpoint: last ? String(last.position) : checkpoint };
+  };
+
   const listeners = new Set<() => void>();
   const announce = (): void => {
     for (const listener of listeners) {
@@ -151,13 +158,18 @@ function createStore(options: SqliteSource): SqliteEventStore {
     readStream: (streamId, fromVersion = 1) =>
       promised(() => selectStream.all(streamId, fromVersion).map(toStoredEvent)),
     readHead: (streamId) => promised(() => toHead(selectHead.get(streamId))),
-    readChanges: (checkpoint, limit) =>
-      promised((): ChangeBatch => {
-        if (!Number.isSafeInteger(limit) || limit < 1) throw new RangeError('limit must be a positive integer');
-        const rows = selectChanges.all(parseCheckpoint(checkpoint), limit);
-        const last = rows.at(-1);
-        return { events: rows.map(toStoredEvent), checkpoint: last ? String(last.position) : checkpoint };
-      }),
+    readChanges: (checkpoint, limit) => promised(() => readChanges(checkpoint, limit)),
+    // The change feed holds every event here.
+    async *readAll(pageSize) {
+      let checkpoint: string | null = null;
+      for (;;) {
+        const batch = readChanges(checkpoint, pageSize);
+        if (batch.events.length === 0) return;
+        yield batch.events;
+        checkpoint = batch.checkpoint;
+        await Promise.resolve();
+      }
+    },
     onAppended: (listener) => {
       listeners.add(listener);
       return () => listeners.delete(listener);

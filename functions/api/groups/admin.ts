@@ -12,6 +12,7 @@ import * as adminRevokeAccess from '../admin-revoke-access.ts';
 import * as adminRotateSigningKey from '../admin-rotate-signing-key.ts';
 import * as adminListAudit from '../admin-list-audit.ts';
 import * as adminVerifyAudit from '../admin-verify-audit.ts';
+import * as adminAuditReconciliation from '../admin-audit-reconciliation.ts';
 import * as adminGetKeyHistory from '../admin-get-key-history.ts';
 import * as adminCreateSubscription from '../admin-create-subscription.ts';
 import * as adminDeleteSubscription from '../admin-delete-subscription.ts';
@@ -32,6 +33,7 @@ export const handler = dispatch('admin', {
   'admin-rotate-signing-key': adminRotateSigningKey,
   'admin-list-audit': adminListAudit,
   'admin-verify-audit': adminVerifyAudit,
+  'admin-audit-reconciliation': adminAuditReconciliation,
   'admin-get-key-history': adminGetKeyHistory,
   'admin-create-subscription': adminCreateSubscription,
   'admin-delete-subscription': adminDeleteSubscription,

@@ -112,6 +112,27 @@ export function auditLogContract(
       await reopened.close();
     });
 
+    void it('reads a chain back from its last record, newest first: seq, time and request id', async () => {
+      const f = await fixture();
+      const log = new ChainedAuditLog({ storage: f.storage, signer: await signer() });
+      const written = [entry(I), entry(J), entry(I), entry(I)];
+      for (const e of written) await log.record(e);
+      await log.close();
+      const storage = await f.reopen();
+      const mine = written.filter((e) => e.instanceId === I);
+      const expected = [
+        { seq: 3, time: mine[2]?.time, requestId: mine[2]?.requestId },
+        { seq: 2, time: mine[1]?.time, requestId: mine[1]?.requestId },
+        { seq: 1, time: mine[0]?.time, requestId: mine[0]?.requestId },
+      ];
+      assert.deepEqual(await storage.readBack(I, null, 10), expected);
+      assert.deepEqual(await storage.readBack(I, null, 2), expected.slice(0, 2));
+      assert.deepEqual(await storage.readBack(I, 2, 10), expected.slice(2));
+      assert.deepEqual(await storage.readBack(I, 1, 10), []);
+      assert.deepEqual(await storage.readBack(SERVICE_CHAIN_ID, null, 10), []);
+      await storage.close();
+    });
+
     void it('filters and pages oldest first', async () => {
       const f = await fixture();
       const log = new ChainedAuditLog({ storage: f.storage, signer: await signer() });

@@ -287,6 +287,34 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         );
       }));
 
+    void it('reads every event of every stream with readAll, in pages, each stream in version order', () =>
+      withStore(async (store) => {
+        const a = stream('all-a');
+        const b = stream('all-b');
+        await store.append([{ streamId: a, expectedVersion: 0, events: [event('A1'), event('A2')] }]);
+        await store.append([
+          { streamId: b, expectedVersion: 0, events: [event('B1')] },
+          { streamId: a, expectedVersion: 2, events: [event('A3')] },
+        ]);
+        const pages: (readonly StoredEvent[])[] = [];
+        for await (const page of store.readAll(2)) pages.push(page);
+        assert.ok(
+          pages.every((p) => p.length >= 1 && p.length <= 2),
+          `pages of ${pages.map((p) => p.length).join(',')}`,
+        );
+        const events = pages.flat();
+        assert.deepEqual(
+          events.map((e) => [e.streamId, e.version, e.type]).sort(),
+          [
+            [a, 1, 'A1'],
+            [a, 2, 'A2'],
+            [a, 3, 'A3'],
+            [b, 1, 'B1'],
+          ].sort(),
+        );
+        assertStreamOrder(events);
+      }));
+
     void it('gives an empty feed for an empty store', () =>
       withStore(async (store) => {
         const batch = await store.readChanges(null, 10);

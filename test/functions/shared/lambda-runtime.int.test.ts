@@ -233,7 +233,11 @@ void describe('Lambda runtime of the API functions', () => {
   it('after a signing-key rotation, publishes the current key and the retired ones still valid before it signs with the new key', async () => {
     const { tables, env, kids, keysRuntime, identityRuntime, token: oldToken } = await deployment();
     // The admin function rotates; it does not publish (KEYLEDGER_PUBLISH_JWKS is the token exchange's alone).
-    const { kid, previousKid } = await rotateSigningKey(keysRuntime.services, ADMIN_PRINCIPAL_ID);
+    const { kid, previousKid } = await rotateSigningKey(
+      keysRuntime.services,
+      { instanceId: '*', requestId: 'test-rotation', operation: 'admin.rotateSigningKey' },
+      ADMIN_PRINCIPAL_ID,
+    );
     assert.equal(previousKid, SIGNING_KEY_LABEL);
     assert.deepEqual(await kids(), [SIGNING_KEY_LABEL]);
 
