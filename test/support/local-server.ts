@@ -67,16 +67,24 @@ function serverBundle(): string {
   return bundle;
 }
 
+/**
+ * Spawns the server on `dataDir` without waiting for it (the crash suite kills one while it starts);
+ * use {@link startServer} to get a running one.
+ */
+export function spawnServer(env: Record<string, string>, dataDir: string): ChildProcess {
+  return spawn(process.execPath, ['--enable-source-maps', serverBundle()], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KEYLEDGER_DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
 export async function startServer(
   env: Record<string, string> = {},
   dataDir = mkdtempSync(join(tmpdir(), 'keyledger-e2e-')),
 ): Promise<ServerProcess> {
   let log = '';
-  const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', serverBundle()], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KEYLEDGER_DATA_DIR: dataDir, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnServer(env, dataDir);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 90 s:\n${log}`)), 90_000);
