@@ -1,7 +1,7 @@
 // Fails when a tracked file points to a document that is not in the repository, so a clone can follow every
 // reference it finds (`npm test` runs it; `node scripts/check-doc-references.mjs` alone takes a second):
-// - the design documents kept outside the repository, named by their file names (the names are assembled below
-//   so that this file does not trip itself), or a `../shared` folder beside the checkout;
+// - a document named by its bare upper-case file name (`NOTES.md`) that is not in the repository, beside the
+//   file that names it or at the top, or a `../shared` folder beside the checkout;
 // - a relative link in Markdown, `[text](path)` or `[text]: path`, to a file or folder that does not exist;
 // - a path under docs/ named anywhere (comments point there) that does not exist.
 // "Exists" means tracked by git (git add a new document before running it).
@@ -13,8 +13,7 @@ import { dirname, join, normalize, relative, sep } from 'node:path';
 import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
-const OUTSIDE_DOCUMENTS = ['DESIGN', 'CONTRACT', 'STYLE'].map((name) => `${name}.md`);
-const OUTSIDE_DOCUMENT = new RegExp(`\\b(${OUTSIDE_DOCUMENTS.map((n) => n.replace('.', '\\.')).join('|')})\\b`, 'g');
+const BARE_DOCUMENT = /(?<![\w./-])([A-Z][A-Z0-9_-]*\.md)\b/g;
 const SHARED_FOLDER = /(?:\.\.\/)+shared\b(?!\/[\w.-]+\.(?:ts|js|mjs)\b)/g;
 const MARKDOWN_LINK = /\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|^\s*\[[^\]\n]+\]:\s*<?(\S+?)>?\s*$/gm;
 const DOCS_PATH = /(?<![\w./-])docs\/[\w./-]*[\w/]/g;
@@ -30,8 +29,11 @@ export function findBrokenReferences(files, exists) {
       const line = text.slice(0, index).split('\n').length;
       findings.push(`${path}:${line}: ${what}`);
     };
-    for (const match of text.matchAll(OUTSIDE_DOCUMENT))
-      report(match.index, `names ${match[1]}, which is not in the repository (point to docs/ instead)`);
+    for (const match of text.matchAll(BARE_DOCUMENT)) {
+      const name = match[1] ?? '';
+      if (!exists(name) && !exists(normalize(join(dirname(path), name))))
+        report(match.index, `names ${name}, which is not in the repository (point to docs/ instead)`);
+    }
     for (const match of text.matchAll(SHARED_FOLDER)) {
       const target = normalize(join(dirname(path), match[0]));
       if (target.startsWith('..')) report(match.index, `points outside the repository: ${match[0]}`);

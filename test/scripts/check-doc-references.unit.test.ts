@@ -7,19 +7,19 @@ const repository = new Set(['README.md', 'docs', 'docs/architecture.md', 'docs/d
 const exists = (path: string) => repository.has(path);
 const check = (files: Record<string, string>) => findBrokenReferences(new Map(Object.entries(files)), exists);
 
-test('flags the design documents kept outside the repository, by name, wherever they appear', () => {
+test('flags a document named by its bare file name that is not in the repository, wherever it appears', () => {
   assert.deepEqual(
     check({
-      'src/a.ts': '/** see DESIGN.md decision 4 */\nconst x = 1;\n// CONTRACT.md "The local server"',
-      'README.md': 'As STYLE.md says.',
+      'src/a.ts': '/** see PLAN.md decision 4 */\nconst x = 1;\n// NOTES.md "The local server"',
+      'README.md': 'As RULES.md says; README.md and docs/architecture.md are here.',
     }),
     [
-      'src/a.ts:1: names DESIGN.md, which is not in the repository (point to docs/ instead)',
-      'src/a.ts:3: names CONTRACT.md, which is not in the repository (point to docs/ instead)',
-      'README.md:1: names STYLE.md, which is not in the repository (point to docs/ instead)',
+      'src/a.ts:1: names PLAN.md, which is not in the repository (point to docs/ instead)',
+      'src/a.ts:3: names NOTES.md, which is not in the repository (point to docs/ instead)',
+      'README.md:1: names RULES.md, which is not in the repository (point to docs/ instead)',
     ],
   );
-  assert.deepEqual(check({ 'src/a.ts': '// MY-DESIGN.mdx and DESIGNS.md are other files' }), []);
+  assert.deepEqual(check({ 'src/a.ts': '// PLAN.mdx, plan.md and other/PLAN.md are not bare document names' }), []);
 });
 
 test('flags a ../shared folder outside the checkout, not a shared module inside it', () => {
