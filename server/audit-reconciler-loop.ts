@@ -3,7 +3,7 @@ import {
   type AuditReconcilerDeps,
   type ReconcileReport,
 } from '../application/audit/reconcile-audit-trail.ts';
-import { logger } from '../functions/shared/logger.ts';
+import { errorFields, logger } from '../functions/shared/logger.ts';
 import type { InFlightRequests } from './in-flight-requests.ts';
 
 /**
@@ -21,10 +21,7 @@ function logReport(report: ReconcileReport): void {
 }
 
 function logError(error: unknown): void {
-  logger.error('audit reconciliation failed', {
-    errorName: error instanceof Error ? error.name : typeof error,
-    errorMessage: error instanceof Error ? error.message : undefined,
-  });
+  logger.error('audit reconciliation failed', errorFields(error));
 }
 
 /**

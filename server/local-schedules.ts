@@ -1,5 +1,5 @@
 import { SCHEDULED_TASKS, TASK_INTERVAL_S, type ScheduledTask } from '../functions/scheduler/tasks.ts';
-import { logger } from '../functions/shared/logger.ts';
+import { errorFields, logger } from '../functions/shared/logger.ts';
 import type { ServerConfig } from './config.ts';
 import { localTableNames } from './local-tables.ts';
 
@@ -41,8 +41,7 @@ export async function startLocalSchedules(
           (error: unknown) => {
             logger.error('scheduled task failed', {
               task,
-              errorName: error instanceof Error ? error.name : typeof error,
-              errorMessage: error instanceof Error ? error.message : undefined,
+              ...errorFields(error),
             });
           },
         )

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { installRuntime } from '../functions/shared/runtime.ts';
-import { logger } from '../functions/shared/logger.ts';
+import { errorFields, logger } from '../functions/shared/logger.ts';
 import { Authorizer } from '../application/access/authorizer.ts';
 import { Authenticator } from '../application/identity/authenticate.ts';
 import { loadVerificationKeys } from '../application/identity/signing-keys.ts';
@@ -39,10 +39,7 @@ async function main(): Promise<void> {
     config.auditReconcileIntervalS * 1000,
   );
   await reconciler.runIdle().catch((error: unknown) => {
-    logger.error('audit reconciliation at start failed; retried while serving', {
-      errorName: error instanceof Error ? error.name : typeof error,
-      errorMessage: error instanceof Error ? error.message : undefined,
-    });
+    logger.error('audit reconciliation at start failed; retried while serving', errorFields(error));
   });
   installRuntime({
     services,

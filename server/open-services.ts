@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppServices } from '../application/services.ts';
 import { openSoftHsm } from '../functions/crypto/pkcs11/open-softhsm.ts';
-import { logger } from '../functions/shared/logger.ts';
+import { errorFields, logger } from '../functions/shared/logger.ts';
 import type { KeyListReadModel } from '../application/ports/key-list.ts';
 import { createKeyListTable } from '../events/read-models/dynamodb/create-key-list-table.ts';
 import { openDynamoDbKeyList } from '../events/read-models/dynamodb/dynamodb-key-list.ts';
@@ -100,10 +100,7 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
     hsm,
     webhookOptionsFromEnv(),
     (error) => {
-      logger.error('webhook fan-out failed', {
-        errorName: error instanceof Error ? error.name : typeof error,
-        errorMessage: error instanceof Error ? error.message : undefined,
-      });
+      logger.error('webhook fan-out failed', errorFields(error));
     },
   );
   webhooks.start();

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { projectRecords } from '../functions/projector/handler.ts';
-import { logger } from '../functions/shared/logger.ts';
+import { errorFields, logger } from '../functions/shared/logger.ts';
 import { Projector } from '../events/projections/projector.ts';
 import type { KeyListReadModel } from '../application/ports/key-list.ts';
 import type { EventStore } from '../application/ports/event-store.ts';
@@ -21,10 +21,7 @@ export const STREAMS_CHECKPOINT_FILE = 'dynamodb-streams-checkpoint.json';
 
 function logFailure(what: string) {
   return (error: unknown): void => {
-    logger.error(what, {
-      errorName: error instanceof Error ? error.name : typeof error,
-      errorMessage: error instanceof Error ? error.message : undefined,
-    });
+    logger.error(what, errorFields(error));
   };
 }
 

@@ -1,7 +1,7 @@
 import { runScheduledTask, type TaskReport } from '../application/scheduler/run-scheduled-task.ts';
 import { SCHEDULED_TASKS } from '../application/scheduler/scheduled-tasks.ts';
 import type { AppServices } from '../application/services.ts';
-import { logger } from '../functions/shared/logger.ts';
+import { errorFields, logger } from '../functions/shared/logger.ts';
 
 function logReport(report: TaskReport): void {
   const failed = report.failures.length;
@@ -12,10 +12,7 @@ function logReport(report: TaskReport): void {
 }
 
 function logError(error: unknown): void {
-  logger.error('scheduler run failed', {
-    errorName: error instanceof Error ? error.name : typeof error,
-    errorMessage: error instanceof Error ? error.message : undefined,
-  });
+  logger.error('scheduler run failed', errorFields(error));
 }
 
 /**

@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { DomainError, REASON_STATUS, type ReasonCode } from '../../domain/errors.ts';
 import { ApplicationError } from '../../application/errors.ts';
 import { HsmError } from '../../application/ports/hsm.ts';
-import { logger } from './logger.ts';
+import { errorFields, logger } from './logger.ts';
 
 /**
  * The one error mapper: every error becomes a Key Protect error body. Each layer throws its own type
@@ -68,8 +68,7 @@ export function mapError(error: unknown): MappedError {
     return { status: 400, code: 'BAD_BODY_ERR', message: error.message };
   // Messages of our own errors and of the store carry no key material; bodies are never logged.
   logger.error('request failed', {
-    errorName: error instanceof Error ? error.name : typeof error,
-    errorMessage: error instanceof Error ? error.message.slice(0, 300) : undefined,
+    ...errorFields(error),
     errorCode: error instanceof HsmError ? error.code : undefined,
   });
   return { status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' };

@@ -37,3 +37,14 @@ export function requestLog(keys: Record<string, string | undefined>, fields: Rec
   if (ON_LAMBDA) logger.info('request', fields);
   else if (localInfoEnabled) logger.info('request', { ...keys, ...fields });
 }
+
+/**
+ * What a log line says of a failure: its name and the start of its message. Messages of our own errors
+ * and of the stores carry no key material; bodies never reach an error message.
+ */
+export function errorFields(error: unknown): { errorName: string; errorMessage: string | undefined } {
+  return {
+    errorName: error instanceof Error ? error.name : typeof error,
+    errorMessage: error instanceof Error ? error.message.slice(0, 300) : undefined,
+  };
+}
