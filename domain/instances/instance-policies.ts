@@ -1,7 +1,7 @@
 import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
 import type { EventStamp } from '../keys/events.ts';
-import { isCidr } from './cidr.ts';
+import { parseCidr } from '../access/ip-ranges.ts';
 import { DEFAULT_KEY_CREATE_IMPORT_ACCESS, type InstancePolicyType, type InstancePolicyValue } from './policies.ts';
 
 /**
@@ -78,8 +78,11 @@ export function normalizePolicy(value: InstancePolicyValue): InstancePolicyValue
       if (!value.enabled) return { policy: 'allowedIP', enabled: false };
       const ips = value.ipAddresses ?? [];
       if (ips.length === 0) throw invalid("The field 'allowed_ip' must be: a non-empty list of CIDR subnets");
-      const bad = ips.find((ip) => !isCidr(ip));
-      if (bad !== undefined) throw invalid(`The field 'allowed_ip' must be: CIDR subnets; "${bad}" is not one`);
+      for (const ip of ips) {
+        const refusal = parseCidr(ip);
+        if (typeof refusal === 'string')
+          throw invalid(`The field 'allowed_ip' must be: CIDR subnets that can match a caller; "${ip}": ${refusal}`);
+      }
       return { policy: 'allowedIP', enabled: true, ipAddresses: [...new Set(ips)] };
     }
     case 'keyCreateImportAccess': {

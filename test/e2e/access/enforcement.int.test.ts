@@ -192,6 +192,11 @@ describe('allowedIP instance policy', () => {
         instanceId: instance,
         body: policy(cidrs),
       });
+    for (const never of ['::ffff:127.0.0.1/128', '1:2:3:4:5:6:7:8:/128', 'fe80::1%lo/64']) {
+      const refused = await put(['127.0.0.0/8', never]);
+      assert.equal(refused.status, 400, `${never} can never match: refused`);
+      assert.equal(reasonOf(refused), 'INVALID_FIELD_ERR');
+    }
     assert.ok([200, 204].includes((await put(['10.0.0.0/8', '2001:db8::/32'])).status));
     const refused = await call(server, admin.token, 'GET', '/api/v2/keys', { instanceId: instance });
     assert.equal(refused.status, 401);
