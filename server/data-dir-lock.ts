@@ -1,47 +1,60 @@
 /**
- * Who holds the data directory: the local server, or an offline read-model rebuild
- * (`keyledger read-models rebuild`, server/rebuild-read-models.ts). The two must not overlap: the
- * rebuild replaces the key list under a running projector otherwise.
+ * One owner of the data directory at a time: the local server, or a command that writes the directory
+ * (`keyledger read-models rebuild`). Two servers on one directory would each run a projector, a
+ * scheduler and a webhook sender over the same stores; a rebuild under a live server would replace the
+ * key list beneath its projector.
  *
- * Two files under `$KEYLEDGER_DATA_DIR`, each holding the owner's pid:
- * - `server.pid`, written by the server at start and removed when it exits;
- * - `read-models-rebuild.pid`, written by a rebuild and removed when it ends. A rebuild that dies while
- *   replacing the DynamoDB key list leaves it behind, and the server then refuses to start until a
- *   rebuild has run to its end.
- * Each side writes its own file before it checks the other's, so of two that start at once at least
- * one sees the other. A file whose pid is no longer running is stale (a SIGKILLed server). One
- * machine only: a pid says nothing about another host sharing the directory.
+ * The lock is the operating system's: an SQLite write lock (a POSIX advisory lock, taken by
+ * `BEGIN IMMEDIATE`) on `data-dir.lock`, held for the life of the process. The kernel drops it when the
+ * process ends in any way, SIGKILL and power loss included, so there is no stale lock to clean up. Who
+ * holds it (pid, what, since when) is written next to it, for the message the next contender prints.
+ * One machine only: advisory locks are not reliable on network file systems.
+ *
+ * An interrupted DynamoDB rebuild is a different matter: the live key list may be half replaced. The
+ * rebuild leaves `read-models-rebuild.incomplete` while it replaces rows, and the server refuses to start
+ * while that mark exists; the next rebuild that runs to its end removes it.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import Database from 'better-sqlite3';
 
-const SERVER_PID_FILE = 'server.pid';
-const REBUILD_PID_FILE = 'read-models-rebuild.pid';
+const LOCK_FILE = 'data-dir.lock';
+const HOLDER_FILE = 'data-dir.lock.holder';
+const INCOMPLETE_REBUILD_FILE = 'read-models-rebuild.incomplete';
 
-/** The data directory is held by someone else; the message says by whom and what to do. */
-class DataDirBusyError extends Error {
+/** The data directory is held by another process; the message names it. */
+export class DataDirBusyError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DataDirBusyError';
   }
 }
 
-interface DataDirHold {
-  /** Removes this holder's pid file (if it still holds its own pid). Idempotent, synchronous. */
+export interface DataDirLock {
+  /** Releases the lock (the process's end releases it too). Idempotent, synchronous. */
   release(): void;
 }
 
-function pidIn(file: string): number | undefined {
+interface Holder {
+  readonly pid: number;
+  readonly what: string;
+  readonly since: string;
+  readonly host: string;
+}
+
+function readHolder(dataDir: string): Holder | undefined {
   try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+    const holder = JSON.parse(readFileSync(join(dataDir, HOLDER_FILE), 'utf8')) as Partial<Holder>;
+    if (typeof holder.pid !== 'number' || typeof holder.what !== 'string') return undefined;
+    return { pid: holder.pid, what: holder.what, since: String(holder.since), host: String(holder.host) };
   } catch {
     return undefined;
   }
 }
 
 function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
     return true;
@@ -51,44 +64,71 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function hold(file: string): DataDirHold {
-  writeFileSync(file, `${process.pid}\n`, { mode: 0o600 });
+function isBusy(error: unknown): boolean {
+  return error instanceof Database.SqliteError && error.code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Takes the data directory for `what` (`the keyledger server`, `a read-model rebuild`), or throws
+ * {@link DataDirBusyError} naming the process that holds it.
+ */
+export async function lockDataDir(dataDir: string, what: string): Promise<DataDirLock> {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const db = new Database(join(dataDir, LOCK_FILE), { timeout: 0 });
+  try {
+    db.exec('BEGIN IMMEDIATE');
+  } catch (error) {
+    db.close();
+    if (!isBusy(error)) throw error;
+    throw new DataDirBusyError(`${await describeHolder(dataDir)} holds ${dataDir}; stop it first`);
+  }
+  const holder: Holder = { pid: process.pid, what, since: new Date().toISOString(), host: hostname() };
+  const holderFile = join(dataDir, HOLDER_FILE);
+  writeFileSync(`${holderFile}.tmp`, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
+  renameSync(`${holderFile}.tmp`, holderFile);
+  let held = true;
   return {
     release() {
-      if (pidIn(file) === process.pid) rmSync(file, { force: true });
+      if (!held) return;
+      held = false;
+      if (readHolder(dataDir)?.pid === process.pid) rmSync(holderFile, { force: true });
+      db.close(); // ends the open transaction, and with it the lock
     },
   };
 }
 
 /**
- * The server's hold, taken before it opens any store. Refuses while a rebuild runs, or after one
- * was interrupted in a state the server must not serve.
+ * The lock's holder, as it recorded itself. It records itself right after it takes the lock, so a record
+ * that is missing or names a process that is gone (a holder killed earlier) is read again for a moment.
  */
-export function holdDataDirForServer(dataDir: string): DataDirHold {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const held = hold(join(dataDir, SERVER_PID_FILE));
-  const rebuild = pidIn(join(dataDir, REBUILD_PID_FILE));
-  if (rebuild === undefined) return held;
-  held.release();
+async function describeHolder(dataDir: string): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const holder = readHolder(dataDir);
+    if (holder !== undefined && (holder.host !== hostname() || isRunning(holder.pid)))
+      return `${holder.what} (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
+    await sleep(50);
+  }
+  return 'another process';
+}
+
+/** Refuses to serve a data directory whose DynamoDB key list a rebuild left half replaced. */
+export function assertNoIncompleteRebuild(dataDir: string): void {
+  try {
+    readFileSync(join(dataDir, INCOMPLETE_REBUILD_FILE));
+  } catch {
+    return;
+  }
   throw new DataDirBusyError(
-    isRunning(rebuild)
-      ? `a read-model rebuild (pid ${rebuild}) is running on ${dataDir}; start the server once it has finished`
-      : `a read-model rebuild of ${dataDir} was interrupted before it finished; run \`npm run keyledger -- read-models rebuild\` again, then start the server`,
+    `a read-model rebuild of ${dataDir} was interrupted before it finished; run \`npm run keyledger -- read-models rebuild\` again, then start the server`,
   );
 }
 
-/** The rebuild's hold. Refuses while the server or another rebuild runs; takes over an interrupted rebuild's file. */
-export function holdDataDirForRebuild(dataDir: string): DataDirHold {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  const file = join(dataDir, REBUILD_PID_FILE);
-  const other = pidIn(file);
-  if (other !== undefined && other !== process.pid && isRunning(other)) {
-    throw new DataDirBusyError(`another read-model rebuild (pid ${other}) is running on ${dataDir}`);
-  }
-  const held = hold(file);
-  const server = pidIn(join(dataDir, SERVER_PID_FILE));
-  if (server === undefined || !isRunning(server)) return held;
-  // Leave an interrupted rebuild's mark in place: the state it protects has not been repaired.
-  if (other === undefined) held.release();
-  throw new DataDirBusyError(`the keyledger server (pid ${server}) holds ${dataDir}; stop it, then run the rebuild`);
+/** Marks the live key list as being replaced (a rebuild holding the lock calls it before it touches a live row). */
+export function markRebuildIncomplete(dataDir: string): void {
+  writeFileSync(join(dataDir, INCOMPLETE_REBUILD_FILE), `${new Date().toISOString()}\n`, { mode: 0o600 });
+}
+
+/** Removes the mark: a rebuild of either store finished, so the live key list is whole again. */
+export function markRebuildComplete(dataDir: string): void {
+  rmSync(join(dataDir, INCOMPLETE_REBUILD_FILE), { force: true });
 }

@@ -8,7 +8,7 @@ import { SIGNING_KEY_LABEL, TokenVerifier } from '../application/identity/tokens
 import { bootstrap } from './bootstrap.ts';
 import { configFromEnv } from './config.ts';
 import { AuditReconcilerLoop } from './audit-reconciler-loop.ts';
-import { holdDataDirForServer } from './data-dir-lock.ts';
+import { assertNoIncompleteRebuild, lockDataDir } from './data-dir-lock.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
 import { listen } from './local-server.ts';
 import { openServices } from './open-services.ts';
@@ -18,9 +18,10 @@ import { SchedulerLoop } from './scheduler-loop.ts';
 /** `npm start`: the local server (README "The local server"). */
 async function main(): Promise<void> {
   const config = configFromEnv();
-  // Refuses while `keyledger read-models rebuild` runs on the data directory (server/data-dir-lock.ts).
-  const hold = holdDataDirForServer(config.dataDir);
-  process.once('exit', () => hold.release());
+  // One owner of the data directory: refuses while another server or a rebuild holds it (server/data-dir-lock.ts).
+  const lock = await lockDataDir(config.dataDir, 'the keyledger server');
+  process.once('exit', () => lock.release());
+  assertNoIncompleteRebuild(config.dataDir);
   const services = await openServices(config);
   const verifier = new TokenVerifier();
   verifier.addKey(SIGNING_KEY_LABEL, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL));

@@ -1,6 +1,6 @@
 /**
  * `keyledger read-models rebuild`: replays every event into fresh read models and swaps them in, on
- * the data directory directly (the server must be stopped; server/data-dir-lock.ts enforces it).
+ * the data directory directly, holding its lock (server/data-dir-lock.ts): the server must be stopped.
  *
  * Read models rebuilt: the key list (events/read-models), the only read model of events. Not
  * rebuilt, on purpose: the audit trail is its own record of requests, not derived from events (it
@@ -13,8 +13,8 @@
  * - DynamoDB: every key stream, listed from the head items (the change feed, DynamoDB Streams,
  *   keeps only 24 hours), folded into a fresh staging table `<prefix>-key-list-rebuild`, which then
  *   replaces the live table's rows row by row (events/read-models/dynamodb/replace-key-list.ts). A
- *   crash in that step leaves the rebuild's pid file behind, and the server refuses to start until
- *   a rebuild has run to its end.
+ *   crash in that step leaves a mark behind (server/data-dir-lock.ts), and the server refuses to start
+ *   until a rebuild has run to its end.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,7 +37,7 @@ import { openDynamoDbEventStore } from '../events/store/dynamodb/dynamodb-event-
 import { scanStreamHeads } from '../events/store/dynamodb/scan-stream-heads.ts';
 import { openSqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
 import type { ServerConfig } from './config.ts';
-import { holdDataDirForRebuild } from './data-dir-lock.ts';
+import { lockDataDir, markRebuildComplete, markRebuildIncomplete } from './data-dir-lock.ts';
 import { localDynamoDbClient } from './local-dynamodb-clients.ts';
 import { localTableNames } from './local-tables.ts';
 
@@ -86,7 +86,7 @@ async function dropTable(client: DynamoDBClient, tableName: string): Promise<voi
   await waitUntilTableNotExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
 }
 
-async function rebuildDynamoDb(config: ServerConfig, replacing: () => void): Promise<KeyListReplacement> {
+async function rebuildDynamoDb(config: ServerConfig): Promise<KeyListReplacement> {
   const client = localDynamoDbClient(config);
   const { events: eventsTable, keyList: liveTable } = localTableNames(config);
   const freshTable = `${liveTable}-rebuild`;
@@ -115,7 +115,8 @@ async function rebuildDynamoDb(config: ServerConfig, replacing: () => void): Pro
     } finally {
       await store.close();
     }
-    replacing();
+    // From here until the last row is replaced, the live key list is neither the old one nor the new one.
+    markRebuildIncomplete(config.dataDir);
     const replaced = await replaceDynamoDbKeyList(client, liveTable, freshTable);
     await dropTable(client, freshTable);
     return replaced;
@@ -124,22 +125,15 @@ async function rebuildDynamoDb(config: ServerConfig, replacing: () => void): Pro
   }
 }
 
-/** Rebuilds the read models of the data directory `config` names; refuses while the server runs. */
+/** Rebuilds the read models of the data directory `config` names; refuses while another process holds it. */
 export async function rebuildReadModels(config: ServerConfig): Promise<RebuildReport> {
   const started = Date.now();
-  const hold = holdDataDirForRebuild(config.dataDir);
-  // Until the live key list is being replaced, a failure leaves it as it was: release the hold.
-  let liveTouched = false;
+  const lock = await lockDataDir(config.dataDir, 'a read-model rebuild');
   try {
-    const keyList =
-      config.store === 'sqlite'
-        ? await rebuildSqlite(config)
-        : await rebuildDynamoDb(config, () => {
-            liveTouched = true;
-          });
-    liveTouched = false;
+    const keyList = config.store === 'sqlite' ? await rebuildSqlite(config) : await rebuildDynamoDb(config);
+    markRebuildComplete(config.dataDir);
     return { store: config.store, keyList, durationMs: Date.now() - started };
   } finally {
-    if (!liveTouched) hold.release();
+    lock.release();
   }
 }
