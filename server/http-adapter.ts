@@ -7,25 +7,39 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
  * and a handler's result back into an HTTP response, so the local server runs the very same
  * handlers (docs/decisions/0005-local-server-runs-lambda-handlers.md).
  */
+/** A request target split as received: the path (still percent-encoded) and the query string (without `?`). */
+export interface RequestTarget {
+  readonly path: string;
+  readonly query: string;
+}
+
+/** Splits `req.url` without normalising it (no URL parser: `//x/...` would become a host, `/a/../b` would become `/b`). */
+export function requestTarget(req: IncomingMessage): RequestTarget {
+  const target = req.url ?? '';
+  const mark = target.indexOf('?');
+  return mark < 0 ? { path: target, query: '' } : { path: target.slice(0, mark), query: target.slice(mark + 1) };
+}
+
 export function toApiGatewayEvent(
   req: IncomingMessage,
   body: Buffer,
   route: { routeKey: string; pathParameters: Record<string, string> },
-  url: URL,
+  target: RequestTarget,
 ): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
   }
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of new URLSearchParams(target.query))
+    query[name] = name in query ? `${query[name]},${value}` : value;
   const now = new Date();
   const requestId = randomUUID();
   return {
     version: '2.0',
     routeKey: route.routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: target.path,
+    rawQueryString: target.query,
     headers,
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(Object.keys(route.pathParameters).length ? { pathParameters: route.pathParameters } : {}),
@@ -36,9 +50,9 @@ export function toApiGatewayEvent(
       domainPrefix: 'localhost',
       http: {
         method: req.method ?? 'GET',
-        path: url.pathname,
+        path: target.path,
         protocol: `HTTP/${req.httpVersion}`,
-        sourceIp: req.socket.remoteAddress ?? '',
+        sourceIp: req.socket?.remoteAddress ?? '', // null once the client has gone
         userAgent: headers['user-agent'] ?? '',
       },
       requestId,

@@ -41,7 +41,12 @@ export class Router {
     return new Router([...compiled].sort((a, b) => specificity(a.route.path, b.route.path)));
   }
 
-  /** The route for a method and path; HEAD falls back to GET. `null` with `allowed` when only the method is wrong. */
+  /**
+   * The route for a method and a path exactly as received (percent-encoded, not normalised: `//x/api/v2/keys`
+   * or `/api/v2/%6beys` is no route); HEAD falls back to GET. `null` with `allowed` when only the method is
+   * wrong. Parameters are percent-decoded; one whose encoding is malformed is passed on as received (it then
+   * names nothing, and the handler answers, authenticates and audits as for any unknown id).
+   */
   match(method: string, path: string): RouteMatch | { allowed: string[] } | null {
     const allowed: string[] = [];
     for (const wanted of method === 'HEAD' ? ['HEAD', 'GET'] : [method]) {
@@ -54,7 +59,7 @@ export class Router {
         }
         const pathParameters: Record<string, string> = {};
         c.names.forEach((name, i) => {
-          pathParameters[name] = decodeURIComponent(m[i + 1] ?? '');
+          pathParameters[name] = decodeParameter(m[i + 1] ?? '');
         });
         return { route: c.route, handler: c.handler, routeKey: routeKey(c.route), pathParameters };
       }
@@ -73,4 +78,12 @@ function specificity(a: string, b: string): number {
     if (pa !== pb) return pa ? 1 : -1;
   }
   return 0;
+}
+
+function decodeParameter(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
