@@ -68,6 +68,14 @@ module.exports = {
       to: { path: 'node_modules/@aws-lambda-powertools/logger' },
     },
     {
+      name: 'declared-packages-only',
+      comment:
+        'Every package imported (tests and tools included) is declared in package.json, not reached through another package.',
+      severity: 'error',
+      from: {},
+      to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
+    },
+    {
       name: 'no-test-code-in-product',
       severity: 'error',
       from: { pathNot: '^(test|bench)/' },

@@ -48,10 +48,7 @@ async function adminApiKey(): Promise<string> {
   const arn = output('AdminApiKeySecretArn');
   // The secret's region, whatever the environment says.
   const region = arn.split(':')[3];
-  return getSecretString(
-    arn,
-    region === undefined || region === '' ? process.env : { ...process.env, AWS_REGION: region },
-  );
+  return getSecretString(arn, region === undefined || region === '' ? undefined : region);
 }
 
 /** The SDK's typings declare request bodies as Buffer | ReadableStream, but it sends plain objects as JSON. */

@@ -20,7 +20,7 @@ echo "== format"; npx prettier --check . >/dev/null || { npx prettier --check .;
 echo "== lint";      npx eslint . --max-warnings=0
 echo "== references"; node scripts/check-doc-references.mjs
 echo "== boundaries"
-mapfile -t layers < <(ls -d domain events functions application server cdk cli bench 2>/dev/null)
+mapfile -t layers < <(ls -d domain events functions application server cdk cli bench test localstack 2>/dev/null)
 npx depcruise --config .dependency-cruiser.cjs "${layers[@]}" >/dev/null || npx depcruise --config .dependency-cruiser.cjs "${layers[@]}"
 
 # A fresh DynamoDB Local per run: it slows down as stream records pile up.
