@@ -29,7 +29,7 @@ export interface KeyledgerConfig {
   readonly retainData: boolean;
   /** Optional address that receives alarm notifications. */
   readonly alarmEmail?: string | undefined;
-  /** Optional `iss` the authorizer requires in tokens. */
+  /** The `iss` of the service's tokens; default: the HTTP API's URL (cdk/constructs/api.ts). */
   readonly tokenIssuer?: string | undefined;
   /**
    * Operator settings (README "Settings"; Key Protect's defaults): every function gets them as

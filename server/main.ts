@@ -3,8 +3,8 @@ import { installRuntime } from '../functions/shared/runtime.ts';
 import { errorFields, logger } from '../functions/shared/logger.ts';
 import { Authorizer } from '../application/access/authorizer.ts';
 import { Authenticator } from '../application/identity/authenticate.ts';
-import { loadVerificationKeys } from '../application/identity/signing-keys.ts';
-import { SIGNING_KEY_LABEL, TokenVerifier } from '../application/identity/tokens.ts';
+import { storeVerificationKeys } from '../application/identity/signing-keys.ts';
+import { SIGNING_KEY_LABEL, TokenVerifier, tokenRulesFromEnv } from '../application/identity/tokens.ts';
 import { bootstrap } from './bootstrap.ts';
 import { configFromEnv } from './config.ts';
 import { AuditReconcilerLoop } from './audit-reconciler-loop.ts';
@@ -23,9 +23,10 @@ async function main(): Promise<void> {
   process.once('exit', () => lock.release());
   assertNoIncompleteRebuild(config.dataDir);
   const services = await openServices(config);
-  const verifier = new TokenVerifier();
-  verifier.addKey(SIGNING_KEY_LABEL, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL));
-  await loadVerificationKeys(services, verifier);
+  const verifier = new TokenVerifier(
+    storeVerificationKeys(services, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL)),
+    tokenRulesFromEnv(),
+  );
   const boot = await bootstrap(services, config.dataDir, process.env);
   // Before serving: every event a crash left without its audit record gets one (reconcile-audit-trail.ts).
   const inFlight = new InFlightRequests();

@@ -4,8 +4,7 @@ import { unauthorized } from '../errors.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
-import { loadVerificationKeys } from './signing-keys.ts';
-import { tokenKid, type TokenVerifier } from './tokens.ts';
+import { bearerToken, TokenRejectedError, type TokenVerifier } from './tokens.ts';
 
 export interface Caller {
   readonly principalId: string;
@@ -23,11 +22,10 @@ const AUTH_CACHE_TTL_MS = 2000;
 /** Authenticates bearer tokens, with a bounded cache in front of the store (authorization: application/access). */
 export class Authenticator {
   private readonly callers: TtlCache<Caller | null>;
-  private keysReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly services: AppServices,
-    private readonly verifier: TokenVerifier,
+    readonly verifier: TokenVerifier,
     maxEntries = 10_000,
   ) {
     // Emptied by every append of this process: a key revoked or a principal deleted here stops at once here.
@@ -36,19 +34,16 @@ export class Authenticator {
 
   /** The caller behind `Authorization: Bearer ...`, or 401. */
   async authenticate(authorization: string | undefined): Promise<Caller> {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!match?.[1]) throw unauthorized();
-    const token = match[1];
+    const token = bearerToken(authorization);
+    if (token === undefined) throw unauthorized();
     const nowMs = this.services.now().getTime();
-    let claims = this.verifier.verify(token, nowMs);
-    // A kid not seen yet may be a key rotated in by another process: re-read the signing keys (at most once a second).
-    const kid = claims ? undefined : tokenKid(token);
-    if (kid !== undefined && !this.verifier.knows(kid) && nowMs - this.keysReadAt >= 1000) {
-      this.keysReadAt = nowMs;
-      await loadVerificationKeys(this.services, this.verifier);
-      claims = this.verifier.verify(token, nowMs);
+    let claims;
+    try {
+      claims = await this.verifier.verify(token, nowMs);
+    } catch (error) {
+      if (error instanceof TokenRejectedError) throw unauthorized();
+      throw error;
     }
-    if (!claims) throw unauthorized();
     const cacheKey = `${claims.sub}:${claims.akh}`;
     const caller = await this.callers.get(cacheKey, nowMs, () => this.lookUp(claims.sub, claims.akh));
     if (!caller) throw unauthorized();

@@ -5,7 +5,7 @@ import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
 import { hashApiKey, hashesEqual } from './api-key-hash.ts';
 import { currentSigningKid } from './signing-keys.ts';
-import { signToken, type IssuedToken } from './tokens.ts';
+import { signToken, type IssuedToken, type TokenRules } from './tokens.ts';
 
 /** IAM's answer for every bad API key: nothing says whether the key exists. */
 function invalidApiKey(): ApplicationError {
@@ -15,6 +15,7 @@ function invalidApiKey(): ApplicationError {
 /** Exchanges an API key for an access token (`POST /identity/token`). */
 export async function issueToken(
   services: AppServices,
+  rules: TokenRules,
   apiKey: string,
 ): Promise<{ token: IssuedToken; principalId: string }> {
   const keyHash = hashApiKey(apiKey);
@@ -24,7 +25,7 @@ export async function issueToken(
   if (principal.status !== 'Active') throw invalidApiKey();
   const kid = await currentSigningKid(services);
   return {
-    token: await signToken(services.hsm, principal.principalId, keyHash, services.now().getTime(), kid),
+    token: await signToken(services.hsm, rules, principal.principalId, keyHash, services.now().getTime(), kid),
     principalId: principal.principalId,
   };
 }

@@ -2,7 +2,7 @@ import { currentKid, type SigningKeysState } from '../../domain/identity/signing
 import { handleCommand, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { SIGNING_KEYS_STREAM, signingKeysAggregate } from './signing-keys-aggregate.ts';
-import { SIGNING_KEY_LABEL, TOKEN_LIFETIME_S, type TokenVerifier } from './tokens.ts';
+import { SIGNING_KEY_LABEL, TOKEN_LIFETIME_S, type VerificationKey, type VerificationKeySource } from './tokens.ts';
 
 /**
  * Token-signing key rotation. Each key is a non-extractable P-256 pair in the HSM token, named by its
@@ -61,20 +61,15 @@ export async function rotateSigningKey(
   return { kid, previousKid };
 }
 
-/** A public key that may still have live tokens, and until when (ms since the epoch; Infinity for the current key). */
-interface VerificationKey {
-  readonly kid: string;
-  /** SPKI DER. */
-  readonly publicKey: Uint8Array;
-  readonly untilMs: number;
-}
-
 /**
  * Every public key that may still have live tokens at `nowMs`: the current key without end, a retired key
  * until its retirement plus a token lifetime (and a minute's grace). Before the first rotation the stream
  * holds no key: the first key (`SIGNING_KEY_LABEL`) is then the HSM's alone, and the result is empty.
  */
-export function verificationKeys(state: SigningKeysState, nowMs: number): VerificationKey[] {
+export function verificationKeys(
+  state: SigningKeysState,
+  nowMs: number,
+): (VerificationKey & { readonly publicKey: Uint8Array })[] {
   if (state.status !== 'Rotated') return [];
   const retired = state.retired
     .map((key) => ({
@@ -93,14 +88,18 @@ export function verificationKeys(state: SigningKeysState, nowMs: number): Verifi
   ];
 }
 
-/** Feeds a verifier every public key that may still have live tokens ({@link verificationKeys}). */
-export async function loadVerificationKeys(
-  services: Pick<AppServices, 'store'>,
-  verifier: TokenVerifier,
-): Promise<void> {
-  const state = await loadSigningKeys(services);
-  if (state.status !== 'Rotated') return;
-  // Expired retired keys are kept out of the verifier by their untilMs anyway; pass them all so the rule stays in one place.
-  for (const key of verificationKeys(state, Number.NEGATIVE_INFINITY))
-    verifier.addKey(key.kid, key.publicKey, key.untilMs);
+/**
+ * The verification keys of one machine's store ({@link verificationKeys}); before the first rotation, the
+ * first key as the HSM holds it (`firstKey`, its SPKI), without end.
+ */
+export function storeVerificationKeys(
+  services: Pick<AppServices, 'store' | 'now'>,
+  firstKey: Uint8Array,
+): VerificationKeySource {
+  return async () => {
+    const state = await loadSigningKeys(services);
+    return state.status === 'Rotated'
+      ? verificationKeys(state, services.now().getTime())
+      : [{ kid: SIGNING_KEY_LABEL, publicKey: firstKey, untilMs: Number.POSITIVE_INFINITY }];
+  };
 }

@@ -89,12 +89,20 @@ export class Api extends Construct {
   readonly httpApi: apigw.HttpApi;
   readonly authorizerFunction: KeyledgerFunction;
   readonly groupFunctions = new Map<RouteGroup, KeyledgerFunction>();
+  /** The `iss` of the service's tokens. */
+  readonly tokenIssuer: string;
   private readonly tables: Tables;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { config, tables } = props;
     this.tables = tables;
+    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
+      apiName: `keyledger-${config.stage}`,
+      description: 'keyledger: IBM Key Protect v2 compatible key management',
+    });
+    // Every token carries and every verifier requires this `iss`: the `tokenIssuer` context, else the API's own URL.
+    this.tokenIssuer = config.tokenIssuer ?? this.httpApi.apiEndpoint;
 
     this.authorizerFunction = new KeyledgerFunction(this, 'Authorizer', {
       entry: 'functions/authorizer/handler.ts',
@@ -104,7 +112,7 @@ export class Api extends Construct {
       timeout: Duration.seconds(5),
       environment: {
         KEYLEDGER_JWKS_TABLE: tables.readModels.tableName,
-        ...(config.tokenIssuer === undefined ? {} : { KEYLEDGER_TOKEN_ISSUER: config.tokenIssuer }),
+        KEYLEDGER_TOKEN_ISSUER: this.tokenIssuer,
       },
     });
     this.grantJwks(this.authorizerFunction, ['dynamodb:GetItem']);
@@ -113,11 +121,6 @@ export class Api extends Construct {
       identitySource: ['$request.header.Authorization'],
       // No caching: a revoked token stops working at once rather than after a cache TTL.
       resultsCacheTtl: Duration.seconds(0),
-    });
-
-    this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
-      apiName: `keyledger-${config.stage}`,
-      description: 'keyledger: IBM Key Protect v2 compatible key management',
     });
 
     for (const [group, routes] of groupsOf(props.routes ?? allOperations)) {
@@ -147,7 +150,7 @@ export class Api extends Construct {
         KEYLEDGER_CRYPTO_FUNCTION: props.crypto.functionName,
         // functions/shared/lambda-runtime.ts: this group ensures the token-signing key and publishes it.
         ...(access.publishJwks ? { KEYLEDGER_PUBLISH_JWKS: 'true' } : {}),
-        ...(props.config.tokenIssuer === undefined ? {} : { KEYLEDGER_TOKEN_ISSUER: props.config.tokenIssuer }),
+        KEYLEDGER_TOKEN_ISSUER: this.tokenIssuer,
       },
     });
     if (access.writeEvents) tables.events.grantReadWriteData(fn);

@@ -17,7 +17,11 @@ export const handler = publicHandler(operations.identityToken, async (req) => {
   const apiKey = form.get('apikey');
   if (!apiKey) return iamError(400, 'BXNIM0415E', 'Provided API key could not be found.');
   try {
-    const { token, principalId } = await issueToken(req.runtime.services, apiKey);
+    const { token, principalId } = await issueToken(
+      req.runtime.services,
+      req.runtime.authenticator.verifier.rules,
+      apiKey,
+    );
     req.audit.principalId = principalId;
     return json(200, token);
   } catch (error) {

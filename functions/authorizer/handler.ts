@@ -1,7 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
-import { DynamoJwksSource, type JwksSource } from './jwks-source.ts';
-import { peekKid, selectKey, TokenRejectedError, verifyEs256 } from './jwt.ts';
+import {
+  bearerToken,
+  TokenRejectedError,
+  tokenRulesFromEnv,
+  TokenVerifier,
+} from '../../application/identity/tokens.ts';
+import { jwksVerificationKeys } from './jwks-source.ts';
 import { logger } from '../shared/logger.ts';
 
 /** What the API handlers find in `event.requestContext.authorizer.lambda`. */
@@ -17,34 +22,28 @@ function requiredEnv(name: string): string {
   return value;
 }
 
-let defaultSource: JwksSource | undefined;
+let defaultVerifier: TokenVerifier | undefined;
 
-function source(): JwksSource {
-  defaultSource ??= new DynamoJwksSource(new DynamoDBClient({}), requiredEnv('KEYLEDGER_JWKS_TABLE'));
-  return defaultSource;
+function verifier(): TokenVerifier {
+  defaultVerifier ??= new TokenVerifier(
+    jwksVerificationKeys(new DynamoDBClient({}), requiredEnv('KEYLEDGER_JWKS_TABLE')),
+    tokenRulesFromEnv(),
+  );
+  return defaultVerifier;
 }
 
 const DENY = { isAuthorized: false, context: { principalId: '' } } satisfies AuthorizerResult;
 
-function bearer(event: APIGatewayRequestAuthorizerEventV2): string | undefined {
-  const header = event.headers?.authorization ?? event.identitySource?.[0];
-  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header.trim());
-  return match?.[1];
-}
-
-/** The authorizer's logic, with its key source injectable for tests. */
+/** The authorizer's logic, with its verifier injectable for tests. */
 export async function authorize(
   event: APIGatewayRequestAuthorizerEventV2,
-  jwks: JwksSource,
-  now: number = Math.floor(Date.now() / 1000),
+  tokens: TokenVerifier,
+  nowMs: number = Date.now(),
 ): Promise<AuthorizerResult> {
-  const token = bearer(event);
+  const token = bearerToken(event.headers?.authorization ?? event.identitySource?.[0]);
   if (token === undefined) return DENY;
   try {
-    let keys = await jwks.keys();
-    // A kid we do not know yet may belong to a signing key published after our last read.
-    if (selectKey(keys, peekKid(token)) === undefined) keys = await jwks.keys(true);
-    const claims = verifyEs256(token, keys, { now, issuer: process.env['KEYLEDGER_TOKEN_ISSUER'] });
+    const claims = await tokens.verify(token, nowMs);
     return { isAuthorized: true, context: { principalId: claims.sub } };
   } catch (error) {
     if (error instanceof TokenRejectedError) {
@@ -55,7 +54,10 @@ export async function authorize(
   }
 }
 
-/** API Gateway HTTP API Lambda authorizer (payload 2.0, simple responses) for ES256 bearer tokens. */
+/**
+ * API Gateway HTTP API Lambda authorizer (payload 2.0, simple responses) for the service's ES256 bearer
+ * tokens, with the same verifier as the API functions and the local server.
+ */
 export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<AuthorizerResult> {
-  return authorize(event, source());
+  return authorize(event, verifier());
 }

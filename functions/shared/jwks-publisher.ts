@@ -14,6 +14,8 @@ export interface PublishedKey {
   readonly kid: string;
   /** SPKI DER of the public half. */
   readonly publicKey: Uint8Array;
+  /** A retired key's end (ms since the epoch); Infinity for the current key. */
+  readonly untilMs: number;
 }
 
 /**
@@ -27,9 +29,11 @@ export async function publishJwks(
   keys: readonly PublishedKey[],
   version: number,
 ): Promise<void> {
-  const jwks = keys.map(({ kid, publicKey }) => {
+  const jwks = keys.map(({ kid, publicKey, untilMs }) => {
     const jwk = createPublicKey({ key: Buffer.from(publicKey), format: 'der', type: 'spki' }).export({ format: 'jwk' });
-    return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig' };
+    // `exp` (seconds): after it the key verifies nothing (functions/authorizer/jwks-source.ts).
+    const end = Number.isFinite(untilMs) ? { exp: Math.ceil(untilMs / 1000) } : {};
+    return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, kid, alg: 'ES256', use: 'sig', ...end };
   });
   try {
     await client.send(
@@ -65,7 +69,13 @@ export async function publishVerificationKeys(
   const keys: PublishedKey[] =
     state.status === 'Rotated'
       ? verificationKeys(state, services.now().getTime())
-      : [{ kid: SIGNING_KEY_LABEL, publicKey: await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL) }];
+      : [
+          {
+            kid: SIGNING_KEY_LABEL,
+            publicKey: await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL),
+            untilMs: Number.POSITIVE_INFINITY,
+          },
+        ];
   await publishJwks(client, tableName, keys, version);
   return new Set(keys.map((key) => key.kid));
 }

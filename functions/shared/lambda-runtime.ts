@@ -3,7 +3,8 @@
  * first request builds it once per instance):
  * - the DynamoDB event store and key-list read model on the tables the stack names in the environment;
  * - the HSM port over the crypto function (functions/crypto/remote/lambda-hsm.ts);
- * - an authenticator whose token verifier is fed from the JWKS item the authorizer reads. The function
+ * - an authenticator whose token verifier is fed from the JWKS item the authorizer reads (retired keys carry
+ *   their end, so a warm instance stops trusting them on time). The function
  *   that serves the token exchange (`KEYLEDGER_PUBLISH_JWKS=true`) publishes there, before it serves, the
  *   public halves of the current signing key and of the retired ones still within their validity (the first
  *   key made in the HSM if missing), and again before it signs with a key it has not published (one rotated
@@ -31,59 +32,19 @@ import type {
 import { ChainedAuditLog } from '../../application/audit/chained-audit-log.ts';
 import type { AuditRequestRef } from '../../application/ports/audit-storage.ts';
 import { hsmCheckpointSigner } from '../../application/audit/hsm-checkpoint-signer.ts';
-import { Authenticator, type Caller } from '../../application/identity/authenticate.ts';
+import { Authenticator } from '../../application/identity/authenticate.ts';
 import { isTokenSigningKid } from '../../application/identity/signing-keys.ts';
-import { TokenVerifier } from '../../application/identity/tokens.ts';
+import { tokenRulesFromEnv, TokenVerifier } from '../../application/identity/tokens.ts';
 import type { AppServices } from '../../application/services.ts';
 import { settingsFromEnv } from '../../application/settings.ts';
 import { openDynamoDbAuditStorage } from '../../events/audit/dynamodb/dynamodb-audit-storage.ts';
 import { openDynamoDbKeyList } from '../../events/read-models/dynamodb/dynamodb-key-list.ts';
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
-import { DynamoJwksSource, type JwksSource } from '../authorizer/jwks-source.ts';
-import { peekKid } from '../authorizer/jwt.ts';
+import { jwksVerificationKeys } from '../authorizer/jwks-source.ts';
 import type { Hsm } from '../../application/ports/hsm.ts';
 import { openLambdaHsm } from '../crypto/remote/lambda-hsm.ts';
 import { publishVerificationKeys } from './jwks-publisher.ts';
 import { installRuntimeFactory, type Runtime } from './runtime.ts';
-
-/**
- * An {@link Authenticator} that learns verification keys from the JWKS item: before verifying a token
- * whose `kid` it does not know yet, it reads the item again (at most every few seconds, see
- * {@link DynamoJwksSource}), so an instance started before a key was published still accepts it.
- */
-export class JwksAuthenticator extends Authenticator {
-  private readonly known = new Set<string>();
-
-  constructor(
-    services: AppServices,
-    private readonly tokenKeys: TokenVerifier,
-    private readonly jwks: JwksSource,
-  ) {
-    super(services, tokenKeys);
-  }
-
-  override async authenticate(authorization: string | undefined): Promise<Caller> {
-    const kid = kidOf(authorization);
-    if (kid !== undefined && !this.known.has(kid)) {
-      for (const { kid: id, key } of await this.jwks.keys(true)) {
-        if (id === undefined || this.known.has(id)) continue;
-        this.tokenKeys.addKey(id, key.export({ format: 'der', type: 'spki' }));
-        this.known.add(id);
-      }
-    }
-    return super.authenticate(authorization);
-  }
-}
-
-function kidOf(authorization: string | undefined): string | undefined {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')?.[1];
-  if (token === undefined) return undefined;
-  try {
-    return peekKid(token);
-  } catch {
-    return undefined; // malformed: the verifier refuses it
-  }
-}
 
 /** Opens the audit log on first use, so building the runtime costs no crypto call; a failed open is retried. */
 class LazyAuditLog implements AuditLog {
@@ -177,7 +138,10 @@ export async function createLambdaRuntime(
   );
   return {
     services,
-    authenticator: new JwksAuthenticator(services, new TokenVerifier(), new DynamoJwksSource(client, jwksTable)),
+    authenticator: new Authenticator(
+      services,
+      new TokenVerifier(jwksVerificationKeys(client, jwksTable), tokenRulesFromEnv(env)),
+    ),
     authorizer: new Authorizer(services),
     audit,
   };

@@ -287,6 +287,31 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     }
   });
 
+  void it('sets one token issuer on the authorizer and every API function: the HTTP API URL unless configured', () => {
+    const functions = [synth.stack.api.authorizerFunction, ...synth.stack.api.groupFunctions.values()];
+    const issuers = functions.map((fn) =>
+      JSON.stringify(
+        (
+          resourceById(template, logicalId(synth, fn)) as {
+            Properties: { Environment: { Variables: Record<string, unknown> } };
+          }
+        ).Properties.Environment.Variables['KEYLEDGER_TOKEN_ISSUER'],
+      ),
+    );
+    assert.ok(
+      issuers.every((issuer) => issuer !== undefined && issuer === issuers[0]),
+      issuers.join(' '),
+    );
+    assert.match(issuers[0] ?? '', new RegExp(logicalId(synth, synth.stack.api.httpApi)), 'the API URL by default');
+    const configured = synthesize({ context: { tokenIssuer: 'https://kms.example.com' } });
+    const env = (
+      resourceById(configured.template, logicalId(configured, configured.stack.api.authorizerFunction)) as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
+    assert.equal(env['KEYLEDGER_TOKEN_ISSUER'], 'https://kms.example.com');
+  });
+
   void it('opens the SoftHSM token from the EFS mount', () => {
     const cryptoId = logicalId(synth, synth.stack.crypto.function);
     const env = (

@@ -18,12 +18,18 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
-import { SIGNING_KEY_LABEL } from '../../../application/identity/tokens.ts';
+import {
+  SIGNING_KEY_LABEL,
+  signToken,
+  TokenRejectedError,
+  tokenRulesFromEnv,
+  TokenVerifier,
+} from '../../../application/identity/tokens.ts';
 import { createAuditTable } from '../../../events/audit/dynamodb/create-audit-table.ts';
 import { createKeyListTable } from '../../../events/read-models/dynamodb/create-key-list-table.ts';
 import { createEventStoreTable } from '../../../events/store/dynamodb/create-table.ts';
 import { authorize } from '../../../functions/authorizer/handler.ts';
-import { DynamoJwksSource } from '../../../functions/authorizer/jwks-source.ts';
+import { jwksVerificationKeys } from '../../../functions/authorizer/jwks-source.ts';
 import { createCryptoFunction, type CryptoFunction } from '../../../functions/crypto/handler.ts';
 import { openPkcs11Hsm, prepareSoftHsmToken } from '../../../functions/crypto/pkcs11/index.ts';
 import { RemoteHsm } from '../../../functions/crypto/remote/lambda-hsm.ts';
@@ -120,7 +126,7 @@ void describe('Lambda runtime of the API functions', () => {
       KEYLEDGER_AUDIT_TABLE: tables.audit,
       KEYLEDGER_CRYPTO_FUNCTION: 'unused-here',
     };
-    const kids = async () => (await new DynamoJwksSource(client, tables.readModels).keys()).map((k) => k.kid).sort();
+    const kids = async () => (await jwksVerificationKeys(client, tables.readModels)()).map((k) => k.kid).sort();
     return { tables, env, kids };
   }
 
@@ -191,8 +197,11 @@ void describe('Lambda runtime of the API functions', () => {
   });
 
   it('lets the authorizer and an API function started before the publication accept the token', async () => {
-    const { tables, keysRuntime, token } = await deployment();
-    const decision = await authorize(authorizerEvent(token), new DynamoJwksSource(client, tables.readModels));
+    const { tables, env, keysRuntime, token } = await deployment();
+    const decision = await authorize(
+      authorizerEvent(token),
+      new TokenVerifier(jwksVerificationKeys(client, tables.readModels), tokenRulesFromEnv(env)),
+    );
     assert.deepEqual(decision, { isAuthorized: true, context: { principalId: ADMIN_PRINCIPAL_ID } });
     const caller = await keysRuntime.authenticator.authenticate(`Bearer ${token}`);
     assert.equal(caller.principalId, ADMIN_PRINCIPAL_ID);
@@ -247,12 +256,28 @@ void describe('Lambda runtime of the API functions', () => {
 
     // The authorizer accepts tokens of both keys; so does an API function.
     for (const bearer of [newToken, oldToken]) {
-      assert.deepEqual(await authorize(authorizerEvent(bearer), new DynamoJwksSource(client, tables.readModels)), {
+      const authorizerVerifier = new TokenVerifier(
+        jwksVerificationKeys(client, tables.readModels),
+        tokenRulesFromEnv(env),
+      );
+      assert.deepEqual(await authorize(authorizerEvent(bearer), authorizerVerifier), {
         isAuthorized: true,
         context: { principalId: ADMIN_PRINCIPAL_ID },
       });
     }
     assert.equal((await keysRuntime.authenticator.authenticate(`Bearer ${newToken}`)).principalId, ADMIN_PRINCIPAL_ID);
+
+    // A warm API function stops trusting the retired key at its end (retirement + a token lifetime + a minute's
+    // grace), even for a token signed with it afterwards, as a thief of the old key would sign one.
+    const rules = tokenRulesFromEnv(env);
+    const end = Date.now() + 3_600_000 + 61_000;
+    const signedLate = async (signingKid: string) =>
+      (await signToken(deps.hsm, rules, ADMIN_PRINCIPAL_ID, 'a'.repeat(64), end - 5_000, signingKid)).access_token;
+    await assert.rejects(
+      keysRuntime.authenticator.verifier.verify(await signedLate(SIGNING_KEY_LABEL), end),
+      TokenRejectedError,
+    );
+    assert.equal((await keysRuntime.authenticator.verifier.verify(await signedLate(kid), end)).sub, ADMIN_PRINCIPAL_ID);
 
     // A cold start republishes both; an older publication (read before the rotation) does not replace them.
     await createLambdaRuntime({ ...env, KEYLEDGER_PUBLISH_JWKS: 'true' }, deps);
@@ -260,7 +285,13 @@ void describe('Lambda runtime of the API functions', () => {
     await publishJwks(
       client,
       tables.readModels,
-      [{ kid: SIGNING_KEY_LABEL, publicKey: await deps.hsm.ensureSigningKey(SIGNING_KEY_LABEL) }],
+      [
+        {
+          kid: SIGNING_KEY_LABEL,
+          publicKey: await deps.hsm.ensureSigningKey(SIGNING_KEY_LABEL),
+          untilMs: Number.POSITIVE_INFINITY,
+        },
+      ],
       0,
     );
     assert.deepEqual(await kids(), [SIGNING_KEY_LABEL, kid].sort());
