@@ -6,7 +6,7 @@ import { Authenticator } from '../application/identity/authenticate.ts';
 import { storeVerificationKeys } from '../application/identity/signing-keys.ts';
 import { SIGNING_KEY_LABEL, TokenVerifier, tokenRulesFromEnv } from '../application/identity/tokens.ts';
 import { bootstrap } from './bootstrap.ts';
-import { configFromEnv } from './config.ts';
+import { configFromEnv, describeLocations } from './config.ts';
 import { AuditReconcilerLoop } from './audit-reconciler-loop.ts';
 import { assertNoIncompleteRebuild, lockDataDir } from './data-dir-lock.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     );
   }
   console.log(`keyledger: default instance ${boot.defaultInstanceId}`);
-  console.log(`keyledger: ${config.store} store and SoftHSM token under ${config.dataDir}`);
+  for (const line of describeLocations(config)) console.log(`keyledger: ${line}`);
   console.log(`keyledger listening on ${server.url}`);
 
   let stopping = false;

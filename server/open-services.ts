@@ -81,7 +81,12 @@ interface LocalServices extends AppServices {
  */
 export async function openServices(config: ServerConfig): Promise<LocalServices> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const hsm = await openSoftHsm({ dataDir: config.dataDir, modulePath: config.pkcs11Module });
+  const hsm = await openSoftHsm({
+    dataDir: config.dataDir,
+    hsmDir: config.hsm.dir,
+    pin: config.hsm.pin?.value,
+    modulePath: config.pkcs11Module,
+  });
   let stores: Stores;
   try {
     stores = await openStores(config);

@@ -60,7 +60,10 @@ function login(library: Library, session: Handle, slotKey: string, pin: string):
   try {
     library.module.C_Login(session, ck.CKU_USER, pin);
   } catch (error) {
-    if (ckrOf(error) !== 'CKR_USER_ALREADY_LOGGED_IN') throw toHsmError('C_Login', error);
+    const ckr = ckrOf(error);
+    if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE' || ckr === 'CKR_PIN_LOCKED')
+      throw new HsmUnavailableError(`the token refused the user PIN (${ckr})`, { cause: error });
+    if (ckr !== 'CKR_USER_ALREADY_LOGGED_IN') throw toHsmError('C_Login', error);
   }
   library.logins.set(slotKey, (library.logins.get(slotKey) ?? 0) + 1);
 }

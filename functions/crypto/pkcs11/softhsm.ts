@@ -26,22 +26,35 @@ async function persistentPin(path: string): Promise<string> {
   }
 }
 
+/** Where a SoftHSM token lives and how its user PIN is found. */
+export interface SoftHsmLocation {
+  /** The SoftHSM directory (configuration and token files); default `<dataDir>/softhsm`. */
+  readonly hsmDir?: string | undefined;
+  /**
+   * The user PIN, kept by the operator outside the token directory. Without it, the PINs are generated on
+   * first use and stored next to the token (`pin`, `so-pin`, mode 0600), so that directory alone opens the
+   * token. With it, no PIN is written anywhere: the SO PIN that initialises a new token is random and
+   * forgotten (it is needed only to initialise, and with it anyone could set a new user PIN).
+   */
+  readonly pin?: string | undefined;
+}
+
 /**
- * Prepares a SoftHSM2 token under `<dataDir>/softhsm`: writes `softhsm2.conf` with
- * `directories.tokendir` at `<dataDir>/softhsm/tokens`, points SOFTHSM2_CONF of this process
- * at it (SoftHSM reads it in C_Initialize), and generates the user and SO PINs on first use
- * (`pin`, `so-pin`, mode 0600). Returns options for {@link openPkcs11Hsm}, which initialises
- * the token on first open; a later start on the same dataDir finds the same token and keys.
+ * Prepares a SoftHSM2 token in its directory (`<dataDir>/softhsm` unless `hsmDir` says otherwise): writes
+ * `softhsm2.conf` with `directories.tokendir` at `<hsmDir>/tokens`, points SOFTHSM2_CONF of this process at
+ * it (SoftHSM reads it in C_Initialize), and finds the PINs ({@link SoftHsmLocation.pin}). Returns options
+ * for {@link openPkcs11Hsm}, which initialises the token on first open; a later start on the same directory
+ * finds the same token and keys.
  *
  * SoftHSM reads its configuration once per C_Initialize, so one process uses one SoftHSM data
  * directory at a time: preparing another while a SoftHSM Hsm is open is refused.
  */
 export async function prepareSoftHsmToken(
   dataDir: string,
-  options: { modulePath?: string; tokenLabel?: string } = {},
+  options: { modulePath?: string; tokenLabel?: string } & SoftHsmLocation = {},
 ): Promise<Pkcs11HsmOptions> {
   const modulePath = options.modulePath ?? SOFTHSM_MODULE_PATH;
-  const root = join(dataDir, 'softhsm');
+  const root = options.hsmDir ?? join(dataDir, 'softhsm');
   const configPath = join(root, 'softhsm2.conf');
   if (isLibraryInitialised(modulePath) && process.env.SOFTHSM2_CONF !== configPath) {
     throw new HsmUnavailableError('SoftHSM is already initialised in this process with another configuration');
@@ -60,6 +73,9 @@ export async function prepareSoftHsmToken(
   await writeFile(temporary, config, { mode: 0o600 });
   await rename(temporary, configPath);
   process.env.SOFTHSM2_CONF = configPath;
+  const tokenLabel = options.tokenLabel ?? 'keyledger';
+  if (options.pin !== undefined)
+    return { modulePath, tokenLabel, pin: options.pin, soPin: randomBytes(24).toString('base64url') };
   const [pin, soPin] = await Promise.all([persistentPin(join(root, 'pin')), persistentPin(join(root, 'so-pin'))]);
-  return { modulePath, tokenLabel: options.tokenLabel ?? 'keyledger', pin, soPin };
+  return { modulePath, tokenLabel, pin, soPin };
 }
