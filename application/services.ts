@@ -2,6 +2,7 @@ import type { Hsm } from './ports/hsm.ts';
 import type { KeyListReadModel } from './ports/key-list.ts';
 import type { EventStore } from './ports/event-store.ts';
 import type { Settings } from './settings.ts';
+import type { WebhookDeliveries } from './ports/webhook-deliveries.ts';
 
 /**
  * What the use cases need from the outside world. The clock and id generator live here, not in
@@ -12,6 +13,8 @@ export interface AppServices {
   readonly hsm: Hsm;
   readonly keyList: KeyListReadModel;
   readonly settings: Settings;
+  /** Where a webhook sender runs (the local server); absent on AWS, where EventBridge delivers. */
+  readonly webhookDeliveries?: WebhookDeliveries | undefined;
   /**
    * Resolves once the read models reflect every event appended before the call. On one machine the
    * projector runs in-process and this gives read-your-writes; on AWS the projector is a separate

@@ -86,6 +86,8 @@ export const REASON_STATUS = {
   BINDING_NOT_FOUND_ERR: 404,
   /** keyledger (administration API): no webhook subscription with that id on the instance. */
   SUBSCRIPTION_NOT_FOUND_ERR: 404,
+  /** keyledger (administration API): no dead-lettered delivery with that id on the subscription. */
+  DEAD_LETTER_NOT_FOUND_ERR: 404,
   /** keyledger: no route has this path. */
   NOT_FOUND_ERR: 404,
   /** keyledger: the path exists, the method does not. */

@@ -99,21 +99,19 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
   // DynamoDB mode runs the scheduled Lambda handler on the stack's schedule too.
   const schedules = config.store === 'dynamodb' ? await startLocalSchedules(config) : undefined;
   const audit = new ChainedAuditLog({ storage: stores.auditStorage, signer: await hsmCheckpointSigner(hsm) });
-  const webhooks = new WebhookDispatcher(
-    stores.store,
-    new WebhookOutbox({ file: join(config.dataDir, config.store === 'sqlite' ? 'keyledger.db' : 'webhooks.db') }),
-    hsm,
-    webhookOptionsFromEnv(),
-    (error) => {
-      logger.error('webhook fan-out failed', errorFields(error));
-    },
-  );
+  const outbox = new WebhookOutbox({
+    file: join(config.dataDir, config.store === 'sqlite' ? 'keyledger.db' : 'webhooks.db'),
+  });
+  const webhooks = new WebhookDispatcher(stores.store, outbox, hsm, webhookOptionsFromEnv(), (error) => {
+    logger.error('webhook fan-out failed', errorFields(error));
+  });
   webhooks.start();
   return {
     ...stores,
     hsm,
     audit,
     settings: config.settings,
+    webhookDeliveries: outbox.deliveries(),
     catchUpReadModels: () => feed.catchUp(),
     now: () => new Date(),
     newId: () => randomUUID(),

@@ -5,15 +5,26 @@ import { subscriptionAggregate, subscriptionStreamId } from './subscription-aggr
 
 interface CreatedSubscription {
   readonly id: string;
-  /** Shown once: the HMAC-SHA256 key of `x-keyledger-signature`. */
+  /** Shown once: the Standard Webhooks signing secret, `whsec_` + base64 of 32 random bytes. */
   readonly secret: string;
 }
 
 /**
- * Registers a webhook for an instance's key-state events. The secret comes from the HSM's random
- * generator and is stored only wrapped under the master key (importSecret), so the event store never
- * holds it in the clear; the delivery worker unwraps it to sign.
+ * A new signing secret from the HSM's random generator, in the form the `standardwebhooks` package takes,
+ * and its wrapped form (importSecret: the event store never holds it in the clear).
  */
+export async function newWebhookSecret(
+  hsm: AppServices['hsm'],
+): Promise<{ secret: string; wrapped: { masterKeyId: string; wrapped: string } }> {
+  const secret = `whsec_${Buffer.from(await hsm.random(32)).toString('base64')}`;
+  const wrapped = await hsm.importSecret(Buffer.from(secret, 'utf8'));
+  return {
+    secret,
+    wrapped: { masterKeyId: wrapped.masterKeyId, wrapped: Buffer.from(wrapped.wrapped).toString('base64') },
+  };
+}
+
+/** Registers a webhook for an instance's key-state events; the delivery worker unwraps its secret to sign. */
 export async function createSubscription(
   services: Pick<AppServices, 'store' | 'hsm' | 'now' | 'newId'>,
   scope: RequestScope,
@@ -25,8 +36,7 @@ export async function createSubscription(
   },
 ): Promise<CreatedSubscription> {
   const subscriptionId = services.newId();
-  const secret = Buffer.from(await services.hsm.random(32)).toString('hex');
-  const wrapped = await services.hsm.importSecret(Buffer.from(secret, 'utf8'));
+  const { secret, wrapped } = await newWebhookSecret(services.hsm);
   await handleCommand(
     services.store,
     subscriptionAggregate,
@@ -37,7 +47,7 @@ export async function createSubscription(
       instanceId: input.instanceId,
       url: input.url,
       events: [...input.events],
-      secret: { masterKeyId: wrapped.masterKeyId, wrapped: Buffer.from(wrapped.wrapped).toString('base64') },
+      secret: wrapped,
       now: services.now().toISOString(),
       principalId: input.callerPrincipalId,
     },

@@ -10,7 +10,8 @@ import type { Aggregate } from '../command-handler.ts';
 export const subscriptionAggregate: Aggregate<SubscriptionState, SubscriptionCommand, SubscriptionEvent> = {
   decider: subscriptionDecider,
   codec: subscriptionCodec,
-  snapshotVersion: 1,
+  // 2: the state holds the previous secret after a rotation.
+  snapshotVersion: 2,
 };
 
 export const subscriptionStreamId = (subscriptionId: string): string => `subscription:${subscriptionId}`;

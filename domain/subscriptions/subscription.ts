@@ -5,7 +5,9 @@ import type { WrappedMaterial } from '../keys/events.ts';
 
 /**
  * A webhook subscription of an instance: where key-state events are delivered, which types, and the
- * HMAC secret (kept only wrapped under the HSM master key, like every other secret in an event).
+ * signing secret (Standard Webhooks, `whsec_...`; kept only wrapped under the HSM master key, like every
+ * other secret in an event). A rotation replaces the secret; the replaced one keeps signing next to it
+ * until its overlap ends, so consumers switch without a gap.
  */
 export interface SubscriptionFacts {
   readonly subscriptionId: string;
@@ -16,27 +18,56 @@ export interface SubscriptionFacts {
   readonly secret: WrappedMaterial;
 }
 
+/** After a rotation the previous secret signs too, until `validUntil`, so consumers can switch without a gap. */
+export interface PreviousSecret {
+  readonly secret: WrappedMaterial;
+  readonly validUntil: string;
+}
+
 export type SubscriptionState =
   | { readonly status: 'Absent' }
-  | ({ readonly status: 'Active'; readonly createdAt: string } & SubscriptionFacts)
+  | ({
+      readonly status: 'Active';
+      readonly createdAt: string;
+      readonly previousSecret?: PreviousSecret | undefined;
+    } & SubscriptionFacts)
   | { readonly status: 'Deleted'; readonly subscriptionId: string; readonly instanceId: string };
 
+interface Stamped {
+  readonly now: string;
+  readonly principalId: string;
+}
+
 export type SubscriptionCommand =
-  | ({ readonly type: 'CreateSubscription'; readonly now: string; readonly principalId: string } & SubscriptionFacts)
-  | {
-      readonly type: 'DeleteSubscription';
+  | ({ readonly type: 'CreateSubscription' } & Stamped & SubscriptionFacts)
+  | ({ readonly type: 'DeleteSubscription'; readonly instanceId: string } & Stamped)
+  | ({
+      readonly type: 'RotateSubscriptionSecret';
       readonly instanceId: string;
-      readonly now: string;
-      readonly principalId: string;
-    };
+      readonly secret: WrappedMaterial;
+      /** Until when the secret being replaced still signs. */
+      readonly previousValidUntil: string;
+    } & Stamped);
 
 export type SubscriptionEvent =
   | { readonly type: 'SubscriptionCreated'; readonly data: SubscriptionFacts; readonly meta: EventStamp }
-  | { readonly type: 'SubscriptionDeleted'; readonly data: Readonly<Record<string, never>>; readonly meta: EventStamp };
+  | { readonly type: 'SubscriptionDeleted'; readonly data: Readonly<Record<string, never>>; readonly meta: EventStamp }
+  | {
+      readonly type: 'SubscriptionSecretRotated';
+      readonly data: { readonly secret: WrappedMaterial; readonly previousValidUntil: string };
+      readonly meta: EventStamp;
+    };
 
 function notFound(): DomainError {
   return new DomainError('SUBSCRIPTION_NOT_FOUND_ERR', 'Subscription does not exist');
 }
+
+/** Another instance's subscription answers like a missing one: no existence oracle. */
+function requireActive(state: SubscriptionState, instanceId: string): void {
+  if (state.status !== 'Active' || state.instanceId !== instanceId) throw notFound();
+}
+
+const stamp = (command: Stamped): EventStamp => ({ time: command.now, principalId: command.principalId });
 
 export const subscriptionDecider: Decider<SubscriptionState, SubscriptionCommand, SubscriptionEvent> = {
   initialState: () => ({ status: 'Absent' }),
@@ -49,15 +80,21 @@ export const subscriptionDecider: Decider<SubscriptionState, SubscriptionCommand
           {
             type: 'SubscriptionCreated',
             data: { subscriptionId, instanceId, url, events, secret },
-            meta: { time: command.now, principalId: command.principalId },
+            meta: stamp(command),
           },
         ];
       }
       case 'DeleteSubscription':
-        // Another instance's subscription answers like a missing one: no existence oracle.
-        if (state.status !== 'Active' || state.instanceId !== command.instanceId) throw notFound();
+        requireActive(state, command.instanceId);
+        return [{ type: 'SubscriptionDeleted', data: {}, meta: stamp(command) }];
+      case 'RotateSubscriptionSecret':
+        requireActive(state, command.instanceId);
         return [
-          { type: 'SubscriptionDeleted', data: {}, meta: { time: command.now, principalId: command.principalId } },
+          {
+            type: 'SubscriptionSecretRotated',
+            data: { secret: command.secret, previousValidUntil: command.previousValidUntil },
+            meta: stamp(command),
+          },
         ];
       default: {
         const unhandled: never = command;
@@ -72,6 +109,14 @@ export const subscriptionDecider: Decider<SubscriptionState, SubscriptionCommand
       case 'SubscriptionDeleted':
         return state.status === 'Active'
           ? { status: 'Deleted', subscriptionId: state.subscriptionId, instanceId: state.instanceId }
+          : state;
+      case 'SubscriptionSecretRotated':
+        return state.status === 'Active'
+          ? {
+              ...state,
+              secret: event.data.secret,
+              previousSecret: { secret: state.secret, validUntil: event.data.previousValidUntil },
+            }
           : state;
       default: {
         const unhandled: never = event;

@@ -7,6 +7,7 @@ import {
   createSubscriptionBody,
   grantAccessBody,
   keyHistoryQuery,
+  rotateSubscriptionSecretBody,
 } from './schemas/admin.ts';
 import { createImportTokenBody } from './schemas/import-tokens.ts';
 import { keyFilterQuery, keyListQuery } from './schemas/key-list.ts';
@@ -537,6 +538,31 @@ export const operations = {
     path: '/admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}',
     access: 'admin',
     handler: 'admin-delete-subscription',
+    group: 'admin',
+  }),
+  adminRotateSubscriptionSecret: op({
+    name: 'admin.rotateSubscriptionSecret',
+    method: 'POST',
+    path: '/admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}/secret',
+    access: 'admin',
+    body: rotateSubscriptionSecretBody,
+    handler: 'admin-rotate-subscription-secret',
+    group: 'admin',
+  }),
+  adminListDeadLetters: op({
+    name: 'admin.listDeadLetters',
+    method: 'GET',
+    path: '/admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}/dead-letters',
+    access: 'admin',
+    handler: 'admin-list-dead-letters',
+    group: 'admin',
+  }),
+  adminRedeliverDeadLetter: op({
+    name: 'admin.redeliverDeadLetter',
+    method: 'POST',
+    path: '/admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}/dead-letters/{deadLetterId}/redeliver',
+    access: 'admin',
+    handler: 'admin-redeliver-dead-letter',
     group: 'admin',
   }),
 } as const;

@@ -1,10 +1,13 @@
 /**
- * The local server's webhook state, in SQLite: the subscriptions as the change feed announced them,
- * one outbox queue per subscription (the deliveries still owed, oldest first), and the change-feed
- * position the fan-out reached. The fan-out writes queue rows and its position in one transaction,
+ * The local server's webhook state, in SQLite: the subscriptions as the change feed announced them (with
+ * their wrapped signing secrets: the current one, and after a rotation the previous one until its overlap
+ * ends), one outbox queue per subscription (the deliveries still owed, oldest first, and the dead letters:
+ * deliveries given up after their last attempt, kept until redelivered or the subscription is deleted), and
+ * the change-feed position the fan-out reached. The fan-out writes queue rows and its position in one transaction,
  * so after a crash or restart every event is queued exactly once and delivery resumes where it was.
  */
-import { openDerivedSqliteConnection, type SqliteSource } from '../../events/store/sqlite/open-database.ts';
+import type { DeadLetter, WebhookDeliveries } from '../../application/ports/webhook-deliveries.ts';
+import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../events/store/sqlite/open-database.ts';
 
 const WEBHOOK_DDL = `
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
@@ -29,6 +32,8 @@ CREATE TABLE IF NOT EXISTS webhook_feed (
 ) WITHOUT ROWID;
 `;
 
+type WrappedSecret = { readonly masterKeyId: string; readonly wrapped: string };
+
 export interface WebhookSubscription {
   readonly id: string;
   readonly instanceId: string;
@@ -36,7 +41,9 @@ export interface WebhookSubscription {
   /** Empty: every type. */
   readonly events: readonly string[];
   /** The wrapped secret, as the event stored it. */
-  readonly secret: { readonly masterKeyId: string; readonly wrapped: string };
+  readonly secret: WrappedSecret;
+  /** After a rotation: the replaced secret, which signs too until `untilMs`. */
+  readonly previous?: { readonly secret: WrappedSecret; readonly untilMs: number } | undefined;
 }
 
 interface OutboxRow {
@@ -49,10 +56,48 @@ interface OutboxRow {
 /** What one fan-out pass changes, applied atomically with the new feed position. */
 export interface FanOutBatch {
   readonly created: WebhookSubscription[];
+  readonly rotated: {
+    readonly subscriptionId: string;
+    readonly secret: WrappedSecret;
+    readonly previousUntilMs: number;
+  }[];
   readonly deleted: string[];
   readonly deliveries: { readonly subscriptionId: string; readonly body: string }[];
   readonly checkpoint: string;
 }
+
+interface SubscriptionRow {
+  id: string;
+  instance_id: string;
+  url: string;
+  events: string;
+  secret: string;
+  previous_secret: string | null;
+  previous_until_ms: number | null;
+}
+
+function subscriptionOf(r: SubscriptionRow): WebhookSubscription {
+  return {
+    id: r.id,
+    instanceId: r.instance_id,
+    url: r.url,
+    events: JSON.parse(r.events) as string[],
+    secret: JSON.parse(r.secret) as WrappedSecret,
+    previous:
+      r.previous_secret === null || r.previous_until_ms === null
+        ? undefined
+        : { secret: JSON.parse(r.previous_secret) as WrappedSecret, untilMs: r.previous_until_ms },
+  };
+}
+
+/** Columns added since the table was first made (an outbox of an earlier version gets them at open). */
+const ADDED_COLUMNS: readonly (readonly [table: string, column: string, type: string])[] = [
+  ['webhook_subscriptions', 'previous_secret', 'TEXT'],
+  ['webhook_subscriptions', 'previous_until_ms', 'INTEGER'],
+  // Set once the row is a dead letter; the sender skips it.
+  ['webhook_outbox', 'dead_at_ms', 'INTEGER'],
+  ['webhook_outbox', 'last_error', 'TEXT'],
+];
 
 const FEED = 'webhooks';
 
@@ -65,6 +110,10 @@ export class WebhookOutbox {
     this.db = connection.db;
     this.release = () => connection.release();
     this.db.exec(WEBHOOK_DDL);
+    for (const [table, column, type] of ADDED_COLUMNS) {
+      const columns = this.db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+      if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
   }
 
   checkpoint(): string | null {
@@ -76,31 +125,30 @@ export class WebhookOutbox {
 
   activeSubscriptions(): WebhookSubscription[] {
     return this.db
-      .prepare<[], { id: string; instance_id: string; url: string; events: string; secret: string }>(
-        'SELECT id, instance_id, url, events, secret FROM webhook_subscriptions WHERE active = 1',
+      .prepare<[], SubscriptionRow>(
+        'SELECT id, instance_id, url, events, secret, previous_secret, previous_until_ms FROM webhook_subscriptions WHERE active = 1',
       )
       .all()
-      .map((r) => ({
-        id: r.id,
-        instanceId: r.instance_id,
-        url: r.url,
-        events: JSON.parse(r.events) as string[],
-        secret: JSON.parse(r.secret) as WebhookSubscription['secret'],
-      }));
+      .map(subscriptionOf);
   }
 
-  isActive(subscriptionId: string): boolean {
-    return (
-      this.db
-        .prepare<[string], { active: number }>('SELECT active FROM webhook_subscriptions WHERE id = ?')
-        .get(subscriptionId)?.active === 1
-    );
+  /** The subscription as it stands (its secrets change with rotations), or undefined once it is deleted. */
+  subscription(subscriptionId: string): WebhookSubscription | undefined {
+    const row = this.db
+      .prepare<[string], SubscriptionRow>(
+        'SELECT id, instance_id, url, events, secret, previous_secret, previous_until_ms FROM webhook_subscriptions WHERE id = ? AND active = 1',
+      )
+      .get(subscriptionId);
+    return row === undefined ? undefined : subscriptionOf(row);
   }
 
   apply(batch: FanOutBatch): void {
     const insertSub = this.db
       .prepare(`INSERT INTO webhook_subscriptions (id, instance_id, url, events, secret, active) VALUES (?, ?, ?, ?, ?, 1)
       ON CONFLICT (id) DO NOTHING`);
+    const rotate = this.db.prepare(
+      'UPDATE webhook_subscriptions SET previous_secret = secret, previous_until_ms = ?, secret = ? WHERE id = ?',
+    );
     const deactivate = this.db.prepare('UPDATE webhook_subscriptions SET active = 0 WHERE id = ?');
     const dropQueue = this.db.prepare('DELETE FROM webhook_outbox WHERE subscription_id = ?');
     const enqueue = this.db.prepare('INSERT INTO webhook_outbox (subscription_id, body) VALUES (?, ?)');
@@ -110,6 +158,7 @@ export class WebhookOutbox {
       .transaction(() => {
         for (const s of batch.created)
           insertSub.run(s.id, s.instanceId, s.url, JSON.stringify(s.events), JSON.stringify(s.secret));
+        for (const r of batch.rotated) rotate.run(r.previousUntilMs, JSON.stringify(r.secret), r.subscriptionId);
         for (const d of batch.deliveries) enqueue.run(d.subscriptionId, d.body);
         for (const id of batch.deleted) {
           deactivate.run(id);
@@ -124,7 +173,8 @@ export class WebhookOutbox {
   next(subscriptionId: string): OutboxRow | null {
     const row = this.db
       .prepare<[string], { id: number; body: string; attempts: number; next_attempt_ms: number }>(
-        'SELECT id, body, attempts, next_attempt_ms FROM webhook_outbox WHERE subscription_id = ? ORDER BY id LIMIT 1',
+        `SELECT id, body, attempts, next_attempt_ms FROM webhook_outbox
+         WHERE subscription_id = ? AND dead_at_ms IS NULL ORDER BY id LIMIT 1`,
       )
       .get(subscriptionId);
     return row ? { id: row.id, body: row.body, attempts: row.attempts, nextAttemptMs: row.next_attempt_ms } : null;
@@ -138,6 +188,57 @@ export class WebhookOutbox {
     this.db
       .prepare('UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ? WHERE id = ?')
       .run(attempts, nextAttemptMs, rowId);
+  }
+
+  /** Gives the delivery up: it stays as a dead letter until redelivered. */
+  deadLettered(rowId: number, attempts: number, lastError: string, nowMs: number): void {
+    this.db
+      .prepare('UPDATE webhook_outbox SET attempts = ?, last_error = ?, dead_at_ms = ? WHERE id = ?')
+      .run(attempts, lastError, nowMs, rowId);
+  }
+
+  deadLetters(subscriptionId: string): DeadLetter[] {
+    return this.db
+      .prepare<[string], { id: number; body: string; attempts: number; last_error: string | null; dead_at_ms: number }>(
+        `SELECT id, body, attempts, last_error, dead_at_ms FROM webhook_outbox
+         WHERE subscription_id = ? AND dead_at_ms IS NOT NULL ORDER BY id`,
+      )
+      .all(subscriptionId)
+      .map((r) => ({
+        id: String(r.id),
+        body: r.body,
+        attempts: r.attempts,
+        lastError: r.last_error ?? '',
+        deadLetteredAt: new Date(r.dead_at_ms).toISOString(),
+      }));
+  }
+
+  /** Moves a dead letter to the end of its subscription's queue with fresh attempts; false when there is none. */
+  redeliver(subscriptionId: string, deadLetterId: string): boolean {
+    if (!/^[1-9][0-9]{0,15}$/.test(deadLetterId)) return false;
+    return this.db
+      .transaction(() => {
+        const row = this.db
+          .prepare<[number, string], { body: string }>(
+            'SELECT body FROM webhook_outbox WHERE id = ? AND subscription_id = ? AND dead_at_ms IS NOT NULL',
+          )
+          .get(Number(deadLetterId), subscriptionId);
+        if (!row) return false;
+        this.db.prepare('DELETE FROM webhook_outbox WHERE id = ?').run(Number(deadLetterId));
+        this.db
+          .prepare('INSERT INTO webhook_outbox (subscription_id, body) VALUES (?, ?)')
+          .run(subscriptionId, row.body);
+        return true;
+      })
+      .immediate();
+  }
+
+  /** The administration API's view (application/ports/webhook-deliveries.ts). */
+  deliveries(): WebhookDeliveries {
+    return {
+      deadLetters: (subscriptionId) => promised(() => this.deadLetters(subscriptionId)),
+      redeliver: (subscriptionId, deadLetterId) => promised(() => this.redeliver(subscriptionId, deadLetterId)),
+    };
   }
 
   close(): void {

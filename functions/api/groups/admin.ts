@@ -16,6 +16,9 @@ import * as adminAuditReconciliation from '../admin-audit-reconciliation.ts';
 import * as adminGetKeyHistory from '../admin-get-key-history.ts';
 import * as adminCreateSubscription from '../admin-create-subscription.ts';
 import * as adminDeleteSubscription from '../admin-delete-subscription.ts';
+import * as adminRotateSubscriptionSecret from '../admin-rotate-subscription-secret.ts';
+import * as adminListDeadLetters from '../admin-list-dead-letters.ts';
+import * as adminRedeliverDeadLetter from '../admin-redeliver-dead-letter.ts';
 
 // The first request of each Lambda instance builds the AWS runtime (tables, crypto function, JWKS).
 installLambdaRuntime();
@@ -37,4 +40,7 @@ export const handler = dispatch('admin', {
   'admin-get-key-history': adminGetKeyHistory,
   'admin-create-subscription': adminCreateSubscription,
   'admin-delete-subscription': adminDeleteSubscription,
+  'admin-rotate-subscription-secret': adminRotateSubscriptionSecret,
+  'admin-list-dead-letters': adminListDeadLetters,
+  'admin-redeliver-dead-letter': adminRedeliverDeadLetter,
 });

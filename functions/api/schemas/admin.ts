@@ -36,6 +36,18 @@ export const createSubscriptionBody = z
   })
   .strict();
 
+/** The most a replaced webhook secret may keep signing next to its successor: a week. */
+export const MAX_SECRET_OVERLAP_S = 7 * 24 * 3600;
+
+/**
+ * POST /admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}/secret: how long (seconds) the
+ * replaced secret keeps signing next to the new one; absent body or field: a day.
+ */
+export const rotateSubscriptionSecretBody = z
+  .object({ overlapS: z.number().int().min(0).max(MAX_SECRET_OVERLAP_S).optional() })
+  .strict()
+  .optional();
+
 const rfc3339 = z.iso.datetime({ offset: true });
 
 /** GET /admin/v1/instances/{instanceId}/audit. */

@@ -45,4 +45,33 @@ void describe('subscription decider', () => {
       .when({ ...del, instanceId: 'instance-2' })
       .thenThrows('SUBSCRIPTION_NOT_FOUND_ERR');
   });
+  void it('rotates the secret of an active subscription of the instance, keeping the replaced one until a time', () => {
+    const rotate = {
+      type: 'RotateSubscriptionSecret' as const,
+      instanceId: I,
+      secret: { masterKeyId: 'm', wrapped: 'BBBB' },
+      previousValidUntil: '2025-01-02T00:00:00.000Z',
+      now: meta.time,
+      principalId: 'admin',
+    };
+    spec
+      .given([created])
+      .when(rotate)
+      .then([
+        {
+          type: 'SubscriptionSecretRotated',
+          data: { secret: { masterKeyId: 'm', wrapped: 'BBBB' }, previousValidUntil: '2025-01-02T00:00:00.000Z' },
+          meta,
+        },
+      ]);
+    spec.given([]).when(rotate).thenThrows('SUBSCRIPTION_NOT_FOUND_ERR');
+    spec
+      .given([created])
+      .when({ ...rotate, instanceId: 'instance-2' })
+      .thenThrows('SUBSCRIPTION_NOT_FOUND_ERR');
+    spec
+      .given([created, { type: 'SubscriptionDeleted', data: {}, meta }])
+      .when(rotate)
+      .thenThrows('SUBSCRIPTION_NOT_FOUND_ERR');
+  });
 });
