@@ -15,6 +15,8 @@ export interface RawResponse {
  */
 export function rawRequest(url: string, request: string | Buffer, timeoutMs = 10_000): Promise<RawResponse | null> {
   const { hostname, port } = new URL(url);
+  // The answer to HEAD has a content-length but no body.
+  const head = (typeof request === 'string' ? request : request.toString('latin1', 0, 5)).startsWith('HEAD ');
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) });
     let data = Buffer.alloc(0);
@@ -37,7 +39,7 @@ export function rawRequest(url: string, request: string | Buffer, timeoutMs = 10
         if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
       }
       const body = data.subarray(end + 4);
-      const length = Number(headers['content-length'] ?? NaN);
+      const length = head ? 0 : Number(headers['content-length'] ?? NaN);
       if (Number.isFinite(length) && body.length < length) return undefined;
       return {
         status: Number(statusLine.split(' ')[1]),
