@@ -233,8 +233,13 @@ export class TokenVerifier {
       throw new TokenRejectedError('malformed header');
     }
     if (typeof kid !== 'string') throw new TokenRejectedError('no kid');
-    if (!this.keys.has(kid) && nowMs - this.keysReadAt >= TokenVerifier.UNKNOWN_KID_REFRESH_MS)
-      await this.readKeys(nowMs);
+    if (!this.keys.has(kid)) {
+      // A kid not seen yet (a key rotated a moment ago) is read for, at most once a second: within a second of
+      // the last read the token waits for the second to pass instead of being refused.
+      const wait = this.keysReadAt + TokenVerifier.UNKNOWN_KID_REFRESH_MS - nowMs;
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      await this.readKeys(nowMs + Math.max(0, wait));
+    }
     const key = this.usable(kid, nowMs);
     if (key === undefined) throw new TokenRejectedError('unknown or retired signing key');
     try {
