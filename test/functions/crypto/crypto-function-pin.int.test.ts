@@ -52,8 +52,7 @@ void test('without a data directory the PIN comes from Secrets Manager through t
       openHsmFromEnv(env),
       (error: unknown) =>
         error instanceof HsmUnavailableError &&
-        error.message === 'C_Login failed' &&
-        String((error.cause as Error | undefined)?.message).includes('CKR_PIN_INCORRECT'),
+        `${error.message} ${String((error.cause as Error | undefined)?.message)}`.includes('CKR_PIN_INCORRECT'),
     );
     answer = { status: 403, secret: prepared.pin };
     await assert.rejects(openHsmFromEnv(env), {
