@@ -62,15 +62,7 @@ async function main(): Promise<void> {
       : undefined;
   scheduler?.start();
 
-  if (boot.generatedAdminApiKey) {
-    console.log(
-      `keyledger: administrator API key (also in ${config.dataDir}/admin-api-key; shown once): ${boot.generatedAdminApiKey}`,
-    );
-  }
-  console.log(`keyledger: default instance ${boot.defaultInstanceId}`);
-  for (const line of describeLocations(config)) console.log(`keyledger: ${line}`);
-  console.log(`keyledger listening on ${server.url}`);
-
+  // Before the banner: a client that acts on `listening on` may stop the server at once.
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -89,6 +81,15 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  if (boot.generatedAdminApiKey) {
+    console.log(
+      `keyledger: administrator API key (also in ${config.dataDir}/admin-api-key; shown once): ${boot.generatedAdminApiKey}`,
+    );
+  }
+  console.log(`keyledger: default instance ${boot.defaultInstanceId}`);
+  for (const line of describeLocations(config)) console.log(`keyledger: ${line}`);
+  console.log(`keyledger listening on ${server.url}`);
 }
 
 main().catch((error: unknown) => {
