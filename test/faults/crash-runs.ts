@@ -151,8 +151,8 @@ export function crashSuite(mode: StoreMode, timings: readonly KillTiming[]): voi
 
     /**
      * Starts the server on the data directory and kills it as soon as it holds the directory (its pid
-     * in `server.pid`): it is opening the stores and the HSM, bootstrapping or reconciling, not yet
-     * listening.
+     * in the lock's holder record, `data-dir.lock.holder`): it is opening the stores and the HSM,
+     * bootstrapping or reconciling, not yet listening.
      */
     async function killDuringStart(): Promise<void> {
       const child = spawnServer(env, server.dataDir);
@@ -160,9 +160,9 @@ export function crashSuite(mode: StoreMode, timings: readonly KillTiming[]): voi
       child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      const pidFile = join(server.dataDir, 'server.pid');
+      const holderFile = join(server.dataDir, 'data-dir.lock.holder');
       const deadline = Date.now() + 60_000;
-      while (!existsSync(pidFile) || readFileSync(pidFile, 'utf8').trim() !== String(child.pid)) {
+      while (!existsSync(holderFile) || !readFileSync(holderFile, 'utf8').includes(`"pid":${child.pid},`)) {
         assert.ok(child.exitCode === null && Date.now() < deadline, `the server did not start: ${output}`);
         await sleep(2);
       }
