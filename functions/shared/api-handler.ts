@@ -69,7 +69,9 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
     throw new RequestError('BAD_BODY_ERR', 'Request body is too large', 413);
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text) as unknown;
+    // The Go client marshals a typed nil pointer (the body of its key actions) as `null`: no body.
+    const body = JSON.parse(text) as unknown;
+    return body === null ? undefined : body;
   } catch {
     throw new RequestError('BAD_BODY_ERR', 'Request body is not valid JSON');
   }
