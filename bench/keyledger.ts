@@ -6,6 +6,8 @@ import { ROOT, spawnNode, type Child } from './processes.ts';
 import { tokenFor } from '../test/support/local-server.ts';
 
 const ADMIN_API_KEY = 'bench-admin-api-key-0123456789abcdef';
+/** The key ring the scale runs' seed puts its first keys in (bench/seed-keys.ts). */
+export const BENCH_KEY_RING = 'bench-ring';
 const KEY_BODY = (name: string) =>
   JSON.stringify({
     metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 },

@@ -3,9 +3,11 @@ import { round, sampleProcess } from './processes.ts';
 
 /** One HTTP request of a scenario; a scenario cycles through its requests, shared by all connections. */
 export interface BenchRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'HEAD';
   readonly path: string;
   readonly body?: string | undefined;
+  /** Besides the scenario's own (authorization, bluemix-instance). */
+  readonly headers?: Record<string, string> | undefined;
 }
 
 export interface LoadResult {
@@ -56,7 +58,13 @@ export async function load(
       {
         setupRequest: (req) => {
           const r = requests[next++ % requests.length] as BenchRequest;
-          return { ...req, method: r.method, path: r.path, body: r.body ?? '' };
+          return {
+            ...req,
+            method: r.method,
+            path: r.path,
+            body: r.body ?? '',
+            headers: { ...req.headers, ...r.headers },
+          };
         },
       },
     ],
@@ -72,6 +80,57 @@ export async function load(
     rps: round(ok / result.duration, 0),
     p50Ms: round(result.latency.p50, 2),
     p99Ms: round(result.latency.p99, 2),
+    serverRssMaxMB: usage.rssMaxMB,
+    serverCpuPct: usage.cpuPct,
+  };
+}
+
+/**
+ * One request after the other, at most `maxRequests` and for at most `maxS` seconds (a request that
+ * starts before the time is up still counts): the latency of a query that may be slow, where
+ * autocannon's fixed duration would end in timeouts. p99 is the slowest of few requests.
+ */
+export async function sequential(
+  url: string,
+  pid: number,
+  request: BenchRequest,
+  headers: Record<string, string>,
+  maxRequests = 30,
+  maxS = 8,
+): Promise<LoadResult> {
+  const sampler = sampleProcess(pid);
+  const times: number[] = [];
+  let non2xx = 0;
+  let errors = 0;
+  const t0 = performance.now();
+  while (times.length + non2xx + errors < maxRequests && performance.now() - t0 < maxS * 1000) {
+    const start = performance.now();
+    try {
+      const res = await fetch(`${url}${request.path}`, {
+        method: request.method,
+        headers: { ...headers, ...request.headers },
+        ...(request.body === undefined ? {} : { body: request.body }),
+      });
+      await res.arrayBuffer();
+      if (res.status >= 200 && res.status < 300) times.push(performance.now() - start);
+      else non2xx += 1;
+    } catch {
+      errors += 1;
+    }
+  }
+  const durationS = (performance.now() - t0) / 1000;
+  const usage = sampler.stop();
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  return {
+    connections: 1,
+    durationS: round(durationS, 2),
+    ok: times.length,
+    non2xx,
+    errors,
+    rps: round(times.length / durationS, 1),
+    p50Ms: round(at(0.5), 2),
+    p99Ms: round(at(0.99), 2),
     serverRssMaxMB: usage.rssMaxMB,
     serverCpuPct: usage.cpuPct,
   };

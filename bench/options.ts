@@ -21,6 +21,13 @@ export interface BenchOptions {
   /** Keys rotations spread over, so concurrent rotations rarely meet on one stream. */
   readonly rotateKeys: number;
   readonly scaleKeys: { sqlite: number; dynamodb: number };
+  /**
+   * Keys the listing runs (sort, search, filter) list: on SQLite the scale seed itself; on DynamoDB
+   * the scale seed plus copies of its first row written straight into the key list (bench/seed-key-list.ts).
+   */
+  readonly dynamodbListingKeys: number;
+  /** Keys of the scale seed in the key ring the search runs narrow to (Key Protect searches at most 5,000). */
+  readonly ringKeys: { sqlite: number; dynamodb: number };
   readonly scale: boolean;
   readonly bundles: boolean;
   /** Write V8 CPU profiles of the embedded server's plain runs here (`node --cpu-prof`). */
@@ -42,6 +49,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       duration: { type: 'string' },
       'scale-keys': { type: 'string' },
       'dynamodb-scale-keys': { type: 'string' },
+      'dynamodb-listing-keys': { type: 'string' },
       'no-scale': { type: 'boolean', default: false },
       'no-bundles': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
@@ -74,6 +82,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       sqlite: num(values['scale-keys'], quick ? 20 : 100_000, 'scale-keys'),
       dynamodb: num(values['dynamodb-scale-keys'], quick ? 20 : 2_000, 'dynamodb-scale-keys'),
     },
+    dynamodbListingKeys: num(values['dynamodb-listing-keys'], quick ? 40 : 100_000, 'dynamodb-listing-keys'),
+    ringKeys: { sqlite: quick ? 5 : 5_000, dynamodb: quick ? 5 : 1_000 },
     scale: !(values['no-scale'] ?? false),
     bundles: !(values['no-bundles'] ?? false),
     cpuProfDir: values['cpu-prof'],

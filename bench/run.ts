@@ -3,8 +3,8 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleSizes } from './bundle-sizes.ts';
-import { createKeys, scenarios, startKeyledger, wrapOnce, type RunningKeyledger } from './keyledger.ts';
-import { load, type BenchRequest } from './load.ts';
+import { BENCH_KEY_RING, createKeys, scenarios, startKeyledger, wrapOnce, type RunningKeyledger } from './keyledger.ts';
+import { load, sequential, type BenchRequest } from './load.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { procUsage, ROOT, round, runNode, spawnNode, startDynamoDbLocal } from './processes.ts';
 import {
@@ -37,6 +37,28 @@ function medianRun(runs: readonly ScenarioResult[]): ScenarioResult {
   return sorted[Math.floor((sorted.length - 1) / 2)] as ScenarioResult;
 }
 const LIST = 'list keys (limit=200)';
+
+/**
+ * GET /keys with Key Protect's sort, filter and search at scale, each timed request by request
+ * (sequential: a slow query must not end in autocannon timeouts). `keyId` is a seeded key's id.
+ */
+function listings(keyId: string): Record<string, BenchRequest> {
+  const get = (query: string, headers?: Record<string, string>): BenchRequest => ({
+    method: 'GET',
+    path: `/api/v2/keys?${query}`,
+    ...(headers ? { headers } : {}),
+  });
+  return {
+    'list sort=-lastUpdateDate': get('limit=200&sort=-lastUpdateDate'),
+    'list sort=-creationDate,state': get('limit=200&sort=-creationDate%2Cstate'),
+    'list sort=state,-creationDate': get('limit=200&sort=state%2C-creationDate'),
+    'list filter creationDate, lastRotateDate=none': get(
+      `limit=200&filter=${encodeURIComponent(' creationDate=gte:"2000-01-01T00:00:00Z" lastRotateDate=none')}`,
+    ),
+    'list search in a key ring': get('limit=200&search=seed-1%2C', { 'x-kms-key-ring': BENCH_KEY_RING }),
+    'list search by key id (lookup)': get(`search=${keyId}%2C`),
+  };
+}
 
 const log = (message: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 const rssMB = (pid: number) => round((procUsage(pid)?.rssBytes ?? 0) / 1048576, 1);
@@ -239,12 +261,28 @@ async function measureMode(
         POWERTOOLS_LOG_LEVEL: 'ERROR',
         ...envFor('scale'),
       };
-      const seed = JSON.parse(await runNode('bench/seed-keys.ts', [String(keys), String(concurrency)], seedEnv)) as {
+      const seed = JSON.parse(
+        await runNode('bench/seed-keys.ts', [String(keys), String(concurrency), String(o.ringKeys[store])], seedEnv),
+      ) as {
         createS: number;
         projectS: number;
         keyIds: string[];
+        defaultInstanceId: string;
       };
       log(`${store}: seeded ${keys} keys in ${round(seed.createS, 1)} s + ${round(seed.projectS, 1)} s projection`);
+      let listingKeys = keys;
+      if (store === 'dynamodb' && o.dynamodbListingKeys > keys) {
+        const extra = o.dynamodbListingKeys - keys;
+        const bulk = JSON.parse(
+          await runNode(
+            'bench/seed-key-list.ts',
+            [String(extra), seed.defaultInstanceId, seed.keyIds[0] ?? ''],
+            seedEnv,
+          ),
+        ) as { writeS: number };
+        listingKeys += extra;
+        log(`${store}: wrote ${extra} more key list rows in ${round(bulk.writeS, 1)} s`);
+      }
       const s = await startKeyledger(scaleDir, envFor('scale'));
       try {
         const idle = rssMB(s.pid);
@@ -255,8 +293,14 @@ async function measureMode(
         };
         const results = await runScenarios(o, s, named, ['wrap (given DEK)', 'unwrap'], ceilings);
         results.push(...(await runScenarios(o, s, named, [LIST], ceilings, o.connections.slice(0, 2))));
+        for (const [name, request] of Object.entries(listings(seed.keyIds[0] ?? ''))) {
+          const r = await sequential(s.url, s.pid, request, s.headers, o.quick ? 3 : 30, o.quick ? 1 : 8);
+          log(`${name}: p50 ${r.p50Ms} ms, slowest ${r.p99Ms} ms over ${r.ok} requests, non-2xx ${r.non2xx}`);
+          results.push({ scenario: name, ceiling: null, ceilingRps: null, ceilingPaired: false, ratio: null, ...r });
+        }
         scale = {
           keys,
+          listingKeys,
           seed: {
             createS: round(seed.createS, 2),
             projectS: round(seed.projectS, 2),

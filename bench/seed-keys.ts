@@ -1,4 +1,6 @@
+import { createKeyRing } from '../application/key-rings/create-key-ring.ts';
 import { createKey } from '../application/keys/create-key.ts';
+import { BENCH_KEY_RING } from './keyledger.ts';
 import { ADMIN_PRINCIPAL_ID, bootstrap } from '../server/bootstrap.ts';
 import type { EventStore, StreamAppend } from '../application/ports/event-store.ts';
 import { configFromEnv } from '../server/config.ts';
@@ -33,12 +35,13 @@ function groupCommitted(store: EventStore, maxBatch: number): EventStore {
 /**
  * Fills the default instance of `$KEYLEDGER_DATA_DIR` (or the DynamoDB endpoint) with root keys
  * through the application layer, before the server starts on the same store: the same use case the
- * API calls (HSM-generated material, one event per key), minus HTTP. Prints one JSON object with
- * the time taken and the ids of the first keys. On SQLite, concurrent creations share commits
- * (groupCommitted).
- * Usage: node --import tsx bench/seed-keys.ts <count> <concurrency>
+ * API calls (HSM-generated material, one event per key), minus HTTP. The first `ringKeys` go into the
+ * key ring {@link BENCH_KEY_RING} (a listing narrowed to it is small enough to search), the rest into
+ * `default`. Prints one JSON object with the time taken and the ids of the first keys. On SQLite,
+ * concurrent creations share commits (groupCommitted).
+ * Usage: node --import tsx bench/seed-keys.ts <count> <concurrency> [ringKeys]
  */
-const [countArg = '1000', concurrencyArg = '32'] = process.argv.slice(2);
+const [countArg = '1000', concurrencyArg = '32', ringKeysArg = '0'] = process.argv.slice(2);
 
 async function main(): Promise<void> {
   const count = Number(countArg);
@@ -50,6 +53,8 @@ async function main(): Promise<void> {
   const seeding =
     config.store === 'sqlite' ? { ...services, store: groupCommitted(services.store, concurrency) } : services;
   const scope = { instanceId: defaultInstanceId };
+  const ringKeys = Number(ringKeysArg);
+  if (ringKeys > 0) await createKeyRing(services, scope, ADMIN_PRINCIPAL_ID, BENCH_KEY_RING);
   const first: string[] = [];
   let next = 0;
   const t0 = performance.now();
@@ -60,7 +65,7 @@ async function main(): Promise<void> {
         const key = await createKey(seeding, scope, ADMIN_PRINCIPAL_ID, {
           keyType: 'root',
           name: `seed-${i}`,
-          keyRingId: 'default',
+          keyRingId: i < ringKeys ? BENCH_KEY_RING : 'default',
         });
         if (i < 100) first[i] = key.keyId;
       }
@@ -71,7 +76,9 @@ async function main(): Promise<void> {
   await services.catchUpReadModels();
   const projectS = (performance.now() - t1) / 1000;
   await services.close();
-  console.log(JSON.stringify({ count, concurrency, createS, projectS, keyIds: first.filter(Boolean) }));
+  console.log(
+    JSON.stringify({ count, concurrency, createS, projectS, keyIds: first.filter(Boolean), defaultInstanceId }),
+  );
 }
 
 main().catch((error: unknown) => {

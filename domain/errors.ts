@@ -24,6 +24,10 @@ export const REASON_STATUS = {
   COLLECTION_TOTAL_MISMATCH_ERR: 400,
   /** Data in the body does not match the `policy` query parameter. */
   BODY_QUERY_PARAM_MISMATCH_ERR: 400,
+  /** A query parameter's value breaks its rule ("The query_param '<name>' must be: <rule>"). */
+  INVALID_QUERY_PARAM_ERR: 400,
+  /** A key search over more than 5,000 keys: narrow it with state, extractable, filter or x-kms-key-ring. */
+  KEY_SEARCH_TOO_BROAD: 400,
   /** Only a single instance policy may be set when `policy` is given. */
   NUM_COLLECTION_RESOURCE_ERR: 400,
   /** The encrypted nonce does not match the import token's. */

@@ -8,18 +8,16 @@
  * projection's change-feed checkpoint. Replays and duplicates change nothing.
  */
 
+import type { DateFilters, KeySearch, KeySort, ListedKey } from '../../domain/keys/key-listing.ts';
 import type { KeySchedule, ScheduleField } from '../../domain/keys/schedule.ts';
 
-/** A key's summary as listed. */
-export interface KeySummaryRow {
+/**
+ * A key's summary as listed: what listing sorts, filters and searches on (domain/keys/key-listing.ts:
+ * dates in UTC with milliseconds), and the document the API returns.
+ */
+export interface KeySummaryRow extends ListedKey {
   readonly instanceId: string;
-  readonly keyId: string;
-  /** Key Protect state: 0 pre-activation, 1 active, 2 suspended, 3 deactivated, 5 destroyed. */
-  readonly state: number;
-  readonly extractable: boolean;
   readonly keyRingId: string;
-  /** ISO-8601; the list is ordered by it, then by keyId. */
-  readonly creationDate: string;
   /** Version of the key's event stream this row reflects. */
   readonly lastVersion: number;
   /** The Key Protect metadata JSON, as the API returns it; opaque to the store. */
@@ -42,7 +40,7 @@ export interface KeyRemoval extends KeyRef {
   readonly lastVersion?: number | undefined;
 }
 
-/** Which rows of one instance: removed rows never match. */
+/** Which rows of one instance: removed rows never match. Every given filter must hold. */
 export interface KeyListFilter {
   readonly instanceId: string;
   /** Only rows in one of these states. Undefined: any state; an empty array matches nothing. */
@@ -50,13 +48,22 @@ export interface KeyListFilter {
   readonly extractable?: boolean | undefined;
   /** Only rows in one of these key rings. Undefined: any; empty: nothing. */
   readonly keyRingIds?: readonly string[] | undefined;
-  /** Only these keys. Undefined: any; empty: nothing. */
-  readonly keyIds?: readonly string[] | undefined;
+  /**
+   * What a caller without instance-wide read may see: rows in one of these rings OR with one of
+   * these ids. Undefined: everything.
+   */
+  readonly visible?: { readonly keyRingIds: readonly string[]; readonly keyIds: readonly string[] } | undefined;
+  /** Conditions on the rows' dates (`filter`). */
+  readonly dates?: DateFilters | undefined;
+  /** Only rows whose name or aliases match (`search`). */
+  readonly search?: KeySearch | undefined;
 }
 
 export interface KeyListQuery extends KeyListFilter {
   readonly limit: number;
   readonly offset: number;
+  /** The order (domain/keys/key-listing.ts `keyOrder`); undefined or empty: by key id. */
+  readonly sort?: readonly KeySort[] | undefined;
 }
 
 /** A key whose schedule field is due, across every instance (the scheduler's query). */
@@ -91,13 +98,15 @@ export interface KeyListReadModel {
   /** The checkpoint of the last batch `projection` applied, or null before its first. */
   getCheckpoint(projection: string): Promise<string | null>;
   /**
-   * One page of the rows matching every filter, at most `limit`, ordered by creationDate then keyId.
-   * Reads only what the page needs: a total is {@link count}'s job (GET /keys asks for it only with
-   * `totalCount=true`, HEAD /keys always).
+   * One page of the rows matching every filter, at most `limit`, in the query's order. A sort on one
+   * property reads an index in that order, so a page costs about itself at any instance size (a far
+   * offset costs what it skips); further properties order the rows equal on the first, which are
+   * read whole. A total is {@link count}'s job (GET /keys asks for it only with `totalCount=true`,
+   * HEAD /keys always).
    */
   list(query: KeyListQuery): Promise<KeySummaryRow[]>;
-  /** How many rows match every filter. */
-  count(filter: KeyListFilter): Promise<number>;
+  /** How many rows match every filter; with `atMost`, counting stops there (the answer is then at most `atMost`). */
+  count(filter: KeyListFilter, atMost?: number): Promise<number>;
   /**
    * Live rows of every instance whose schedule `field` is at or before `atOrBefore`, ordered by
    * (dueAt, instanceId, keyId), at most `limit`, after `after`.

@@ -1,7 +1,8 @@
 import { keyDecider } from '../../domain/keys/decider.ts';
+import { listedKey } from '../../domain/keys/key-listing.ts';
 import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { keySchedule } from '../../domain/keys/schedule.ts';
-import { isExisting, KeyStateCode, type KeyState } from '../../domain/keys/state.ts';
+import { isExisting, type KeyState } from '../../domain/keys/state.ts';
 import type { KeyRemoval, KeySummaryRow } from '../../application/ports/key-list.ts';
 import { decodeKeyEvent } from '../schemas/keys.ts';
 import type { EventStore, StoredEvent } from '../../application/ports/event-store.ts';
@@ -22,12 +23,9 @@ function keyListChange(state: KeyState, version: number): { upsert: KeySummaryRo
   const schedule = keySchedule(state);
   return {
     upsert: {
+      ...listedKey(state),
       instanceId: state.instanceId,
-      keyId: state.keyId,
-      state: KeyStateCode[state.status],
-      extractable: state.extractable,
       keyRingId: state.keyRingId,
-      creationDate: state.creationDate,
       lastVersion: version,
       document: keyMetadata(state),
       ...(Object.keys(schedule).length > 0 ? { schedule } : {}),

@@ -5,10 +5,17 @@ import type { KeySummaryRow } from '../../application/ports/key-list.ts';
 export const keySummaryRowSchema = z.object({
   instanceId: z.string().min(1),
   keyId: z.string().min(1),
+  name: z.string(),
+  aliases: z.array(z.string()),
   state: z.number().int(),
   extractable: z.boolean(),
+  imported: z.boolean(),
   keyRingId: z.string(),
   creationDate: z.string(),
+  lastUpdateDate: z.string(),
+  lastRotateDate: z.string().optional(),
+  deletionDate: z.string().optional(),
+  expirationDate: z.string().optional(),
   lastVersion: z.number().int().min(0),
   document: z.record(z.string(), z.unknown()),
   schedule: z
@@ -41,13 +48,19 @@ export function storedKeySummaryRow(
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document))
     throw corrupted('document is not an object');
-  const { instanceId, keyId, state, extractable, keyRingId, creationDate, lastVersion } = fields;
+  const { instanceId, keyId, state, extractable, imported, keyRingId, name, aliases, lastVersion } = fields;
   if (typeof instanceId !== 'string' || instanceId === '' || typeof keyId !== 'string' || keyId === '')
     throw corrupted('no instance or key id');
   if (!Number.isInteger(state) || !Number.isInteger(lastVersion) || lastVersion < 0)
     throw corrupted('state or version is not an integer');
-  if (typeof extractable !== 'boolean' || typeof keyRingId !== 'string' || typeof creationDate !== 'string')
-    throw corrupted('extractable, keyRingId or creationDate is missing');
+  if (typeof extractable !== 'boolean' || typeof imported !== 'boolean' || typeof keyRingId !== 'string')
+    throw corrupted('extractable, imported or keyRingId is missing');
+  if (typeof name !== 'string' || !Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string'))
+    throw corrupted('name or aliases are missing');
+  if (typeof fields.creationDate !== 'string' || typeof fields.lastUpdateDate !== 'string')
+    throw corrupted('creationDate or lastUpdateDate is missing');
+  for (const date of [fields.lastRotateDate, fields.deletionDate, fields.expirationDate])
+    if (date !== undefined && typeof date !== 'string') throw corrupted('a date is not a string');
   return { ...fields, document: document as Record<string, unknown> };
 }
 

@@ -1,22 +1,38 @@
-import { countKeys } from '../../application/keys/count-keys.ts';
 import { listKeys } from '../../application/keys/list-keys.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
 import { keyCollection } from './responses/keys.ts';
 import { operations } from './operations.ts';
 
-/** GET /api/v2/keys: the instance's keys, paged, filtered by state (default 0,1,2,3) and extractable; counted only on `totalCount=true`. */
+/**
+ * GET /api/v2/keys: the instance's keys (of the `x-kms-key-ring` ring only, when given), filtered,
+ * searched, sorted (by id unless `sort` says otherwise) and paged as Key Protect does; counted only on
+ * `totalCount=true`.
+ */
 export const handler = keyProtectHandler(operations.getKeys, async (req) => {
   const q = req.query;
-  const filter = { states: q.state, extractable: q.extractable, visible: req.access.filter };
-  const [rows, totalCount] = await Promise.all([
-    listKeys(req.runtime.services, req.instanceId, { ...filter, limit: q.limit, offset: q.offset }),
-    q.totalCount ? countKeys(req.runtime.services, req.instanceId, filter) : undefined,
-  ]);
+  const page = await listKeys(req.runtime.services, req.instanceId, {
+    ...q,
+    keyRingId: req.header('x-kms-key-ring') || undefined,
+    visible: req.access.filter,
+  });
   return json(
     200,
     keyCollection(
-      rows.map((r) => r.document),
-      totalCount === undefined ? {} : { totalCount },
+      page.rows.map((r) => r.document),
+      {
+        ...(page.total === undefined ? {} : { totalCount: page.total }),
+        ...(page.incompleteSearch ? { incompleteSearch: true } : {}),
+        ...(q.search
+          ? {
+              searchQuery: {
+                query: q.search.query,
+                scopes: q.search.scopes,
+                not: q.search.not,
+                exact: q.search.exact,
+              },
+            }
+          : {}),
+      },
     ),
   );
 });

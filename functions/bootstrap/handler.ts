@@ -10,7 +10,7 @@
  *   server's start (application/identity/bootstrap-identity.ts). A deploy that finds them changes nothing;
  *   the secret is read only while the administrator does not exist yet.
  * - It gives the key list's rows what an index added since they were written needs
- *   (events/read-models/dynamodb/create-key-list-table.ts backfillListOrder): the custom resource names the
+ *   (events/read-models/dynamodb/create-key-list-table.ts backfillListingAttributes): the custom resource names the
  *   key list's indexes, so the deploy that adds one runs it.
  * - Delete does nothing: the identity is data, and data follows the tables' removal policy.
  * The secret's value is never logged, returned or put into the custom resource's properties (the
@@ -20,7 +20,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { ensureBootstrapIdentity } from '../../application/identity/bootstrap-identity.ts';
-import { backfillListOrder } from '../../events/read-models/dynamodb/create-key-list-table.ts';
+import { backfillListingAttributes } from '../../events/read-models/dynamodb/create-key-list-table.ts';
 import type { AppServices } from '../../application/services.ts';
 import { logger } from '../shared/logger.ts';
 import { createLambdaServices } from '../shared/lambda-runtime.ts';
@@ -80,6 +80,6 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   return bootstrapStack(event, {
     services,
     adminApiKey: () => getSecretString(secretArn),
-    backfillKeyList: () => backfillListOrder(dynamodb, readModels),
+    backfillKeyList: () => backfillListingAttributes(dynamodb, readModels),
   });
 }

@@ -13,6 +13,7 @@ import { appendRequestKeys, logger, requestLog, requestLogContext } from './logg
 import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
 import type { OperationDefinition } from '../api/operations.ts';
+import { parseQueryParams } from '../api/schemas/params.ts';
 
 /** Largest request body accepted (Key Protect's standard key payload limit is 7,500 bytes, base64 in JSON). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -197,7 +198,7 @@ function parseBody<Body>(operation: OperationDefinition<Body, unknown>, event: A
 }
 
 function parseQuery<Query>(operation: OperationDefinition<unknown, Query>, event: APIGatewayProxyEventV2): Query {
-  return operation.query ? operation.query.parse(event.queryStringParameters ?? {}) : (undefined as Query);
+  return operation.query ? parseQueryParams(operation.query, event.queryStringParameters) : (undefined as Query);
 }
 
 /**

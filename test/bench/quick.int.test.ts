@@ -65,8 +65,21 @@ void test('npm run bench -- --quick writes a complete JSON and markdown report',
     assert.equal(mode.scale.keys, report.settings.scaleKeys[mode.store]);
     assert.deepEqual(
       [...new Set(mode.scale.scenarios.map((s) => s.scenario))],
-      ['wrap (given DEK)', 'unwrap', 'list keys (limit=200)'],
+      [
+        'wrap (given DEK)',
+        'unwrap',
+        'list keys (limit=200)',
+        'list sort=-lastUpdateDate',
+        'list sort=-creationDate,state',
+        'list sort=state,-creationDate',
+        'list filter creationDate, lastRotateDate=none',
+        'list search in a key ring',
+        'list search by key id (lookup)',
+      ],
     );
+    for (const s of mode.scale.scenarios)
+      assert.ok(s.ok > 0 && s.non2xx === 0, `${mode.store} ${s.scenario}: ${s.ok} answered, ${s.non2xx} not 2xx`);
+    assert.ok(mode.scale.listingKeys >= mode.scale.keys);
     assert.ok(mode.startup.firstRequestMs > 0 && mode.scale.seed.createS > 0);
   }
 

@@ -12,6 +12,15 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import {
+  datesMatch,
+  DEFAULT_KEY_SORT,
+  keyOrder,
+  listingDate,
+  searchMatches,
+  type KeySortField,
+  type ListedKey,
+} from '../../../domain/keys/key-listing.ts';
 import { SCHEDULE_FIELDS, type KeySchedule } from '../../../domain/keys/schedule.ts';
 import type {
   DueKey,
@@ -21,7 +30,7 @@ import type {
   KeySummaryRow,
 } from '../../../application/ports/key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
-import { KEY_LIST_TABLE, listOrder } from './key-list-table-schema.ts';
+import { INDEXED_SORT_FIELDS, KEY_LIST_TABLE, orderAttribute, SORT_INDEXES } from './key-list-table-schema.ts';
 
 type Item = Record<string, AttributeValue>;
 
@@ -32,10 +41,19 @@ export interface DynamoDbKeyListOptions {
 }
 
 const { partitionKey: pk, sortKey: sk, checkpointPartition, attributes: a } = KEY_LIST_TABLE;
-/** Fewest rows one listing request reads from the index (see `matching`). */
+/** Fewest rows one listing request reads (see `matching`). */
 const MIN_READ = 100;
 /** Rows written at once by applyBatch: enough to hide latency, few enough not to throttle a table. */
 const WRITE_CONCURRENCY = 16;
+interface Reading {
+  /** The sort property whose order to read in (an index, or the table for `id`). */
+  readonly field: KeySortField;
+  readonly descending: boolean;
+  /** Stop once this many rows matched (undefined: read everything). */
+  readonly want?: number | undefined;
+  /** Also read on until the rows equal to the last wanted one on `field` are all read (a sort on more properties orders them). */
+  readonly wholeTies?: boolean | undefined;
+}
 
 /** Opens the key list on an existing table (see `createKeyListTable`); does no I/O until used. */
 export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<KeyListReadModel> {
@@ -58,22 +76,18 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
     }
   };
 
-  const [listIndex] = KEY_LIST_TABLE.globalIndexes;
-
   /**
-   * Reads rows of the instance matching `filter`, in list order when `ordered` (the `byListOrder`
-   * index; otherwise the table, whose partition is read whole), stopping once `want` rows matched.
-   * State and extractable filter in DynamoDB (still charged as read); key ring and key id lists,
-   * which can be long (FilterExpression is capped at 4 KB), in memory. Each request asks for what is
-   * still missing (DynamoDB's Limit counts rows before filters; at least {@link MIN_READ} so a
-   * selective state filter does not crawl), but none when memory filters: those may match few rows
-   * of many, and 1 MB pages then take the fewest round trips.
+   * Reads rows of the instance matching `filter` in the order of `reading.field` (its index, or the
+   * table for the id), stopping once `want` rows matched (and, with `wholeTies`, the rows equal to the
+   * last of them on that property were read). State and extractable filter in DynamoDB (still charged
+   * as read); key rings, visibility, dates and search in memory (the domain's own matchers; key ring
+   * and key id lists can be long, and FilterExpression is capped at 4 KB). Each request asks for what
+   * is still missing (DynamoDB's Limit counts rows before filters; at least {@link MIN_READ} so a
+   * selective state filter does not crawl), but none when memory filters: those may match few rows of
+   * many, and 1 MB pages then take the fewest round trips.
    */
-  const matching = async (
-    filter: KeyListFilter,
-    options: { ordered: boolean; project?: string[]; want?: number },
-  ): Promise<Item[]> => {
-    if (filter.states?.length === 0 || filter.keyRingIds?.length === 0 || filter.keyIds?.length === 0) return [];
+  const matching = async (filter: KeyListFilter, reading: Reading): Promise<Item[]> => {
+    if (filter.states?.length === 0 || filter.keyRingIds?.length === 0) return [];
     const names: Record<string, string> = { '#pk': pk.name, '#deleted': a.deleted };
     const values: Item = { ':pk': { S: filter.instanceId }, ':false': { BOOL: false } };
     const filters = ['#deleted = :false'];
@@ -90,36 +104,40 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
       values[':extractable'] = { BOOL: filter.extractable };
       filters.push('#extractable = :extractable');
     }
-    const projection = options.project?.map((attribute, i) => {
-      names[`#p${i}`] = attribute;
-      return `#p${i}`;
-    });
-    const keyRings = filter.keyRingIds ? new Set(filter.keyRingIds) : undefined;
-    const keys = filter.keyIds ? new Set(filter.keyIds) : undefined;
+    const inMemory = inMemoryFilter(filter);
+    const index = reading.field === 'id' ? undefined : SORT_INDEXES[reading.field];
+    const tieValue = (item: Item): string | undefined =>
+      (index ? item[index.attribute]?.S : item[sk.name]?.S)?.replace(/#[^#]*$/, '');
     const matched: Item[] = [];
+    let tie: string | undefined;
     let start: Item | undefined;
+    const enough = (): boolean => reading.want !== undefined && matched.length >= reading.want && !reading.wholeTies;
     do {
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
-          ...(options.ordered ? { IndexName: listIndex.name } : {}),
+          ...(index ? { IndexName: index.index } : {}),
           KeyConditionExpression: '#pk = :pk',
           FilterExpression: filters.join(' AND '),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
-          ...(projection ? { ProjectionExpression: projection.join(', ') } : {}),
-          ...(options.want !== undefined && !keyRings && !keys
-            ? { Limit: Math.max(options.want - matched.length, MIN_READ) }
+          ScanIndexForward: !reading.descending,
+          ...(reading.want !== undefined && !inMemory && !reading.wholeTies
+            ? { Limit: Math.max(reading.want - matched.length, MIN_READ) }
             : {}),
           ExclusiveStartKey: start,
         }),
       );
       for (const item of page.Items ?? []) {
-        if ((!keyRings || keyRings.has(item[a.keyRingId]?.S ?? '')) && (!keys || keys.has(item[sk.name]?.S ?? '')))
+        if (tie !== undefined && tieValue(item) !== tie) return matched;
+        if (!inMemory || inMemory(item)) {
           matched.push(item);
+          if (reading.wholeTies && reading.want !== undefined && matched.length === reading.want) tie = tieValue(item);
+        }
+        if (enough()) return matched;
       }
       start = page.LastEvaluatedKey;
-    } while (start !== undefined && (options.want === undefined || matched.length < options.want));
+    } while (start !== undefined);
     return matched;
   };
 
@@ -156,10 +174,6 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
       return item?.[a.checkpoint]?.S ?? null;
     },
 
-    /**
-     * Reads the `byListOrder` index in order until offset + limit rows matched: a first page costs
-     * about itself, whatever the size of the instance (a far offset costs what it skips).
-     */
     async list(query) {
       if (
         !Number.isSafeInteger(query.limit) ||
@@ -170,17 +184,20 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
         throw new RangeError('limit and offset must be non-negative integers');
       }
       if (query.limit === 0) return [];
+      const sort = query.sort && query.sort.length > 0 ? query.sort : DEFAULT_KEY_SORT;
+      const [first] = sort;
+      if (!first) throw new Error('invariant: a sort has a first property');
       const want = query.offset + query.limit;
-      const rows = await matching(query, { ordered: true, want });
-      return rows.slice(query.offset, want).map(toSummary);
+      const rows = (
+        await matching(query, { field: first.field, descending: first.descending, want, wholeTies: sort.length > 1 })
+      ).map(toSummary);
+      if (sort.length > 1) rows.sort(keyOrder(sort));
+      return rows.slice(query.offset, want);
     },
 
-    /**
-     * Reads the instance's partition (charged whole: filters apply after the read), but only the
-     * attributes the in-memory filters need.
-     */
-    async count(filter) {
-      return (await matching(filter, { ordered: false, project: [sk.name, a.keyRingId] })).length;
+    /** Reads the instance's partition (charged whole: filters apply after the read); with `atMost`, only until that many matched. */
+    async count(filter, atMost) {
+      return (await matching(filter, { field: 'id', descending: false, want: atMost })).length;
     },
 
     /**
@@ -250,23 +267,7 @@ function newestWrites(upserts: readonly KeySummaryRow[], deletes: readonly KeyRe
     if (!existing || write.lastVersion > existing.lastVersion) newest.set(write.key, write);
   };
   for (const row of upserts) {
-    keep({
-      key: JSON.stringify([row.instanceId, row.keyId]),
-      lastVersion: row.lastVersion,
-      item: {
-        [pk.name]: { S: row.instanceId },
-        [sk.name]: { S: row.keyId },
-        [a.state]: { N: String(row.state) },
-        [a.extractable]: { BOOL: row.extractable },
-        [a.keyRingId]: { S: row.keyRingId },
-        [a.creationDate]: { S: row.creationDate },
-        [a.lastVersion]: { N: String(row.lastVersion) },
-        [a.deleted]: { BOOL: false },
-        [a.document]: { S: JSON.stringify(row.document) },
-        [a.listOrder]: { S: listOrder(row.creationDate, row.keyId) },
-        ...scheduleAttributes(row.schedule),
-      },
-    });
+    keep({ key: JSON.stringify([row.instanceId, row.keyId]), lastVersion: row.lastVersion, item: rowItem(row) });
   }
   for (const removal of deletes) {
     const lastVersion = removal.lastVersion ?? FINAL_REMOVAL_VERSION;
@@ -306,16 +307,113 @@ function compare(x: string, y: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** The item of a live row. */
+export function rowItem(row: KeySummaryRow): Item {
+  return {
+    [pk.name]: { S: row.instanceId },
+    [sk.name]: { S: row.keyId },
+    ...listedAttributes(row),
+    [a.keyRingId]: { S: row.keyRingId },
+    [a.lastVersion]: { N: String(row.lastVersion) },
+    [a.deleted]: { BOOL: false },
+    [a.document]: { S: JSON.stringify(row.document) },
+    ...scheduleAttributes(row.schedule),
+  };
+}
+
+/** The attributes of a row's listing facts, with the sort key of each sort property's index. */
+export function listedAttributes(key: ListedKey): Item {
+  const item: Item = {
+    [a.name]: { S: key.name },
+    [a.aliases]: { S: JSON.stringify(key.aliases) },
+    [a.state]: { N: String(key.state) },
+    [a.extractable]: { BOOL: key.extractable },
+    [a.imported]: { BOOL: key.imported },
+    [a.creationDate]: { S: key.creationDate },
+    [a.lastUpdateDate]: { S: key.lastUpdateDate },
+  };
+  for (const field of ['lastRotateDate', 'deletionDate', 'expirationDate'] as const) {
+    const value = key[field];
+    if (value !== undefined) item[a[field]] = { S: value };
+  }
+  for (const field of INDEXED_SORT_FIELDS) item[SORT_INDEXES[field].attribute] = { S: orderAttribute(key, field) };
+  return item;
+}
+
+/**
+ * A row's listing facts from its attributes, or, for a row written before they existed (until the
+ * backfill of create-key-list-table.ts reaches it), from its document.
+ */
+export function listedOf(item: Item): ListedKey {
+  const keyId = item[sk.name]?.S ?? '';
+  if (item[a.name]?.S === undefined) return listedFromDocument(keyId, item);
+  const date = (attribute: string): { [k: string]: string } | undefined => {
+    const value = item[attribute]?.S;
+    return value === undefined ? undefined : { [attribute]: value };
+  };
+  return {
+    keyId,
+    name: item[a.name]?.S as string,
+    aliases: JSON.parse(item[a.aliases]?.S ?? '[]') as string[],
+    state: Number(item[a.state]?.N),
+    extractable: item[a.extractable]?.BOOL as boolean,
+    imported: item[a.imported]?.BOOL as boolean,
+    creationDate: item[a.creationDate]?.S as string,
+    lastUpdateDate: item[a.lastUpdateDate]?.S as string,
+    ...date(a.lastRotateDate),
+    ...date(a.deletionDate),
+    ...date(a.expirationDate),
+  };
+}
+
+/** The listing facts in a row's Key Protect document (the API's own field names). */
+function listedFromDocument(keyId: string, item: Item): ListedKey {
+  const doc = JSON.parse(item[a.document]?.S ?? '{}') as Record<string, unknown>;
+  const text = (field: string): string | undefined => (typeof doc[field] === 'string' ? doc[field] : undefined);
+  const date = (field: 'lastRotateDate' | 'deletionDate' | 'expirationDate') => {
+    const value = text(field);
+    return value === undefined ? {} : { [field]: listingDate(value) };
+  };
+  const creationDate = item[a.creationDate]?.S ?? text('creationDate') ?? '';
+  return {
+    keyId,
+    name: text('name') ?? '',
+    aliases: Array.isArray(doc.aliases) ? doc.aliases.filter((x): x is string => typeof x === 'string') : [],
+    state: Number(item[a.state]?.N ?? doc.state),
+    extractable: item[a.extractable]?.BOOL ?? doc.extractable === true,
+    imported: doc.imported === true,
+    creationDate,
+    lastUpdateDate: listingDate(text('lastUpdateDate') ?? creationDate),
+    ...date('lastRotateDate'),
+    ...date('deletionDate'),
+    ...date('expirationDate'),
+  };
+}
+
+/** The filters `matching` applies in memory, or null when there are none. */
+function inMemoryFilter(filter: KeyListFilter): ((item: Item) => boolean) | null {
+  const keyRings = filter.keyRingIds ? new Set(filter.keyRingIds) : undefined;
+  const visibleRings = filter.visible ? new Set(filter.visible.keyRingIds) : undefined;
+  const visibleKeys = filter.visible ? new Set(filter.visible.keyIds) : undefined;
+  const { dates, search } = filter;
+  if (!keyRings && !visibleRings && !dates && !search) return null;
+  return (item) => {
+    const ring = item[a.keyRingId]?.S ?? '';
+    if (keyRings && !keyRings.has(ring)) return false;
+    if (visibleRings && !visibleRings.has(ring) && !visibleKeys?.has(item[sk.name]?.S ?? '')) return false;
+    if (!dates && !search) return true;
+    const key = listedOf(item);
+    return datesMatch(key, dates) && (!search || searchMatches(key, search));
+  };
+}
+
 function toSummary(item: Item): KeySummaryRow {
   const schedule = scheduleOf(item);
   return storedKeySummaryRow(
     {
+      ...listedOf(item),
       instanceId: item[pk.name]?.S as string,
-      keyId: item[sk.name]?.S as string,
-      state: Number(item[a.state]?.N),
-      extractable: item[a.extractable]?.BOOL as boolean,
       keyRingId: item[a.keyRingId]?.S as string,
-      creationDate: item[a.creationDate]?.S as string,
       lastVersion: Number(item[a.lastVersion]?.N),
       document: item[a.document]?.S,
       ...(schedule !== undefined ? { schedule } : {}),

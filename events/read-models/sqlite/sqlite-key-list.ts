@@ -6,6 +6,15 @@
 import type Database from 'better-sqlite3';
 import { SCHEDULE_FIELDS, type KeySchedule, type ScheduleField } from '../../../domain/keys/schedule.ts';
 import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
+import {
+  DEFAULT_KEY_SORT,
+  KEY_DATE_FIELDS,
+  KEY_SORT_FIELDS,
+  searchMatches,
+  type KeySort,
+  type KeySortField,
+  type SearchScope,
+} from '../../../domain/keys/key-listing.ts';
 import type {
   DueKey,
   KeyListFilter,
@@ -33,12 +42,50 @@ CREATE TABLE IF NOT EXISTS key_list (
   deleted_at    TEXT,
   PRIMARY KEY (instance_id, key_id)
 ) WITHOUT ROWID;
--- The listing index holds every filter column after the list order, so a page walks it in order and
--- the total is counted from the index alone (counting from the table read each row's document:
--- seconds at 100,000 keys). It replaces the narrower key_list_listing.
 DROP INDEX IF EXISTS key_list_listing;
-CREATE INDEX IF NOT EXISTS key_list_listing_covering ON key_list (instance_id, deleted, creation_date, key_id, state, extractable, key_ring_id);
 `;
+
+/**
+ * Columns added after the first schema (see {@link addColumns}): what listing sorts, filters and
+ * searches on besides the original columns. `aliases` is a JSON array.
+ */
+const LISTING_COLUMNS = {
+  name: "TEXT NOT NULL DEFAULT ''",
+  aliases: "TEXT NOT NULL DEFAULT '[]'",
+  imported: 'INTEGER NOT NULL DEFAULT 0',
+  last_update_date: "TEXT NOT NULL DEFAULT ''",
+  last_rotate_date: 'TEXT',
+  deletion_date: 'TEXT',
+  expiration_date: 'TEXT',
+} as const;
+
+/** The column of each sort property. */
+const SORT_COLUMNS: Record<KeySortField, string> = {
+  id: 'key_id',
+  state: 'state',
+  extractable: 'extractable',
+  imported: 'imported',
+  creationDate: 'creation_date',
+  lastUpdateDate: 'last_update_date',
+  lastRotateDate: 'last_rotate_date',
+  deletionDate: 'deletion_date',
+  expirationDate: 'expiration_date',
+};
+
+/**
+ * One listing index per sort property: live rows of an instance in that order (key id breaking
+ * ties, as domain/keys/key-listing.ts orders them), so a page of any one-property sort walks an index
+ * in order, ascending or descending, and stops after its rows. Each also holds the state,
+ * extractable and key ring filters, so non-matching rows are skipped without reading them, and a
+ * total is counted from an index alone. (`key_list_listing_covering` is the creation date's, named
+ * before the others existed.)
+ */
+const LISTING_INDEXES_DDL = KEY_SORT_FIELDS.map((field) => {
+  const column = SORT_COLUMNS[field];
+  const name = field === 'creationDate' ? 'key_list_listing_covering' : `key_list_sort_${column}`;
+  const order = field === 'id' ? 'key_id' : `${column}, key_id`;
+  return `CREATE INDEX IF NOT EXISTS ${name} ON key_list (instance_id, deleted, ${order}, state, extractable, key_ring_id);`;
+}).join('\n');
 
 /** The column of each schedule field; each has a partial index, so a due query reads only due rows. */
 const SCHEDULE_COLUMNS: Record<ScheduleField, string> = {
@@ -56,20 +103,24 @@ const SCHEDULE_INDEXES_DDL = Object.values(SCHEDULE_COLUMNS)
   .join('\n');
 
 /**
- * A key list made before the schedule columns existed gets them, and its projection starts over
- * (checkpoint dropped, row versions reset) so every row is rewritten with its schedule.
+ * A key list made before some columns existed gets them, and its projection starts over (checkpoint
+ * dropped, row versions reset) so every row is rewritten with them.
  */
-function addScheduleColumns(db: Database.Database, projectionCheckpointsTable: string): void {
+function addColumns(db: Database.Database, projectionCheckpointsTable: string): void {
   const columns = new Set(
     db
       .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('key_list')")
       .all()
       .map((c) => c.name),
   );
-  const missing = Object.values(SCHEDULE_COLUMNS).filter((c) => !columns.has(c));
+  const wanted: Record<string, string> = {
+    ...Object.fromEntries(Object.values(SCHEDULE_COLUMNS).map((c) => [c, 'TEXT'])),
+    ...LISTING_COLUMNS,
+  };
+  const missing = Object.entries(wanted).filter(([c]) => !columns.has(c));
   if (missing.length === 0) return;
   db.transaction(() => {
-    for (const column of missing) db.exec(`ALTER TABLE key_list ADD COLUMN ${column} TEXT`);
+    for (const [column, type] of missing) db.exec(`ALTER TABLE key_list ADD COLUMN ${column} ${type}`);
     db.exec(
       `UPDATE key_list SET last_version = 0 WHERE deleted = 0; DELETE FROM ${projectionCheckpointsTable} WHERE projection = 'key-list'`,
     );
@@ -79,10 +130,17 @@ function addScheduleColumns(db: Database.Database, projectionCheckpointsTable: s
 interface Row {
   instance_id: string;
   key_id: string;
+  name: string;
+  aliases: string;
   state: number;
   extractable: number;
+  imported: number;
   key_ring_id: string;
   creation_date: string;
+  last_update_date: string;
+  last_rotate_date: string | null;
+  deletion_date: string | null;
+  expiration_date: string | null;
   last_version: number;
   document: string;
   expires_at: string | null;
@@ -91,24 +149,68 @@ interface Row {
   deleted_at: string | null;
 }
 
-interface Filters {
-  instanceId: string;
-  states: string | null;
-  extractable: number | null;
-  keyRingIds: string | null;
-  keyIds: string | null;
+const COLUMNS =
+  'instance_id, key_id, name, aliases, state, extractable, imported, key_ring_id, creation_date, last_update_date, ' +
+  'last_rotate_date, deletion_date, expiration_date, last_version, document, expires_at, rotate_at, rotation_base, deleted_at';
+
+const DATE_OPERATORS = { gt: '>', gte: '>=', lt: '<', lte: '<=', eq: '=' } as const;
+
+/**
+ * The WHERE clause and parameters of a filter. Array filters are bound as JSON and expanded with
+ * json_each; dates compare as text (UTC with milliseconds); a search calls `key_search`, the
+ * domain's own matcher registered as an SQL function, so both adapters match alike.
+ */
+function whereClause(filter: KeyListFilter): { sql: string; params: Record<string, string | number> } {
+  const params: Record<string, string | number> = { instanceId: filter.instanceId };
+  const terms = ['instance_id = @instanceId', 'deleted = 0'];
+  const inList = (column: string, name: string, values: readonly (string | number)[]): string => {
+    params[name] = JSON.stringify(values);
+    return `${column} IN (SELECT value FROM json_each(@${name}))`;
+  };
+  if (filter.states) terms.push(inList('state', 'states', filter.states));
+  if (filter.extractable !== undefined) {
+    params.extractable = filter.extractable ? 1 : 0;
+    terms.push('extractable = @extractable');
+  }
+  if (filter.keyRingIds) terms.push(inList('key_ring_id', 'keyRingIds', filter.keyRingIds));
+  if (filter.visible) {
+    terms.push(
+      `(${inList('key_ring_id', 'visibleRings', filter.visible.keyRingIds)} OR ${inList('key_id', 'visibleKeys', filter.visible.keyIds)})`,
+    );
+  }
+  for (const field of KEY_DATE_FIELDS) {
+    const column = SORT_COLUMNS[field];
+    (filter.dates?.[field] ?? []).forEach((condition, i) => {
+      if (condition.op === 'none') terms.push(`${column} IS NULL`);
+      else if (condition.op === 'never') terms.push('0');
+      else {
+        params[`${field}${i}`] = condition.at;
+        terms.push(`${column} ${DATE_OPERATORS[condition.op]} @${field}${i}`);
+      }
+    });
+  }
+  if (filter.search) {
+    params.searchQuery = filter.search.query;
+    params.searchName = filter.search.scopes.includes('name') ? 1 : 0;
+    params.searchAlias = filter.search.scopes.includes('alias') ? 1 : 0;
+    params.searchNot = filter.search.not ? 1 : 0;
+    params.searchExact = filter.search.exact ? 1 : 0;
+    terms.push('key_search(name, aliases, @searchQuery, @searchName, @searchAlias, @searchNot, @searchExact)');
+  }
+  return { sql: `WHERE ${terms.join(' AND ')}`, params };
 }
 
-// Array filters are bound as JSON and expanded with json_each, so one prepared statement serves
-// every combination of filters.
-const WHERE = `
-  WHERE instance_id = @instanceId AND deleted = 0
-    AND (@states IS NULL OR state IN (SELECT value FROM json_each(@states)))
-    AND (@extractable IS NULL OR extractable = @extractable)
-    AND (@keyRingIds IS NULL OR key_ring_id IN (SELECT value FROM json_each(@keyRingIds)))
-    AND (@keyIds IS NULL OR key_id IN (SELECT value FROM json_each(@keyIds)))`;
-const COLUMNS =
-  'instance_id, key_id, state, extractable, key_ring_id, creation_date, last_version, document, expires_at, rotate_at, rotation_base, deleted_at';
+/** ORDER BY for a sort (domain/keys/key-listing.ts `keyOrder`: key id last, in the last property's direction). */
+function orderBy(sort: readonly KeySort[] | undefined): string {
+  const terms = sort && sort.length > 0 ? sort : DEFAULT_KEY_SORT;
+  const last = terms[terms.length - 1] as KeySort;
+  const columns = terms.map((t) => `${SORT_COLUMNS[t.field]} ${t.descending ? 'DESC' : 'ASC'}`);
+  if (last.field !== 'id') columns.push(`key_id ${last.descending ? 'DESC' : 'ASC'}`);
+  return `ORDER BY ${columns.join(', ')}`;
+}
+
+/** Prepared statements by SQL text: filters and sorts come in a bounded number of shapes. */
+const STATEMENT_CACHE_SIZE = 256;
 
 /** Opens (and creates, if needed) the key list in `file` or on a caller-owned connection. */
 export function openSqliteKeyList(source: SqliteSource): Promise<KeyListReadModel> {
@@ -120,8 +222,9 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   const db = connection.db;
   try {
     db.exec(KEY_LIST_DDL + PROJECTION_CHECKPOINTS_DDL);
-    addScheduleColumns(db, 'projection_checkpoints');
-    db.exec(SCHEDULE_INDEXES_DDL);
+    addColumns(db, 'projection_checkpoints');
+    db.exec(SCHEDULE_INDEXES_DDL + LISTING_INDEXES_DDL);
+    db.function('key_search', { deterministic: true }, searchFunction);
   } catch (error) {
     connection.release();
     throw error;
@@ -130,23 +233,30 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
 
   const upsert = db.prepare<[Record<string, string | number | null>]>(
     `INSERT INTO key_list (${COLUMNS}, deleted)
-     VALUES (@instanceId, @keyId, @state, @extractable, @keyRingId, @creationDate, @lastVersion, @document,
+     VALUES (@instanceId, @keyId, @name, @aliases, @state, @extractable, @imported, @keyRingId, @creationDate,
+             @lastUpdateDate, @lastRotateDate, @deletionDate, @expirationDate, @lastVersion, @document,
              @expiresAt, @rotateAt, @rotationBase, @deletedAt, 0)
      ON CONFLICT (instance_id, key_id) DO UPDATE SET
-       state = excluded.state, extractable = excluded.extractable, key_ring_id = excluded.key_ring_id,
-       creation_date = excluded.creation_date, last_version = excluded.last_version,
-       document = excluded.document, expires_at = excluded.expires_at, rotate_at = excluded.rotate_at,
-       rotation_base = excluded.rotation_base, deleted_at = excluded.deleted_at, deleted = 0
+       name = excluded.name, aliases = excluded.aliases, state = excluded.state, extractable = excluded.extractable,
+       imported = excluded.imported, key_ring_id = excluded.key_ring_id, creation_date = excluded.creation_date,
+       last_update_date = excluded.last_update_date, last_rotate_date = excluded.last_rotate_date,
+       deletion_date = excluded.deletion_date, expiration_date = excluded.expiration_date,
+       last_version = excluded.last_version, document = excluded.document, expires_at = excluded.expires_at,
+       rotate_at = excluded.rotate_at, rotation_base = excluded.rotation_base, deleted_at = excluded.deleted_at,
+       deleted = 0
      WHERE excluded.last_version > key_list.last_version`,
   );
   // A tombstone keeps only its key and version, whatever row it replaces, so a rebuild (which
   // writes it fresh) equals the live table row for row.
   const remove = db.prepare<[{ instanceId: string; keyId: string; lastVersion: number }]>(
     `INSERT INTO key_list (${COLUMNS}, deleted)
-     VALUES (@instanceId, @keyId, 0, 0, '', '', @lastVersion, '{}', NULL, NULL, NULL, NULL, 1)
+     VALUES (@instanceId, @keyId, '', '[]', 0, 0, 0, '', '', '', NULL, NULL, NULL, @lastVersion, '{}',
+             NULL, NULL, NULL, NULL, 1)
      ON CONFLICT (instance_id, key_id) DO UPDATE SET
-       deleted = 1, last_version = excluded.last_version, document = '{}', state = 0, extractable = 0,
-       key_ring_id = '', creation_date = '', expires_at = NULL, rotate_at = NULL, rotation_base = NULL, deleted_at = NULL
+       deleted = 1, last_version = excluded.last_version, document = '{}', name = '', aliases = '[]', state = 0,
+       extractable = 0, imported = 0, key_ring_id = '', creation_date = '', last_update_date = '',
+       last_rotate_date = NULL, deletion_date = NULL, expiration_date = NULL, expires_at = NULL, rotate_at = NULL,
+       rotation_base = NULL, deleted_at = NULL
      WHERE excluded.last_version > key_list.last_version`,
   );
   type DueParams = {
@@ -173,10 +283,16 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   const selectOne = db.prepare<[string, string], Row>(
     `SELECT ${COLUMNS} FROM key_list WHERE instance_id = ? AND key_id = ? AND deleted = 0`,
   );
-  const selectPage = db.prepare<[Filters & { limit: number; offset: number }], Row>(
-    `SELECT ${COLUMNS} FROM key_list ${WHERE} ORDER BY creation_date, key_id LIMIT @limit OFFSET @offset`,
-  );
-  const count = db.prepare<[Filters], { total: number }>(`SELECT COUNT(*) AS total FROM key_list ${WHERE}`);
+  const statements = new Map<string, Database.Statement<[Record<string, string | number>]>>();
+  const statement = <R>(sql: string): Database.Statement<[Record<string, string | number>], R> => {
+    let prepared = statements.get(sql);
+    if (prepared === undefined) {
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
+      prepared = db.prepare<[Record<string, string | number>]>(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared as Database.Statement<[Record<string, string | number>], R>;
+  };
 
   const apply = db.transaction(
     (projection: string, checkpoint: string, upserts: readonly KeySummaryRow[], deletes: readonly KeyRemoval[]) => {
@@ -186,10 +302,17 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
         upsert.run({
           instanceId: row.instanceId,
           keyId: row.keyId,
+          name: row.name,
+          aliases: JSON.stringify(row.aliases),
           state: row.state,
           extractable: row.extractable ? 1 : 0,
+          imported: row.imported ? 1 : 0,
           keyRingId: row.keyRingId,
           creationDate: row.creationDate,
+          lastUpdateDate: row.lastUpdateDate,
+          lastRotateDate: row.lastRotateDate ?? null,
+          deletionDate: row.deletionDate ?? null,
+          expirationDate: row.expirationDate ?? null,
           lastVersion: row.lastVersion,
           document: JSON.stringify(row.document),
           expiresAt: row.schedule?.expiresAt ?? null,
@@ -228,9 +351,25 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
           throw new RangeError('limit and offset must be non-negative integers');
         }
         if (query.limit === 0) return [];
-        return selectPage.all({ ...boundFilters(query), limit: query.limit, offset: query.offset }).map(toSummary);
+        const where = whereClause(query);
+        return statement<Row>(
+          `SELECT ${COLUMNS} FROM key_list ${where.sql} ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`,
+        )
+          .all({ ...where.params, limit: query.limit, offset: query.offset })
+          .map(toSummary);
       }),
-    count: (filter) => promised(() => count.get(boundFilters(filter))?.total ?? 0),
+    count: (filter, atMost) =>
+      promised(() => {
+        const where = whereClause(filter);
+        const sql =
+          atMost === undefined
+            ? `SELECT COUNT(*) AS total FROM key_list ${where.sql}`
+            : `SELECT COUNT(*) AS total FROM (SELECT 1 FROM key_list ${where.sql} LIMIT @atMost)`;
+        return (
+          statement<{ total: number }>(sql).get({ ...where.params, ...(atMost === undefined ? {} : { atMost }) })
+            ?.total ?? 0
+        );
+      }),
     listDue: (query) =>
       promised((): DueKey[] => {
         if (!Number.isSafeInteger(query.limit) || query.limit < 0)
@@ -254,14 +393,24 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   };
 }
 
-function boundFilters(filter: KeyListFilter): Filters {
-  return {
-    instanceId: filter.instanceId,
-    states: filter.states ? JSON.stringify(filter.states) : null,
-    extractable: filter.extractable === undefined ? null : filter.extractable ? 1 : 0,
-    keyRingIds: filter.keyRingIds ? JSON.stringify(filter.keyRingIds) : null,
-    keyIds: filter.keyIds ? JSON.stringify(filter.keyIds) : null,
-  };
+/** `key_search(name, aliases, query, inName, inAlias, not, exact)`: 1 when the row matches the search. */
+function searchFunction(
+  name: unknown,
+  aliases: unknown,
+  query: unknown,
+  inName: unknown,
+  inAlias: unknown,
+  not: unknown,
+  exact: unknown,
+): number {
+  const scopes: SearchScope[] = [];
+  if (inName === 1) scopes.push('name');
+  if (inAlias === 1) scopes.push('alias');
+  const matched = searchMatches(
+    { name: String(name), aliases: JSON.parse(String(aliases)) as string[] },
+    { query: String(query), scopes, not: not === 1, exact: exact === 1 },
+  );
+  return matched ? 1 : 0;
 }
 
 /** SQLite checkpoints are global positions of the event store; compared as numbers, not strings. */
@@ -277,18 +426,32 @@ function toSummary(row: Row): KeySummaryRow {
     ...(row.rotation_base !== null ? { rotationBase: row.rotation_base } : {}),
     ...(row.deleted_at !== null ? { deletedAt: row.deleted_at } : {}),
   };
+  const where = `${row.instance_id}/${row.key_id}`;
+  let aliases: unknown;
+  try {
+    aliases = JSON.parse(row.aliases);
+  } catch (error) {
+    throw new Error(`corrupted key list row (${where}): aliases are not JSON`, { cause: error });
+  }
   return storedKeySummaryRow(
     {
       instanceId: row.instance_id,
       keyId: row.key_id,
+      name: row.name,
+      aliases: aliases as string[],
       state: row.state,
       extractable: row.extractable === 1,
+      imported: row.imported === 1,
       keyRingId: row.key_ring_id,
       creationDate: row.creation_date,
+      lastUpdateDate: row.last_update_date,
+      ...(row.last_rotate_date !== null ? { lastRotateDate: row.last_rotate_date } : {}),
+      ...(row.deletion_date !== null ? { deletionDate: row.deletion_date } : {}),
+      ...(row.expiration_date !== null ? { expirationDate: row.expiration_date } : {}),
       lastVersion: row.last_version,
       document: row.document,
       ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
     },
-    `${row.instance_id}/${row.key_id}`,
+    where,
   );
 }

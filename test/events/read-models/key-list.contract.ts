@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import type { DateFilters, KeySearch, KeySort, KeySortField } from '../../../domain/keys/key-listing.ts';
 import type { KeyListReadModel, KeySummaryRow } from '../../../application/ports/key-list.ts';
 
 export interface OpenedKeyList {
@@ -28,6 +29,67 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
     }
   };
 
+  /** Four keys whose every listing property differs (see the literal orders in the tests below). */
+  const withListingKeys = (body: (model: KeyListReadModel, instanceId: string) => Promise<void>) =>
+    withModel(async (model) => {
+      const instanceId = randomUUID();
+      const day = (d: string) => `${d}T00:00:00.000Z`;
+      await model.applyBatch(
+        'key-list',
+        '1',
+        [
+          row({
+            instanceId,
+            keyId: 'k3',
+            name: 'Alpha',
+            aliases: ['a1', 'shared'],
+            state: 1,
+            creationDate: day('2024-01-01'),
+            lastUpdateDate: day('2024-03-01'),
+            lastRotateDate: day('2024-02-01'),
+            expirationDate: day('2030-01-01'),
+          }),
+          row({
+            instanceId,
+            keyId: 'k1',
+            name: 'beta',
+            state: 2,
+            extractable: true,
+            imported: true,
+            creationDate: day('2024-01-02'),
+            lastUpdateDate: day('2024-01-02'),
+          }),
+          row({
+            instanceId,
+            keyId: 'k4',
+            name: 'Gamma not:x',
+            aliases: ['c-1'],
+            state: 5,
+            imported: true,
+            creationDate: day('2024-01-03'),
+            lastUpdateDate: day('2024-04-01'),
+            lastRotateDate: day('2024-02-01'),
+            deletionDate: day('2024-04-01'),
+            expirationDate: day('2029-01-01'),
+          }),
+          row({
+            instanceId,
+            keyId: 'k2',
+            name: 'delta',
+            aliases: ['ALPHA-2'],
+            state: 1,
+            extractable: true,
+            creationDate: day('2024-01-01'),
+            lastUpdateDate: day('2024-02-15'),
+            expirationDate: day('2031-01-01'),
+          }),
+        ],
+        [],
+      );
+      await model.applyBatch('key-list', '2', [row({ instanceId: randomUUID(), keyId: 'k0', name: 'alpha' })], []);
+      await body(model, instanceId);
+    });
+
   void describe(`key list contract: ${name}`, () => {
     void it('stores rows and reads them back by key', () =>
       withModel(async (model) => {
@@ -43,7 +105,7 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         assert.equal(await model.get(randomUUID(), 'a'), null);
       }));
 
-    void it('lists one instance ordered by creationDate then keyId, with limit and offset, and counts it', () =>
+    void it('lists one instance by key id unless sorted (creationDate here), with limit and offset, and counts it', () =>
       withModel(async (model) => {
         const instanceId = randomUUID();
         const rows = [
@@ -54,12 +116,18 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         ];
         await model.applyBatch('key-list', '1', rows, []);
         await model.applyBatch('key-list', '2', [row({ instanceId: randomUUID(), keyId: 'other' })], []);
-        const all = await model.list({ instanceId, limit: 10, offset: 0 });
+        const byId = await model.list({ instanceId, limit: 10, offset: 0 });
+        assert.deepEqual(
+          byId.map((r) => r.keyId),
+          ['k0', 'k1', 'k2', 'k3'],
+        );
+        const sort = [{ field: 'creationDate', descending: false }] as const;
+        const all = await model.list({ instanceId, limit: 10, offset: 0, sort });
         assert.deepEqual(
           all.map((r) => r.keyId),
           ['k2', 'k1', 'k3', 'k0'],
         );
-        const page = await model.list({ instanceId, limit: 2, offset: 1 });
+        const page = await model.list({ instanceId, limit: 2, offset: 1, sort });
         assert.deepEqual(
           page.map((r) => r.keyId),
           ['k1', 'k3'],
@@ -123,7 +191,7 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         );
       }));
 
-    void it('filters by state, extractable, key ring and key id', () =>
+    void it('filters by state, extractable, key ring and visibility (rings or key ids)', () =>
       withModel(async (model) => {
         const instanceId = randomUUID();
         await model.applyBatch(
@@ -146,15 +214,142 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
         assert.deepEqual(await ids({ extractable: true }), [['std-active'], 1]);
         assert.deepEqual(await ids({ extractable: false, states: [1, 2, 3] }), [['root-active', 'root-suspended'], 2]);
         assert.deepEqual(await ids({ keyRingIds: ['ring-a'] }), [['root-suspended', 'std-active'], 2]);
-        assert.deepEqual(await ids({ keyIds: ['std-active', 'root-destroyed', 'unknown'] }), [
+        const visible = (keyRingIds: string[], keyIds: string[]) => ({ visible: { keyRingIds, keyIds } });
+        assert.deepEqual(await ids(visible([], ['std-active', 'root-destroyed', 'unknown'])), [
           ['root-destroyed', 'std-active'],
           2,
         ]);
+        assert.deepEqual(await ids(visible(['ring-a'], ['root-active', 'std-active'])), [
+          ['root-active', 'root-suspended', 'std-active'],
+          3,
+        ]);
+        assert.deepEqual(await ids({ ...visible(['default'], ['std-active']), keyRingIds: ['ring-a'] }), [
+          ['std-active'],
+          1,
+        ]);
         assert.deepEqual(await ids({ keyRingIds: ['default'], states: [1], extractable: false }), [['root-active'], 1]);
         assert.deepEqual(await ids({ states: [] }), [[], 0]);
-        assert.deepEqual(await ids({ keyIds: [] }), [[], 0]);
+        assert.deepEqual(await ids(visible([], [])), [[], 0]);
         const many = Array.from({ length: 300 }, (_, i) => `key-${i}`).concat('std-active');
-        assert.deepEqual(await ids({ keyIds: many }), [['std-active'], 1]);
+        assert.deepEqual(await ids(visible([], many)), [['std-active'], 1]);
+        assert.equal(await model.count({ instanceId }, 2), 2, 'counting stops at atMost');
+        assert.equal(await model.count({ instanceId, states: [5] }, 2), 1);
+      }));
+
+    void it('sorts by every Key Protect property, ascending and descending, and by several', () =>
+      withListingKeys(async (model, instanceId) => {
+        const order = async (sort: readonly KeySort[], offset = 0, limit = 10) =>
+          (await model.list({ instanceId, limit, offset, sort })).map((r) => r.keyId);
+        const asc = (field: KeySortField): KeySort => ({ field, descending: false });
+        const desc = (field: KeySortField): KeySort => ({ field, descending: true });
+        // Key id breaks ties, in the direction of the last property; a missing date sorts first.
+        const expected: [readonly KeySort[], string[]][] = [
+          [[], ['k1', 'k2', 'k3', 'k4']],
+          [[desc('id')], ['k4', 'k3', 'k2', 'k1']],
+          [[asc('state')], ['k2', 'k3', 'k1', 'k4']],
+          [[desc('state')], ['k4', 'k1', 'k3', 'k2']],
+          [[asc('extractable')], ['k3', 'k4', 'k1', 'k2']],
+          [[asc('imported')], ['k2', 'k3', 'k1', 'k4']],
+          [[asc('creationDate')], ['k2', 'k3', 'k1', 'k4']],
+          [[desc('creationDate')], ['k4', 'k1', 'k3', 'k2']],
+          [[asc('lastUpdateDate')], ['k1', 'k2', 'k3', 'k4']],
+          [[asc('lastRotateDate')], ['k1', 'k2', 'k3', 'k4']],
+          [[desc('lastRotateDate')], ['k4', 'k3', 'k2', 'k1']],
+          [[asc('deletionDate')], ['k1', 'k2', 'k3', 'k4']],
+          [[asc('expirationDate')], ['k1', 'k4', 'k3', 'k2']],
+          [[desc('expirationDate')], ['k2', 'k3', 'k4', 'k1']],
+          [
+            [asc('state'), desc('creationDate')],
+            ['k3', 'k2', 'k1', 'k4'],
+          ],
+          [
+            [asc('extractable'), desc('lastUpdateDate')],
+            ['k4', 'k3', 'k2', 'k1'],
+          ],
+          [
+            [desc('imported'), asc('expirationDate')],
+            ['k1', 'k4', 'k3', 'k2'],
+          ],
+        ];
+        for (const [sort, keys] of expected) assert.deepEqual(await order(sort), keys, `sort ${JSON.stringify(sort)}`);
+        assert.deepEqual(await order([asc('state'), desc('creationDate')], 1, 2), ['k2', 'k1']);
+        assert.deepEqual(await order([desc('lastUpdateDate')], 1, 2), ['k3', 'k2']);
+        assert.deepEqual(
+          (await model.list({ instanceId, limit: 10, offset: 0, states: [1, 2], sort: [desc('state')] })).map(
+            (r) => r.keyId,
+          ),
+          ['k1', 'k3', 'k2'],
+        );
+      }));
+
+    void it('filters by date conditions, `none` and `never`, and counts the same', () =>
+      withListingKeys(async (model, instanceId) => {
+        const ids = async (dates: DateFilters): Promise<[string[], number]> => [
+          (await model.list({ instanceId, limit: 10, offset: 0, dates })).map((r) => r.keyId),
+          await model.count({ instanceId, dates }),
+        ];
+        const at = (day: string) => `${day}T00:00:00.000Z`;
+        assert.deepEqual(await ids({ lastRotateDate: [{ op: 'none' }] }), [['k1', 'k2'], 2]);
+        assert.deepEqual(await ids({ creationDate: [{ op: 'gte', at: at('2024-01-02') }] }), [['k1', 'k4'], 2]);
+        assert.deepEqual(
+          await ids({
+            creationDate: [
+              { op: 'gt', at: at('2024-01-01') },
+              { op: 'lte', at: at('2024-01-02') },
+            ],
+          }),
+          [['k1'], 1],
+        );
+        assert.deepEqual(await ids({ expirationDate: [{ op: 'lt', at: at('2030-01-01') }] }), [['k4'], 1]);
+        assert.deepEqual(await ids({ lastUpdateDate: [{ op: 'eq', at: at('2024-03-01') }] }), [['k3'], 1]);
+        assert.deepEqual(await ids({ deletionDate: [{ op: 'none' }], expirationDate: [{ op: 'none' }] }), [['k1'], 1]);
+        assert.deepEqual(await ids({ creationDate: [{ op: 'never' }] }), [[], 0]);
+        assert.deepEqual(
+          (
+            await model.list({
+              instanceId,
+              limit: 10,
+              offset: 0,
+              states: [1],
+              extractable: true,
+              dates: { lastRotateDate: [{ op: 'none' }] },
+            })
+          ).map((r) => r.keyId),
+          ['k2'],
+        );
+      }));
+
+    void it('searches names and aliases: contains, exact, not, scopes, case-insensitively', () =>
+      withListingKeys(async (model, instanceId) => {
+        const ids = async (query: string, options: Partial<KeySearch> = {}): Promise<[string[], number]> => {
+          const search: KeySearch = { query, scopes: ['name', 'alias'], not: false, exact: false, ...options };
+          return [
+            (await model.list({ instanceId, limit: 10, offset: 0, search })).map((r) => r.keyId),
+            await model.count({ instanceId, search }),
+          ];
+        };
+        assert.deepEqual(await ids('alpha'), [['k2', 'k3'], 2]);
+        assert.deepEqual(await ids('ALPHA', { scopes: ['name'] }), [['k3'], 1]);
+        assert.deepEqual(await ids('alpha', { scopes: ['alias'] }), [['k2'], 1]);
+        assert.deepEqual(await ids('A1', { exact: true }), [['k3'], 1]);
+        assert.deepEqual(await ids('alpha', { exact: true }), [['k3'], 1]);
+        assert.deepEqual(await ids('alpha', { not: true }), [['k1', 'k4'], 2]);
+        assert.deepEqual(await ids('a', { not: true, scopes: ['alias'] }), [['k1', 'k4'], 2]);
+        assert.deepEqual(await ids('not:x'), [['k4'], 1]);
+        assert.deepEqual(await ids('zzz'), [[], 0]);
+        assert.deepEqual(
+          (
+            await model.list({
+              instanceId,
+              limit: 10,
+              offset: 0,
+              search: { query: 'a', scopes: ['name', 'alias'], not: false, exact: false },
+              sort: [{ field: 'lastUpdateDate', descending: true }],
+              states: [1, 2],
+            })
+          ).map((r) => r.keyId),
+          ['k3', 'k2', 'k1'],
+        );
       }));
 
     void it('applies a row only when its version is newer', () =>
@@ -336,10 +531,14 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
 
 function row(overrides: Partial<KeySummaryRow> & Pick<KeySummaryRow, 'instanceId' | 'keyId'>): KeySummaryRow {
   return {
+    name: overrides.keyId,
+    aliases: [],
     state: 1,
     extractable: false,
+    imported: false,
     keyRingId: 'default',
-    creationDate: '2024-05-01T12:00:00Z',
+    creationDate: '2024-05-01T12:00:00.000Z',
+    lastUpdateDate: '2024-05-01T12:00:00.000Z',
     lastVersion: 1,
     document: { id: overrides.keyId, type: 'application/vnd.ibm.kms.key+json' },
     ...overrides,

@@ -3,10 +3,14 @@ import { after, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createTableIfMissing } from '../../../events/dynamodb/create-table-if-missing.ts';
-import { backfillListOrder, createKeyListTable } from '../../../events/read-models/dynamodb/create-key-list-table.ts';
+import {
+  backfillListingAttributes,
+  createKeyListTable,
+} from '../../../events/read-models/dynamodb/create-key-list-table.ts';
 import { KEY_LIST_TABLE } from '../../../events/read-models/dynamodb/key-list-table-schema.ts';
 import { openDynamoDbKeyList } from '../../../events/read-models/dynamodb/dynamodb-key-list.ts';
 import type { KeyListReadModel } from '../../../application/ports/key-list.ts';
+import type { KeySortField } from '../../../domain/keys/key-listing.ts';
 import {
   deleteTables,
   dynamoDbLocalEndpoint,
@@ -41,19 +45,19 @@ if ('error' in local) {
     return { model: await openOn(tableName), reopen: () => openOn(tableName) };
   });
 
-  void test('a key list table made before the list-order index gets it, and its rows stay listed', async () => {
+  void test('a key list table made before its sort indexes gets them, and its rows stay listed in every order', async () => {
     const tableName = nextTable();
     tables.push(tableName);
     const { globalIndexes: _added, ...before } = KEY_LIST_TABLE;
     assert.deepEqual(await createTableIfMissing(admin, tableName, before), []);
     const instanceId = randomUUID();
-    // Rows as the adapter wrote them before the index: no listOrder.
+    // Rows as the adapter wrote them before the indexes: the listing facts only in the document.
     const rows = [
-      ['k2', '2024-01-02T00:00:00Z'],
-      ['k1', '2024-01-02T00:00:00Z'],
-      ['k3', '2024-01-01T00:00:00Z'],
+      ['k2', '2024-01-02T00:00:00Z', 'beta', '2024-03-01T00:00:00Z'],
+      ['k1', '2024-01-02T00:00:00Z', 'alpha', '2024-02-01T00:00:00Z'],
+      ['k3', '2024-01-01T00:00:00Z', 'gamma', '2024-01-01T00:00:00Z'],
     ] as const;
-    for (const [keyId, creationDate] of rows) {
+    for (const [keyId, creationDate, name, lastUpdateDate] of rows) {
       await admin.send(
         new PutItemCommand({
           TableName: tableName,
@@ -66,19 +70,31 @@ if ('error' in local) {
             creationDate: { S: creationDate },
             lastVersion: { N: '1' },
             deleted: { BOOL: false },
-            document: { S: JSON.stringify({ id: keyId }) },
+            document: { S: JSON.stringify({ id: keyId, name, aliases: [`${name}-alias`], lastUpdateDate }) },
           },
         }),
       );
     }
     await createKeyListTable(admin, tableName);
     const model = await openOn(tableName);
+    const order = async (field: KeySortField, descending = false) =>
+      (await model.list({ instanceId, limit: 10, offset: 0, sort: [{ field, descending }] })).map((r) => r.keyId);
     try {
+      assert.deepEqual(await order('id'), ['k1', 'k2', 'k3']);
+      assert.deepEqual(await order('creationDate'), ['k3', 'k1', 'k2']);
+      assert.deepEqual(await order('lastUpdateDate', true), ['k2', 'k1', 'k3']);
+      assert.deepEqual(await order('lastRotateDate'), ['k1', 'k2', 'k3']);
+      const found = await model.list({
+        instanceId,
+        limit: 10,
+        offset: 0,
+        search: { query: 'ALPHA-', scopes: ['alias'], not: false, exact: false },
+      });
       assert.deepEqual(
-        (await model.list({ instanceId, limit: 10, offset: 0 })).map((r) => r.keyId),
-        ['k3', 'k1', 'k2'],
+        found.map((r) => [r.keyId, r.name, r.aliases, r.lastUpdateDate]),
+        [['k1', 'alpha', ['alpha-alias'], '2024-02-01T00:00:00.000Z']],
       );
-      assert.equal(await backfillListOrder(admin, tableName), 0, 'a second backfill finds nothing to do');
+      assert.equal(await backfillListingAttributes(admin, tableName), 0, 'a second backfill finds nothing to do');
       await createKeyListTable(admin, tableName);
     } finally {
       await model.close();

@@ -25,7 +25,11 @@ void describe('sqlite key list specifics', () => {
     state: 1,
     extractable: false,
     keyRingId: 'default',
-    creationDate: '2024-01-01T00:00:00Z',
+    name: 'k',
+    aliases: [],
+    imported: false,
+    creationDate: '2024-01-01T00:00:00.000Z',
+    lastUpdateDate: '2024-01-01T00:00:00.000Z',
     lastVersion: 1,
     document: {},
   };
@@ -72,7 +76,7 @@ void describe('sqlite key list specifics', () => {
     database.close();
   });
 
-  void it('adds the schedule columns to a key list made before them and starts its projection over', async () => {
+  void it('adds the schedule and listing columns to a key list made before them and starts its projection over', async () => {
     const file = newFile();
     const db = new Database(file);
     db.exec(`CREATE TABLE key_list (instance_id TEXT NOT NULL, key_id TEXT NOT NULL, state INTEGER NOT NULL, extractable INTEGER NOT NULL,

@@ -20,7 +20,10 @@ import { loadState } from '../../../application/command-handler.ts';
 import { ADMIN_PRINCIPAL_ID } from '../../../application/identity/bootstrap-identity.ts';
 import { instanceAggregate, instanceStreamId } from '../../../application/identity/instance-aggregate.ts';
 import { principalStreamId } from '../../../application/identity/principal-aggregate.ts';
-import { backfillListOrder, createKeyListTable } from '../../../events/read-models/dynamodb/create-key-list-table.ts';
+import {
+  backfillListingAttributes,
+  createKeyListTable,
+} from '../../../events/read-models/dynamodb/create-key-list-table.ts';
 import { createEventStoreTable } from '../../../events/store/dynamodb/create-table.ts';
 import { createAuditTable } from '../../../events/audit/dynamodb/create-audit-table.ts';
 import { BOOTSTRAP_PHYSICAL_ID, bootstrapStack } from '../../../functions/bootstrap/handler.ts';
@@ -111,7 +114,7 @@ void describe('AWS bootstrap custom resource', () => {
     const result = await bootstrapStack(cfnEvent('Create'), {
       services,
       adminApiKey,
-      backfillKeyList: () => backfillListOrder(client, tables.readModels),
+      backfillKeyList: () => backfillListingAttributes(client, tables.readModels),
     });
     const instanceId = STACK_UUID.toLowerCase();
     assert.deepEqual(result, { PhysicalResourceId: BOOTSTRAP_PHYSICAL_ID, Data: { DefaultInstanceId: instanceId } });
