@@ -1,4 +1,5 @@
 import type { KeyVersion } from '../../domain/keys/events.ts';
+import { assertUse, checkCanListVersions } from '../../domain/keys/use-checks.ts';
 import type { AppServices } from '../services.ts';
 import { findKey } from './find-key.ts';
 
@@ -8,14 +9,18 @@ interface KeyVersionPage {
   readonly total: number;
 }
 
-/** A key's versions from its head state (O(1) reads), paged. Never material. */
+/**
+ * A key's versions from its head state (O(1) reads), paged. Never material. Without `allKeyStates`
+ * only an Active key lists them (Key Protect: 409 otherwise, 410 for a deleted key).
+ */
 export async function listKeyVersions(
   services: AppServices,
   instanceId: string,
   id: string,
-  page: { limit: number; offset: number },
+  page: { limit: number; offset: number; allKeyStates: boolean },
 ): Promise<KeyVersionPage> {
   const key = await findKey(services, instanceId, id);
+  if (!page.allKeyStates) assertUse(checkCanListVersions(key, services.now().toISOString()));
   const newestFirst = [...key.versions].reverse().map((v) => ({ id: v.id, creationDate: v.creationDate }));
   return { versions: newestFirst.slice(page.offset, page.offset + page.limit), total: newestFirst.length };
 }

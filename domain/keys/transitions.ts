@@ -25,7 +25,8 @@ export type KeyOperation =
   | 'Wrap'
   | 'Unwrap'
   | 'Rewrap'
-  | 'ReadPayload';
+  | 'ReadPayload'
+  | 'ListVersions';
 
 export interface Refusal {
   readonly code: ReasonCode;
@@ -76,6 +77,9 @@ export const transitions: Readonly<Record<KeyOperation, Readonly<Record<KeyStatu
   Rewrap: { ...gone, Active: ok, Suspended: invalid, Deactivated: ok, Destroyed: deleted },
   // Standard keys only (below); a standard key is never Suspended (disable is root-only).
   ReadPayload: { ...gone, Active: ok, Suspended: invalid, Deactivated: expired, Destroyed: deleted },
+  // view-key-versions.md: without allKeyStates=true, 409 for a key not in state 1 and 410 for a destroyed one
+  // (with it, every existing key lists its versions).
+  ListVersions: { ...gone, Active: ok, Suspended: invalid, Deactivated: invalid, Destroyed: deleted },
 };
 
 /**

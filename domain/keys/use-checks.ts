@@ -44,6 +44,11 @@ export function checkCanReadPayload(state: KeyState, now: string): UseCheck {
   return check(state, 'ReadPayload', now);
 }
 
+/** Whether GET /keys/{id}/versions lists the key's versions without `allKeyStates=true`: an Active key only. */
+export function checkCanListVersions(state: KeyState, now: string): UseCheck {
+  return check(state, 'ListVersions', now);
+}
+
 /** Returns the key or throws the refusal: for callers that answer with the error. */
 export function assertUse(result: UseCheck): ExistingKey {
   if (!result.allowed) throw result.error;

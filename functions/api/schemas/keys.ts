@@ -71,4 +71,4 @@ export const rotateBody = z.object({ payload: base64.optional() }).default({});
 export const moveKeyBody = z.object({ keyRingID: z.string().min(1) }).strict();
 
 /** GET /api/v2/keys/{id}/versions. */
-export const keyVersionsQuery = z.object({ ...pagingParams, totalCount: flagParam });
+export const keyVersionsQuery = z.object({ ...pagingParams, totalCount: flagParam, allKeyStates: flagParam });

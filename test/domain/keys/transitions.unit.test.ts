@@ -7,7 +7,13 @@ import type { KeyCommand } from '../../../domain/keys/commands.ts';
 import type { KeyEvent } from '../../../domain/keys/events.ts';
 import type { KeyState, KeyStatus } from '../../../domain/keys/state.ts';
 import type { KeyOperation } from '../../../domain/keys/transitions.ts';
-import { checkCanReadPayload, checkCanRewrap, checkCanUnwrap, checkCanWrap } from '../../../domain/keys/use-checks.ts';
+import {
+  checkCanListVersions,
+  checkCanReadPayload,
+  checkCanRewrap,
+  checkCanUnwrap,
+  checkCanWrap,
+} from '../../../domain/keys/use-checks.ts';
 import {
   ALICE,
   BOB,
@@ -122,6 +128,8 @@ const EXPECTED: Record<KeyOperation, Record<KeyStatus, string>> = {
   Unwrap:              row(NOT_FOUND, OK,      INVALID,    OK,         DELETED,  NOT_FOUND),
   Rewrap:              row(NOT_FOUND, OK,      INVALID,    OK,         DELETED,  NOT_FOUND),
   ReadPayload:         row(NOT_FOUND, OK,      INVALID,    EXPIRED,    DELETED,  NOT_FOUND),
+  // view-key-versions.md: without allKeyStates=true, 409 for a key not Active and 410 for a deleted one.
+  ListVersions:        row(NOT_FOUND, OK,      INVALID,    INVALID,    DELETED,  NOT_FOUND),
 };
 
 function row(
@@ -177,6 +185,7 @@ const operations: Record<KeyOperation, KeyCommand | Use> = {
   Unwrap: checkCanUnwrap,
   Rewrap: checkCanRewrap,
   ReadPayload: checkCanReadPayload,
+  ListVersions: checkCanListVersions,
 };
 
 /** 'allowed' or the refusal's code, as the decider or use check answers. */
