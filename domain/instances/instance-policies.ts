@@ -2,7 +2,12 @@ import type { Decider } from '../decider.ts';
 import { DomainError } from '../errors.ts';
 import type { EventStamp } from '../keys/events.ts';
 import { parseCidr } from '../access/ip-ranges.ts';
-import { DEFAULT_KEY_CREATE_IMPORT_ACCESS, type InstancePolicyType, type InstancePolicyValue } from './policies.ts';
+import {
+  DEFAULT_KEY_CREATE_IMPORT_ACCESS,
+  type AllowedNetwork,
+  type InstancePolicyType,
+  type InstancePolicyValue,
+} from './policies.ts';
 
 /**
  * The instance-policies aggregate: one stream per instance (`instance-policies:<instanceId>`).
@@ -50,8 +55,14 @@ function noAttributesWhenDisabled(value: InstancePolicyValue, hasAttributes: boo
   }
 }
 
-/** Checks one policy against Key Protect's rules and returns its stored form (attributes reset when disabled). */
-export function normalizePolicy(value: InstancePolicyValue): InstancePolicyValue {
+/**
+ * Checks one policy against Key Protect's rules and returns its stored form. A disabled policy keeps
+ * the attributes Key Protect shows for it (its Go client's fixtures and CLI docs): allowedNetwork its
+ * network (the one given, else the one it had, else public-and-private), allowedIP an empty list,
+ * keyCreateImportAccess the defaults (attributes sent with it are accepted and not used); rotation
+ * none. `previous` is the policy's current value, if it has one.
+ */
+export function normalizePolicy(value: InstancePolicyValue, previous?: InstancePolicyValue): InstancePolicyValue {
   switch (value.policy) {
     case 'dualAuthDelete':
     case 'metrics':
@@ -66,16 +77,23 @@ export function normalizePolicy(value: InstancePolicyValue): InstancePolicyValue
       return { policy: 'rotation', enabled: true, intervalMonth: m };
     }
     case 'allowedNetwork': {
-      noAttributesWhenDisabled(value, value.allowedNetwork !== undefined);
-      if (!value.enabled) return { policy: 'allowedNetwork', enabled: false };
-      if (value.allowedNetwork !== 'public-and-private' && value.allowedNetwork !== 'private-only') {
-        throw invalid("The field 'allowed_network' must be: 'public-and-private' or 'private-only'");
+      const network = value.allowedNetwork as string | undefined;
+      if (!value.enabled) {
+        // The Go client always sends the attribute, possibly empty ("" keeps the network).
+        if (network !== undefined && network !== '' && !isAllowedNetwork(network)) throw invalidNetwork();
+        const kept = previous?.policy === 'allowedNetwork' ? previous.allowedNetwork : undefined;
+        return {
+          policy: 'allowedNetwork',
+          enabled: false,
+          allowedNetwork: network && isAllowedNetwork(network) ? network : (kept ?? 'public-and-private'),
+        };
       }
-      return { policy: 'allowedNetwork', enabled: true, allowedNetwork: value.allowedNetwork };
+      if (network === undefined || !isAllowedNetwork(network)) throw invalidNetwork();
+      return { policy: 'allowedNetwork', enabled: true, allowedNetwork: network };
     }
     case 'allowedIP': {
-      noAttributesWhenDisabled(value, value.ipAddresses !== undefined);
-      if (!value.enabled) return { policy: 'allowedIP', enabled: false };
+      noAttributesWhenDisabled(value, (value.ipAddresses ?? []).length > 0);
+      if (!value.enabled) return { policy: 'allowedIP', enabled: false, ipAddresses: [] };
       const ips = value.ipAddresses ?? [];
       if (ips.length === 0) throw invalid("The field 'allowed_ip' must be: a non-empty list of CIDR subnets");
       for (const ip of ips) {
@@ -86,8 +104,8 @@ export function normalizePolicy(value: InstancePolicyValue): InstancePolicyValue
       return { policy: 'allowedIP', enabled: true, ipAddresses: [...new Set(ips)] };
     }
     case 'keyCreateImportAccess': {
-      noAttributesWhenDisabled(value, value.attributes !== undefined);
-      if (!value.enabled) return { policy: 'keyCreateImportAccess', enabled: false };
+      if (!value.enabled)
+        return { policy: 'keyCreateImportAccess', enabled: false, attributes: DEFAULT_KEY_CREATE_IMPORT_ACCESS };
       return {
         policy: 'keyCreateImportAccess',
         enabled: true,
@@ -99,6 +117,14 @@ export function normalizePolicy(value: InstancePolicyValue): InstancePolicyValue
       return unhandled;
     }
   }
+}
+
+function isAllowedNetwork(value: string): value is AllowedNetwork {
+  return value === 'public-and-private' || value === 'private-only';
+}
+
+function invalidNetwork(): DomainError {
+  return invalid("The field 'allowed_network' must be: 'public-and-private' or 'private-only'");
 }
 
 function sameValue(a: InstancePolicyValue, b: InstancePolicyValue): boolean {
@@ -119,7 +145,7 @@ function setInstancePolicies(command: SetInstancePolicies, state: InstancePolici
   }
   const current = policiesOf(state);
   return command.policies
-    .map(normalizePolicy)
+    .map((value) => normalizePolicy(value, current[value.policy]?.value))
     .filter((value) => {
       const entry = current[value.policy];
       return entry === undefined || !sameValue(entry.value, value);

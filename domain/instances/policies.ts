@@ -1,6 +1,6 @@
 /**
  * Key Protect's instance policies (manage-instance-policies, SDK putInstancePolicy): the values a
- * policy can hold once validated. `enabled: false` resets a policy's attributes, as Key Protect does.
+ * policy can hold once validated (domain/instances/instance-policies.ts: what a disabled policy keeps).
  */
 export type AllowedNetwork = 'public-and-private' | 'private-only';
 

@@ -11,6 +11,7 @@ import {
 } from './schemas/admin.ts';
 import { createImportTokenBody } from './schemas/import-tokens.ts';
 import { keyFilterQuery, keyListQuery } from './schemas/key-list.ts';
+import { keyRingListQuery } from './schemas/key-rings.ts';
 import {
   createKeyBody,
   keyVersionsQuery,
@@ -252,6 +253,7 @@ export const operations = {
     method: 'GET',
     path: '/api/v2/key_rings',
     access: reader('instance'),
+    query: keyRingListQuery,
     handler: 'list-key-rings',
     group: 'keys',
   }),

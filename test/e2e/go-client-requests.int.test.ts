@@ -62,4 +62,94 @@ for (const mode of STORE_MODES)
       const limit = await kp.listKeyVersions(id, { allKeyStates: true, limit: 0 });
       assert.deepEqual([limit.status, reasonCode(limit)], [400, 'INVALID_QUERY_PARAM_ERR']);
     });
+
+    it('CreateKeyRing: 201 with no body; GetKeyRings pages with limit, offset and totalCount', async () => {
+      for (const ring of ['ring-b', 'ring-a']) {
+        const created = await kp.createKeyRing(ring);
+        assert.deepEqual([created.status, created.text], [201, '']);
+      }
+      const page = await kp.request('GET', 'key_rings', { query: { limit: '1', offset: '1', totalCount: 'true' } });
+      assert.equal(page.status, 200, page.text);
+      const body = page.body as { metadata: Record<string, unknown>; resources: { id: string }[] };
+      assert.deepEqual(
+        body.resources.map((r) => r.id),
+        ['ring-b'],
+      );
+      assert.deepEqual(body.metadata, {
+        collectionType: 'application/vnd.ibm.kms.key_ring+json',
+        collectionTotal: 1,
+        totalCount: 3,
+      });
+      const all = await kp.getKeyRings();
+      assert.deepEqual(
+        (all.body as { resources: { id: string }[] }).resources.map((r) => r.id),
+        ['default', 'ring-b', 'ring-a'],
+      );
+      const bad = await kp.request('GET', 'key_rings', { query: { limit: '5001' } });
+      assert.deepEqual([bad.status, reasonCode(bad)], [400, 'INVALID_QUERY_PARAM_ERR']);
+    });
+
+    it('SetKeyRing sends {"KeyRingID": ...}: the key moves (keyRingID and other spellings too)', async () => {
+      assert.equal((await kp.createKeyRing('moved-to')).status, 201);
+      const id = await createRoot('mover');
+      const moved = await kp.setKeyRing(id, 'moved-to');
+      assert.equal(moved.status, 200, moved.text);
+      assert.equal(firstResource(moved).keyRingID, 'moved-to');
+      const back = await kp.request('PATCH', `keys/${id}`, { body: { keyRingID: 'default' } });
+      assert.equal(firstResource(back).keyRingID, 'default');
+      const lower = await kp.request('PATCH', `keys/${id}`, { body: { keyringid: 'moved-to' } });
+      assert.equal(firstResource(lower).keyRingID, 'moved-to');
+      const unknown = await kp.request('PATCH', `keys/${id}`, { body: { KeyRingID: 'default', extra: 1 } });
+      assert.equal(unknown.status, 400);
+    });
+
+    it('instance policies: a disabled policy keeps what Key Protect shows (SetInstancePolicies bodies)', async () => {
+      const set = await kp.setInstancePolicies([
+        {
+          policy_type: 'allowedNetwork',
+          policy_data: { enabled: true, attributes: { allowed_network: 'public-and-private' } },
+        },
+      ]);
+      assert.equal(set.status, 204, set.text);
+      // SetInstancePolicies: allowedNetwork always carries its attribute, possibly empty; allowedIP `{}`.
+      const disabled = await kp.setInstancePolicies([
+        { policy_type: 'allowedNetwork', policy_data: { enabled: false, attributes: { allowed_network: '' } } },
+        { policy_type: 'allowedIP', policy_data: { enabled: false, attributes: {} } },
+        { policy_type: 'keyCreateImportAccess', policy_data: { enabled: false } },
+      ]);
+      assert.equal(disabled.status, 204, disabled.text);
+      const policies = (await kp.getInstancePolicies()).body as {
+        resources: { policy_type: string; policy_data: unknown }[];
+      };
+      const data = (type: string) => policies.resources.find((r) => r.policy_type === type)?.policy_data;
+      assert.deepEqual(data('allowedNetwork'), {
+        enabled: false,
+        attributes: { allowed_network: 'public-and-private' },
+      });
+      assert.deepEqual(data('allowedIP'), { enabled: false, attributes: { allowed_ip: [] } });
+      assert.deepEqual(data('keyCreateImportAccess'), {
+        enabled: false,
+        attributes: {
+          create_root_key: true,
+          create_standard_key: true,
+          import_root_key: true,
+          import_standard_key: true,
+          enforce_token: false,
+        },
+      });
+      const network = await kp.setInstancePolicies(
+        [
+          {
+            policy_type: 'allowedNetwork',
+            policy_data: { enabled: false, attributes: { allowed_network: 'private-only' } },
+          },
+        ],
+        'allowedNetwork',
+      );
+      assert.equal(network.status, 204, network.text);
+      assert.deepEqual(
+        (firstResource(await kp.getInstancePolicies('allowedNetwork')) as { policy_data: unknown }).policy_data,
+        { enabled: false, attributes: { allowed_network: 'private-only' } },
+      );
+    });
   });

@@ -283,6 +283,18 @@ export class GoKeyProtectClient {
     });
   }
 
+  /** `SetInstancePolicies` and the `Set*InstancePolicy` calls: the resources as instances.go builds them. */
+  setInstancePolicies(resources: object[], policy?: string): Promise<GoResponse> {
+    return this.request('PUT', 'instance/policies', {
+      body: { metadata: { collectionType: POLICY_TYPE, collectionTotal: resources.length }, resources },
+      ...(policy ? { query: { policy } } : {}),
+    });
+  }
+
+  getInstancePolicies(policy?: string): Promise<GoResponse> {
+    return this.request('GET', 'instance/policies', policy ? { query: { policy } } : {});
+  }
+
   /** `CreateKeyRing`: no body; Go fails on any non-empty 201 body. */
   createKeyRing(id: string): Promise<GoResponse> {
     return this.request('POST', `key_rings/${id}`);

@@ -1,7 +1,29 @@
 import { z } from 'zod';
 import { flagParam, pagingParams } from './params.ts';
 
-/** Request bodies of the Key Protect v2 API, as the official SDK sends them. */
+/** Request bodies of the Key Protect v2 API, as the official SDKs send them. */
+
+/**
+ * An object schema whose field names match case-insensitively, as Key Protect's servers (written in
+ * Go, whose JSON decoding matches names that way) accept them: the Go client itself sends `Tags` and
+ * `KeyRingID`. A field spelt two ways in one body is refused; with `strict`, so is an unknown one.
+ */
+export function caseInsensitiveObject<Shape extends z.ZodRawShape>(shape: Shape, options: { strict?: boolean } = {}) {
+  const names = new Map(Object.keys(shape).map((name) => [name.toLowerCase(), name]));
+  return z.preprocess(
+    (value, ctx) => {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+      const out: Record<string, unknown> = {};
+      for (const [key, field] of Object.entries(value)) {
+        const name = names.get(key.toLowerCase()) ?? key;
+        if (Object.hasOwn(out, name)) ctx.addIssue({ code: 'custom', path: [key], message: `duplicates ${name}` });
+        out[name] = field;
+      }
+      return out;
+    },
+    options.strict ? z.strictObject(shape) : z.object(shape),
+  );
+}
 
 export const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const collectionMetadata = z.object({ collectionType: z.string(), collectionTotal: z.number().int() });
@@ -67,8 +89,8 @@ export function decodeBase64(value: string, field: string, maxBytes: number): Bu
 /** The SDK's keyActionRotateBody: `payload` for an imported root key; no body for a generated one. */
 export const rotateBody = z.object({ payload: base64.optional() }).default({});
 
-/** PATCH /api/v2/keys/{id}: move the key to another key ring. */
-export const moveKeyBody = z.object({ keyRingID: z.string().min(1) }).strict();
+/** PATCH /api/v2/keys/{id}: move the key to another key ring (`keyRingID`; the Go client's `SetKeyRing` spells it `KeyRingID`). */
+export const moveKeyBody = caseInsensitiveObject({ keyRingID: z.string().min(1) }, { strict: true });
 
 /** GET /api/v2/keys/{id}/versions. */
 export const keyVersionsQuery = z.object({ ...pagingParams, totalCount: flagParam, allKeyStates: flagParam });

@@ -25,15 +25,15 @@ export function limitParam(max: number, defaultLimit: number) {
   return z.coerce.number(rule).int(rule).min(1, rule).max(max, rule).default(defaultLimit);
 }
 
+/** An offset into a list, default 0. */
+export const offsetParam = z.coerce
+  .number('a non-negative integer')
+  .int('a non-negative integer')
+  .min(0, 'a non-negative integer')
+  .default(0);
+
 /** Key Protect's paging of a list: `limit` 1..5000 (default 200) and `offset` (default 0). */
-export const pagingParams = {
-  limit: limitParam(5000, 200),
-  offset: z.coerce
-    .number('a non-negative integer')
-    .int('a non-negative integer')
-    .min(0, 'a non-negative integer')
-    .default(0),
-};
+export const pagingParams = { limit: limitParam(5000, 200), offset: offsetParam };
 
 /** `force=true`: a delete that goes ahead where Key Protect would otherwise refuse it. */
 export const forceQuery = z.object({ force: flagParam });

@@ -37,7 +37,7 @@ describe('instance policies decider', () => {
       .when(set({ policy: 'rotation', enabled: true, intervalMonth: 12 }))
       .then([ev({ policy: 'rotation', enabled: true, intervalMonth: 12 })]);
   });
-  it('allowedIP needs CIDR subnets; allowedNetwork one of two values; attributes are refused on a disabled policy', () => {
+  it('allowedIP needs CIDR subnets; allowedNetwork one of two values; IP addresses are refused on a disabled policy', () => {
     spec
       .given([])
       .when(set({ policy: 'allowedIP', enabled: true, ipAddresses: ['10.0.0.1'] }))
@@ -61,6 +61,45 @@ describe('instance policies decider', () => {
         .given([])
         .when(set({ policy: 'allowedIP', enabled: true, ipAddresses: ['10.0.0.0/8', never] }))
         .thenThrows('INVALID_FIELD_ERR');
+  });
+  it("a disabled policy keeps what Key Protect shows: allowedNetwork's network, allowedIP [], keyCreateImportAccess defaults", () => {
+    const defaults = {
+      createRootKey: true,
+      createStandardKey: true,
+      importRootKey: true,
+      importStandardKey: true,
+      enforceToken: false,
+    };
+    spec
+      .given([ev({ policy: 'allowedNetwork', enabled: true, allowedNetwork: 'private-only' })])
+      .when(set({ policy: 'allowedNetwork', enabled: false, allowedNetwork: '' as 'private-only' }))
+      .then([ev({ policy: 'allowedNetwork', enabled: false, allowedNetwork: 'private-only' })]);
+    spec
+      .given([])
+      .when(set({ policy: 'allowedNetwork', enabled: false }))
+      .then([ev({ policy: 'allowedNetwork', enabled: false, allowedNetwork: 'public-and-private' })]);
+    spec
+      .given([ev({ policy: 'allowedNetwork', enabled: true, allowedNetwork: 'public-and-private' })])
+      .when(set({ policy: 'allowedNetwork', enabled: false, allowedNetwork: 'private-only' }))
+      .then([ev({ policy: 'allowedNetwork', enabled: false, allowedNetwork: 'private-only' })]);
+    spec
+      .given([])
+      .when(set({ policy: 'allowedNetwork', enabled: false, allowedNetwork: 'nowhere' as 'private-only' }))
+      .thenThrows('INVALID_FIELD_ERR');
+    spec
+      .given([ev({ policy: 'allowedIP', enabled: true, ipAddresses: ['10.0.0.0/8'] })])
+      .when(set({ policy: 'allowedIP', enabled: false, ipAddresses: [] }))
+      .then([ev({ policy: 'allowedIP', enabled: false, ipAddresses: [] })]);
+    spec
+      .given([])
+      .when(
+        set({
+          policy: 'keyCreateImportAccess',
+          enabled: false,
+          attributes: { ...defaults, createRootKey: false },
+        }),
+      )
+      .then([ev({ policy: 'keyCreateImportAccess', enabled: false, attributes: defaults })]);
   });
   it('keyCreateImportAccess fills Key Protect defaults; the same policy twice in one request is refused', () => {
     spec
