@@ -1,8 +1,8 @@
 import { createKey } from '../../application/keys/create-key.ts';
+import { getKey } from '../../application/keys/get-key.ts';
 import { RequestError } from '../shared/errors.ts';
-import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { keyCollection } from './responses/keys.ts';
+import { keyCollection, keyDocument, prefersRepresentation } from './responses/keys.ts';
 import { decodeBase64, MAX_STANDARD_PAYLOAD_BYTES } from './schemas/keys.ts';
 import { operations } from './operations.ts';
 
@@ -13,7 +13,9 @@ const MAX_NONCE_BYTES = 256;
 /**
  * POST /api/v2/keys: create or import a root or standard key, in the ring named by `x-kms-key-ring`
  * (default `default`). With `encryptedNonce` and `iv` the payload is a secure import under the
- * instance's import token (`encryptionAlgorithm`, default RSAES_OAEP_SHA_256).
+ * instance's import token (`encryptionAlgorithm`, default RSAES_OAEP_SHA_256). 201 with the key's
+ * metadata; with `Prefer: return=representation` a standard key's payload too, with
+ * `return=minimal` only its id, type, name, state and crn.
  */
 export const handler = keyProtectHandler(operations.createKey, async (req) => {
   const resource = req.body.resources[0];
@@ -53,14 +55,14 @@ export const handler = keyProtectHandler(operations.createKey, async (req) => {
     aliases: resource.aliases,
   });
   req.audit.keyId = key.keyId;
-  const minimal = /return=minimal/i.test(req.header('prefer') ?? '');
-  const metadata = keyMetadata(key);
-  return json(
-    201,
-    keyCollection([
-      minimal
-        ? { id: metadata.id, type: metadata.type, name: metadata.name, state: metadata.state, crn: metadata.crn }
-        : metadata,
-    ]),
-  );
+  const metadata = keyDocument(req, key);
+  if (/return=minimal/i.test(req.header('prefer') ?? '')) {
+    const { id, type, name, state, crn } = metadata;
+    return json(201, keyCollection([{ id, type, name, state, crn }]));
+  }
+  // "return=representation: both the key material and the key metadata"; a root key's material never leaves.
+  const material = prefersRepresentation(req)
+    ? (await getKey(req.runtime.services, req.instanceId, key.keyId)).payload
+    : undefined;
+  return json(201, keyCollection([{ ...metadata, ...(material ? { payload: material.toString('base64') } : {}) }]));
 });

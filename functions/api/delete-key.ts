@@ -10,5 +10,5 @@ import { operations } from './operations.ts';
 export const handler = keyProtectHandler(operations.deleteKey, async (req) => {
   const { force } = req.query;
   const key = await deleteKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), force);
-  return prefersRepresentation(req) ? keyResult(200, key) : noContent();
+  return prefersRepresentation(req) ? keyResult(req, 200, key) : noContent();
 });

@@ -1,7 +1,6 @@
 import { getKey } from '../../application/keys/get-key.ts';
-import { keyMetadata } from '../../domain/keys/key-protect-view.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { keyCollection } from './responses/keys.ts';
+import { keyCollection, keyDocument } from './responses/keys.ts';
 import { operations } from './operations.ts';
 
 /** GET /api/v2/keys/{id}: a key's metadata, with the payload of a standard key. */
@@ -9,6 +8,6 @@ export const handler = keyProtectHandler(operations.getKey, async (req) => {
   const { key, payload } = await getKey(req.runtime.services, req.instanceId, req.param('id'));
   return json(
     200,
-    keyCollection([{ ...keyMetadata(key), ...(payload ? { payload: payload.toString('base64') } : {}) }]),
+    keyCollection([{ ...keyDocument(req, key), ...(payload ? { payload: payload.toString('base64') } : {}) }]),
   );
 });

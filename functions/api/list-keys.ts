@@ -1,6 +1,6 @@
 import { listKeys } from '../../application/keys/list-keys.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { keyCollection } from './responses/keys.ts';
+import { documentNow, keyCollection } from './responses/keys.ts';
 import { operations } from './operations.ts';
 
 /**
@@ -18,7 +18,7 @@ export const handler = keyProtectHandler(operations.getKeys, async (req) => {
   return json(
     200,
     keyCollection(
-      page.rows.map((r) => r.document),
+      page.rows.map((r) => documentNow(req, r.document)),
       {
         ...(page.total === undefined ? {} : { totalCount: page.total }),
         ...(page.incompleteSearch ? { incompleteSearch: true } : {}),

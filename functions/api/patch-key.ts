@@ -13,5 +13,5 @@ export const handler = keyProtectHandler(operations.patchKey, async (req) => {
     req.body.keyRingID,
   );
   req.audit.keyId = key.keyId;
-  return keyResult(200, key);
+  return keyResult(req, 200, key);
 });

@@ -11,5 +11,5 @@ import { operations } from './operations.ts';
  */
 export const handler = keyProtectHandler(operations.purgeKey, async (req) => {
   const key = await purgeKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
-  return keyResult(200, key);
+  return keyResult(req, 200, key);
 });

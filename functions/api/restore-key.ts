@@ -10,5 +10,5 @@ import { operations } from './operations.ts';
  */
 export const handler = keyProtectHandler(operations.restoreKey, async (req) => {
   const key = await restoreKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
-  return keyResult(201, key);
+  return keyResult(req, 201, key);
 });

@@ -17,5 +17,5 @@ export const handler = keyProtectHandler(operations.rotateKey, async (req) => {
     req.body.payload === undefined ? undefined : decodeBase64(req.body.payload, 'payload', MAX_ROOT_KEY_BYTES);
   const key = await rotateKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), payload);
   req.audit.keyVersionId = currentVersion(key).id;
-  return prefersRepresentation(req) ? keyResult(200, key) : noContent();
+  return prefersRepresentation(req) ? keyResult(req, 200, key) : noContent();
 });

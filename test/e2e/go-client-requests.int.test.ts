@@ -152,4 +152,66 @@ for (const mode of STORE_MODES)
         { enabled: false, attributes: { allowed_network: 'private-only' } },
       );
     });
+
+    it("create with Prefer: return=representation returns a standard key's payload, never a root key's", async () => {
+      const payload = Buffer.alloc(32, 9).toString('base64');
+      const prefer = { Prefer: 'return=representation' };
+      const body = (resource: object) => ({
+        metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 },
+        resources: [resource],
+      });
+      const imported = await kp.request('POST', 'keys', {
+        headers: prefer,
+        body: body(GoKeyProtectClient.keyResource('std-imported', true, { payload })),
+      });
+      assert.equal(imported.status, 201, imported.text);
+      assert.equal(firstResource(imported).payload, payload);
+      const generated = await kp.request('POST', 'keys', {
+        headers: prefer,
+        body: body(GoKeyProtectClient.keyResource('std-generated', true)),
+      });
+      assert.equal(Buffer.from(firstResource(generated).payload as string, 'base64').length, 32);
+      const root = await kp.request('POST', 'keys', {
+        headers: prefer,
+        body: body(GoKeyProtectClient.keyResource('root', false)),
+      });
+      assert.equal(firstResource(root).payload, undefined);
+      const plain = await kp.createKey('std-plain', true);
+      assert.equal(firstResource(plain).payload, undefined, 'no Prefer (the Go client sends none): metadata only');
+    });
+
+    it('a deleted key shows its restore and purge windows; a dual-auth key its pending authorization', async () => {
+      const id = await createRoot('deleted-fields');
+      const deleted = await kp.deleteKey(id, 'return=representation');
+      assert.equal(deleted.status, 200, deleted.text);
+      for (const res of [deleted, await kp.getKey(id), await kp.listKeys({ state: [5], search: id })]) {
+        const key = firstResource(res);
+        const at = (s: number) => new Date(Date.parse(key.deletionDate as string) + s * 1000).toISOString();
+        assert.equal(key.state, 5);
+        assert.deepEqual(
+          [key.restoreAllowed, key.restoreExpirationDate, key.purgeAllowed, key.purgeAllowedFrom, key.purgeScheduledOn],
+          [true, at(30 * 86400), false, at(4 * 3600), at(90 * 86400)],
+        );
+        assert.equal(key.nonactiveStateReason, 3);
+      }
+
+      const dual = await createRoot('dual-auth');
+      assert.equal((await kp.setDualAuthDeletePolicy(dual, true)).status, 200);
+      assert.deepEqual(firstResource(await kp.getKey(dual)).dualAuthDelete, {
+        enabled: true,
+        keySetForDeletion: false,
+      });
+      const before = Date.now();
+      assert.equal((await kp.keyAction(dual, 'setKeyForDeletion')).status, 204);
+      const after = Date.now();
+      const pending = firstResource(await kp.getKeyMetadata(dual)).dualAuthDelete as Record<string, unknown>;
+      assert.equal(pending.keySetForDeletion, true);
+      const expires = Date.parse(pending.authExpiration as string) - 7 * 86400_000;
+      assert.ok(before <= expires && expires <= after, 'seven days after the authorization');
+      assert.equal((await kp.keyAction(dual, 'unsetKeyForDeletion')).status, 204);
+      assert.deepEqual(firstResource(await kp.getKey(dual)).dualAuthDelete, {
+        enabled: true,
+        keySetForDeletion: false,
+      });
+    });
   });

@@ -1,4 +1,4 @@
-import { keyMetadata, KEY_COLLECTION_TYPE } from '../../../domain/keys/key-protect-view.ts';
+import { keyDocumentAt, keyMetadata, KEY_COLLECTION_TYPE } from '../../../domain/keys/key-protect-view.ts';
 import type { ExistingKey } from '../../../domain/keys/state.ts';
 import { json, type ApiRequest, type ApiResult } from '../../shared/api-handler.ts';
 import { collection } from './organize.ts';
@@ -11,9 +11,23 @@ export function keyCollection(
   return collection(KEY_COLLECTION_TYPE, resources, extra);
 }
 
+/** A key's metadata as read now (domain/keys/key-protect-view.ts keyDocumentAt: restore and purge windows). */
+export function keyDocument(req: ApiRequest<unknown, unknown>, key: ExistingKey): Record<string, unknown> {
+  return documentNow(req, keyMetadata(key));
+}
+
+/** A stored key document (a key-list row's) as read now. */
+export function documentNow(
+  req: ApiRequest<unknown, unknown>,
+  document: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const { services } = req.runtime;
+  return keyDocumentAt(document, services.now().toISOString(), services.settings);
+}
+
 /** The key's metadata in Key Protect's collection envelope. */
-export function keyResult(status: number, key: ExistingKey): ApiResult {
-  return json(status, keyCollection([keyMetadata(key)]));
+export function keyResult(req: ApiRequest<unknown, unknown>, status: number, key: ExistingKey): ApiResult {
+  return json(status, keyCollection([keyDocument(req, key)]));
 }
 
 /** True when the caller sent `Prefer: return=representation` (Key Protect then returns the key). */
