@@ -8,7 +8,7 @@ import type { Aggregate } from '../command-handler.ts';
 export const keyAggregate: Aggregate<KeyState, KeyCommand, KeyEvent> = {
   decider: keyDecider,
   codec: { encode: encodeKeyEvent, decode: decodeKeyEvent },
-  snapshotVersion: 1,
+  snapshotVersion: 2,
 };
 
 export function keyStreamId(keyId: string): string {

@@ -1,4 +1,4 @@
-import type { KeyCreatedData, KeyEventData, RegistrationChange, WrappedMaterial } from './events.ts';
+import type { KeyCreatedData, RegistrationChange, WrappedMaterial } from './events.ts';
 import type { KeySettings } from './settings.ts';
 
 /**
@@ -76,7 +76,13 @@ export interface RemoveAlias extends KeyCommandBase<'RemoveAlias'> {
   readonly alias: string;
 }
 
-export type KeyPolicyInput = KeyEventData<'KeyPolicySet'>;
+/**
+ * A key policy as PUT /keys/{id}/policies sets it. A rotation policy without `intervalMonth` keeps the
+ * key's interval (the Go client's EnableRotationPolicy and DisableRotationPolicy send none).
+ */
+export type KeyPolicyInput =
+  | { readonly policy: 'rotation'; readonly enabled: boolean; readonly intervalMonth?: number | undefined }
+  | { readonly policy: 'dualAuthDelete'; readonly enabled: boolean };
 
 export interface SetKeyPolicy extends KeyCommandBase<'SetKeyPolicy'> {
   readonly policy: KeyPolicyInput;

@@ -1,5 +1,13 @@
 import type { KeyEvent } from './events.ts';
-import { isExisting, type ExistingKey, type KeyFacts, type KeyState, type Registration } from './state.ts';
+import {
+  isExisting,
+  type ExistingKey,
+  type KeyFacts,
+  type KeyPolicyRecord,
+  type KeyPolicyType,
+  type KeyState,
+  type Registration,
+} from './state.ts';
 
 /** The facts of an existing key, without its status (and a Destroyed key's deletion facts). */
 function factsOf(key: ExistingKey): KeyFacts {
@@ -41,6 +49,23 @@ function changeRegistrations(
   }
 }
 
+/** The record of a policy set at `time` by `principalId`: created then if it is new, else updated. */
+function policyRecords(
+  key: ExistingKey,
+  policy: KeyPolicyType,
+  time: string,
+  principalId: string,
+): KeyFacts['policyRecords'] {
+  const before = key.policyRecords[policy];
+  const record: KeyPolicyRecord = {
+    createdBy: before?.createdBy ?? principalId,
+    creationDate: before?.creationDate ?? time,
+    updatedBy: principalId,
+    lastUpdateDate: time,
+  };
+  return { ...key.policyRecords, [policy]: record };
+}
+
 /** Applies one event. Events that cannot happen in a state (the decider never emits them) leave it unchanged. */
 export function evolve(state: KeyState, event: KeyEvent): KeyState {
   if (event.type === 'KeyCreated' || event.type === 'KeyImported') {
@@ -56,6 +81,16 @@ export function evolve(state: KeyState, event: KeyEvent): KeyState {
       versions: [version],
       aliases: [],
       registrations: [],
+      policyRecords: created.dualAuthDelete
+        ? {
+            dualAuthDelete: {
+              createdBy: event.meta.principalId,
+              creationDate: event.meta.time,
+              updatedBy: event.meta.principalId,
+              lastUpdateDate: event.meta.time,
+            },
+          }
+        : {},
     };
   }
   if (!isExisting(state)) return state;
@@ -101,9 +136,13 @@ export function evolve(state: KeyState, event: KeyEvent): KeyState {
       return withFacts(state, time, { aliases: state.aliases.filter((a) => a !== event.data.alias) });
     case 'KeyPolicySet': {
       const d = event.data;
+      const records = policyRecords(state, d.policy, time, event.meta.principalId);
       return d.policy === 'rotation'
-        ? withFacts(state, time, { rotationPolicy: { enabled: d.enabled, intervalMonth: d.intervalMonth } })
-        : withFacts(state, time, { dualAuthDelete: d.enabled });
+        ? withFacts(state, time, {
+            rotationPolicy: { enabled: d.enabled, intervalMonth: d.intervalMonth },
+            policyRecords: records,
+          })
+        : withFacts(state, time, { dualAuthDelete: d.enabled, policyRecords: records });
     }
     case 'RegistrationChanged':
       return withFacts(state, time, { registrations: changeRegistrations(state.registrations, event) });

@@ -8,9 +8,19 @@ import { KeyStateCode, currentVersion, lastRotationDate } from './state.ts';
  */
 export const KEY_COLLECTION_TYPE = 'application/vnd.ibm.kms.key+json';
 
-/** The key's CRN, in IBM Cloud's shape with keyledger's service name. */
+/** The CRN of a resource of the instance, in IBM Cloud's shape with keyledger's service name. */
+function instanceCrn(instanceId: string, resourceType: 'key' | 'policy', resourceId: string): string {
+  return `crn:v1:keyledger:private:kms:local:a/${instanceId}:${instanceId}:${resourceType}:${resourceId}`;
+}
+
+/** The key's CRN. */
 export function keyCrn(instanceId: string, keyId: string): string {
-  return `crn:v1:keyledger:private:kms:local:a/${instanceId}:${instanceId}:key:${keyId}`;
+  return instanceCrn(instanceId, 'key', keyId);
+}
+
+/** A key policy's CRN: Key Protect's `…:<instance>:policy:<policyId>` (Terraform reads the id from segment 9). */
+export function policyCrn(instanceId: string, policyId: string): string {
+  return instanceCrn(instanceId, 'policy', policyId);
 }
 
 export function keyMetadata(key: ExistingKey): Record<string, unknown> {

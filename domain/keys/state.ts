@@ -13,6 +13,17 @@ export interface Registration {
   readonly lastUpdateDate: string;
 }
 
+/** The two key policies (PUT /keys/{id}/policies). */
+export type KeyPolicyType = 'rotation' | 'dualAuthDelete';
+
+/** Who set a key policy first and last, and when (Key Protect returns them with the policy). */
+export interface KeyPolicyRecord {
+  readonly createdBy: string;
+  readonly creationDate: string;
+  readonly updatedBy: string;
+  readonly lastUpdateDate: string;
+}
+
 /** The first authorisation of a dual-authorisation delete (setKeyForDeletion). */
 export interface DeletionAuthorization {
   readonly principalId: string;
@@ -33,6 +44,11 @@ export interface KeyFacts extends Omit<KeyCreatedData, 'version'> {
   /** At most five; instance-wide uniqueness is the application's alias index's job. */
   readonly aliases: readonly string[];
   readonly rotationPolicy?: RotationPolicy | undefined;
+  /**
+   * The key policies that were set (a dualAuthDelete inherited from the instance at creation counts
+   * as set then, by the key's creator): Key Protect lists only these.
+   */
+  readonly policyRecords: Readonly<Partial<Record<KeyPolicyType, KeyPolicyRecord>>>;
   readonly registrations: readonly Registration[];
   readonly deletionAuthorization?: DeletionAuthorization | undefined;
   /** Last disable, enable, expiry, delete or restore: the "last action" of Key Protect's waits. */

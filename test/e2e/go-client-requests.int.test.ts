@@ -214,4 +214,55 @@ for (const mode of STORE_MODES)
         keySetForDeletion: false,
       });
     });
+    it('key policies as Terraform reads them: only those set, rotation first, own id and CRN, who and when; Enable/DisableRotationPolicy keep the interval', async () => {
+      const id = await createRoot('tf-policies');
+      const none = await kp.getPolicies(id);
+      assert.equal(none.status, 200, none.text);
+      assert.deepEqual((none.body as { metadata: unknown }).metadata, {
+        collectionType: 'application/vnd.ibm.kms.policy+json',
+        collectionTotal: 0,
+      });
+      const set = await kp.setPolicies(id, true, 6, true, false);
+      assert.equal(set.status, 200, set.text);
+      const enabled = await kp.setRotationEnabled(id, true);
+      assert.equal(enabled.status, 200, enabled.text);
+      const disabled = await kp.setRotationEnabled(id, false);
+      assert.equal(disabled.status, 200, disabled.text);
+      assert.deepEqual(firstResource(disabled).rotation, { enabled: false, interval_month: 6 });
+
+      const all = (await kp.getPolicies(id)).body as { resources: Record<string, unknown>[] };
+      assert.deepEqual(
+        all.resources.map((r) => [r.rotation, r.dualAuthDelete]),
+        [
+          [{ enabled: false, interval_month: 6 }, undefined],
+          [undefined, { enabled: false }],
+        ],
+      );
+      for (const policy of all.resources) {
+        const crn = (policy.crn as string).split(':');
+        assert.equal(crn.length, 10, policy.crn as string);
+        assert.deepEqual([crn[4], crn[7], crn[8], crn[9]], ['kms', server.defaultInstanceId, 'policy', policy.id]);
+        assert.equal(policy.type, 'application/vnd.ibm.kms.policy+json');
+        for (const field of ['createdBy', 'updatedBy']) assert.ok(typeof policy[field] === 'string' && policy[field]);
+        for (const field of ['creationDate', 'lastUpdateDate'])
+          assert.ok(!Number.isNaN(Date.parse(policy[field] as string)), `${field}: ${String(policy[field])}`);
+      }
+      const [rotation] = all.resources;
+      const first = firstResource(set);
+      assert.deepEqual(
+        [rotation?.creationDate, rotation?.lastUpdateDate],
+        [first.creationDate, firstResource(disabled).lastUpdateDate],
+        'created by SetPolicies, last updated by DisableRotationPolicy',
+      );
+      assert.equal(first.creationDate, first.lastUpdateDate);
+      assert.notEqual(all.resources[0]?.id, all.resources[1]?.id);
+
+      const other = await createRoot('tf-no-policy');
+      const enableNone = await kp.setRotationEnabled(other, true);
+      assert.deepEqual([enableNone.status, reasonCode(enableNone)], [400, 'INVALID_FIELD_ERR']);
+      const minusOne = await kp.setRotationPolicy(other, 0);
+      assert.deepEqual([minusOne.status, reasonCode(minusOne)], [400, 'INVALID_FIELD_ERR']);
+      const dual = await kp.request('GET', `keys/${other}/policies`, { query: { policy: 'dualAuthDelete' } });
+      assert.equal((dual.body as { metadata: { collectionTotal: number } }).metadata.collectionTotal, 0);
+    });
   });

@@ -255,7 +255,7 @@ for (const mode of STORE_MODES)
       assert.equal(all.metadata.collectionType, 'application/vnd.ibm.kms.policy+json');
       assert.deepEqual(
         all.resources.map((r) => r.rotation ?? r.dualAuthDelete),
-        [{ enabled: true }, { enabled: true, interval_month: 3 }],
+        [{ enabled: true, interval_month: 3 }, { enabled: true }],
       );
       const rotation = (await sdk.getPolicy({ bluemixInstance: instance, id, policy: 'rotation' }))
         .result as Collection<{ rotation: { interval_month: number } }>;

@@ -1,8 +1,8 @@
 import type { InstancePolicyEntry } from '../../../domain/instances/instance-policies.ts';
 import type { ImportTokenFacts } from '../../../domain/import-tokens/import-token.ts';
 import type { KeyRing } from '../../../domain/key-rings/key-rings.ts';
-import { currentVersion, type ExistingKey, type Registration } from '../../../domain/keys/state.ts';
-import { keyCrn } from '../../../domain/keys/key-protect-view.ts';
+import { currentVersion, type ExistingKey, type KeyPolicyType, type Registration } from '../../../domain/keys/state.ts';
+import { policyCrn } from '../../../domain/keys/key-protect-view.ts';
 import { createHash } from 'node:crypto';
 
 /** Key Protect's response shapes for key rings, aliases, policies, registrations and import tokens. */
@@ -33,23 +33,36 @@ function policyId(keyId: string, policy: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** A key's policies as GET/PUT /keys/{id}/policies return them; `only` picks one type. */
-export function keyPolicyResources(key: ExistingKey, only?: 'rotation' | 'dualAuthDelete'): Record<string, unknown>[] {
-  const base = (policy: string) => ({
-    id: policyId(key.keyId, policy),
-    crn: `${keyCrn(key.instanceId, key.keyId)}:policy:${policyId(key.keyId, policy)}`,
-    type: COLLECTION.policy,
-  });
-  const resources: Record<string, unknown>[] = [];
-  if (only !== 'rotation')
-    resources.push({ ...base('dualAuthDelete'), dualAuthDelete: { enabled: key.dualAuthDelete } });
-  if (only !== 'dualAuthDelete' && key.keyType === 'root' && key.rotationPolicy) {
-    resources.push({
-      ...base('rotation'),
-      rotation: { enabled: key.rotationPolicy.enabled, interval_month: key.rotationPolicy.intervalMonth },
-    });
-  }
-  return resources;
+/**
+ * A key's policies as GET/PUT /keys/{id}/policies return them: only the policies that were set,
+ * rotation first (Key Protect's order), each with its own id and CRN and who set it first and last,
+ * when; `only` picks one type.
+ */
+export function keyPolicyResources(key: ExistingKey, only?: KeyPolicyType): Record<string, unknown>[] {
+  const resource = (policy: KeyPolicyType, data: Record<string, unknown>): Record<string, unknown>[] => {
+    const record = key.policyRecords[policy];
+    if (!record || (only !== undefined && only !== policy)) return [];
+    const id = policyId(key.keyId, policy);
+    return [
+      {
+        id,
+        crn: policyCrn(key.instanceId, id),
+        type: COLLECTION.policy,
+        ...data,
+        createdBy: record.createdBy,
+        creationDate: record.creationDate,
+        updatedBy: record.updatedBy,
+        lastUpdateDate: record.lastUpdateDate,
+      },
+    ];
+  };
+  const rotation = key.rotationPolicy;
+  return [
+    ...(rotation
+      ? resource('rotation', { rotation: { enabled: rotation.enabled, interval_month: rotation.intervalMonth } })
+      : []),
+    ...resource('dualAuthDelete', { dualAuthDelete: { enabled: key.dualAuthDelete } }),
+  ];
 }
 
 /** One instance policy as GET /instance/policies returns it. */

@@ -40,10 +40,12 @@ export function keyPolicyInputs(
     if ((r.rotation ? 1 : 0) + (r.dualAuthDelete ? 1 : 0) !== 1)
       throw new RequestError('BAD_BODY_ERR', 'Each resource sets exactly one policy: rotation or dualAuthDelete');
     if (r.rotation) {
-      const enabled = r.rotation.enabled ?? true;
-      if (enabled && r.rotation.interval_month === undefined)
-        throw new RequestError('INVALID_FIELD_ERR', "The field 'interval_month' is required");
-      inputs.push({ policy: 'rotation', enabled, intervalMonth: r.rotation.interval_month ?? 1 });
+      // Without interval_month the key's interval stays (the decider refuses a key without one).
+      inputs.push({
+        policy: 'rotation',
+        enabled: r.rotation.enabled ?? true,
+        intervalMonth: r.rotation.interval_month,
+      });
     }
     if (r.dualAuthDelete) inputs.push({ policy: 'dualAuthDelete', enabled: r.dualAuthDelete.enabled });
   }

@@ -71,8 +71,29 @@ void describe('SetKeyPolicy', () => {
       .thenThrows('BAD_BODY_ERR');
   });
 
-  void it('changes nothing when dual authorization is already off and stays off', () => {
-    spec.given([created()]).when(dualAuthPolicy(60, false)).thenNothingHappens();
+  void it('records dual authorization off the first time it is set (Key Protect then lists it); again changes nothing', () => {
+    spec
+      .given([created()])
+      .when(dualAuthPolicy(60, false))
+      .then([event('KeyPolicySet', { policy: 'dualAuthDelete', enabled: false }, 60)]);
+    spec
+      .given([created(), event('KeyPolicySet', { policy: 'dualAuthDelete', enabled: false }, 30)])
+      .when(dualAuthPolicy(60, false))
+      .thenNothingHappens();
+  });
+
+  void it("a rotation policy without an interval keeps the key's (the Go client's Enable/DisableRotationPolicy)", () => {
+    const withoutInterval = (atS: number, enabled: boolean) =>
+      command('SetKeyPolicy', atS, { policy: { policy: 'rotation', enabled } });
+    spec
+      .given([created(), event('KeyPolicySet', { policy: 'rotation', enabled: true, intervalMonth: 6 }, 30)])
+      .when(withoutInterval(60, false))
+      .then([event('KeyPolicySet', { policy: 'rotation', enabled: false, intervalMonth: 6 }, 60)]);
+    spec
+      .given([created(), event('KeyPolicySet', { policy: 'rotation', enabled: false, intervalMonth: 6 }, 30)])
+      .when(withoutInterval(60, true))
+      .then([event('KeyPolicySet', { policy: 'rotation', enabled: true, intervalMonth: 6 }, 60)]);
+    spec.given([created()]).when(withoutInterval(60, true)).thenThrows('INVALID_FIELD_ERR');
   });
 
   void it('sets policies on Suspended and Deactivated keys', () => {
