@@ -111,11 +111,14 @@ export class KeyProtectClient {
     }
   }
 
-  /** The key's version ids, newest first. */
+  /** The key's version ids, newest first, whatever its state (`allKeyStates=true`: a deleted key's too). */
   async versions(keyId: string): Promise<string[]> {
     const ids: string[] = [];
     for (let offset = 0; ; offset += 5000) {
-      const answer = await this.call('GET', `/api/v2/keys/${keyId}/versions?limit=5000&offset=${offset}`);
+      const answer = await this.call(
+        'GET',
+        `/api/v2/keys/${keyId}/versions?limit=5000&offset=${offset}&allKeyStates=true`,
+      );
       if (answer.status !== 200) throw new Error(`versions of ${keyId}: ${answer.status} ${answer.text}`);
       const resources = (answer.body as { resources?: { id: string }[] }).resources ?? [];
       ids.push(...resources.map((r) => r.id));
