@@ -1,7 +1,8 @@
 /**
  * Audit group commit: records/s with one record at a time vs 64 concurrent `record()` calls, on the
- * SQLite adapter (synchronous=FULL, a real file) with checkpoints signed by SoftHSM on every commit.
- * `npx tsx bench/audit-group-commit.ts`
+ * SQLite adapter (synchronous=FULL, a real file) with checkpoints signed by SoftHSM, with the seal
+ * interval given (default 100 ms; 0 = a checkpoint in every commit).
+ * `npx tsx bench/audit-group-commit.ts [sealIntervalMs]`
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,7 @@ const hsm = await openSoftHsm({ dataDir: dir });
 const log = new ChainedAuditLog({
   storage: await openSqliteAuditStorage({ file: join(dir, 'keyledger.db') }),
   signer: await hsmCheckpointSigner(hsm),
+  sealIntervalMs: Number(process.argv[2] ?? 100),
 });
 const entry = (i: number) => ({
   time: new Date().toISOString(),

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { DEFAULT_SEAL_INTERVAL_MS } from '../application/audit/chained-audit-log.ts';
 import { settingsFromEnv, type Settings } from '../application/settings.ts';
 
 /** The local server's configuration, from the environment (README "The local server" and "Settings"). */
@@ -21,6 +22,11 @@ export interface ServerConfig {
   readonly schedulerIntervalS: number;
   /** Seconds between two passes of the audit reconciler (KEYLEDGER_AUDIT_RECONCILE_INTERVAL_S, default 10; 0 = only at start and stop). */
   readonly auditReconcileIntervalS: number;
+  /**
+   * Most ms from a durable audit record to the start of the HSM-signed checkpoint that seals it
+   * (KEYLEDGER_AUDIT_SEAL_INTERVAL_MS, default 100; 0 = seal every commit before its responses leave).
+   */
+  readonly auditSealIntervalMs: number;
 }
 
 export interface HsmLocation {
@@ -49,16 +55,14 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     hsm: { dir: env.KEYLEDGER_HSM_DIR ? resolve(env.KEYLEDGER_HSM_DIR) : join(dataDir, 'softhsm'), pin: hsmPin(env) },
     settings: settingsFromEnv(env),
     tls: tlsFiles(env),
-    schedulerIntervalS: seconds('KEYLEDGER_SCHEDULER_INTERVAL_S', env.KEYLEDGER_SCHEDULER_INTERVAL_S, 60),
-    auditReconcileIntervalS: seconds(
-      'KEYLEDGER_AUDIT_RECONCILE_INTERVAL_S',
-      env.KEYLEDGER_AUDIT_RECONCILE_INTERVAL_S,
-      10,
-    ),
+    schedulerIntervalS: nonNegative('KEYLEDGER_SCHEDULER_INTERVAL_S', env, 60),
+    auditReconcileIntervalS: nonNegative('KEYLEDGER_AUDIT_RECONCILE_INTERVAL_S', env, 10),
+    auditSealIntervalMs: nonNegative('KEYLEDGER_AUDIT_SEAL_INTERVAL_MS', env, DEFAULT_SEAL_INTERVAL_MS),
   };
 }
 
-function seconds(name: string, raw: string | undefined, fallback: number): number {
+function nonNegative(name: string, env: NodeJS.ProcessEnv, fallback: number): number {
+  const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);

@@ -98,7 +98,17 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
   const feed = startReadModelFeed(config, stores.store, stores.keyList);
   // DynamoDB mode runs the scheduled Lambda handler on the stack's schedule too.
   const schedules = config.store === 'dynamodb' ? await startLocalSchedules(config) : undefined;
-  const audit = new ChainedAuditLog({ storage: stores.auditStorage, signer: await hsmCheckpointSigner(hsm) });
+  const audit = new ChainedAuditLog({
+    storage: stores.auditStorage,
+    signer: await hsmCheckpointSigner(hsm),
+    sealIntervalMs: config.auditSealIntervalMs,
+    onSealError: (chain, error) => {
+      logger.error('audit checkpoint seal failed; retried after the seal interval', {
+        chain,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+    },
+  });
   const outbox = new WebhookOutbox({
     file: join(config.dataDir, config.store === 'sqlite' ? 'keyledger.db' : 'webhooks.db'),
   });

@@ -32,20 +32,19 @@ export function recordHash(row: HashedFields): string {
   return createHash('sha256').update(row.prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
 }
 
-/** The bytes a checkpoint's signature covers. */
+/**
+ * The bytes a checkpoint's signature covers. A final checkpoint that adopted nothing keeps the v1
+ * form, which every checkpoint had while each commit was sealed (and which meant just that), so
+ * stored v1 checkpoints still verify; any other is v2, which signs both fields too.
+ */
 export function checkpointPayload(chain: string, c: Omit<AuditCheckpoint, 'signature'>): Uint8Array {
+  const v1 = [chain, c.n, c.seq, c.hash, c.time, c.keyLabel, c.anomalySeq, c.anomaly];
   return Buffer.from(
-    JSON.stringify([
-      'keyledger-audit-checkpoint-v1',
-      chain,
-      c.n,
-      c.seq,
-      c.hash,
-      c.time,
-      c.keyLabel,
-      c.anomalySeq,
-      c.anomaly,
-    ]),
+    JSON.stringify(
+      c.final && c.adoptedFromSeq === 0
+        ? ['keyledger-audit-checkpoint-v1', ...v1]
+        : ['keyledger-audit-checkpoint-v2', ...v1, c.final, c.adoptedFromSeq],
+    ),
   );
 }
 

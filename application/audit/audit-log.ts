@@ -38,7 +38,16 @@ export interface AuditPage {
 }
 
 export type AuditVerification =
-  | { readonly valid: true; readonly records: number }
+  | {
+      readonly valid: true;
+      readonly records: number;
+      /** The seq the last HSM-signed checkpoint seals; every record up to it is sealed. */
+      readonly sealedThrough: number;
+      /** Records after `sealedThrough`: durable and hash-chained, sealed within the seal interval. */
+      readonly unsealedRecords: number;
+      /** Records a writer sealed without having written them (found unsealed after a crash). */
+      readonly adoptedRecords: number;
+    }
   | { readonly valid: false; readonly firstBadSeq: number; readonly reason: string };
 
 export { SERVICE_CHAIN_ID } from '../ports/audit-storage.ts';
@@ -50,6 +59,6 @@ export interface AuditLog extends AuditTrail {
   verify(instanceId: string): Promise<AuditVerification>;
   /** A chain read back from its last record (seq, time, request id): the audit reconciler's look-up. */
   readBack: AuditStorage['readBack'];
-  /** Commits what is queued, then releases the storage. */
+  /** Commits what is queued, seals every chain this writer holds (final checkpoints), then releases the storage. */
   close(): Promise<void>;
 }

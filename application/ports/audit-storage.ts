@@ -53,6 +53,18 @@ export interface AuditCheckpoint {
   /** First seq of records the writer found it could not vouch for when it took the chain over; 0 if none. */
   readonly anomalySeq: number;
   readonly anomaly: string;
+  /**
+   * True: the writer left no record after this checkpoint unsealed and writes none without a new
+   * checkpoint (every checkpoint of a writer that seals each commit, and the one a writer seals at
+   * clean shutdown). False: records may follow it unsealed for up to the seal interval.
+   */
+  readonly final: boolean;
+  /**
+   * First seq of records this checkpoint seals that its writer did not write: the unsealed tail a
+   * writer found after a checkpoint that was not final (the previous writer stopped without sealing,
+   * i.e. crashed); 0 if none.
+   */
+  readonly adoptedFromSeq: number;
   /** ECDSA P-256 (r||s), base64, over `checkpointPayload`. */
   readonly signature: string;
 }
@@ -64,7 +76,12 @@ export interface AuditChainTail {
   readonly checkpoint: AuditCheckpoint | null;
 }
 
-/** One chain's part of a commit: rows continuing after `afterSeq`, and maybe a checkpoint. */
+/**
+ * One chain's part of a commit: rows continuing after `afterSeq` (checked only when there are rows),
+ * and maybe a checkpoint. A checkpoint seals any record up to the last row (or the stored tail when
+ * there are none): that record must be stored, or written here, with the checkpoint's hash, and
+ * the checkpoint's `n` must follow the chain's last checkpoint.
+ */
 export interface AuditChainWrite {
   readonly chain: string;
   readonly afterSeq: number;
@@ -95,8 +112,8 @@ export interface AuditStorage {
   /** The chain's last record and last checkpoint. */
   tail(chain: string): Promise<AuditChainTail>;
   /**
-   * Writes every chain's rows and checkpoint durably, or nothing of a chain whose tail moved
-   * ({@link AuditChainConflictError}). SQLite commits all chains in one transaction; DynamoDB one
+   * Writes every chain's rows and checkpoint durably, or nothing of a chain whose tail moved or whose
+   * checkpoint does not fit ({@link AuditChainConflictError}). SQLite commits all chains in one transaction; DynamoDB one
    * transaction per chain (TransactWriteItems, at most {@link MAX_ROWS_PER_CHAIN_WRITE} rows).
    */
   commit(writes: readonly AuditChainWrite[]): Promise<void>;

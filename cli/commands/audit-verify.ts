@@ -13,8 +13,9 @@ function instanceOf(options: Parameters<Command['run']>[0]): string {
 }
 
 /**
- * `keyledger audit verify`: prints the server's verdict, `{"valid":true,"records":N}` or
- * `{"valid":false,"firstBadSeq":n,"reason":"..."}`, and exits 0 only when the chain is valid.
+ * `keyledger audit verify`: prints the server's verdict, `{"valid":true,"records":N,"sealedThrough":S,
+ * "unsealedRecords":N-S,"adoptedRecords":A}` or `{"valid":false,"firstBadSeq":n,"reason":"..."}`, and exits 0
+ * only when the chain is valid.
  */
 export const auditVerify: Command = {
   usage: 'keyledger audit verify [--instance INSTANCE_ID|_service]',

@@ -3,8 +3,9 @@ import { adminHandler, json } from '../shared/api-handler.ts';
 import { operations } from './operations.ts';
 
 /**
- * GET /admin/v1/instances/{instanceId}/audit/verify -> 200 `{valid: true, records}` or
- * `{valid: false, firstBadSeq, reason}`: the instance's whole hash chain and its HSM-signed checkpoints.
+ * GET /admin/v1/instances/{instanceId}/audit/verify -> 200 `{valid: true, records, sealedThrough,
+ * unsealedRecords, adoptedRecords}` or `{valid: false, firstBadSeq, reason}`: the instance's whole hash chain
+ * and its HSM-signed checkpoints.
  */
 export const handler = adminHandler(operations.adminVerifyAudit, async (req) => {
   const instanceId = req.param('instanceId');

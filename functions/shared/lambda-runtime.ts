@@ -134,6 +134,9 @@ export async function createLambdaRuntime(
       new ChainedAuditLog({
         storage: await openDynamoDbAuditStorage({ client, tableName: required(env, 'KEYLEDGER_AUDIT_TABLE') }),
         signer: await hsmCheckpointSigner(hsm),
+        // Every commit sealed: an instance is frozen between invocations (no timer runs) and may be
+        // ended without a clean shutdown, and concurrent instances write one chain.
+        sealIntervalMs: 0,
       }),
   );
   return {

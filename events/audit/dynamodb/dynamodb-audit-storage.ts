@@ -107,16 +107,32 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
             throw new RangeError(`at most ${MAX_ROWS_PER_CHAIN_WRITE} audit rows per chain write`);
           const items: TransactWriteItem[] = [];
           const first = write.rows[0];
-          if (write.afterSeq > 0) {
+          if (first && write.afterSeq > 0) {
             // The tail must be the record the rows were chained onto (the writer may chain a batch
             // onto one whose commit is still in flight), not merely a record with that seq.
             items.push({
               ConditionCheck: {
                 TableName: tableName,
                 Key: { [PK]: { S: write.chain }, [SK]: { N: String(write.afterSeq) } },
-                ConditionExpression: first ? 'attribute_exists(#pk) AND #hash = :prev' : 'attribute_exists(#pk)',
-                ExpressionAttributeNames: first ? { '#pk': PK, '#hash': 'hash' } : { '#pk': PK },
-                ...(first ? { ExpressionAttributeValues: { ':prev': { S: first.prevHash } } } : {}),
+                ConditionExpression: 'attribute_exists(#pk) AND #hash = :prev',
+                ExpressionAttributeNames: { '#pk': PK, '#hash': 'hash' },
+                ExpressionAttributeValues: { ':prev': { S: first.prevHash } },
+              },
+            });
+          }
+          const cp = write.checkpoint;
+          // The record a checkpoint seals must be stored with its hash, unless this write puts it, or
+          // checks it already (a transaction names each item once).
+          const checked = first !== undefined && cp?.seq === write.afterSeq;
+          if (checked && cp.hash !== first.prevHash) throw new AuditChainConflictError(write.chain);
+          if (cp && cp.seq > 0 && !checked && !write.rows.some((r) => r.seq === cp.seq)) {
+            items.push({
+              ConditionCheck: {
+                TableName: tableName,
+                Key: { [PK]: { S: write.chain }, [SK]: { N: String(cp.seq) } },
+                ConditionExpression: 'attribute_exists(#pk) AND #hash = :hash',
+                ExpressionAttributeNames: { '#pk': PK, '#hash': 'hash' },
+                ExpressionAttributeValues: { ':hash': { S: cp.hash } },
               },
             });
           }
@@ -130,11 +146,11 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
               },
             });
           }
-          if (write.checkpoint) {
+          if (cp) {
             items.push({
               Put: {
                 TableName: tableName,
-                Item: toCheckpointItem(checkpointPk(write.chain), write.checkpoint),
+                Item: toCheckpointItem(checkpointPk(write.chain), cp),
                 ConditionExpression: 'attribute_not_exists(#pk)',
                 ExpressionAttributeNames: { '#pk': PK },
               },
@@ -276,6 +292,8 @@ function toCheckpointItem(pk: string, c: AuditCheckpoint): Item {
     anomalySeq: { N: String(c.anomalySeq) },
     anomaly: { S: c.anomaly },
     signature: { S: c.signature },
+    final: { BOOL: c.final },
+    adoptedFromSeq: { N: String(c.adoptedFromSeq) },
   };
 }
 
@@ -290,5 +308,8 @@ function fromCheckpointItem(item: Item): AuditCheckpoint {
     anomalySeq: Number(item.anomalySeq?.N ?? 0),
     anomaly: s('anomaly'),
     signature: s('signature'),
+    // Checkpoints written before these attributes existed were all final, and adopted nothing.
+    final: item.final?.BOOL ?? true,
+    adoptedFromSeq: Number(item.adoptedFromSeq?.N ?? 0),
   };
 }

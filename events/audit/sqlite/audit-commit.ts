@@ -39,6 +39,8 @@ export interface CheckpointRow {
   anomaly_seq: number;
   anomaly: string;
   signature: string;
+  final: number;
+  adopted_from_seq: number;
 }
 
 export const RECORD_COLUMNS =
@@ -52,26 +54,34 @@ export function auditCommitter(db: Database.Database): (writes: readonly AuditCh
   const lastCheckpointN = db.prepare<[string], { n: number }>(
     'SELECT n FROM audit_checkpoints WHERE chain = ? ORDER BY n DESC LIMIT 1',
   );
+  const hashAt = db.prepare<[string, number], { hash: string }>(
+    'SELECT hash FROM audit_records WHERE chain = ? AND seq = ?',
+  );
   const insertRow =
     db.prepare(`INSERT INTO audit_records (chain, ${RECORD_COLUMNS}) VALUES (@chain, @seq, @time, @instance_id, @principal_id, @operation,
     @key_id, @key_version_id, @outcome, @reason, @request_id, @correlation_id, @source_ip, @prev_hash, @hash)`);
   const insertCheckpoint =
-    db.prepare(`INSERT INTO audit_checkpoints (chain, n, seq, hash, time, key_label, anomaly_seq, anomaly, signature)
-    VALUES (@chain, @n, @seq, @hash, @time, @key_label, @anomaly_seq, @anomaly, @signature)`);
+    db.prepare(`INSERT INTO audit_checkpoints (chain, n, seq, hash, time, key_label, anomaly_seq, anomaly, signature, final,
+    adopted_from_seq) VALUES (@chain, @n, @seq, @hash, @time, @key_label, @anomaly_seq, @anomaly, @signature, @final, @adopted_from_seq)`);
   const commitAll = db.transaction((writes: readonly AuditChainWrite[]) => {
     for (const write of writes) {
-      // The tail must be the record the rows were chained onto (the writer may chain a batch onto
-      // one whose commit is still in flight), not merely a record with that seq.
-      const tail = lastRow.get(write.chain);
       const first = write.rows[0];
-      if ((tail?.seq ?? 0) !== write.afterSeq || (tail && first && tail.hash !== first.prevHash))
-        throw new AuditChainConflictError(write.chain);
+      if (first) {
+        // The tail must be the record the rows were chained onto (the writer may chain a batch onto
+        // one whose commit is still in flight), not merely a record with that seq.
+        const tail = lastRow.get(write.chain);
+        if ((tail?.seq ?? 0) !== write.afterSeq || (tail && tail.hash !== first.prevHash))
+          throw new AuditChainConflictError(write.chain);
+      }
       const checkpointN = lastCheckpointN.get(write.chain)?.n ?? 0;
       try {
         for (const row of write.rows) insertRow.run(toRecordRow(write.chain, row));
-        if (write.checkpoint) {
-          if (write.checkpoint.n !== checkpointN + 1) throw new AuditChainConflictError(write.chain);
-          insertCheckpoint.run(toCheckpointRow(write.chain, write.checkpoint));
+        const cp = write.checkpoint;
+        if (cp) {
+          if (cp.n !== checkpointN + 1) throw new AuditChainConflictError(write.chain);
+          if (cp.seq > 0 && hashAt.get(write.chain, cp.seq)?.hash !== cp.hash)
+            throw new AuditChainConflictError(write.chain);
+          insertCheckpoint.run(toCheckpointRow(write.chain, cp));
         }
       } catch (error) {
         if (isUniqueViolation(error)) throw new AuditChainConflictError(write.chain, { cause: error });
@@ -113,5 +123,7 @@ function toCheckpointRow(chain: string, c: AuditCheckpoint): CheckpointRow & { c
     anomaly_seq: c.anomalySeq,
     anomaly: c.anomaly,
     signature: c.signature,
+    final: c.final ? 1 : 0,
+    adopted_from_seq: c.adoptedFromSeq,
   };
 }

@@ -44,9 +44,17 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
   anomaly_seq INTEGER NOT NULL,
   anomaly    TEXT    NOT NULL,
   signature  TEXT    NOT NULL,
+  final      INTEGER NOT NULL DEFAULT 1,
+  adopted_from_seq INTEGER NOT NULL DEFAULT 0,
   PRIMARY KEY (chain, n)
 ) WITHOUT ROWID;
 `;
+
+/** Columns added since the table was first created; their defaults are what every older checkpoint meant. */
+const ADDED_CHECKPOINT_COLUMNS: Record<string, string> = {
+  final: 'INTEGER NOT NULL DEFAULT 1',
+  adopted_from_seq: 'INTEGER NOT NULL DEFAULT 0',
+};
 
 export function openSqliteAuditStorage(source: SqliteSource): Promise<AuditStorage> {
   return promised(() => create(source));
@@ -57,6 +65,14 @@ function create(source: SqliteSource): AuditStorage {
   const db = connection.db;
   try {
     db.exec(AUDIT_DDL);
+    const present = new Set(
+      db
+        .prepare<[], { name: string }>("SELECT name FROM pragma_table_info('audit_checkpoints')")
+        .all()
+        .map((c) => c.name),
+    );
+    for (const [column, type] of Object.entries(ADDED_CHECKPOINT_COLUMNS))
+      if (!present.has(column)) db.exec(`ALTER TABLE audit_checkpoints ADD COLUMN ${column} ${type}`);
   } catch (error) {
     connection.release();
     throw error;
@@ -169,5 +185,7 @@ function fromCheckpointRow(c: CheckpointRow): AuditCheckpoint {
     anomalySeq: c.anomaly_seq,
     anomaly: c.anomaly,
     signature: c.signature,
+    final: c.final !== 0,
+    adoptedFromSeq: c.adopted_from_seq,
   };
 }
