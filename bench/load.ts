@@ -25,6 +25,12 @@ export interface LoadResult {
   readonly serverRssMaxMB: number;
   /** Server CPU use during the run (100 = one core busy). */
   readonly serverCpuPct: number;
+  /**
+   * Server CPU per answered request, in µs: all threads, and the main thread (the event loop) alone.
+   * Unlike req/s these hardly move with the machine's other load, so they decide A/B comparisons.
+   */
+  readonly serverCpuUsPerRequest: number;
+  readonly mainThreadCpuUsPerRequest: number;
 }
 
 /**
@@ -71,6 +77,8 @@ export async function load(
   });
   const usage = sampler.stop();
   const ok = result['2xx'];
+  const answered = ok + result.non2xx;
+  const perRequest = (cpuS: number): number => (answered > 0 ? round((cpuS * 1e6) / answered, 0) : 0);
   return {
     connections,
     durationS: round(result.duration, 2),
@@ -82,6 +90,8 @@ export async function load(
     p99Ms: round(result.latency.p99, 2),
     serverRssMaxMB: usage.rssMaxMB,
     serverCpuPct: usage.cpuPct,
+    serverCpuUsPerRequest: perRequest(usage.cpuS),
+    mainThreadCpuUsPerRequest: perRequest(usage.mainThreadCpuS),
   };
 }
 

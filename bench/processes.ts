@@ -139,9 +139,28 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
-/** Samples a process every `intervalMs` while a measurement runs: peak RSS and average CPU. */
-export function sampleProcess(pid: number, intervalMs = 200): { stop(): { rssMaxMB: number; cpuPct: number } } {
+/** CPU time of a process's main thread (its event loop), in seconds, from the scheduler's own count (ns). */
+export function mainThreadCpuS(pid: number): number | null {
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e9;
+  } catch {
+    return null;
+  }
+}
+
+export interface ProcessSample {
+  readonly rssMaxMB: number;
+  /** Average CPU of the whole process (all threads; 100 = one core busy). */
+  readonly cpuPct: number;
+  /** CPU seconds of the whole process, and of its main thread, during the sample. */
+  readonly cpuS: number;
+  readonly mainThreadCpuS: number;
+}
+
+/** Samples a process every `intervalMs` while a measurement runs: peak RSS and CPU used. */
+export function sampleProcess(pid: number, intervalMs = 200): { stop(): ProcessSample } {
   const start = procUsage(pid);
+  const mainStart = mainThreadCpuS(pid);
   const t0 = performance.now();
   let rssMax = start?.rssBytes ?? 0;
   const timer = setInterval(() => {
@@ -152,10 +171,16 @@ export function sampleProcess(pid: number, intervalMs = 200): { stop(): { rssMax
     stop() {
       clearInterval(timer);
       const end = procUsage(pid);
+      const mainEnd = mainThreadCpuS(pid);
       if (end && end.rssBytes > rssMax) rssMax = end.rssBytes;
       const wallS = (performance.now() - t0) / 1000;
-      const cpuPct = start && end && wallS > 0 ? ((end.cpuS - start.cpuS) / wallS) * 100 : 0;
-      return { rssMaxMB: round(rssMax / 1048576, 1), cpuPct: round(cpuPct, 0) };
+      const cpuS = start && end ? end.cpuS - start.cpuS : 0;
+      return {
+        rssMaxMB: round(rssMax / 1048576, 1),
+        cpuPct: wallS > 0 ? round((cpuS / wallS) * 100, 0) : 0,
+        cpuS,
+        mainThreadCpuS: mainStart !== null && mainEnd !== null ? mainEnd - mainStart : 0,
+      };
     },
   };
 }

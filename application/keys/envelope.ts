@@ -11,6 +11,9 @@ function unprocessable(): ApplicationError {
   return new ApplicationError('UNPROCESSABLE_CIPHERTEXT_ERR', 'The provided ciphertext is invalid or corrupted');
 }
 
+/** Ciphertext headers by version object: a hot key's state is cached, so its header is built once, not per wrap. */
+const headers = new WeakMap<object, Buffer>();
+
 /** Wraps `plaintext` with the key's latest version (AES-256-GCM in the HSM). */
 export async function sealWithLatest(
   services: AppServices,
@@ -19,7 +22,8 @@ export async function sealWithLatest(
   aad: readonly string[],
 ): Promise<{ ciphertext: string; keyVersionId: string }> {
   const latest = currentVersion(key);
-  const header = ciphertextHeader(key.keyId, latest.id);
+  let header = headers.get(latest);
+  if (header === undefined) headers.set(latest, (header = ciphertextHeader(key.keyId, latest.id)));
   const sealed = await services.hsm.encrypt(toWrappedKey(latest.material), plaintext, gcmAad(header, aad));
   return { ciphertext: encodeCiphertext(header, sealed.iv, sealed.ciphertext), keyVersionId: latest.id };
 }

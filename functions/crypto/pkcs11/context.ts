@@ -2,6 +2,7 @@ import { HsmUnknownKeyError, type WrappedKey } from '../../../application/ports/
 import { asBuffer, ck, type Cryptoki, type Handle } from './cryptoki.ts';
 import { toHsmError } from './errors.ts';
 import type { KeyLease, UnwrappedKeyCache } from './key-cache.ts';
+import type { IvReservoir } from './gcm.ts';
 import type { MasterKey, MasterKeys } from './master-keys.ts';
 import type { SerialSession, SessionPool } from './session-pool.ts';
 import { rootKeyInUseTemplate } from './templates.ts';
@@ -14,6 +15,8 @@ export interface Pkcs11Context {
   readonly owner: SerialSession;
   readonly masterKeys: MasterKeys;
   readonly rootKeyCache: UnwrappedKeyCache;
+  /** GCM IVs from the HSM, drawn in batches (used on the event loop only). */
+  readonly ivs: IvReservoir;
   /** Whether the module does RSA-OAEP with SHA-256 itself; learnt on first use. */
   oaepSha256: 'unknown' | 'supported' | 'unsupported';
   /**
@@ -90,15 +93,25 @@ export function leaseRootKey(ctx: Pkcs11Context, key: WrappedKey): Promise<KeyLe
   );
 }
 
-/** The wrapped material itself names the key (it is ciphertext under the master key, a few dozen bytes): no digest per call. */
+/**
+ * The wrapped material itself names the key (it is ciphertext under the master key, a few dozen
+ * bytes): no digest per call. Remembered per WrappedKey object, which callers keep with the key's
+ * cached state, so a hot key's name is not rebuilt per call.
+ */
 function rootKeyCacheKey(masterId: string, key: WrappedKey): string {
-  return `${masterId}\n${Buffer.from(key.wrapped.buffer, key.wrapped.byteOffset, key.wrapped.byteLength).toString('base64')}`;
+  let name = cacheKeys.get(key);
+  if (name === undefined) {
+    name = `${masterId}\n${Buffer.from(key.wrapped.buffer, key.wrapped.byteOffset, key.wrapped.byteLength).toString('base64')}`;
+    cacheKeys.set(key, name);
+  }
+  return name;
 }
+const cacheKeys = new WeakMap<WrappedKey, string>();
 
 /**
- * Runs a blocking `body` with the root key of `key` on an idle pooled session, at once, when the
- * adapter is in blocking mode, the key is cached and a session is idle; undefined otherwise (the
- * caller then takes the asynchronous path). Errors are thrown as they come (map them).
+ * Runs a blocking `body` with the root key of `key` on the event loop's session, at once, when the
+ * adapter is in blocking mode and the key is cached; undefined otherwise (the caller then takes the
+ * asynchronous path). Errors are thrown as they come (map them).
  */
 export function withRootKeyNow<T>(
   ctx: Pkcs11Context,
@@ -109,7 +122,7 @@ export function withRootKeyNow<T>(
   const lease = ctx.rootKeyCache.leaseNow(rootKeyCacheKey(ctx.masterKeys.rootKeys.id, key));
   if (lease === undefined) return undefined;
   try {
-    return ctx.pool.useNow((session) => body(session, lease.handle));
+    return { value: ctx.pool.onEventLoop((session) => body(session, lease.handle)) };
   } finally {
     lease.release();
   }

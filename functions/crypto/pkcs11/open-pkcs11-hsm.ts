@@ -10,9 +10,9 @@ import {
 } from '../../../application/ports/hsm.ts';
 import type { Pkcs11Context } from './context.ts';
 import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
-import { decrypt } from './decrypt.ts';
+import { decrypt, decryptNow } from './decrypt.ts';
 import { destroyImportKeyPair } from './destroy-import-key-pair.ts';
-import { encrypt } from './encrypt.ts';
+import { encrypt, encryptNow } from './encrypt.ts';
 import { ensureSigningKey } from './ensure-signing-key.ts';
 import { ckrOf, toHsmError } from './errors.ts';
 import { exportSecret } from './export-secret.ts';
@@ -23,6 +23,7 @@ import { importSecret } from './import-secret.ts';
 import { importWithRsaOaep } from './import-with-rsa-oaep.ts';
 import { UnwrappedKeyCache } from './key-cache.ts';
 import { acquireLibrary, type Library, releaseLibrary } from './library.ts';
+import { IvReservoir } from './gcm.ts';
 import { ensureMasterKeys } from './master-keys.ts';
 import { random } from './random.ts';
 import { SerialSession, SessionPool } from './session-pool.ts';
@@ -134,6 +135,7 @@ function open(options: Pkcs11HsmOptions): Hsm {
       owner,
       masterKeys,
       rootKeyCache,
+      ivs: new IvReservoir(),
       oaepSha256: 'unknown',
       blocking: options.blockingCrypto ?? false,
     };
@@ -173,10 +175,15 @@ class Pkcs11Hsm implements Hsm {
     return this.track(() => exportSecret(this.ctx, key));
   }
   encrypt(key: WrappedKey, plaintext: Uint8Array, aad: Uint8Array): Promise<GcmCiphertext> {
-    return this.track(() => encrypt(this.ctx, key, plaintext, aad));
+    return (
+      this.now(() => encryptNow(this.ctx, key, plaintext, aad)) ??
+      this.track(() => encrypt(this.ctx, key, plaintext, aad))
+    );
   }
   decrypt(key: WrappedKey, sealed: GcmCiphertext, aad: Uint8Array): Promise<Uint8Array> {
-    return this.track(() => decrypt(this.ctx, key, sealed, aad));
+    return (
+      this.now(() => decryptNow(this.ctx, key, sealed, aad)) ?? this.track(() => decrypt(this.ctx, key, sealed, aad))
+    );
   }
   random(length: number): Promise<Uint8Array> {
     return this.track(() => random(this.ctx, length));
@@ -213,6 +220,20 @@ class Pkcs11Hsm implements Hsm {
     logout(this.library, ctx.owner.session, this.slotKey);
     ctx.owner.close();
     releaseLibrary(this.library);
+  }
+
+  /**
+   * A blocking operation's result, settled already; undefined when it cannot run at once (then
+   * {@link track} its asynchronous path). Nothing is left in flight, so nothing needs tracking.
+   */
+  private now<T>(operation: () => T | undefined): Promise<T> | undefined {
+    if (this.closing !== undefined) return Promise.reject(new HsmUnavailableError('HSM closed'));
+    try {
+      const value = operation();
+      return value === undefined ? undefined : Promise.resolve(value);
+    } catch (error) {
+      return Promise.reject(toHsmError('HSM operation', error));
+    }
   }
 
   private track<T>(operation: () => Promise<T>): Promise<T> {

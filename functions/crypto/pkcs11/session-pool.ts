@@ -4,11 +4,14 @@ import { ck, type Cryptoki, type Handle } from './cryptoki.ts';
 const SESSION_FLAGS = ck.CKF_SERIAL_SESSION | ck.CKF_RW_SESSION;
 
 /**
- * A fixed set of R/W sessions on one token, leased one operation at a time.
+ * A fixed set of R/W sessions on one token, leased one operation at a time, plus one session of the
+ * event loop's own for blocking calls ({@link onEventLoop}).
  *
  * A PKCS#11 session runs one cryptographic operation at a time (C_EncryptInit .. C_Encrypt),
  * so each lease owns its session until the operation ends; parallelism comes from the number of
- * sessions (and libuv's worker threads, on which pkcs11js runs its *Async calls).
+ * sessions (and libuv's worker threads, on which pkcs11js runs its *Async calls). Blocking calls
+ * always use the event loop's session: one thread, one session, so what the HSM keeps per session
+ * stays warm in that thread's CPU caches, and async work never waits for it.
  *
  * A session whose operation threw is closed and replaced: SoftHSM leaves some operations
  * active after an error (a GCM C_Encrypt rejected with CKR_ARGUMENTS_BAD makes the next
@@ -21,6 +24,7 @@ export class SessionPool {
   private readonly waiters: Array<{ resolve: (session: Handle) => void; reject: (error: Error) => void }> = [];
   private live = 0;
   private closed = false;
+  private loopSession: Handle | undefined;
 
   constructor(
     private readonly module: Cryptoki,
@@ -31,6 +35,7 @@ export class SessionPool {
       this.idle.push(module.C_OpenSession(slot, SESSION_FLAGS));
       this.live += 1;
     }
+    this.loopSession = module.C_OpenSession(slot, SESSION_FLAGS);
   }
 
   /** Runs `operation` on a leased session; the session returns to the pool (or is replaced) afterwards. */
@@ -48,22 +53,20 @@ export class SessionPool {
   }
 
   /**
-   * Runs a blocking `operation` on an idle session at once, with no promise in between, and
-   * returns its result wrapped; undefined when no session is idle (then use {@link use}).
+   * Runs a blocking `operation` at once on the event loop's session (no promise in between). A
+   * failed operation closes the session and the next call opens another (see the class comment).
    */
-  useNow<T>(operation: (session: Handle) => T): { value: T } | undefined {
-    if (this.closed) return undefined;
-    const session = this.idle.pop();
-    if (session === undefined) return undefined;
-    let value: T;
+  onEventLoop<T>(operation: (session: Handle) => T): T {
+    if (this.closed) throw new HsmUnavailableError('HSM closed');
+    this.loopSession ??= this.module.C_OpenSession(this.slot, SESSION_FLAGS);
+    const session = this.loopSession;
     try {
-      value = operation(session);
+      return operation(session);
     } catch (error) {
-      this.replace(session);
+      this.loopSession = undefined;
+      this.closeQuietly(session);
       throw error;
     }
-    this.release(session);
-    return { value };
   }
 
   /** Closes every session; callers drain their operations first. */
@@ -71,6 +74,8 @@ export class SessionPool {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) waiter.reject(new HsmUnavailableError('HSM closed'));
     for (const session of this.idle.splice(0)) this.closeQuietly(session);
+    if (this.loopSession !== undefined) this.closeQuietly(this.loopSession);
+    this.loopSession = undefined;
     this.live = 0;
   }
 
