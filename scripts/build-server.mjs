@@ -1,4 +1,4 @@
-// Bundles the local server (and its audit commit thread) into .cache/server with esbuild, so
+// Bundles the local server into .cache/server with esbuild, so
 // `npm start` loads one pre-compiled file instead of compiling every module with tsx at start
 // (the first request within 1 s of the start). Dependencies stay external (native modules, node_modules
 // as installed). Plain JS so it runs before any TypeScript loader: `node scripts/build-server.mjs [outdir]`
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 await build({
   absWorkingDir: root,
-  entryPoints: { main: 'server/main.ts', 'audit-commit-worker': 'events/audit/sqlite/audit-commit-worker.ts' },
+  entryPoints: { main: 'server/main.ts' },
   outdir: argv[2] ?? '.cache/server',
   outExtension: { '.js': '.mjs' },
   bundle: true,

@@ -1,7 +1,7 @@
 /**
  * The SQLite audit commit: one IMMEDIATE transaction across chains, each chain's rows only if its
- * tail is where the writer expects it. Shared by the adapter's connection and its commit thread
- * (sqlite-audit-commit-thread.ts), so there is one definition of what a commit writes.
+ * tail is where the writer expects it, and each checkpoint only if it seals a stored record and
+ * follows the chain's last checkpoint.
  */
 import type Database from 'better-sqlite3';
 import { isUniqueViolation } from '../../store/sqlite/open-database.ts';
