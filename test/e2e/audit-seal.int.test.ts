@@ -57,26 +57,31 @@ async function verify(server: ServerProcess, token: string): Promise<Verdict> {
 
 for (const mode of STORE_MODES) {
   void describe(`audit checkpoints on the server (${mode})`, () => {
-    void it('with KEYLEDGER_AUDIT_SEAL_INTERVAL_MS=0 every answered request is sealed', async () => {
-      const server = await startServer({
-        ...storeEnv(mode),
-        KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY,
-        KEYLEDGER_AUDIT_SEAL_INTERVAL_MS: '0',
-      });
-      try {
-        const token = await tokenFor(server.url, ADMIN_KEY);
-        await someRequests(server, token);
-        assert.deepEqual(await verify(server, token), {
-          valid: true,
-          records: 5,
-          sealedThrough: 5,
-          unsealedRecords: 0,
-          adoptedRecords: 0,
+    // The DynamoDB storage's commits with a checkpoint are covered by its contract suite; one server start less here.
+    void it(
+      'with KEYLEDGER_AUDIT_SEAL_INTERVAL_MS=0 every answered request is sealed',
+      { skip: mode === 'dynamodb' },
+      async () => {
+        const server = await startServer({
+          ...storeEnv(mode),
+          KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY,
+          KEYLEDGER_AUDIT_SEAL_INTERVAL_MS: '0',
         });
-      } finally {
-        await server.dispose();
-      }
-    });
+        try {
+          const token = await tokenFor(server.url, ADMIN_KEY);
+          await someRequests(server, token);
+          assert.deepEqual(await verify(server, token), {
+            valid: true,
+            records: 5,
+            sealedThrough: 5,
+            unsealedRecords: 0,
+            adoptedRecords: 0,
+          });
+        } finally {
+          await server.dispose();
+        }
+      },
+    );
 
     void it('by time, verify counts the unsealed tail, and a clean shutdown seals it', async () => {
       let server = await startServer({ ...storeEnv(mode), KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY });

@@ -87,7 +87,11 @@ export async function startServer(
   const child = spawnServer(env, dataDir);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within 90 s:\n${log}`)), 90_000);
+    const timer = setTimeout(() => {
+      // A server that never came up must not outlive the test (its pipes would keep the test process alive).
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start within 90 s:\n${log}`));
+    }, 90_000);
     const onData = (chunk: Buffer) => {
       log += chunk.toString();
       const m = /listening on (https?:\/\/\S+)/.exec(log);
