@@ -4,7 +4,7 @@
  * editing, removing, inserting or reordering any record breaks the chain at that point. Checkpoints
  * sign a chain head with an HSM key, so the chain cannot be recomputed wholesale either.
  */
-import { createHash, verify as verifySignature } from 'node:crypto';
+import { hash, verify as verifySignature } from 'node:crypto';
 import type { AuditCheckpoint, AuditRecord } from '../ports/audit-storage.ts';
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -29,7 +29,7 @@ export function recordHash(row: HashedFields): string {
     row.correlationId,
     row.sourceIp,
   ];
-  return createHash('sha256').update(row.prevHash).update('\n').update(JSON.stringify(fields)).digest('hex');
+  return hash('sha256', `${row.prevHash}\n${JSON.stringify(fields)}`, 'hex');
 }
 
 /**

@@ -9,11 +9,17 @@ import { unauthorized } from '../../application/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { auditInstanceOf } from './audit-instance.ts';
 import { errorResponse, mapError, reasonError, RequestError, type MappedError } from './errors.ts';
-import { appendRequestKeys, logger, requestLog, requestLogContext } from './logger.ts';
+import { appendRequestKeys, logger, ON_LAMBDA, requestLog, requestLogContext } from './logger.ts';
 import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
 import type { OperationDefinition } from '../api/operations.ts';
 import { parseQueryParams } from '../api/schemas/params.ts';
+
+/**
+ * Middy's plugin settings. On Lambda its default: answer 5 ms before the invocation's deadline. The
+ * local server has no deadline, so no timer is armed and cleared around every request there.
+ */
+const MIDDY = ON_LAMBDA ? {} : { timeoutEarlyInMillis: 0 };
 
 /** Largest request body accepted (Key Protect's standard key payload limit is 7,500 bytes, base64 in JSON). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -68,7 +74,7 @@ function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   const text = rawBody(event);
   if (Buffer.byteLength(text) > MAX_BODY_BYTES)
     throw new RequestError('BAD_BODY_ERR', 'Request body is too large', 413);
-  if (text.trim() === '') return undefined;
+  if (!/\S/.test(text)) return undefined;
   try {
     // The Go client marshals a typed nil pointer (the body of its key actions) as `null`: no body.
     const body = JSON.parse(text) as unknown;
@@ -167,7 +173,7 @@ function pipeline<Req>(
   fn: (req: Req) => Promise<ApiResult>,
 ) {
   const name = operation.name;
-  return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
+  return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>(MIDDY)
     .use(requestLogContext())
     .handler(async (event, context) => {
       const correlationId = header(event, 'correlation-id');
@@ -328,7 +334,7 @@ export function publicHandler(
   options: { audited: boolean } = { audited: true },
 ) {
   const name = operation.name;
-  return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>()
+  return middy<APIGatewayProxyEventV2, ApiResult, Error, Context>(MIDDY)
     .use(requestLogContext())
     .handler(async (event, context) => {
       const requestId = event.requestContext.requestId || context.awsRequestId;

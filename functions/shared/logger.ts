@@ -11,7 +11,8 @@ export const logger = new Logger({
   logLevel: (process.env.KEYLEDGER_LOG_LEVEL ?? 'INFO') as 'INFO',
 });
 
-const ON_LAMBDA = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
+/** Whether this process is a Lambda function (else the local server, a CLI or a test). */
+export const ON_LAMBDA = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
 const INFO_AND_BELOW = new Set(['TRACE', 'DEBUG', 'INFO']);
 
 /**

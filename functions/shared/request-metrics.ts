@@ -7,6 +7,7 @@
  *   namespace `keyledger`.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { ON_LAMBDA } from './logger.ts';
 
 /** Upper bounds of the latency histogram, in seconds. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -16,12 +17,12 @@ interface Series {
   readonly outcome: string;
   count: number;
   sum: number;
+  /** Observations per bucket: index i counts those above BUCKETS[i-1] up to BUCKETS[i] (the last: above all). */
   readonly buckets: number[];
 }
 
 const series = new Map<string, Series>();
-const onLambda = process.env.AWS_LAMBDA_FUNCTION_NAME !== undefined;
-const emf = onLambda
+const emf = ON_LAMBDA
   ? new Metrics({ namespace: process.env.KEYLEDGER_METRICS_NAMESPACE ?? 'keyledger', serviceName: 'keyledger' })
   : undefined;
 
@@ -30,14 +31,14 @@ export function observeRequest(operation: string, outcome: string, seconds: numb
   const key = `${operation}\u0000${outcome}`;
   let s = series.get(key);
   if (!s) {
-    s = { operation, outcome, count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
+    s = { operation, outcome, count: 0, sum: 0, buckets: [...BUCKETS.map(() => 0), 0] };
     series.set(key, s);
   }
   s.count += 1;
   s.sum += seconds;
-  BUCKETS.forEach((bound, i) => {
-    if (seconds <= bound) s.buckets[i] = (s.buckets[i] ?? 0) + 1;
-  });
+  let i = 0;
+  while (i < BUCKETS.length && seconds > (BUCKETS[i] ?? Infinity)) i += 1;
+  s.buckets[i] = (s.buckets[i] ?? 0) + 1;
   if (emf) {
     // Synchronous, so concurrent requests (none on Lambda, but still) never mix their dimensions.
     emf.addDimensions({ operation, outcome });
@@ -66,9 +67,11 @@ export function renderPrometheus(): string {
   lines.push('# TYPE keyledger_request_duration_seconds histogram');
   for (const s of sorted) {
     const labels = `operation="${escape(s.operation)}",outcome="${s.outcome}"`;
-    BUCKETS.forEach((bound, i) =>
-      lines.push(`keyledger_request_duration_seconds_bucket{${labels},le="${bound}"} ${s.buckets[i] ?? 0}`),
-    );
+    let cumulative = 0;
+    BUCKETS.forEach((bound, i) => {
+      cumulative += s.buckets[i] ?? 0;
+      lines.push(`keyledger_request_duration_seconds_bucket{${labels},le="${bound}"} ${cumulative}`);
+    });
     lines.push(`keyledger_request_duration_seconds_bucket{${labels},le="+Inf"} ${s.count}`);
     lines.push(`keyledger_request_duration_seconds_sum{${labels}} ${s.sum}`);
     lines.push(`keyledger_request_duration_seconds_count{${labels}} ${s.count}`);

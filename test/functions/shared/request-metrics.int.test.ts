@@ -30,6 +30,20 @@ void describe('request metrics', () => {
     assert.match(text, /^keyledger_request_duration_seconds_count\{operation="unitOp",outcome="denied"\} 1$/m);
   });
 
+  void it('counts a latency equal to a bound in that bound, and one above every bound only in +Inf', () => {
+    observeRequest('edgeOp', 'success', 0.001);
+    observeRequest('edgeOp', 'success', 20);
+    const text = renderPrometheus();
+    const bucket = (le: string) =>
+      new RegExp(
+        `^keyledger_request_duration_seconds_bucket\\{operation="edgeOp",outcome="success",le="${le}"\\} (\\d+)$`,
+        'm',
+      ).exec(text)?.[1];
+    assert.equal(bucket('0.001'), '1');
+    assert.equal(bucket('10'), '1');
+    assert.equal(bucket('\\+Inf'), '2');
+  });
+
   void it('emits EMF with operation and outcome dimensions on Lambda', async () => {
     const script =
       "const m = await import('./functions/shared/request-metrics.ts'); m.observeRequest('wrapKey', 'success', 0.012);";
