@@ -4,19 +4,23 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createKeys, scenarios, startKeyledger, wrapOnce, type RunningKeyledger } from './keyledger.ts';
 import { load, type LoadResult } from './load.ts';
+import { ROOT } from './processes.ts';
 
 /**
- * Interleaved A/B of two server settings on this machine: both servers up at once, runs
- * alternating A, B, A, B... so both see the same background load, each after a warm-up. Prints
+ * Interleaved A/B of two server settings or two versions on this machine: both servers up at once,
+ * runs alternating A, B, B, A... so both see the same background load, each after a warm-up. Prints
  * req/s, latency and CPU per request (all threads, and the event loop's thread alone) per run, and
  * the medians. CPU per request is the figure to decide on when the machine is busy.
  * Usage: node --import tsx bench/ab.ts --a 'NAME=value,...' --b 'NAME=value,...'
+ *          [--a-root DIR] [--b-root DIR] (a checkout with node_modules: another version; default this one)
  *          [--scenario "wrap (given DEK)"] [--connections 16] [--duration 4] [--rounds 5]
  */
 const { values } = parseArgs({
   options: {
     a: { type: 'string', default: '' },
     b: { type: 'string', default: '' },
+    'a-root': { type: 'string', default: ROOT },
+    'b-root': { type: 'string', default: ROOT },
     scenario: { type: 'string', default: 'wrap (given DEK)' },
     connections: { type: 'string', default: '16' },
     duration: { type: 'string', default: '4' },
@@ -38,13 +42,13 @@ async function main(): Promise<void> {
   const servers: RunningKeyledger[] = [];
   try {
     const variants = [
-      { name: 'A', env: env(values.a) },
-      { name: 'B', env: env(values.b) },
+      { name: 'A', env: env(values.a), root: values['a-root'] },
+      { name: 'B', env: env(values.b), root: values['b-root'] },
     ];
     const runs = new Map<string, LoadResult[]>();
     const scenarioOf = new Map<string, Awaited<ReturnType<typeof scenarios>>[string]>();
     for (const v of variants) {
-      const k = await startKeyledger(join(scratch, v.name), v.env);
+      const k = await startKeyledger(join(scratch, v.name), v.env, [], v.root);
       servers.push(k);
       const ids = await createKeys(k, 10);
       const rotate = await createKeys(k, 128);
@@ -79,7 +83,7 @@ async function main(): Promise<void> {
     for (const v of variants) {
       const rs = runs.get(v.name) ?? [];
       console.log(
-        `${v.name} (${values[v.name === 'A' ? 'a' : 'b'] || 'defaults'}) median: ${median(rs.map((r) => r.rps))} req/s, p99 ${median(rs.map((r) => r.p99Ms))} ms, CPU/request ${median(rs.map((r) => r.serverCpuUsPerRequest))} µs, event loop ${median(rs.map((r) => r.mainThreadCpuUsPerRequest))} µs`,
+        `${v.name} (${values[v.name === 'A' ? 'a' : 'b'] || 'defaults'}, ${v.root}) median: ${median(rs.map((r) => r.rps))} req/s, p99 ${median(rs.map((r) => r.p99Ms))} ms, CPU/request ${median(rs.map((r) => r.serverCpuUsPerRequest))} µs, event loop ${median(rs.map((r) => r.mainThreadCpuUsPerRequest))} µs`,
       );
     }
   } finally {

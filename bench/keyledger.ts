@@ -27,24 +27,27 @@ export interface RunningKeyledger {
   stop(): Promise<void>;
 }
 
-let built = false;
+/** Checkouts whose server bundle this harness run has built. */
+const built = new Set<string>();
 
 /**
  * Starts the server as `npm start` runs it (the bundle of scripts/build-server.mjs, built once per
  * harness run, before the clock starts) on `dataDir` (PORT=0) and obtains an administrator token.
+ * `root` is the checkout to run (another one: bench/ab.ts comparing two versions).
  */
 export async function startKeyledger(
   dataDir: string,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
+  root: string = ROOT,
 ): Promise<RunningKeyledger> {
-  if (!built) {
-    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: ROOT, stdio: 'inherit' });
-    built = true;
+  if (!built.has(root)) {
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { cwd: root, stdio: 'inherit' });
+    built.add(root);
   }
   const t0 = performance.now();
   const { child, match, readyMs } = await spawnNode(
-    '.cache/server/main.mjs',
+    join(root, '.cache/server/main.mjs'),
     [],
     {
       PORT: '0',
