@@ -118,6 +118,49 @@ export function eventStoreContract(name: string, open: () => Promise<OpenedEvent
         }
       }));
 
+    void it('settles appends made together each on its own: a conflict fails only its caller', () =>
+      withStore(async (store) => {
+        const first = stream('together');
+        const second = stream('together');
+        const behind = stream('together');
+        await store.append([{ streamId: behind, expectedVersion: 0, events: [event('KeyCreated')] }]);
+        const results = await Promise.allSettled([
+          store.append([{ streamId: first, expectedVersion: 0, events: [event('KeyCreated')], snapshot: { n: 1 } }]),
+          store.append([{ streamId: behind, expectedVersion: 0, events: [event('KeyRotated')] }]),
+          store.append([{ streamId: second, expectedVersion: 0, events: [event('KeyCreated'), event('KeyRotated')] }]),
+          store.append([{ streamId: second, expectedVersion: 0, events: [event('KeyDeleted')] }]),
+        ]);
+        assert.equal(results[0]?.status, 'fulfilled');
+        const behindResult = results[1];
+        assert.ok(behindResult?.status === 'rejected' && behindResult.reason instanceof ConcurrencyError);
+        assert.deepEqual(
+          results
+            .slice(2)
+            .map((r) => r.status)
+            .sort(),
+          ['fulfilled', 'rejected'],
+          'exactly one of two appends at the same expected version wins',
+        );
+        const loser = results.slice(2).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        assert.ok(loser?.reason instanceof ConcurrencyError);
+        assert.deepEqual(await store.readHead(first), {
+          streamId: first,
+          version: 1,
+          snapshot: { n: 1 },
+          snapshotVersion: 1,
+        });
+        assert.deepEqual(
+          (await store.readStream(behind)).map((e) => e.type),
+          ['KeyCreated'],
+        );
+        const secondTypes = (await store.readStream(second)).map((e) => e.type);
+        assert.ok(
+          JSON.stringify(secondTypes) === '["KeyCreated","KeyRotated"]' ||
+            JSON.stringify(secondTypes) === '["KeyDeleted"]',
+          `one append's events only: ${JSON.stringify(secondTypes)}`,
+        );
+      }));
+
     void it('commits several streams atomically: all land together', () =>
       withStore(async (store) => {
         const key = stream('key');

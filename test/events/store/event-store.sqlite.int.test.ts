@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,36 @@ void describe('sqlite event store specifics', () => {
         ['a'],
       );
       await assert.rejects(store.readChanges('{"not":"sqlite"}', 5), RangeError);
+    } finally {
+      await store.close();
+    }
+  });
+
+  void it('commits the appends made in one turn of the event loop together: one commit, not one each', async () => {
+    const file = newFile();
+    const store = await openSqliteEventStore({ file });
+    const db = new Database(file, { readonly: true });
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    db.close();
+    // Each commit appends every page it changed to the WAL (header 32 bytes, each frame 24 + a page).
+    const walFrames = () => (statSync(`${file}-wal`).size - 32) / (24 + pageSize);
+    try {
+      await store.append([
+        { streamId: 'warm', expectedVersion: 0, events: [{ type: 'X', schemaVersion: 1, data: 0, meta }] },
+      ]);
+      const before = walFrames();
+      const appends = 32;
+      await Promise.all(
+        Array.from({ length: appends }, (_, i) =>
+          store.append([
+            { streamId: `s${i}`, expectedVersion: 0, events: [{ type: 'X', schemaVersion: 1, data: i, meta }] },
+          ]),
+        ),
+      );
+      const frames = walFrames() - before;
+      // One commit of 32 small appends rewrites a handful of pages once; 32 commits would write at least 32 frames.
+      assert.ok(frames > 0 && frames < appends, `${frames} WAL frames for ${appends} appends`);
+      assert.equal((await store.readChanges(null, 100)).events.length, appends + 1);
     } finally {
       await store.close();
     }
