@@ -8,6 +8,10 @@ export interface BenchOptions {
   /** Each measured run: 4 s by default; in quick mode a few requests per connection. */
   readonly run: RunLength;
   readonly warmup: RunLength;
+  /** Before the first measurement, each server serves this much traffic first, as a long-running server has. */
+  readonly serverWarmup: RunLength;
+  /** The profiled run (wrap at 16 connections, bench/profile.ts) whose CPU per request by part the report shows. */
+  readonly profile: RunLength;
   readonly loopS: number;
   readonly connections: number[];
   /**
@@ -73,6 +77,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     modes: modes as Array<'sqlite' | 'dynamodb'>,
     run: quick && values.duration === undefined ? { requests: 8 } : { durationS: num(values.duration, 4, 'duration') },
     warmup: quick ? { requests: 4 } : { durationS: 1 },
+    serverWarmup: quick ? { requests: 8 } : { durationS: 5 },
+    profile: quick ? { requests: 16 } : { durationS: 8 },
     loopS: quick ? 0.2 : 2,
     connections: quick ? [1, 4] : [1, 16, 64],
     repeats: num(values.repeats, quick ? 2 : 3, 'repeats'),

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeys, scenarios, startKeyledger, wrapOnce } from './keyledger.ts';
-import { load, type LoadResult } from './load.ts';
+import { load, type LoadResult, type RunLength } from './load.ts';
 import { summarise, type ProfileSummary } from './profile-top.ts';
 
 export interface ScenarioProfile {
@@ -15,16 +15,17 @@ const nowUs = (): number => Number(process.hrtime.bigint() / 1000n);
 
 /**
  * Profiles the embedded server (the bundle `npm start` runs) under one scenario: starts it with
- * `node --cpu-prof`, warms it up, drives the scenario for `seconds`, stops it (the profile is
+ * `node --cpu-prof`, warms it up, drives the scenario for `length`, stops it (the profile is
  * written on exit) and summarises the event loop's time inside the measured window only, as µs of
  * CPU per request by part (bench/profile-top.ts).
  */
 export async function profileScenario(
   scenario: string,
   connections: number,
-  seconds: number,
+  length: RunLength,
   env: Record<string, string> = {},
   keepDir?: string,
+  warmup: RunLength = { durationS: 3 },
 ): Promise<ScenarioProfile> {
   const scratch = mkdtempSync(join(tmpdir(), 'keyledger-profile-'));
   const profDir = keepDir ?? join(scratch, 'prof');
@@ -37,9 +38,9 @@ export async function profileScenario(
       const named = scenarios(ids, await wrapOnce(k, ids), await createKeys(k, 128));
       const requests = named[scenario];
       if (!requests) throw new Error(`unknown scenario ${scenario}; one of ${Object.keys(named).join(', ')}`);
-      await load(k.url, k.pid, requests, connections, { durationS: 3 }, k.headers);
+      await load(k.url, k.pid, requests, connections, warmup, k.headers);
       const from = nowUs();
-      result = await load(k.url, k.pid, requests, connections, { durationS: seconds }, k.headers);
+      result = await load(k.url, k.pid, requests, connections, length, k.headers);
       window = [from, nowUs()];
     } finally {
       await k.stop();
@@ -66,7 +67,7 @@ export async function profileScenario(
  */
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [scenario = 'wrap (given DEK)', connArg = '16', secondsArg = '8', dirArg] = process.argv.slice(2);
-  profileScenario(scenario, Number(connArg), Number(secondsArg), {}, dirArg)
+  profileScenario(scenario, Number(connArg), { durationS: Number(secondsArg) }, {}, dirArg)
     .then(({ load: r, summary }) => {
       console.log(
         `${scenario} @${connArg}: ${r.rps} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, CPU ${r.serverCpuPct}% (${r.serverCpuUsPerRequest} µs per request, event loop ${r.mainThreadCpuUsPerRequest} µs), non-2xx ${r.non2xx}\n`,

@@ -30,6 +30,8 @@ export interface ModeResult {
   readonly startup: { listeningMs: number; firstRequestMs: number };
   readonly scenarios: ScenarioResult[];
   readonly idleRssMB: number;
+  /** SQLite: wrap at the target connection count with KEYLEDGER_AUDIT_SEAL_INTERVAL_MS=0 (a checkpoint in every commit). */
+  readonly sealEveryCommit?: ScenarioResult | null;
   readonly scale: {
     readonly keys: number;
     /** Keys the listing rows list (more than `keys` on DynamoDB: rows seeded straight into the key list). */
@@ -40,6 +42,21 @@ export interface ModeResult {
     readonly idleRssMB: number;
     readonly endRssMB: number;
   } | null;
+}
+
+export interface BenchProfile {
+  readonly scenario: string;
+  readonly connections: number;
+  readonly rps: number;
+  readonly p99Ms: number;
+  /** CPU per request of every server thread, and of the event loop's thread alone (from /proc). */
+  readonly cpuUsPerRequest: number;
+  readonly eventLoopUsPerRequest: number;
+  /** Of the event loop's busy time: keyledger's own code (its folders), µs per request. */
+  readonly keyledgerUsPerRequest: number;
+  readonly idleShare: number;
+  readonly parts: ReadonlyArray<{ part: string; usPerRequest: number }>;
+  readonly text: string;
 }
 
 export interface CeilingResult extends LoadResult {
@@ -72,6 +89,8 @@ export interface BenchReport {
     };
   };
   readonly modes: ModeResult[];
+  /** The event loop's CPU per request by part, from a profiled run of its own (bench/profile.ts). */
+  readonly profile?: BenchProfile | null;
   readonly bundles: BundleSize[];
   readonly targets: Target[];
 }
@@ -174,6 +193,8 @@ export function toMarkdown(r: BenchReport): string {
   ];
   for (const mode of r.modes) {
     lines.push(...scenarioRows(`${mode.store}, ${mode.keys} keys`, mode.scenarios));
+    if (mode.sealEveryCommit)
+      lines.push(...scenarioRows(`${mode.store}, ${mode.keys} keys, seal interval 0`, [mode.sealEveryCommit]));
     const scale = mode.scale;
     if (scale) {
       // Listing rows list every key of the instance; on DynamoDB more than the seed created (bench/seed-key-list.ts).
@@ -196,6 +217,19 @@ export function toMarkdown(r: BenchReport): string {
     const s = mode.scale;
     lines.push(
       `| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`,
+    );
+  }
+  if (r.profile) {
+    const p = r.profile;
+    lines.push(
+      '',
+      `## Where the time goes: ${p.scenario} @${p.connections} (SQLite, profiled run of its own)`,
+      '',
+      `${p.rps} req/s, p99 ${p.p99Ms} ms; CPU per request ${p.cpuUsPerRequest} µs over all server threads, ${p.eventLoopUsPerRequest} µs on the event loop, of which keyledger's own code ${p.keyledgerUsPerRequest} µs; the event loop idle ${Math.round(p.idleShare * 100)}% of the time.`,
+      '',
+      '```',
+      p.text,
+      '```',
     );
   }
   lines.push('', '## Targets', '', '| target | goal | measured | met |', '| --- | --- | --- | --- |');

@@ -7,11 +7,13 @@ import { BENCH_KEY_RING, createKeys, scenarios, startKeyledger, wrapOnce, type R
 import { load, sequential, type BenchRequest } from './load.ts';
 import { parseOptions, type BenchOptions } from './options.ts';
 import { procUsage, ROOT, round, runNode, spawnNode, startDynamoDbLocal } from './processes.ts';
+import { profileScenario } from './profile.ts';
 import {
   ceilingRps,
   commit,
   machine,
   toMarkdown,
+  type BenchProfile,
   type BenchReport,
   type CeilingName,
   type CeilingResult,
@@ -37,6 +39,15 @@ function medianRun(runs: readonly ScenarioResult[]): ScenarioResult {
   return sorted[Math.floor((sorted.length - 1) / 2)] as ScenarioResult;
 }
 const LIST = 'list keys (limit=200)';
+const WRAP = 'wrap (given DEK)';
+
+/** Rates for create and rotate at 16 connections: twice what they reached before their appends were group-committed (340 and 260 req/s). */
+const RATE_TARGETS: Record<string, number> = { 'create key': 680, rotate: 520 };
+
+/** Serves traffic before the first measurement, so the server is measured warm, as a long-running one is. */
+async function warmUp(o: BenchOptions, k: RunningKeyledger, requests: BenchRequest[] | undefined): Promise<void> {
+  if (requests) await load(k.url, k.pid, requests, targetConnections(o.connections), o.serverWarmup, k.headers);
+}
 
 /**
  * GET /keys with Key Protect's sort, filter and search at scale, each timed request by request
@@ -236,15 +247,33 @@ async function measureMode(
       const keyIds = await createKeys(k, o.keys);
       const rotateIds = await createKeys(k, o.rotateKeys);
       const named = scenarios(keyIds, await wrapOnce(k, keyIds), rotateIds);
+      await warmUp(o, k, named[WRAP]);
       scenarioResults = await runScenarios(
         o,
         k,
         named,
-        ['wrap (given DEK)', 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', 'rotate'],
+        [WRAP, 'wrap (generated DEK)', 'unwrap', 'rewrap', 'create key', 'rotate'],
         ceilings,
       );
     } finally {
       await k.stop();
+    }
+
+    // The cost of the seal interval: wrap with a checkpoint signed in every commit, before its responses leave.
+    let sealEveryCommit: ScenarioResult | null = null;
+    if (store === 'sqlite') {
+      const sealDir = join(scratch, `${store}-seal-every-commit`);
+      mkdirSync(sealDir);
+      const s = await startKeyledger(sealDir, { ...envFor('seal'), KEYLEDGER_AUDIT_SEAL_INTERVAL_MS: '0' });
+      try {
+        const keyIds = await createKeys(s, o.keys);
+        const named = scenarios(keyIds, await wrapOnce(s, keyIds), []);
+        await warmUp(o, s, named[WRAP]);
+        const [row] = await runScenarios(o, s, named, [WRAP], ceilings, [targetConnections(o.connections)]);
+        sealEveryCommit = row ?? null;
+      } finally {
+        await s.stop();
+      }
     }
 
     let scale: ModeResult['scale'] = null;
@@ -291,7 +320,8 @@ async function measureMode(
           ...scenarios(hot, await wrapOnce(s, hot), []),
           [LIST]: [{ method: 'GET', path: '/api/v2/keys?limit=200' }],
         };
-        const results = await runScenarios(o, s, named, ['wrap (given DEK)', 'unwrap'], ceilings);
+        await warmUp(o, s, named[WRAP]);
+        const results = await runScenarios(o, s, named, [WRAP, 'unwrap'], ceilings);
         results.push(...(await runScenarios(o, s, named, [LIST], ceilings, o.connections.slice(0, 2))));
         for (const [name, request] of Object.entries(listings(seed.keyIds[0] ?? ''))) {
           const r = await sequential(s.url, s.pid, request, s.headers, o.quick ? 3 : 30, o.quick ? 1 : 8);
@@ -316,7 +346,7 @@ async function measureMode(
         await s.stop();
       }
     }
-    return { store, keys: o.keys, startup: k.startup, scenarios: scenarioResults, idleRssMB, scale };
+    return { store, keys: o.keys, startup: k.startup, scenarios: scenarioResults, idleRssMB, sealEveryCommit, scale };
   } finally {
     ddb?.stop();
   }
@@ -329,21 +359,43 @@ function targets(r: Omit<BenchReport, 'targets'>, connections: readonly number[]
   if (!sqlite) return t;
   const at = (rows: readonly ScenarioResult[] | undefined, name: string, c: number) =>
     rows?.find((s) => s.scenario === name && s.connections === c);
-  for (const name of ['wrap (given DEK)', 'unwrap']) {
+  for (const name of [WRAP, 'unwrap']) {
     const s = at(sqlite.scenarios, name, mid);
     if (!s) continue;
     t.push({
       name: `${name} @${mid}, share of ceiling (b)`,
-      goal: '>= 50%',
+      goal: '>= 40%',
       measured: `${Math.round((s.ratio ?? 0) * 100)}% (${s.rps} of ${s.ceilingRps} req/s)`,
-      met: (s.ratio ?? 0) >= 0.5,
+      met: (s.ratio ?? 0) >= 0.4,
     });
-    t.push({ name: `${name} @${mid}, p99`, goal: '< 20 ms', measured: `${s.p99Ms} ms`, met: s.p99Ms < 20 });
+    t.push({ name: `${name} @${mid}, p99`, goal: '< 10 ms', measured: `${s.p99Ms} ms`, met: s.p99Ms < 10 });
   }
+  const single = at(sqlite.scenarios, WRAP, 1);
+  if (single)
+    t.push({
+      name: `${WRAP} @1, p50 (audit record durable)`,
+      goal: '<= 1 ms',
+      measured: `${single.p50Ms} ms`,
+      met: single.p50Ms <= 1,
+    });
+  for (const [name, goal] of Object.entries(RATE_TARGETS)) {
+    const s = at(sqlite.scenarios, name, mid);
+    if (s)
+      t.push({ name: `${name} @${mid}`, goal: `>= ${goal} req/s`, measured: `${s.rps} req/s`, met: s.rps >= goal });
+  }
+  const sealed = sqlite.sealEveryCommit;
+  const byTime = at(sqlite.scenarios, WRAP, mid);
+  if (sealed && byTime)
+    t.push({
+      name: `${WRAP} @${mid}: seal interval 0 (every commit) vs 100 ms`,
+      goal: 'reported',
+      measured: `${sealed.rps} vs ${byTime.rps} req/s, p99 ${sealed.p99Ms} vs ${byTime.p99Ms} ms`,
+      met: null,
+    });
   const scale = sqlite.scale;
   if (scale) {
-    const base = at(sqlite.scenarios, 'wrap (given DEK)', mid);
-    const big = at(scale.scenarios, 'wrap (given DEK)', mid);
+    const base = at(sqlite.scenarios, WRAP, mid);
+    const big = at(scale.scenarios, WRAP, mid);
     if (base && big)
       t.push({
         name: `wrap @${mid} with ${scale.keys} keys vs ${sqlite.keys} keys`,
@@ -387,6 +439,25 @@ function targets(r: Omit<BenchReport, 'targets'>, connections: readonly number[]
   return t;
 }
 
+/** Profiles wrap at the target connection count on a SQLite server of its own (bench/profile.ts). */
+async function profileWrap(o: BenchOptions): Promise<BenchProfile> {
+  const connections = targetConnections(o.connections);
+  log(`profiling ${WRAP} @${connections}`);
+  const { load: r, summary } = await profileScenario(WRAP, connections, o.profile, {}, undefined, o.warmup);
+  return {
+    scenario: WRAP,
+    connections,
+    rps: r.rps,
+    p99Ms: r.p99Ms,
+    cpuUsPerRequest: r.serverCpuUsPerRequest,
+    eventLoopUsPerRequest: r.mainThreadCpuUsPerRequest,
+    keyledgerUsPerRequest: round(summary.keyledgerUsPerRequest, 1),
+    idleShare: round(summary.idleShare, 3),
+    parts: summary.parts,
+    text: summary.text,
+  };
+}
+
 async function main(): Promise<void> {
   const o = parseOptions(process.argv.slice(2));
   const started = new Date();
@@ -404,6 +475,7 @@ async function main(): Promise<void> {
     } finally {
       await Promise.all(Object.values(servers).map((c) => c.stop()));
     }
+    const profile = o.modes.includes('sqlite') ? await profileWrap(o) : null;
     const bundles = o.bundles ? await bundleSizes() : [];
     const partial = {
       schema: 'keyledger-bench/1' as const,
@@ -422,6 +494,7 @@ async function main(): Promise<void> {
       },
       ceilings,
       modes,
+      profile,
       bundles,
     };
     const report: BenchReport = { ...partial, targets: targets(partial, o.connections) };

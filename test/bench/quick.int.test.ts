@@ -61,6 +61,10 @@ void test('npm run bench -- --quick writes a complete JSON and markdown report',
           'the row is one of its runs',
         );
     }
+    if (mode.store === 'sqlite') {
+      assert.equal(mode.sealEveryCommit?.scenario, 'wrap (given DEK)', 'the seal interval 0 row');
+      assert.ok((mode.sealEveryCommit?.ok ?? 0) > 0);
+    }
     assert.ok(mode.scale, `${mode.store} has a scale run`);
     assert.equal(mode.scale.keys, report.settings.scaleKeys[mode.store]);
     assert.deepEqual(
@@ -83,8 +87,13 @@ void test('npm run bench -- --quick writes a complete JSON and markdown report',
     assert.ok(mode.startup.firstRequestMs > 0 && mode.scale.seed.createS > 0);
   }
 
+  assert.equal(report.profile?.scenario, 'wrap (given DEK)');
+  assert.ok((report.profile?.parts.length ?? 0) > 0, 'the profile names where the time goes');
   assert.ok(report.bundles.length >= 4, 'every Lambda entry is bundled');
   for (const b of report.bundles) assert.ok(b.bytes > 0 && b.gzipBytes > 0, b.entry);
   assert.ok(report.targets.length > 0);
-  assert.match(readFileSync(join(out, 'latest.md'), 'utf8'), /\| store \| scenario \| conns \| req\/s/);
+  const markdown = readFileSync(join(out, 'latest.md'), 'utf8');
+  assert.match(markdown, /\| store \| scenario \| conns \| req\/s/);
+  assert.match(markdown, /\| sqlite, \d+ keys, seal interval 0 \| wrap \(given DEK\) \|/);
+  assert.match(markdown, /## Where the time goes: wrap \(given DEK\)/);
 });
