@@ -143,5 +143,8 @@ export async function sequential(
     p99Ms: round(at(0.99), 2),
     serverRssMaxMB: usage.rssMaxMB,
     serverCpuPct: usage.cpuPct,
+    serverCpuUsPerRequest: times.length + non2xx ? round((usage.cpuS * 1e6) / (times.length + non2xx), 0) : 0,
+    mainThreadCpuUsPerRequest:
+      times.length + non2xx ? round((usage.mainThreadCpuS * 1e6) / (times.length + non2xx), 0) : 0,
   };
 }

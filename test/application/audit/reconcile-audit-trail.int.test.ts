@@ -41,6 +41,7 @@ void describe('audit reconciler (SQLite)', () => {
     audit = new ChainedAuditLog({
       storage: await openSqliteAuditStorage({ file }),
       signer: await hsmCheckpointSigner(hsm),
+      sealIntervalMs: 0,
     });
     state = await openSqliteAuditReconcilerState({ file });
   });
@@ -146,7 +147,13 @@ void describe('audit reconciler (SQLite)', () => {
     assert.equal(second.events, 0, 'the position was saved');
     const ids = (await audit.query({ instanceId: I, limit: 100 })).records.map((r) => r.requestId);
     assert.deepEqual(ids, ['r-1', 'r-2', 'r-3', 'r-4']);
-    assert.deepEqual(await audit.verify(I), { valid: true, records: 4 });
+    assert.deepEqual(await audit.verify(I), {
+      valid: true,
+      records: 4,
+      sealedThrough: 4,
+      unsealedRecords: 0,
+      adoptedRecords: 0,
+    });
   });
 
   void it('writes nothing twice when a pass dies after writing records and before saving its position', async () => {
