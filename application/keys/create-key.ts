@@ -1,4 +1,5 @@
 import { ApplicationError } from '../errors.ts';
+import type { KeyPolicyInput } from '../../domain/keys/commands.ts';
 import type { KeyType } from '../../domain/keys/events.ts';
 import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
 import type { WrappedKey } from '../ports/hsm.ts';
@@ -24,6 +25,8 @@ interface CreateKeyInput {
   readonly secureImport?: SecureImportInput | undefined;
   /** Aliases to give the key at creation (each claimed in the instance's alias index). */
   readonly aliases?: readonly string[] | undefined;
+  /** The key's own policies, in place of the instance's (POST /keys_with_policy_overrides). */
+  readonly policies?: readonly KeyPolicyInput[] | undefined;
 }
 
 /** AES key sizes Key Protect accepts for imported root keys. */
@@ -33,7 +36,7 @@ const GENERATED_STANDARD_KEY_BYTES = 32;
 /**
  * Creates (generates, imports, or securely imports) a root or standard key and its first version,
  * in an existing key ring of the instance, under the instance's keyCreateImportAccess policy, and
- * with the instance's dualAuthDelete policy as the key's own.
+ * with the instance's dualAuthDelete policy as the key's own unless `policies` gives the key its own.
  */
 export async function createKey(
   services: AppServices,
@@ -81,6 +84,7 @@ export async function createKey(
       versionId: services.newId(),
       material: toWrappedMaterial(wrapped),
       dualAuthDelete: policies.dualAuthDelete.enabled,
+      policies: input.policies,
       now: services.now().toISOString(),
       principalId,
     },

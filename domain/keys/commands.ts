@@ -25,6 +25,11 @@ export interface CreateKey extends CommandContext, Omit<KeyCreatedData, 'version
    * do not touch existing keys.
    */
   readonly dualAuthDelete?: boolean | undefined;
+  /**
+   * The key's own policies (Key Protect's keys_with_policy_overrides), set in the same append as the
+   * key; a dualAuthDelete among them replaces the instance's.
+   */
+  readonly policies?: readonly KeyPolicyInput[] | undefined;
 }
 
 interface KeyCommandBase<T extends string> extends CommandContext {

@@ -14,6 +14,7 @@ import { keyFilterQuery, keyListQuery } from './schemas/key-list.ts';
 import { keyRingListQuery } from './schemas/key-rings.ts';
 import {
   createKeyBody,
+  createKeyWithPolicyOverridesBody,
   keyVersionsQuery,
   moveKeyBody,
   rewrapBody,
@@ -89,6 +90,15 @@ export const operations = {
     access: writer('keyRing'),
     body: createKeyBody,
     handler: 'create-key',
+    group: 'keys',
+  }),
+  createKeyWithPolicyOverrides: op({
+    name: 'createKeyWithPolicyOverrides',
+    method: 'POST',
+    path: '/api/v2/keys_with_policy_overrides',
+    access: writer('keyRing'),
+    body: createKeyWithPolicyOverridesBody,
+    handler: 'create-key-with-policy-overrides',
     group: 'keys',
   }),
   getKeys: op({

@@ -265,4 +265,65 @@ for (const mode of STORE_MODES)
       const dual = await kp.request('GET', `keys/${other}/policies`, { query: { policy: 'dualAuthDelete' } });
       assert.equal((dual.body as { metadata: { collectionTotal: number } }).metadata.collectionTotal, 0);
     });
+
+    it('CreateKeyWithPolicyOverrides: 201 with the key and its own policies, which replace the instance ones', async () => {
+      const instanceDualAuth = (enabled: boolean) =>
+        kp.setInstancePolicies([{ policy_type: 'dualAuthDelete', policy_data: { enabled } }], 'dualAuthDelete');
+      assert.equal((await instanceDualAuth(true)).status, 204);
+      try {
+        const created = await kp.createKeyWithPolicyOverrides('overrides-root', false, {
+          rotation: { enabled: true, interval: 3 },
+          dualAuth: { enabled: false },
+        });
+        assert.equal(created.status, 201, created.text);
+        const key = firstResource(created);
+        assert.deepEqual(
+          [key.name, key.extractable, key.state, key.rotation, key.dualAuthDelete],
+          ['overrides-root', false, 1, { enabled: true, interval_month: 3 }, { enabled: false }],
+        );
+        const policies = (await kp.getPolicies(key.id as string)).body as { resources: Record<string, unknown>[] };
+        assert.deepEqual(
+          policies.resources.map((r) => [r.rotation, r.dualAuthDelete]),
+          [
+            [{ enabled: true, interval_month: 3 }, undefined],
+            [undefined, { enabled: false }],
+          ],
+        );
+        for (const policy of policies.resources)
+          assert.deepEqual([policy.creationDate, policy.createdBy], [key.creationDate, key.createdBy]);
+
+        const plain = await kp.createKey('instance-dual-auth', false);
+        assert.deepEqual(firstResource(plain).dualAuthDelete, { enabled: true, keySetForDeletion: false });
+      } finally {
+        assert.equal((await instanceDualAuth(false)).status, 204);
+      }
+
+      const standard = await kp.createKeyWithPolicyOverrides('overrides-standard', true, {
+        dualAuth: { enabled: true },
+      });
+      assert.equal(standard.status, 201, standard.text);
+      assert.deepEqual(firstResource(standard).dualAuthDelete, { enabled: true, keySetForDeletion: false });
+      assert.equal(firstResource(standard).rotation, undefined);
+    });
+
+    it('CreateKeyWithPolicyOverrides refusals: rotation on a standard key, interval 0 (sent as -1); no key is left', async () => {
+      const count = async () =>
+        ((await kp.listKeys({ search: 'exact:overrides-refused' })).body as { resources: unknown[] }).resources.length;
+      const standard = await kp.createKeyWithPolicyOverrides('overrides-refused', true, {
+        rotation: { enabled: true, interval: 1 },
+      });
+      assert.deepEqual([standard.status, reasonCode(standard)], [400, 'KEY_ROOT_REQ_ERR'], standard.text);
+      const zero = await kp.createKeyWithPolicyOverrides('overrides-refused', false, { rotation: { interval: 0 } });
+      assert.deepEqual([zero.status, reasonCode(zero)], [400, 'INVALID_FIELD_ERR'], zero.text);
+      const thirteen = await kp.createKeyWithPolicyOverrides('overrides-refused', false, {
+        rotation: { enabled: true, interval: 13 },
+      });
+      assert.deepEqual([thirteen.status, reasonCode(thirteen)], [400, 'INVALID_FIELD_ERR'], thirteen.text);
+      assert.equal(await count(), 0);
+      const dualAuthWithoutEnabled = await kp.createKeyWithPolicyOverrides('overrides-refused', false, {
+        dualAuth: {},
+      });
+      assert.deepEqual([dualAuthWithoutEnabled.status, reasonCode(dualAuthWithoutEnabled)], [400, 'BAD_BODY_ERR']);
+      assert.equal(await count(), 0);
+    });
   });

@@ -2,6 +2,7 @@
 import { installLambdaRuntime } from '../../shared/lambda-runtime.ts';
 import { dispatch } from './dispatch.ts';
 import * as createKey from '../create-key.ts';
+import * as createKeyWithPolicyOverrides from '../create-key-with-policy-overrides.ts';
 import * as listKeys from '../list-keys.ts';
 import * as getKeyCollectionMetadata from '../get-key-collection-metadata.ts';
 import * as getKey from '../get-key.ts';
@@ -36,6 +37,7 @@ installLambdaRuntime();
 /** Lambda entry of the keys routes. */
 export const handler = dispatch('keys', {
   'create-key': createKey,
+  'create-key-with-policy-overrides': createKeyWithPolicyOverrides,
   'list-keys': listKeys,
   'get-key-collection-metadata': getKeyCollectionMetadata,
   'get-key': getKey,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { flagParam, pagingParams } from './params.ts';
+import { dualAuthDeletePolicyBody, rotationPolicyBody } from './policies.ts';
 
 /** Request bodies of the Key Protect v2 API, as the official SDKs send them. */
 
@@ -35,30 +36,39 @@ export const MAX_WRAP_PLAINTEXT_BYTES = 7500;
 
 export const aad = z.array(z.string().max(255)).max(126).default([]);
 
-export const createKeyBody = z.object({
-  metadata: collectionMetadata.optional(),
-  resources: z
-    .array(
-      z.object({
-        type: z.string().optional(),
-        name: z
-          .string()
-          .min(2)
-          .max(90)
-          .regex(/^[^<>'",:&|]*$/, 'contains a character Key Protect does not allow'),
-        description: z.string().max(240).optional(),
-        extractable: z.boolean().optional(),
-        payload: base64.optional(),
-        expirationDate: z.iso.datetime({ offset: true }).optional(),
-        aliases: z.array(z.string()).max(5).optional(),
-        // Secure import (an import token): payload is then RSA-OAEP ciphertext of the key material.
-        encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
-        encryptedNonce: base64.optional(),
-        iv: base64.optional(),
-      }),
-    )
-    .length(1),
-});
+/** One key to create, as POST /keys takes it (Key Protect creates one key per request). */
+const keyResourceShape = {
+  type: z.string().optional(),
+  name: z
+    .string()
+    .min(2)
+    .max(90)
+    .regex(/^[^<>'",:&|]*$/, 'contains a character Key Protect does not allow'),
+  description: z.string().max(240).optional(),
+  extractable: z.boolean().optional(),
+  payload: base64.optional(),
+  expirationDate: z.iso.datetime({ offset: true }).optional(),
+  aliases: z.array(z.string()).max(5).optional(),
+  // Secure import (an import token): payload is then RSA-OAEP ciphertext of the key material.
+  encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
+  encryptedNonce: base64.optional(),
+  iv: base64.optional(),
+};
+
+function oneKeyCollection<Resource extends z.ZodType>(resource: Resource) {
+  return z.object({ metadata: collectionMetadata.optional(), resources: z.array(resource).length(1) });
+}
+
+export const createKeyBody = oneKeyCollection(z.object(keyResourceShape));
+
+/** POST /keys_with_policy_overrides: the key of POST /keys with its own rotation and dualAuthDelete policies. */
+export const createKeyWithPolicyOverridesBody = oneKeyCollection(
+  z.object({
+    ...keyResourceShape,
+    rotation: rotationPolicyBody.optional(),
+    dualAuthDelete: dualAuthDeletePolicyBody.optional(),
+  }),
+);
 
 export const wrapBody = z
   .object({

@@ -9,19 +9,44 @@ const metadata = z.object({ collectionType: z.string(), collectionTotal: z.numbe
 
 export const keyPolicyQuery = z.object({ policy: z.enum(['rotation', 'dualAuthDelete']).optional() });
 
+/** A key's rotation policy as Key Protect takes it, in a policy resource or in a key created with its policies. */
+export const rotationPolicyBody = z.object({
+  enabled: z.boolean().optional(),
+  interval_month: z.number().int().optional(),
+});
+/** A key's dualAuthDelete policy, likewise. */
+export const dualAuthDeletePolicyBody = z.object({ enabled: z.boolean() });
+
 export const keyPolicyBody = z.object({
   metadata,
   resources: z
     .array(
       z.object({
         type: z.string().optional(),
-        rotation: z.object({ enabled: z.boolean().optional(), interval_month: z.number().int().optional() }).optional(),
-        dualAuthDelete: z.object({ enabled: z.boolean() }).optional(),
+        rotation: rotationPolicyBody.optional(),
+        dualAuthDelete: dualAuthDeletePolicyBody.optional(),
       }),
     )
     .min(1)
     .max(2),
 });
+
+/**
+ * The key policies one body gives: rotation first, then dualAuthDelete. A rotation without `enabled`
+ * is enabled; without `interval_month` it keeps the key's interval (the decider refuses a key without one).
+ */
+export function keyPolicyInputsOf(given: {
+  readonly rotation?: z.output<typeof rotationPolicyBody> | undefined;
+  readonly dualAuthDelete?: z.output<typeof dualAuthDeletePolicyBody> | undefined;
+}): KeyPolicyInput[] {
+  const { rotation, dualAuthDelete } = given;
+  return [
+    ...(rotation
+      ? [{ policy: 'rotation' as const, enabled: rotation.enabled ?? true, intervalMonth: rotation.interval_month }]
+      : []),
+    ...(dualAuthDelete ? [{ policy: 'dualAuthDelete' as const, enabled: dualAuthDelete.enabled }] : []),
+  ];
+}
 
 function checkTotal(body: { metadata: { collectionTotal: number }; resources: readonly unknown[] }): void {
   if (body.metadata.collectionTotal !== body.resources.length) {
@@ -39,15 +64,7 @@ export function keyPolicyInputs(
   for (const r of body.resources) {
     if ((r.rotation ? 1 : 0) + (r.dualAuthDelete ? 1 : 0) !== 1)
       throw new RequestError('BAD_BODY_ERR', 'Each resource sets exactly one policy: rotation or dualAuthDelete');
-    if (r.rotation) {
-      // Without interval_month the key's interval stays (the decider refuses a key without one).
-      inputs.push({
-        policy: 'rotation',
-        enabled: r.rotation.enabled ?? true,
-        intervalMonth: r.rotation.interval_month,
-      });
-    }
-    if (r.dualAuthDelete) inputs.push({ policy: 'dualAuthDelete', enabled: r.dualAuthDelete.enabled });
+    inputs.push(...keyPolicyInputsOf(r));
   }
   if (only !== undefined && (inputs.length !== 1 || inputs[0]?.policy !== only)) {
     throw new RequestError(

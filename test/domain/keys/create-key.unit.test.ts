@@ -11,6 +11,7 @@ import {
   material,
   purged,
   deleted,
+  event,
   spec,
   stampAt,
 } from './fixtures.ts';
@@ -93,5 +94,50 @@ void describe('CreateKey', () => {
       .given([created(), deleted(10), purged(DAY)])
       .when(create(2 * DAY))
       .thenThrows('CONFLICT_ERR');
+  });
+
+  void it('with its own policies, records them in the same decision, right after the key', () => {
+    spec
+      .given([])
+      .when(
+        create(0, {
+          policies: [
+            { policy: 'rotation', enabled: true, intervalMonth: 3 },
+            { policy: 'dualAuthDelete', enabled: true },
+          ],
+        }),
+      )
+      .then([
+        created({ dualAuthDelete: true }),
+        event('KeyPolicySet', { policy: 'rotation', enabled: true, intervalMonth: 3 }, 0),
+      ]);
+  });
+
+  void it("with its own dualAuthDelete off, the instance's dual-auth policy does not apply, and the policy is listed", () => {
+    spec
+      .given([])
+      .when(create(0, { dualAuthDelete: true, policies: [{ policy: 'dualAuthDelete', enabled: false }] }))
+      .thenState((state, events) => {
+        if (state.status !== 'Active') throw new Error(`expected Active, got ${state.status}`);
+        if (state.dualAuthDelete || state.policyRecords.dualAuthDelete?.createdBy !== ALICE)
+          throw new Error(`expected an own disabled dual-auth policy: ${JSON.stringify(events)}`);
+      });
+  });
+
+  void it('refuses a rotation policy on a standard key, and an interval outside 1..12', () => {
+    const rotation = (intervalMonth: number) => ({ policy: 'rotation' as const, enabled: true, intervalMonth });
+    spec
+      .given([])
+      .when(create(0, { keyType: 'standard', extractable: true, policies: [rotation(3)] }))
+      .thenThrows('KEY_ROOT_REQ_ERR');
+    for (const interval of [-1, 0, 13])
+      spec
+        .given([])
+        .when(create(0, { policies: [rotation(interval)] }))
+        .thenThrows('INVALID_FIELD_ERR');
+    spec
+      .given([])
+      .when(create(0, { policies: [{ policy: 'rotation', enabled: true }] }))
+      .thenThrows('INVALID_FIELD_ERR');
   });
 });

@@ -29,6 +29,7 @@ const W = ['Writer', 'Manager'] as const;
 const M = ['Manager'] as const;
 const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   createKey: W, // Create a key / Import a key
+  createKeyWithPolicyOverrides: W, // Create a key (with its own policies)
   getKeys: R, // List keys
   getKeyCollectionMetadata: R, // Retrieve key total
   getKey: R, // Retrieve key metadata (a standard key's payload needs ReaderPlus: tested below)
@@ -77,6 +78,7 @@ const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
 type Target = 'key' | 'keyRing' | 'collection' | 'instance';
 const TARGET: Readonly<Record<string, Target>> = {
   createKey: 'keyRing',
+  createKeyWithPolicyOverrides: 'keyRing',
   getKeys: 'collection',
   getKeyCollectionMetadata: 'collection',
   listKeyRings: 'instance',
