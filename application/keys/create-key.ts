@@ -25,6 +25,8 @@ interface CreateKeyInput {
   readonly secureImport?: SecureImportInput | undefined;
   /** Aliases to give the key at creation (each claimed in the instance's alias index). */
   readonly aliases?: readonly string[] | undefined;
+  /** Key Protect's tags (checked at the edge: at most 30, each 0-30 characters without `<>,:&|`). */
+  readonly tags?: readonly string[] | undefined;
   /** The key's own policies, in place of the instance's (POST /keys_with_policy_overrides). */
   readonly policies?: readonly KeyPolicyInput[] | undefined;
 }
@@ -80,6 +82,7 @@ export async function createKey(
       extractable: input.keyType === 'standard',
       keyRingId: input.keyRingId,
       expirationDate: input.expirationDate,
+      tags: input.tags,
       imported: origin !== 'generated',
       versionId: services.newId(),
       material: toWrappedMaterial(wrapped),

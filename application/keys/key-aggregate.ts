@@ -8,7 +8,7 @@ import type { Aggregate } from '../command-handler.ts';
 export const keyAggregate: Aggregate<KeyState, KeyCommand, KeyEvent> = {
   decider: keyDecider,
   codec: { encode: encodeKeyEvent, decode: decodeKeyEvent },
-  snapshotVersion: 2,
+  snapshotVersion: 3,
 };
 
 export function keyStreamId(keyId: string): string {

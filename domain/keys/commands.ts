@@ -13,8 +13,10 @@ export interface CommandContext {
 }
 
 /** A new key: the facts KeyCreated records, less what the decider works out (its first version, its policy). */
-export interface CreateKey extends CommandContext, Omit<KeyCreatedData, 'version' | 'dualAuthDelete'> {
+export interface CreateKey extends CommandContext, Omit<KeyCreatedData, 'version' | 'dualAuthDelete' | 'tags'> {
   readonly type: 'CreateKey';
+  /** Key Protect's tags; none when absent. */
+  readonly tags?: readonly string[] | undefined;
   /** True when the caller supplied the material (KeyImported), false when the HSM generated it. */
   readonly imported: boolean;
   readonly versionId: string;

@@ -41,6 +41,8 @@ export const keyCreatedSchema = z.object({
   extractable: z.boolean(),
   keyRingId: id,
   expirationDate: iso.optional(),
+  /** Key Protect's tags: labels given at creation, which no later request changes. */
+  tags: z.array(z.string()),
   /** The first key version (for a standard key, its payload). */
   version: keyVersionSchema,
   /**

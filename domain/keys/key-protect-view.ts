@@ -32,6 +32,7 @@ export function keyMetadata(key: ExistingKey): Record<string, unknown> {
     name: key.name,
     aliases: [...key.aliases],
     ...(key.description !== undefined ? { description: key.description } : {}),
+    ...(key.tags.length > 0 ? { tags: [...key.tags] } : {}),
     state: KeyStateCode[key.status],
     ...(key.expirationDate !== undefined ? { expirationDate: key.expirationDate } : {}),
     extractable: key.extractable,

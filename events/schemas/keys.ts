@@ -18,10 +18,16 @@ import { eventSchema, olderVersion, schemaCodec, type EventSchema } from './vers
  *   creation. v1 events (written before keys recorded it) upcast with `dualAuthDelete: false`:
  *   Key Protect applies an instance policy only to keys created after it was set, and keyledger
  *   had no instance dual-auth policy before v2.
+ * - KeyCreated / KeyImported v3 adds `tags` (Key Protect's tags, given at creation). v2 events (written
+ *   before keyledger kept tags, which it then dropped) upcast with no tags.
  * - Every other type is at v1.
  */
-const keyCreatedV1 = keyCreatedSchema.omit({ dualAuthDelete: true });
-const keyCreatedHistory = [olderVersion(keyCreatedV1, (v1) => ({ ...v1, dualAuthDelete: false }))];
+const keyCreatedV2 = keyCreatedSchema.omit({ tags: true });
+const keyCreatedV1 = keyCreatedV2.omit({ dualAuthDelete: true });
+const keyCreatedHistory = [
+  olderVersion(keyCreatedV1, (v1) => ({ ...v1, dualAuthDelete: false })),
+  olderVersion(keyCreatedV2, (v2) => ({ ...v2, tags: [] })),
+];
 
 /** The older versions of each event type that has any, oldest first. */
 const history: { readonly [T in KeyEventType]?: ReturnType<typeof olderVersion>[] } = {

@@ -62,6 +62,7 @@ export function createKeyHandler<Body extends CreateKeyBody>(
             }
           : undefined,
       aliases: resource.aliases,
+      tags: resource.tags,
       policies: policiesOf(resource),
     });
     req.audit.keyId = key.keyId;

@@ -326,4 +326,43 @@ for (const mode of STORE_MODES)
       assert.deepEqual([dualAuthWithoutEnabled.status, reasonCode(dualAuthWithoutEnabled)], [400, 'BAD_BODY_ERR']);
       assert.equal(await count(), 0);
     });
+
+    it('WithTags sends `Tags`: the key keeps them and every key answer and the key list show them as `tags`', async () => {
+      const tags = ['payments', 'pci dss', ''];
+      const created = await kp.createKey('tagged', false, { tags });
+      assert.equal(created.status, 201, created.text);
+      const id = firstResource(created).id as string;
+      assert.deepEqual(firstResource(created).tags, tags);
+      assert.deepEqual(firstResource(await kp.getKey(id)).tags, tags);
+      assert.deepEqual(firstResource(await kp.getKeyMetadata(id)).tags, tags);
+      assert.deepEqual(firstResource(await kp.listKeys({ search: 'exact:tagged' })).tags, tags);
+      const lower = await kp.request('POST', 'keys', {
+        body: {
+          metadata: { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 },
+          resources: [
+            { name: 'tagged-lower', type: 'application/vnd.ibm.kms.key+json', tags: ['x'], extractable: true },
+          ],
+        },
+      });
+      assert.deepEqual(firstResource(lower).tags, ['x']);
+      assert.equal(firstResource(await kp.createKey('untagged', true)).tags, undefined);
+    });
+
+    it('tags Key Protect refuses: more than 30, longer than 30 characters, or with < > , : & |', async () => {
+      const refused = [
+        Array.from({ length: 31 }, (_, i) => `t${i}`),
+        ['x'.repeat(31)],
+        ...['<', '>', ',', ':', '&', '|'].map((c) => [`a${c}b`]),
+      ];
+      for (const tags of refused) {
+        const res = await kp.createKey('tag-refused', false, { tags });
+        assert.deepEqual([res.status, reasonCode(res)], [400, 'BAD_BODY_ERR'], JSON.stringify(tags));
+      }
+      const count = await kp.listKeys({ search: 'exact:tag-refused' });
+      assert.equal((count.body as { resources: unknown[] }).resources.length, 0);
+      const thirty = await kp.createKey('tag-limits', false, {
+        tags: Array.from({ length: 30 }, (_, i) => `${i}`.padEnd(30, '-')),
+      });
+      assert.equal(thirty.status, 201, thirty.text);
+    });
   });

@@ -25,6 +25,7 @@ export function createKey(command: CreateKey, state: KeyState): KeyEvent[] {
   const ownDualAuth = policies.find((p) => p.policy === 'dualAuthDelete');
   const data: KeyCreatedData = {
     ...facts,
+    tags: [...(command.tags ?? [])],
     version: { id: versionId, creationDate: now, material },
     dualAuthDelete: ownDualAuth?.enabled ?? command.dualAuthDelete ?? false,
   };

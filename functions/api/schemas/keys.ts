@@ -36,7 +36,10 @@ export const MAX_WRAP_PLAINTEXT_BYTES = 7500;
 
 export const aad = z.array(z.string().max(255)).max(126).default([]);
 
-/** One key to create, as POST /keys takes it (Key Protect creates one key per request). */
+/**
+ * One key to create, as POST /keys takes it (Key Protect creates one key per request); field names match
+ * in any case, as Key Protect's do (the Go client sends `Tags`).
+ */
 const keyResourceShape = {
   type: z.string().optional(),
   name: z
@@ -49,6 +52,16 @@ const keyResourceShape = {
   payload: base64.optional(),
   expirationDate: z.iso.datetime({ offset: true }).optional(),
   aliases: z.array(z.string()).max(5).optional(),
+  // "Up to 30 tags ... between 0-30 characters, including spaces"; the Go client spells the field `Tags`.
+  tags: z
+    .array(
+      z
+        .string()
+        .max(30)
+        .regex(/^[^<>,:&|]*$/, 'contains a character Key Protect does not allow in a tag'),
+    )
+    .max(30)
+    .optional(),
   // Secure import (an import token): payload is then RSA-OAEP ciphertext of the key material.
   encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
   encryptedNonce: base64.optional(),
@@ -59,11 +72,11 @@ function oneKeyCollection<Resource extends z.ZodType>(resource: Resource) {
   return z.object({ metadata: collectionMetadata.optional(), resources: z.array(resource).length(1) });
 }
 
-export const createKeyBody = oneKeyCollection(z.object(keyResourceShape));
+export const createKeyBody = oneKeyCollection(caseInsensitiveObject(keyResourceShape));
 
 /** POST /keys_with_policy_overrides: the key of POST /keys with its own rotation and dualAuthDelete policies. */
 export const createKeyWithPolicyOverridesBody = oneKeyCollection(
-  z.object({
+  caseInsensitiveObject({
     ...keyResourceShape,
     rotation: rotationPolicyBody.optional(),
     dualAuthDelete: dualAuthDeletePolicyBody.optional(),

@@ -47,6 +47,7 @@ export function createdData(options: KeyOptions = {}): KeyCreatedData {
     extractable: options.keyType === 'standard',
     keyRingId: 'default',
     expirationDate: options.expirationDate,
+    tags: [],
     version: { id: 'version-1', creationDate: at(options.atS ?? 0), material: material(1) },
     dualAuthDelete: options.dualAuthDelete ?? false,
   };

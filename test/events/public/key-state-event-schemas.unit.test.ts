@@ -43,6 +43,7 @@ const created = {
   name: 'root-1',
   extractable: false,
   keyRingId: 'default',
+  tags: [],
   version,
   dualAuthDelete: false,
 };

@@ -44,13 +44,22 @@ void describe('stored key event fixtures', () => {
     const data = parseEvent('KeyCreated', 1, v1.data);
     assert.equal(data.dualAuthDelete, false);
     assert.equal(data.keyRingId, 'default');
-    assert.equal(currentSchemaVersion('KeyCreated'), 2);
+    assert.deepEqual(data.tags, []);
   });
 
-  void it('reads KeyCreated v2 as written', () => {
+  void it('upcasts KeyCreated v2 (no tags) to v3 with no tags', () => {
     const v2 = fixtures.find((f) => f.file === 'KeyCreated.v2.json')?.fixture;
     assert.ok(v2);
-    assert.equal(parseEvent('KeyCreated', 2, v2.data).dualAuthDelete, true);
+    assert.equal((v2.data as Record<string, unknown>)['tags'], undefined);
+    const data = parseEvent('KeyCreated', 2, v2.data);
+    assert.deepEqual([data.dualAuthDelete, data.tags], [true, []]);
+    assert.equal(currentSchemaVersion('KeyCreated'), 3);
+  });
+
+  void it('reads KeyCreated v3 as written', () => {
+    const v3 = fixtures.find((f) => f.file === 'KeyCreated.v3.json')?.fixture;
+    assert.ok(v3);
+    assert.deepEqual(parseEvent('KeyCreated', 3, v3.data).tags, ['payments', 'pci dss']);
   });
 });
 
