@@ -241,6 +241,11 @@ export class GoKeyProtectClient {
     return this.request('GET', `keys/${idOrAlias}/policies`);
   }
 
+  /** `GetRotationPolicy` / `GetDualAuthDeletePolicy`: `?policy=`; an empty `resources` means none is set. */
+  getKeyPolicy(idOrAlias: string, policy: 'rotation' | 'dualAuthDelete'): Promise<GoResponse> {
+    return this.request('GET', `keys/${idOrAlias}/policies`, { query: { policy } });
+  }
+
   /** `SetPolicies`: rotation first, then dual auth; interval 0 sent as -1. */
   setPolicies(
     idOrAlias: string,
