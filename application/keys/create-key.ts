@@ -5,24 +5,20 @@ import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
 import type { WrappedKey } from '../ports/hsm.ts';
 import { changeAlias } from '../aliases/change-alias.ts';
 import { handleCommand, type RequestScope } from '../command-handler.ts';
-import { markImportTokenUsed, openSecureImport, type SecureImportInput } from '../import-tokens/secure-import.ts';
+import { markImportTokenUsed, openSecureImport } from '../import-tokens/secure-import.ts';
 import { loadInstancePolicies } from '../instances/instance-policies.ts';
 import { checkKeyCreateImportAccess } from '../instances/key-create-import-access.ts';
 import { assertKeyRingExists } from '../key-rings/key-rings-aggregate.ts';
 import type { AppServices } from '../services.ts';
 import { keyAggregate, keyStreamId } from './key-aggregate.ts';
-import { toWrappedMaterial } from './material.ts';
+import { toWrappedMaterial, type SuppliedMaterial } from './material.ts';
 
-interface CreateKeyInput {
+interface CreateKeyInput extends SuppliedMaterial {
   readonly keyType: KeyType;
   readonly name: string;
   readonly description?: string | undefined;
   readonly expirationDate?: string | undefined;
   readonly keyRingId: string;
-  /** Caller-supplied material in the clear (a plaintext import); absent = generated in the HSM. */
-  readonly payload?: Buffer | undefined;
-  /** Material encrypted with the instance's import token (a secure import; root keys only). */
-  readonly secureImport?: SecureImportInput | undefined;
   /** Aliases to give the key at creation (each claimed in the instance's alias index). */
   readonly aliases?: readonly string[] | undefined;
   /** Key Protect's tags (checked at the edge: at most 30, each 0-30 characters without `<>,:&|`). */
@@ -39,6 +35,7 @@ const GENERATED_STANDARD_KEY_BYTES = 32;
  * Creates (generates, imports, or securely imports) a root or standard key and its first version,
  * in an existing key ring of the instance, under the instance's keyCreateImportAccess policy, and
  * with the instance's dualAuthDelete policy as the key's own unless `policies` gives the key its own.
+ * Without `payload` or `secureImport` the HSM generates the material; `secureImport` is for root keys only.
  */
 export async function createKey(
   services: AppServices,

@@ -1,5 +1,15 @@
 import type { WrappedMaterial } from '../../domain/keys/events.ts';
+import type { SecureImportInput } from '../import-tokens/secure-import.ts';
 import type { WrappedKey } from '../ports/hsm.ts';
+
+/**
+ * Key material a caller supplies for a new key or key version: `payload` in the clear, or `secureImport`,
+ * encrypted under the instance's import token; neither when the service generates it.
+ */
+export interface SuppliedMaterial {
+  readonly payload?: Buffer | undefined;
+  readonly secureImport?: SecureImportInput | undefined;
+}
 
 /**
  * Domain material (base64, storable) <-> HSM port material (bytes). A key's material objects live

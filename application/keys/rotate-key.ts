@@ -4,18 +4,20 @@ import { keyDecider } from '../../domain/keys/decider.ts';
 import type { WrappedMaterial } from '../../domain/keys/events.ts';
 import type { ExistingKey } from '../../domain/keys/state.ts';
 import type { RequestScope } from '../command-handler.ts';
+import { markImportTokenUsed, openSecureImport } from '../import-tokens/secure-import.ts';
 import type { AppServices } from '../services.ts';
 import { findKey } from './find-key.ts';
 import { existingAfter, runKeyCommand, type KeyCommandContext } from './key-command.ts';
-import { toWrappedMaterial } from './material.ts';
+import { toWrappedMaterial, type SuppliedMaterial } from './material.ts';
 
 /** AES key sizes Key Protect accepts as root key material. */
 const ROOT_KEY_LENGTHS = new Set([16, 24, 32]);
 const NO_MATERIAL: WrappedMaterial = { masterKeyId: '', wrapped: '' };
 
 /**
- * Rotates a root key: a new version from the HSM for a generated key, from `payload` for an
- * imported one. Wrap uses the new version at once; every older version still unwraps and rewraps.
+ * Rotates a root key: a new version from the HSM for a generated key, from the caller's material for
+ * an imported one: `payload` in the clear, or `secureImport` under the instance's import token (the Go
+ * client's `RotateV2` with a KeyPayload), which the rotation then counts as a use of. Wrap uses the new version at once; every older version still unwraps and rewraps.
  * The decider is asked first on the loaded state, so a refused rotation (state, key type, interval,
  * missing or unexpected material) costs no HSM work; the command handler then decides again on
  * the state it appends to.
@@ -25,8 +27,9 @@ export async function rotateKey(
   scope: RequestScope,
   principalId: string,
   id: string,
-  payload?: Buffer,
+  supplied: SuppliedMaterial = {},
 ): Promise<ExistingKey> {
+  const { payload, secureImport } = supplied;
   if (payload !== undefined && !ROOT_KEY_LENGTHS.has(payload.length)) {
     throw new ApplicationError('BAD_BODY_ERR', 'a root key payload must be a base64-encoded 128, 192 or 256-bit key');
   }
@@ -36,7 +39,7 @@ export async function rotateKey(
     ...c,
     versionId,
     material,
-    suppliedByCaller: payload !== undefined,
+    suppliedByCaller: payload !== undefined || secureImport !== undefined,
   });
   const key = await findKey(services, scope.instanceId, id);
   keyDecider.decide(
@@ -47,7 +50,13 @@ export async function rotateKey(
     key,
   );
   const material = toWrappedMaterial(
-    payload === undefined ? await services.hsm.generateAesKey() : await services.hsm.importRootKey(payload),
+    secureImport
+      ? await openSecureImport(services, scope, secureImport)
+      : payload === undefined
+        ? await services.hsm.generateAesKey()
+        : await services.hsm.importRootKey(payload),
   );
-  return existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => command(c, material)));
+  const rotated = existingAfter(await runKeyCommand(services, scope, principalId, id, (c) => command(c, material)));
+  if (secureImport) await markImportTokenUsed(services, scope, principalId);
+  return rotated;
 }

@@ -2,15 +2,10 @@ import type { z } from 'zod';
 import { createKey } from '../../application/keys/create-key.ts';
 import { getKey } from '../../application/keys/get-key.ts';
 import type { KeyPolicyInput } from '../../domain/keys/commands.ts';
-import { RequestError } from '../shared/errors.ts';
 import { json, keyProtectHandler } from '../shared/api-handler.ts';
 import type { OperationDefinition } from './operations.ts';
 import { keyCollection, keyDocument, prefersRepresentation } from './responses/keys.ts';
-import { decodeBase64, MAX_STANDARD_PAYLOAD_BYTES, type createKeyBody } from './schemas/keys.ts';
-
-/** An RSA-4096 OAEP ciphertext is 512 bytes. */
-const MAX_SECURE_PAYLOAD_BYTES = 1024;
-const MAX_NONCE_BYTES = 256;
+import { MAX_STANDARD_PAYLOAD_BYTES, suppliedMaterial, type createKeyBody } from './schemas/keys.ts';
 
 type CreateKeyBody = z.output<typeof createKeyBody>;
 
@@ -29,38 +24,13 @@ export function createKeyHandler<Body extends CreateKeyBody>(
   return keyProtectHandler(operation, async (req) => {
     const resource = req.body.resources[0];
     if (!resource) throw new Error('invariant: schema requires one resource');
-    const keyType = resource.extractable === false ? 'root' : 'standard';
-    const secure = resource.encryptedNonce !== undefined || resource.iv !== undefined;
-    if (
-      secure &&
-      (resource.encryptedNonce === undefined || resource.iv === undefined || resource.payload === undefined)
-    ) {
-      throw new RequestError('BAD_BODY_ERR', 'A secure import needs payload, encryptedNonce and iv');
-    }
-    const payload =
-      resource.payload === undefined
-        ? undefined
-        : decodeBase64(
-            resource.payload,
-            'resources.0.payload',
-            secure ? MAX_SECURE_PAYLOAD_BYTES : MAX_STANDARD_PAYLOAD_BYTES,
-          );
     const key = await createKey(req.runtime.services, req.scope, req.caller.principalId, {
-      keyType,
+      keyType: resource.extractable === false ? 'root' : 'standard',
       name: resource.name,
       description: resource.description,
       expirationDate: resource.expirationDate,
       keyRingId: req.header('x-kms-key-ring') ?? 'default',
-      payload: secure ? undefined : payload,
-      secureImport:
-        secure && payload && resource.encryptedNonce !== undefined && resource.iv !== undefined
-          ? {
-              payload,
-              encryptionAlgorithm: resource.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
-              encryptedNonce: decodeBase64(resource.encryptedNonce, 'resources.0.encryptedNonce', MAX_NONCE_BYTES),
-              iv: decodeBase64(resource.iv, 'resources.0.iv', MAX_NONCE_BYTES),
-            }
-          : undefined,
+      ...suppliedMaterial(resource, 'resources.0.', MAX_STANDARD_PAYLOAD_BYTES),
       aliases: resource.aliases,
       tags: resource.tags,
       policies: policiesOf(resource),

@@ -5,6 +5,7 @@
  * accepted, and the calls whose semantics the Key Protect documentation fixes answer as it says.
  */
 import assert from 'node:assert/strict';
+import { constants, createCipheriv, publicEncrypt, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { GoKeyProtectClient, firstResource, reasonCode } from '../support/go-client.ts';
 import { STORE_MODES, startServer, storeEnv, tokenFor, type ServerProcess } from '../support/local-server.ts';
@@ -364,5 +365,58 @@ for (const mode of STORE_MODES)
         tags: Array.from({ length: 30 }, (_, i) => `${i}`.padEnd(30, '-')),
       });
       assert.equal(thirty.status, 201, thirty.text);
+    });
+
+    it('RotateV2 with a KeyPayload: a securely imported root key rotates to material sent under the import token', async () => {
+      const token = await kp.createImportToken(600, 5);
+      assert.equal(token.status, 200, token.text);
+      // Key Protect's import tooling (the Go client's EncryptKey and EncryptNonce): RSA-OAEP SHA-256 of the
+      // material under the token's public key; AES-256-GCM of the token's nonce under the material.
+      const underToken = async (material: Buffer, nonceOverride?: Buffer) => {
+        const transport = (await kp.getImportTokenTransportKey()).body as { payload: string; nonce: string };
+        const pem = Buffer.from(transport.payload, 'base64').toString('utf8');
+        const iv = randomBytes(12);
+        const cipher = createCipheriv('aes-256-gcm', material, iv);
+        const nonce = nonceOverride ?? Buffer.from(transport.nonce, 'base64');
+        return {
+          payload: publicEncrypt(
+            { key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+            material,
+          ).toString('base64'),
+          encryptedNonce: Buffer.concat([cipher.update(nonce), cipher.final(), cipher.getAuthTag()]).toString('base64'),
+          iv: iv.toString('base64'),
+        };
+      };
+      const created = await kp.createKey('secure-rotated', false, await underToken(randomBytes(32)));
+      assert.equal(created.status, 201, created.text);
+      const id = firstResource(created).id as string;
+      assert.equal(firstResource(created).imported, true);
+
+      const wrongNonce = await kp.rotateV2(id, {
+        ...(await underToken(randomBytes(32), randomBytes(12))),
+        encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      });
+      assert.deepEqual([wrongNonce.status, reasonCode(wrongNonce)], [400, 'INCORRECT_NONCE_ERR'], wrongNonce.text);
+      const noIv = await kp.rotateV2(id, { ...(await underToken(randomBytes(32))), iv: undefined });
+      assert.deepEqual([noIv.status, reasonCode(noIv)], [400, 'BAD_BODY_ERR'], noIv.text);
+      assert.equal(((await kp.listKeyVersions(id)).body as { resources: unknown[] }).resources.length, 1);
+
+      const rotated = await kp.rotateV2(id, {
+        ...(await underToken(randomBytes(32))),
+        encryptionAlgorithm: 'RSAES_OAEP_SHA_256',
+      });
+      assert.deepEqual([rotated.status, rotated.text], [204, '']);
+      const versions = (await kp.listKeyVersions(id)).body as { resources: { id: string }[] };
+      assert.equal(versions.resources.length, 2);
+      const wrapped = await kp.request('POST', `keys/${id}/actions/wrap`, { body: {} });
+      assert.equal(wrapped.status, 200, wrapped.text);
+      assert.equal((wrapped.body as { keyVersion: { id: string } }).keyVersion.id, versions.resources[0]?.id);
+      const unwrapped = await kp.request('POST', `keys/${id}/actions/unwrap`, {
+        body: { ciphertext: (wrapped.body as { ciphertext: string }).ciphertext },
+      });
+      assert.equal(
+        (unwrapped.body as { plaintext: string }).plaintext,
+        (wrapped.body as { plaintext: string }).plaintext,
+      );
     });
   });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { SuppliedMaterial } from '../../../application/keys/material.ts';
+import { RequestError } from '../../shared/errors.ts';
 import { flagParam, pagingParams } from './params.ts';
 import { dualAuthDeletePolicyBody, rotationPolicyBody } from './policies.ts';
 
@@ -37,6 +39,47 @@ export const MAX_WRAP_PLAINTEXT_BYTES = 7500;
 export const aad = z.array(z.string().max(255)).max(126).default([]);
 
 /**
+ * Caller-supplied key material, as a created key and a rotation take it: `payload` in the clear, or with
+ * `encryptedNonce` and `iv` a secure import, `payload` then being RSA-OAEP ciphertext of the material
+ * under the instance's import token.
+ */
+const materialShape = {
+  payload: base64.optional(),
+  encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
+  encryptedNonce: base64.optional(),
+  iv: base64.optional(),
+};
+
+/** An RSA-4096 OAEP ciphertext is 512 bytes. */
+const MAX_SECURE_PAYLOAD_BYTES = 1024;
+const MAX_NONCE_BYTES = 256;
+
+/**
+ * The material the fields of {@link materialShape} carry, decoded: a secure import needs all of `payload`,
+ * `encryptedNonce` and `iv` (default algorithm RSAES_OAEP_SHA_256); clear `payload` decodes to at most
+ * `maxClearBytes`. `path` prefixes the field names in errors.
+ */
+export function suppliedMaterial(
+  fields: z.output<z.ZodObject<typeof materialShape>>,
+  path: string,
+  maxClearBytes: number,
+): SuppliedMaterial {
+  const { payload, encryptedNonce, iv } = fields;
+  if (encryptedNonce === undefined && iv === undefined)
+    return payload === undefined ? {} : { payload: decodeBase64(payload, `${path}payload`, maxClearBytes) };
+  if (payload === undefined || encryptedNonce === undefined || iv === undefined)
+    throw new RequestError('BAD_BODY_ERR', 'A secure import needs payload, encryptedNonce and iv');
+  return {
+    secureImport: {
+      payload: decodeBase64(payload, `${path}payload`, MAX_SECURE_PAYLOAD_BYTES),
+      encryptionAlgorithm: fields.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
+      encryptedNonce: decodeBase64(encryptedNonce, `${path}encryptedNonce`, MAX_NONCE_BYTES),
+      iv: decodeBase64(iv, `${path}iv`, MAX_NONCE_BYTES),
+    },
+  };
+}
+
+/**
  * One key to create, as POST /keys takes it (Key Protect creates one key per request); field names match
  * in any case, as Key Protect's do (the Go client sends `Tags`).
  */
@@ -49,7 +92,7 @@ const keyResourceShape = {
     .regex(/^[^<>'",:&|]*$/, 'contains a character Key Protect does not allow'),
   description: z.string().max(240).optional(),
   extractable: z.boolean().optional(),
-  payload: base64.optional(),
+  ...materialShape,
   expirationDate: z.iso.datetime({ offset: true }).optional(),
   aliases: z.array(z.string()).max(5).optional(),
   // "Up to 30 tags ... between 0-30 characters, including spaces"; the Go client spells the field `Tags`.
@@ -62,10 +105,6 @@ const keyResourceShape = {
     )
     .max(30)
     .optional(),
-  // Secure import (an import token): payload is then RSA-OAEP ciphertext of the key material.
-  encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
-  encryptedNonce: base64.optional(),
-  iv: base64.optional(),
 };
 
 function oneKeyCollection<Resource extends z.ZodType>(resource: Resource) {
@@ -109,8 +148,12 @@ export function decodeBase64(value: string, field: string, maxBytes: number): Bu
   return bytes;
 }
 
-/** The SDK's keyActionRotateBody: `payload` for an imported root key; no body for a generated one. */
-export const rotateBody = z.object({ payload: base64.optional() }).default({});
+/**
+ * The SDK's keyActionRotateBody: material for an imported root key (`payload`, or the Go client's
+ * `RotateV2` KeyPayload: a secure import with `encryptedNonce`, `iv`, `encryptionAlgorithm`); no body for
+ * a generated one.
+ */
+export const rotateBody = z.object(materialShape).default({});
 
 /** PATCH /api/v2/keys/{id}: move the key to another key ring (`keyRingID`; the Go client's `SetKeyRing` spells it `KeyRingID`). */
 export const moveKeyBody = caseInsensitiveObject({ keyRingID: z.string().min(1) }, { strict: true });
