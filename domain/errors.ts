@@ -108,6 +108,11 @@ export const REASON_STATUS = {
   AUDIT_UNAVAILABLE_ERR: 500,
   /** keyledger: the route is in the table but its module is not deployed. */
   NOT_IMPLEMENTED_ERR: 501,
+  /**
+   * keyledger: a dependency cannot serve now (the disk is full or read-only, the database does not
+   * answer or throttles, the HSM session is lost); nothing was acknowledged, retry after `Retry-After`.
+   */
+  SERVICE_UNAVAILABLE_ERR: 503,
 
   // IBM IAM's code for an API key it cannot use (the token exchange answers with IAM's error body).
   BXNIM0415E: 400,

@@ -1,5 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { dynamoDbClient, dynamoDbStreamsClient } from '../events/dynamodb/dynamodb-clients.ts';
 import type { ServerConfig } from './config.ts';
 
 /**
@@ -21,10 +22,10 @@ function localClientConfig(config: ServerConfig) {
 
 /** A DynamoDB client for the local DynamoDB mode, owned by the caller. */
 export function localDynamoDbClient(config: ServerConfig): DynamoDBClient {
-  return new DynamoDBClient(localClientConfig(config));
+  return dynamoDbClient(localClientConfig(config));
 }
 
 /** A DynamoDB Streams client for the local DynamoDB mode, owned by the caller. */
 export function localDynamoDbStreamsClient(config: ServerConfig): DynamoDBStreamsClient {
-  return new DynamoDBStreamsClient(localClientConfig(config));
+  return dynamoDbStreamsClient(localClientConfig(config));
 }

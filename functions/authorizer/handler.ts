@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../../events/dynamodb/dynamodb-clients.ts';
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import {
   bearerToken,
@@ -26,7 +26,7 @@ let defaultVerifier: TokenVerifier | undefined;
 
 function verifier(): TokenVerifier {
   defaultVerifier ??= new TokenVerifier(
-    jwksVerificationKeys(new DynamoDBClient({}), requiredEnv('KEYLEDGER_JWKS_TABLE')),
+    jwksVerificationKeys(dynamoDbClient(), requiredEnv('KEYLEDGER_JWKS_TABLE')),
     tokenRulesFromEnv(),
   );
   return defaultVerifier;

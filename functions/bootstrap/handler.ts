@@ -17,7 +17,7 @@
  * Provider framework logs its events).
  */
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../../events/dynamodb/dynamodb-clients.ts';
 import { z } from 'zod';
 import { ensureBootstrapIdentity } from '../../application/identity/bootstrap-identity.ts';
 import { backfillListingAttributes } from '../../events/read-models/dynamodb/create-key-list-table.ts';
@@ -73,7 +73,7 @@ function required(name: string): string {
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<BootstrapResponse> {
   // Delete touches nothing, so it needs no services (and works when the tables are already gone).
   if (event.RequestType === 'Delete') return { PhysicalResourceId: event.PhysicalResourceId };
-  const dynamodb = new DynamoDBClient({});
+  const dynamodb = dynamoDbClient();
   const services = await createLambdaServices(process.env, { dynamodb });
   const secretArn = required('KEYLEDGER_ADMIN_API_KEY_SECRET_ARN');
   const readModels = required('KEYLEDGER_READ_MODELS_TABLE');

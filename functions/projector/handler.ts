@@ -1,4 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../../events/dynamodb/dynamodb-clients.ts';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { KEY_LIST_PROJECTION, projectKeyList } from '../../events/projections/key-list-projection.ts';
 import type { KeyListReadModel } from '../../application/ports/key-list.ts';
@@ -55,7 +55,7 @@ function depsFromEnv(): Promise<ProjectorDeps> {
   const readModelsTable = process.env.KEYLEDGER_READ_MODELS_TABLE;
   if (!eventsTable || !readModelsTable)
     throw new Error('KEYLEDGER_EVENTS_TABLE and KEYLEDGER_READ_MODELS_TABLE must be set');
-  const client = new DynamoDBClient({});
+  const client = dynamoDbClient();
   return Promise.all([
     openDynamoDbEventStore({ client, tableName: eventsTable }),
     openDynamoDbKeyList({ client, tableName: readModelsTable }),

@@ -8,7 +8,7 @@ import { AccessDeniedError, RateLimitedError } from '../../application/access/er
 import { unauthorized } from '../../application/errors.ts';
 import { isUuid } from '../../domain/ids.ts';
 import { auditInstanceOf } from './audit-instance.ts';
-import { errorResponse, mapError, reasonError, RequestError, type MappedError } from './errors.ts';
+import { errorResponse, mapError, reasonError, RequestError, serviceUnavailable, type MappedError } from './errors.ts';
 import { appendRequestKeys, logger, ON_LAMBDA, requestLog, requestLogContext } from './logger.ts';
 import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
@@ -16,10 +16,16 @@ import type { OperationDefinition } from '../api/operations.ts';
 import { parseQueryParams } from '../api/schemas/params.ts';
 
 /**
- * Middy's plugin settings. On Lambda its default: answer 5 ms before the invocation's deadline. The
- * local server has no deadline, so no timer is armed and cleared around every request there.
+ * Middy's plugin settings. On Lambda, a request that runs out of its invocation's time (a dependency that
+ * stops answering makes every call wait for the store's timeouts and retries) answers 503 with a Key
+ * Protect body 250 ms before the deadline, instead of a bare timeout. The request itself runs on; it
+ * writes its audit record with what became of it, and a change it commits after the 503 is a change the
+ * caller was not told about, as after any lost response. The local server has no deadline, so no timer
+ * is armed and cleared around every request there.
  */
-const MIDDY = ON_LAMBDA ? {} : { timeoutEarlyInMillis: 0 };
+const MIDDY = ON_LAMBDA
+  ? { timeoutEarlyInMillis: 250, timeoutEarlyResponse: (): ApiResult => errorResponse(serviceUnavailable()) }
+  : { timeoutEarlyInMillis: 0 };
 
 /** Largest request body accepted (Key Protect's standard key payload limit is 7,500 bytes, base64 in JSON). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -139,6 +145,17 @@ async function finish(
     observe();
     return result;
   } catch (error) {
+    // A request that already failed because a dependency is down keeps its 503: it carries nothing
+    // to withhold, and the audit store's failure is usually the same outage (one disk, one DynamoDB).
+    if (mapped?.status === 503) {
+      logger.error('audit record failed for a request refused with 503', {
+        operation,
+        requestId,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+      observe();
+      return result;
+    }
     logger.error('audit record failed; response withheld', {
       operation,
       requestId,

@@ -2,7 +2,9 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ZodError } from 'zod';
 import { DomainError, REASON_STATUS, type ReasonCode } from '../../domain/errors.ts';
 import { ApplicationError } from '../../application/errors.ts';
-import { HsmError } from '../../application/ports/hsm.ts';
+import { DependencyUnavailableError } from '../../application/ports/dependency-unavailable.ts';
+import { ConcurrencyError } from '../../application/ports/event-store.ts';
+import { HsmError, HsmUnavailableError } from '../../application/ports/hsm.ts';
 import { errorFields, logger } from './logger.ts';
 
 /**
@@ -34,7 +36,12 @@ export interface MappedError {
   readonly status: number;
   readonly code: ReasonCode;
   readonly message: string;
+  /** Seconds the caller should wait before a retry (`Retry-After`), for 503. */
+  readonly retryAfterS?: number;
 }
+
+/** How long a caller is asked to wait after a 503: the store's retries and the HSM's reconnect take about this long. */
+const UNAVAILABLE_RETRY_AFTER_S = 1;
 
 /**
  * A request the edge refuses before any use case runs (a malformed body or header). `status` differs
@@ -56,6 +63,11 @@ export function reasonError(code: ReasonCode, message: string): MappedError {
   return { status: REASON_STATUS[code], code, message };
 }
 
+/** 503 with `Retry-After`: a dependency cannot serve now, or the request ran out of its time budget. */
+export function serviceUnavailable(): MappedError {
+  return { ...reasonError('SERVICE_UNAVAILABLE_ERR', 'Service unavailable'), retryAfterS: UNAVAILABLE_RETRY_AFTER_S };
+}
+
 export function mapError(error: unknown): MappedError {
   if (error instanceof DomainError || error instanceof ApplicationError) return reasonError(error.code, error.message);
   if (error instanceof RequestError) return { status: error.status, code: error.code, message: error.message };
@@ -66,6 +78,20 @@ export function mapError(error: unknown): MappedError {
   }
   if (error instanceof HsmError && error.code === 'HSM_INVALID_INPUT')
     return { status: 400, code: 'BAD_BODY_ERR', message: error.message };
+  // The command handler's retries ran out against other writers of the same stream: nothing was written.
+  if (error instanceof ConcurrencyError)
+    return reasonError(
+      'CONFLICT_ERR',
+      'The resource was changed by other requests at the same time: nothing was changed, retry',
+    );
+  if (error instanceof DependencyUnavailableError || error instanceof HsmUnavailableError) {
+    logger.warn('dependency unavailable', {
+      errorName: error.name,
+      errorMessage: error.message.slice(0, 300),
+      cause: error.cause instanceof Error ? error.cause.message.slice(0, 300) : undefined,
+    });
+    return serviceUnavailable();
+  }
   // Messages of our own errors and of the store carry no key material; bodies are never logged.
   logger.error('request failed', {
     ...errorFields(error),
@@ -82,7 +108,11 @@ export function errorResponse(
   const text = STATUS_TEXT[mapped.status] ?? 'Error';
   return {
     statusCode: mapped.status,
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      ...(mapped.retryAfterS === undefined ? {} : { 'retry-after': String(mapped.retryAfterS) }),
+      ...headers,
+    },
     body: JSON.stringify({
       metadata: { collectionType: ERROR_COLLECTION_TYPE, collectionTotal: 1 },
       resources: [

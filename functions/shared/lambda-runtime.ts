@@ -19,7 +19,8 @@
  * decides (state checks, wrap/unwrap) reads the event store's head items with strongly consistent reads.
  */
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { dynamoDbClient } from '../../events/dynamodb/dynamodb-clients.ts';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Authorizer } from '../../application/access/authorizer.ts';
 import type {
@@ -99,7 +100,7 @@ export async function createLambdaServices(
   env: NodeJS.ProcessEnv = process.env,
   deps: LambdaRuntimeDeps = {},
 ): Promise<AppServices> {
-  const client = deps.dynamodb ?? new DynamoDBClient({});
+  const client = deps.dynamodb ?? dynamoDbClient();
   const hsm = deps.hsm ?? openLambdaHsm(new LambdaClient({}), required(env, 'KEYLEDGER_CRYPTO_FUNCTION'));
   const [store, keyList] = await Promise.all([
     openDynamoDbEventStore({ client, tableName: required(env, 'KEYLEDGER_EVENTS_TABLE') }),
@@ -121,7 +122,7 @@ export async function createLambdaRuntime(
   env: NodeJS.ProcessEnv = process.env,
   deps: LambdaRuntimeDeps = {},
 ): Promise<Runtime> {
-  const client = deps.dynamodb ?? new DynamoDBClient({});
+  const client = deps.dynamodb ?? dynamoDbClient();
   let services = await createLambdaServices(env, { ...deps, dynamodb: client });
   const hsm = services.hsm;
   const jwksTable = required(env, 'KEYLEDGER_JWKS_TABLE');

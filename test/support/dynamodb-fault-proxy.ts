@@ -21,6 +21,11 @@ export class DynamoDbFaultProxy {
   private rule: FaultRule = passAll;
   /** Requests answered with a fault, by action. */
   readonly injected = { stall: 0, throttle: 0, deny: 0 };
+  /**
+   * Attempts per SDK call: the SDK sends one `amz-sdk-invocation-id` for a call and all its retries,
+   * so the largest count is how often one call was tried (a retry storm shows here).
+   */
+  private readonly attempts = new Map<string, number>();
   url = '';
 
   constructor(private readonly upstream: string) {}
@@ -52,6 +57,15 @@ export class DynamoDbFaultProxy {
     this.stalled.clear();
   }
 
+  /** The most attempts any one SDK call made since the last {@link resetAttempts}. */
+  maxAttempts(): number {
+    return Math.max(0, ...this.attempts.values());
+  }
+
+  resetAttempts(): void {
+    this.attempts.clear();
+  }
+
   async close(): Promise<void> {
     this.release();
     for (const socket of this.sockets) socket.destroy();
@@ -63,6 +77,8 @@ export class DynamoDbFaultProxy {
       String(req.headers['x-amz-target'] ?? '')
         .split('.')
         .pop() ?? '';
+    const invocation = String(req.headers['amz-sdk-invocation-id'] ?? '');
+    if (invocation) this.attempts.set(invocation, (this.attempts.get(invocation) ?? 0) + 1);
     const action = this.rule({ target, body: body.toString('utf8') });
     if (action === 'stall') {
       this.injected.stall += 1;

@@ -15,7 +15,8 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { dynamoDbStreamsClient } from '../../dynamodb/dynamodb-clients.ts';
 import {
   CommitTooLargeError,
   ConcurrencyError,
@@ -130,7 +131,7 @@ export function openDynamoDbEventStore(options: DynamoDbEventStoreOptions): Prom
     },
 
     async readChanges(checkpoint, limit) {
-      streams ??= new DynamoDBStreamsClient({
+      streams ??= dynamoDbStreamsClient({
         region: client.config.region,
         endpoint: client.config.endpoint,
         credentials: client.config.credentials,

@@ -3,6 +3,7 @@
  * and the read models use this, so a shared database file gets the same settings on every handle.
  */
 import Database from 'better-sqlite3';
+import { DependencyUnavailableError } from '../../../application/ports/dependency-unavailable.ts';
 
 /** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
 export type SqliteSource = { readonly file: string } | { readonly database: Database.Database };
@@ -66,8 +67,23 @@ export function promised<T>(work: () => T): Promise<T> {
   try {
     return Promise.resolve(work());
   } catch (error) {
-    return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    return Promise.reject(unavailableOrAsIs(error));
   }
+}
+
+/**
+ * SQLite result codes that say the disk or the file cannot be used right now (full, read-only, an I/O
+ * error, locked beyond busy_timeout), not that the request is wrong: the transaction was rolled back,
+ * and the same connection works again once the cause is gone.
+ */
+const UNAVAILABLE_CODES = /^SQLITE_(FULL|READONLY|IOERR|CANTOPEN|BUSY|LOCKED|NOMEM|PROTOCOL)(_|$)/;
+
+/** A SQLite error whose code says the store is unavailable becomes {@link DependencyUnavailableError}. */
+export function unavailableOrAsIs(error: unknown): Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && UNAVAILABLE_CODES.test(code))
+    return new DependencyUnavailableError('sqlite', `SQLite store unavailable (${code})`, { cause: error });
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** True for the SQLite error codes of a UNIQUE or PRIMARY KEY violation. */
