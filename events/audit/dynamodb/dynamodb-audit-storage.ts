@@ -4,6 +4,7 @@
  * conditional puts (attribute_not_exists) of the new records and checkpoint; a writer that lost a
  * race gets {@link AuditChainConflictError} and chains again on the new tail.
  */
+import { randomUUID } from 'node:crypto';
 import {
   QueryCommand,
   TransactWriteItemsCommand,
@@ -158,7 +159,11 @@ export function openDynamoDbAuditStorage(options: DynamoDbAuditStorageOptions): 
           }
           if (items.length === 0) return;
           try {
-            await client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+            // The token makes the SDK's retry of a timed-out attempt that did commit a success, not a
+            // conflict that would chain the same records a second time (events/dynamodb/dynamodb-clients.ts).
+            await client.send(
+              new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: randomUUID() }),
+            );
           } catch (error) {
             // A failed condition (someone chained first) or a concurrent transaction on the same items.
             if (error instanceof TransactionCanceledException)
