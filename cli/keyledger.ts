@@ -6,18 +6,21 @@ import { accessList } from './commands/access-list.ts';
 import { accessRevoke } from './commands/access-revoke.ts';
 import { auditReconcile } from './commands/audit-reconcile.ts';
 import { auditVerify } from './commands/audit-verify.ts';
+import { backup } from './commands/backup.ts';
 import { instanceCreate } from './commands/instance-create.ts';
 import { principalCreate } from './commands/principal-create.ts';
 import { principalDelete } from './commands/principal-delete.ts';
 import { principalIssueKey } from './commands/principal-issue-key.ts';
 import { principalRevokeKey } from './commands/principal-revoke-key.ts';
 import { readModelsRebuild } from './commands/read-models-rebuild.ts';
+import { restore } from './commands/restore.ts';
 import { signingKeyRotate } from './commands/signing-key-rotate.ts';
 
 /**
- * `npm run keyledger -- <group> <verb> [options]`: the administration API over HTTP, and offline
- * maintenance of the data directory (`read-models rebuild`).
- * Each subcommand is one file under cli/commands/; add it to this table under "group verb".
+ * `npm run keyledger -- <group> <verb> [options]`: the administration API over HTTP, and maintenance
+ * of the data directory (`read-models rebuild`, `backup`, `restore`).
+ * Each subcommand is one file under cli/commands/; add it to this table under "group verb", or under
+ * one word when it has no group.
  */
 const commands: Readonly<Record<string, Command>> = {
   'instance create': instanceCreate,
@@ -32,6 +35,8 @@ const commands: Readonly<Record<string, Command>> = {
   'audit verify': auditVerify,
   'audit reconcile': auditReconcile,
   'read-models rebuild': readModelsRebuild,
+  backup,
+  restore,
 };
 
 const GLOBAL_OPTIONS = {
@@ -43,7 +48,7 @@ const GLOBAL_OPTIONS = {
 function help(): string {
   const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
   return [
-    'usage: keyledger <group> <verb> [options] [--url URL] [--api-key KEY]',
+    'usage: keyledger <group> <verb> [options] [--url URL] [--api-key KEY], or keyledger backup|restore ...',
     '  --url defaults to $KEYLEDGER_URL or http://127.0.0.1:$PORT (8080);',
     '  --api-key to $KEYLEDGER_API_KEY or $KEYLEDGER_DATA_DIR/admin-api-key.',
     '',
@@ -52,8 +57,12 @@ function help(): string {
 }
 
 async function run(argv: readonly string[]): Promise<number> {
-  const [group, verb, ...rest] = argv;
-  const command = group && verb ? commands[`${group} ${verb}`] : undefined;
+  const [group, verb, ...more] = argv;
+  const named = (name: string) => (Object.hasOwn(commands, name) ? commands[name] : undefined);
+  const grouped = group && verb ? named(`${group} ${verb}`) : undefined;
+  // A command of one word (`backup <dir>`) takes the next word as its first argument.
+  const command = grouped ?? (group ? named(group) : undefined);
+  const rest = grouped ? more : argv.slice(1);
   if (!command) {
     console.error(help());
     return group === '--help' || group === '-h' || group === 'help' ? 0 : 2;

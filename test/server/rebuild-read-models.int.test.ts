@@ -6,7 +6,6 @@
  * the data directory, and the server refuses to start after an interrupted rebuild.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,34 +19,17 @@ import {
 import Database from 'better-sqlite3';
 import { markRebuildIncomplete } from '../../server/data-dir-lock.ts';
 import { Admin, call } from '../support/access-helpers.ts';
+import { runKeyledger, type CliRun } from '../support/keyledger-cli.ts';
 import { startServer, storeEnv, STORE_MODES, type ServerProcess } from '../support/local-server.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const WAITS = {
   KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0',
   KEYLEDGER_MIN_PURGE_DELAY_S: '0',
   KEYLEDGER_MIN_ACTION_INTERVAL_S: '0',
 };
 
-interface Cli {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function rebuild(dataDir: string, env: Record<string, string>): Promise<Cli> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/keyledger.ts', 'read-models', 'rebuild'], {
-      cwd: ROOT,
-      env: { ...process.env, KEYLEDGER_DATA_DIR: dataDir, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function rebuild(dataDir: string, env: Record<string, string>): Promise<CliRun> {
+  return runKeyledger(['read-models', 'rebuild'], { KEYLEDGER_DATA_DIR: dataDir, ...env });
 }
 
 interface Report {
