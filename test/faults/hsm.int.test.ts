@@ -47,48 +47,42 @@ void describe('HSM token lost and back (SoftHSM, SQLite)', () => {
     for (const line of figures) console.log(line);
   });
 
-  // Found by this test, not fixed yet: the session pool closes each failing session and, unable to open
-  // a new one while the token is gone, shrinks to none and never grows again; the owner session and the
-  // master-key handles are not reopened either. The adapter needs a reopen (C_Initialize, login, find
-  // the master keys) once the token answers again.
-  const todo = 'the PKCS#11 session pool does not recover once the token is back (see the comment)';
-  void it(
-    'answers 503 while the token is gone, and serves again once it is back, without a restart',
-    { todo },
-    async () => {
-      const tokens = join(server.dataDir, 'softhsm', 'tokens');
-      renameSync(tokens, `${tokens}.away`);
-      const created = await client.createKey('during-the-loss');
-      const rotated = await client.rotate(keyId);
-      for (const answer of [created, rotated]) {
-        assert.ok(
-          (answer.status === 503 && reasonCode(answer) === 'SERVICE_UNAVAILABLE_ERR') ||
-            (answer.status === 500 && reasonCode(answer) === 'AUDIT_UNAVAILABLE_ERR'),
-          `${answer.status} ${answer.text.slice(0, 300)}`,
-        );
-        assert.doesNotMatch(answer.text, /"(ciphertext|plaintext|payload)"/);
-      }
-      renameSync(`${tokens}.away`, tokens);
-      const started = Date.now();
-      let after: Answer;
-      for (;;) {
-        after = await client.createKey('after-the-loss');
-        if (after.status === 201) break;
-        assert.ok(Date.now() - started < 60_000, `no recovery within 60 s: ${after.status} ${after.text}`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-      const ms = Date.now() - started;
-      const unwrapped = await client.unwrap(keyId, before_.ciphertext);
-      assert.equal(unwrapped.status, 200, unwrapped.text);
-      assert.equal((unwrapped.body as { plaintext: string }).plaintext, before_.plaintext);
-      const newKey = keyIdOf(after);
-      const wrapped = await client.call('POST', `/api/v2/keys/${newKey}/actions/wrap`, { body: {} });
-      assert.equal(wrapped.status, 200, wrapped.text);
-      for (const chain of [server.defaultInstanceId, '_service'])
-        assert.equal((await client.verify(chain)).valid, true, chain);
-      figures.push(
-        `HSM token lost: create and rotate answered ${created.status}/${rotated.status}; recovered in ${ms} ms`,
+  // Found by this test: SoftHSM does not take back a token whose files went away and came back (its
+  // objects stay unfound until C_Finalize and C_Initialize), so the adapter reopens the module once the
+  // token answers again (functions/crypto/pkcs11/open-pkcs11-hsm.ts, reopen).
+  void it('answers 503 while the token is gone, and serves again once it is back, without a restart', async () => {
+    const tokens = join(server.dataDir, 'softhsm', 'tokens');
+    renameSync(tokens, `${tokens}.away`);
+    const created = await client.createKey('during-the-loss');
+    const rotated = await client.rotate(keyId);
+    for (const answer of [created, rotated]) {
+      assert.ok(
+        (answer.status === 503 && reasonCode(answer) === 'SERVICE_UNAVAILABLE_ERR') ||
+          (answer.status === 500 && reasonCode(answer) === 'AUDIT_UNAVAILABLE_ERR'),
+        `${answer.status} ${answer.text.slice(0, 300)}`,
       );
-    },
-  );
+      assert.doesNotMatch(answer.text, /"(ciphertext|plaintext|payload)"/);
+    }
+    renameSync(`${tokens}.away`, tokens);
+    const started = Date.now();
+    let after: Answer;
+    for (;;) {
+      after = await client.createKey('after-the-loss');
+      if (after.status === 201) break;
+      assert.ok(Date.now() - started < 60_000, `no recovery within 60 s: ${after.status} ${after.text}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    const ms = Date.now() - started;
+    const unwrapped = await client.unwrap(keyId, before_.ciphertext);
+    assert.equal(unwrapped.status, 200, unwrapped.text);
+    assert.equal((unwrapped.body as { plaintext: string }).plaintext, before_.plaintext);
+    const newKey = keyIdOf(after);
+    const wrapped = await client.call('POST', `/api/v2/keys/${newKey}/actions/wrap`, { body: {} });
+    assert.equal(wrapped.status, 200, wrapped.text);
+    for (const chain of [server.defaultInstanceId, '_service'])
+      assert.equal((await client.verify(chain)).valid, true, chain);
+    figures.push(
+      `HSM token lost: create and rotate answered ${created.status}/${rotated.status}; recovered in ${ms} ms`,
+    );
+  });
 });

@@ -17,6 +17,10 @@ export interface Library {
   /** Users logged in per slot: C_Logout is application-wide, so only the last one may call it. */
   readonly logins: Map<string, number>;
   users: number;
+  /** Counts the C_Initialize calls: sessions, logins and handles of an earlier generation are gone. */
+  generation: number;
+  /** False between a C_Finalize and the C_Initialize that failed after it (see {@link reinitialiseLibrary}). */
+  initialised: boolean;
 }
 
 const libraries = new Map<string, Library>();
@@ -40,7 +44,7 @@ export function acquireLibrary(modulePath: string): Library {
     module.close();
     throw toHsmError('C_Initialize', error);
   }
-  const library: Library = { module, modulePath, logins: new Map(), users: 1 };
+  const library: Library = { module, modulePath, logins: new Map(), users: 1, generation: 1, initialised: true };
   libraries.set(modulePath, library);
   return library;
 }
@@ -51,10 +55,40 @@ export function releaseLibrary(library: Library): void {
   if (library.users > 0) return;
   libraries.delete(library.modulePath);
   try {
-    library.module.C_Finalize();
+    if (library.initialised) library.module.C_Finalize();
   } finally {
     library.module.close();
   }
+}
+
+/**
+ * C_Finalize then C_Initialize, once per lost token: SoftHSM does not take a token back whose files
+ * went away and came back (C_GetSlotList fails with CKR_GENERAL_ERROR and its objects stay unfound
+ * until the module is initialised again; measured with SoftHSM 2.6). Every session, login and object
+ * handle of the process on this module is then gone. `seen` is the generation the caller's sessions
+ * belong to: when another user has reinitialised since, this does nothing and the caller just opens
+ * its sessions again. A failed C_Initialize (the token still gone) leaves the generation as it was,
+ * so the next attempt tries again.
+ * @throws {HsmUnavailableError} C_Initialize failed.
+ */
+export function reinitialiseLibrary(library: Library, seen: number): void {
+  if (library.generation !== seen && library.initialised) return;
+  if (library.initialised) {
+    library.initialised = false;
+    try {
+      library.module.C_Finalize();
+    } catch {
+      // Already finalised or broken: C_Initialize below says whether the module works.
+    }
+  }
+  try {
+    library.module.C_Initialize({ flags: ck.CKF_OS_LOCKING_OK });
+  } catch (error) {
+    throw toHsmError('C_Initialize', error);
+  }
+  library.initialised = true;
+  library.generation += 1;
+  library.logins.clear();
 }
 
 /** Whether this process currently holds `modulePath` initialised (its configuration is then fixed). */

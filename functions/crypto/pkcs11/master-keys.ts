@@ -21,15 +21,18 @@ export interface MasterKeys {
   readonly secrets: MasterKey;
 }
 
-/** Finds the master keys under `baseLabel` on the token, creating any that is missing. */
-export function ensureMasterKeys(module: Cryptoki, session: Handle, baseLabel: string): MasterKeys {
+/**
+ * Finds the master keys under `baseLabel` on the token, creating any that is missing unless `create`
+ * is false (a reopen: a token that lost its master keys must stay unusable, never get new ones).
+ */
+export function ensureMasterKeys(module: Cryptoki, session: Handle, baseLabel: string, create = true): MasterKeys {
   return {
-    rootKeys: ensureMasterKey(module, session, `${baseLabel}/root-keys`),
-    secrets: ensureMasterKey(module, session, `${baseLabel}/secrets`),
+    rootKeys: ensureMasterKey(module, session, `${baseLabel}/root-keys`, create),
+    secrets: ensureMasterKey(module, session, `${baseLabel}/secrets`, create),
   };
 }
 
-function ensureMasterKey(module: Cryptoki, session: Handle, label: string): MasterKey {
+function ensureMasterKey(module: Cryptoki, session: Handle, label: string, create: boolean): MasterKey {
   const found = findObjects(module, session, [
     { type: ck.CKA_CLASS, value: ck.CKO_SECRET_KEY },
     { type: ck.CKA_TOKEN, value: true },
@@ -41,6 +44,7 @@ function ensureMasterKey(module: Cryptoki, session: Handle, label: string): Mast
     assertMasterKeyPolicy(module, session, existing, label);
     return { id: label, handle: existing };
   }
+  if (!create) throw new HsmUnavailableError(`master key ${label} not found on the token`);
   const handle = module.C_GenerateKey(session, { mechanism: ck.CKM_AES_KEY_GEN }, masterKeyTemplate(label));
   return { id: label, handle };
 }

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type GcmCiphertext,
   type Hsm,
@@ -22,13 +23,13 @@ import { importRootKey } from './import-root-key.ts';
 import { importSecret } from './import-secret.ts';
 import { importWithRsaOaep } from './import-with-rsa-oaep.ts';
 import { UnwrappedKeyCache } from './key-cache.ts';
-import { acquireLibrary, type Library, releaseLibrary } from './library.ts';
+import { acquireLibrary, type Library, reinitialiseLibrary, releaseLibrary } from './library.ts';
 import { IvReservoir } from './gcm.ts';
 import { ensureMasterKeys } from './master-keys.ts';
 import { random } from './random.ts';
 import { SerialSession, SessionPool } from './session-pool.ts';
 import { sign } from './sign.ts';
-import { findTokenSlot, initialiseToken } from './token.ts';
+import { findTokenSlot, initialiseToken, tokenHolds } from './token.ts';
 
 /** How to reach the token; everything but the module, token and PIN has a default. */
 export interface Pkcs11HsmOptions {
@@ -100,22 +101,41 @@ function positiveInteger(value: number, name: string): number {
  */
 export function openPkcs11Hsm(options: Pkcs11HsmOptions): Promise<Hsm> {
   try {
-    return Promise.resolve(open(options));
+    positiveInteger(options.sessions ?? availableParallelism(), 'sessions');
+    positiveInteger(options.keyCacheSize ?? 10_000, 'keyCacheSize');
+    const library = acquireLibrary(options.modulePath);
+    try {
+      return Promise.resolve(new Pkcs11Hsm(options, library, openToken(options, library, true)));
+    } catch (error) {
+      releaseLibrary(library);
+      throw error;
+    }
   } catch (error) {
     return Promise.reject(toHsmError('open PKCS#11 HSM', error));
   }
 }
 
-function open(options: Pkcs11HsmOptions): Hsm {
-  const sessions = positiveInteger(options.sessions ?? availableParallelism(), 'sessions');
-  const keyCacheSize = positiveInteger(options.keyCacheSize ?? 10_000, 'keyCacheSize');
-  const library = acquireLibrary(options.modulePath);
+/** The adapter's hold on the token: its context, and what closing it needs. */
+interface OpenToken {
+  readonly ctx: Pkcs11Context;
+  readonly slot: Handle;
+  readonly slotKey: string;
+  /** The library generation its sessions, login and handles belong to. */
+  readonly generation: number;
+}
+
+/**
+ * Finds the token, opens the owner session, logs in, finds the master keys and opens the pool. `first`:
+ * the first open of this adapter, which may initialise a missing token and create missing master keys; a
+ * reopen never does (a token that comes back without them stays unusable).
+ */
+function openToken(options: Pkcs11HsmOptions, library: Library, first: boolean): OpenToken {
   const module: Cryptoki = library.module;
   let owner: SerialSession | undefined;
   let slotKey: string | undefined;
   try {
     let slot = findTokenSlot(module, options.tokenLabel);
-    if (slot === undefined && options.soPin !== undefined) {
+    if (slot === undefined && first && options.soPin !== undefined) {
       initialiseToken(module, options.tokenLabel, options.soPin, options.pin);
       slot = findTokenSlot(module, options.tokenLabel);
     }
@@ -123,10 +143,10 @@ function open(options: Pkcs11HsmOptions): Hsm {
     owner = SerialSession.open(module, slot);
     login(library, owner.session, slot.toString('hex'), options.pin);
     slotKey = slot.toString('hex');
-    const masterKeys = ensureMasterKeys(module, owner.session, options.masterKeyLabel ?? 'keyledger-master');
-    const pool = new SessionPool(module, slot, sessions);
+    const masterKeys = ensureMasterKeys(module, owner.session, options.masterKeyLabel ?? 'keyledger-master', first);
+    const pool = new SessionPool(module, slot, options.sessions ?? availableParallelism());
     const ownerSession = owner;
-    const rootKeyCache = new UnwrappedKeyCache(keyCacheSize, (handle) => {
+    const rootKeyCache = new UnwrappedKeyCache(options.keyCacheSize ?? 10_000, (handle) => {
       ownerSession.run((session) => module.C_DestroyObject(session, handle)).catch(() => undefined);
     });
     const ctx: Pkcs11Context = {
@@ -139,28 +159,50 @@ function open(options: Pkcs11HsmOptions): Hsm {
       oaepSha256: 'unknown',
       blocking: options.blockingCrypto ?? false,
     };
-    return new Pkcs11Hsm(ctx, library, slotKey);
+    return { ctx, slot, slotKey, generation: library.generation };
   } catch (error) {
     if (owner !== undefined) {
       if (slotKey !== undefined) logout(library, owner.session, slotKey);
       owner.close();
     }
-    releaseLibrary(library);
     throw error;
   }
 }
+
+/** Closes what `token` opened; its login is undone only while it is of the library's current generation. */
+async function closeToken(token: OpenToken, library: Library): Promise<void> {
+  const { ctx } = token;
+  ctx.rootKeyCache.clear();
+  ctx.pool.close();
+  // Let queued cache destroys on the owner session settle before it closes.
+  await ctx.owner.run(() => undefined);
+  if (token.generation === library.generation) logout(library, ctx.owner.session, token.slotKey);
+  ctx.owner.close();
+}
+
+/** Reopen attempts while the token is lost: the first after this many ms, doubling up to {@link REOPEN_MAX_MS}. */
+const REOPEN_FIRST_MS = 50;
+const REOPEN_MAX_MS = 1_000;
 
 /** The {@link Hsm} port over one PKCS#11 token; each method delegates to its operation file. */
 class Pkcs11Hsm implements Hsm {
   private inFlight = 0;
   private drained: (() => void) | undefined;
   private closing: Promise<void> | undefined;
+  /** Set while a failure is being looked into and, if the token is lost, until it is reopened. */
+  private recovery: Promise<void> | undefined;
+  /** The token is lost: calls fail at once with HsmUnavailableError until it is reopened. */
+  private lost = false;
 
   constructor(
-    private readonly ctx: Pkcs11Context,
+    private readonly options: Pkcs11HsmOptions,
     private readonly library: Library,
-    private readonly slotKey: string,
+    private token: OpenToken,
   ) {}
+
+  private get ctx(): Pkcs11Context {
+    return this.token.ctx;
+  }
 
   generateAesKey(): Promise<WrappedKey> {
     return this.track(() => generateAesKey(this.ctx));
@@ -211,15 +253,51 @@ class Pkcs11Hsm implements Hsm {
   }
 
   private async shutDown(): Promise<void> {
-    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
-    const { ctx } = this;
-    ctx.rootKeyCache.clear();
-    ctx.pool.close();
-    // Let queued cache destroys on the owner session settle before it closes.
-    await ctx.owner.run(() => undefined);
-    logout(this.library, ctx.owner.session, this.slotKey);
-    ctx.owner.close();
+    await this.recovery;
+    await this.drain();
+    await closeToken(this.token, this.library);
     releaseLibrary(this.library);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+  }
+
+  /**
+   * An operation failed with HsmUnavailableError: one look at the token (a new session reads the master
+   * keys), and if it no longer holds them, one recovery for every caller: calls fail at once meanwhile,
+   * and the token is reopened (reinitialiseLibrary, then {@link openToken}) with a bounded backoff until
+   * it answers or the adapter closes. Operations still in flight on the lost token drain first (they
+   * fail with HsmUnavailableError), so nothing runs on the module while it is initialised again.
+   */
+  private suspectLoss(): void {
+    if (this.recovery !== undefined || this.closing !== undefined) return;
+    const { ctx, slot } = this.token;
+    if (tokenHolds(ctx.module, slot, [ctx.masterKeys.rootKeys.handle, ctx.masterKeys.secrets.handle])) return;
+    this.lost = true;
+    this.recovery = this.reopen().finally(() => {
+      this.recovery = undefined;
+    });
+  }
+
+  private async reopen(): Promise<void> {
+    await this.drain();
+    const lostToken = this.token;
+    await closeToken(lostToken, this.library).catch(() => undefined);
+    for (let delay = REOPEN_FIRST_MS; this.closing === undefined; delay = Math.min(delay * 2, REOPEN_MAX_MS)) {
+      await sleep(delay);
+      if (this.closing !== undefined) return;
+      try {
+        reinitialiseLibrary(this.library, lostToken.generation);
+        const reopened = openToken(this.options, this.library, false);
+        reopened.ctx.oaepSha256 = lostToken.ctx.oaepSha256;
+        this.token = reopened;
+        this.lost = false;
+        return;
+      } catch {
+        // Still gone (C_Initialize, the token, the login or the master keys failed): try again later.
+      }
+    }
   }
 
   /**
@@ -227,17 +305,19 @@ class Pkcs11Hsm implements Hsm {
    * {@link track} its asynchronous path). Nothing is left in flight, so nothing needs tracking.
    */
   private now<T>(operation: () => T | undefined): Promise<T> | undefined {
-    if (this.closing !== undefined) return Promise.reject(new HsmUnavailableError('HSM closed'));
+    const refused = this.refusal();
+    if (refused !== undefined) return Promise.reject(refused);
     try {
       const value = operation();
       return value === undefined ? undefined : Promise.resolve(value);
     } catch (error) {
-      return Promise.reject(toHsmError('HSM operation', error));
+      return Promise.reject(this.failed(toHsmError('HSM operation', error)));
     }
   }
 
   private track<T>(operation: () => Promise<T>): Promise<T> {
-    if (this.closing !== undefined) return Promise.reject(new HsmUnavailableError('HSM closed'));
+    const refused = this.refusal();
+    if (refused !== undefined) return Promise.reject(refused);
     this.inFlight += 1;
     let result: Promise<T>;
     try {
@@ -245,9 +325,25 @@ class Pkcs11Hsm implements Hsm {
     } catch (error) {
       result = Promise.reject(toHsmError('HSM operation', error));
     }
-    return result.finally(() => {
-      this.inFlight -= 1;
-      if (this.inFlight === 0) this.drained?.();
-    });
+    return result
+      .catch((error: unknown) => {
+        throw this.failed(error);
+      })
+      .finally(() => {
+        this.inFlight -= 1;
+        if (this.inFlight === 0) this.drained?.();
+      });
+  }
+
+  private refusal(): HsmUnavailableError | undefined {
+    if (this.closing !== undefined) return new HsmUnavailableError('HSM closed');
+    if (this.lost) return new HsmUnavailableError('HSM token lost; reopening it');
+    return undefined;
+  }
+
+  /** Passes `error` on, after looking at the token when it says the HSM is unavailable. */
+  private failed<E>(error: E): E {
+    if (error instanceof HsmUnavailableError) this.suspectLoss();
+    return error;
   }
 }

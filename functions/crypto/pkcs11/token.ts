@@ -39,3 +39,29 @@ export function initialiseToken(module: Cryptoki, tokenLabel: string, soPin: str
     module.C_CloseSession(session);
   }
 }
+
+/**
+ * Whether the token still holds `objects` for this process: a new session reads one attribute of each.
+ * After the token's files went away (a removed token, a lost mount) the handles are invalid, even once
+ * the files are back (see reinitialiseLibrary in library.ts).
+ */
+export function tokenHolds(module: Cryptoki, slot: Handle, objects: readonly Handle[]): boolean {
+  let session: Handle;
+  try {
+    session = module.C_OpenSession(slot, ck.CKF_SERIAL_SESSION);
+  } catch {
+    return false;
+  }
+  try {
+    for (const object of objects) module.C_GetAttributeValue(session, object, [{ type: ck.CKA_CLASS }]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    try {
+      module.C_CloseSession(session);
+    } catch {
+      // The session went with the token.
+    }
+  }
+}
