@@ -1,113 +1,87 @@
-import { parseArgs } from 'node:util';
-import { AdminClient, clientSettings } from './admin-client.ts';
-import { UsageError, type Command } from './command.ts';
-import { accessGrant } from './commands/access-grant.ts';
-import { accessList } from './commands/access-list.ts';
-import { accessRevoke } from './commands/access-revoke.ts';
-import { auditReconcile } from './commands/audit-reconcile.ts';
-import { auditVerify } from './commands/audit-verify.ts';
-import { backup } from './commands/backup.ts';
-import { instanceCreate } from './commands/instance-create.ts';
-import { principalCreate } from './commands/principal-create.ts';
-import { principalDelete } from './commands/principal-delete.ts';
-import { principalIssueKey } from './commands/principal-issue-key.ts';
-import { principalRevokeKey } from './commands/principal-revoke-key.ts';
-import { readModelsRebuild } from './commands/read-models-rebuild.ts';
-import { restore } from './commands/restore.ts';
-import { signingKeyRotate } from './commands/signing-key-rotate.ts';
+import { readFileSync } from 'node:fs';
+import { CommanderError, Command, Option } from 'commander';
+import { registerAdmin } from './commands/admin.ts';
+import { registerAliases } from './commands/aliases.ts';
+import { registerAudit } from './commands/audit.ts';
+import { registerBackup } from './commands/backup.ts';
+import { registerHistory } from './commands/history.ts';
+import { registerImportToken } from './commands/import-token.ts';
+import { registerKey } from './commands/key.ts';
+import { registerKeys } from './commands/keys.ts';
+import { registerPolicies } from './commands/policies.ts';
+import { registerReadModels } from './commands/read-models.ts';
+import { registerRegistrations } from './commands/registrations.ts';
+import { registerRestore } from './commands/restore.ts';
+import { registerRings } from './commands/rings.ts';
+import { Cli } from './context.ts';
+import { CliError, ExitCode } from './exit-codes.ts';
+
+const EPILOG = `
+Settings: --url, else $KEYLEDGER_URL, else http://127.0.0.1:$PORT (8080); the API key from
+$KEYLEDGER_API_KEY, else $KEYLEDGER_DATA_DIR/admin-api-key (--api-key works too, but shows in ps);
+the instance from --instance, else $KEYLEDGER_INSTANCE, else $KEYLEDGER_DATA_DIR/default-instance.
+
+Exit codes: 0 done; 1 the service refused or failed the request (one line on stderr with the
+Key Protect reason code); 2 bad usage; 3 no connection or sign-in; 4 a check failed (audit verify, audit reconcile).`;
 
 /**
- * `npm run keyledger -- <group> <verb> [options]`: the administration API over HTTP, and maintenance
- * of the data directory (`read-models rebuild`, `backup`, `restore`).
- * Each subcommand is one file under cli/commands/; add it to this table under "group verb", or under
- * one word when it has no group.
+ * The `keyledger` command (package.json `bin`): Key Protect's data plane in the shape of
+ * `ibmcloud kp`, the administration API, and offline maintenance. Each group of subcommands is one
+ * file under cli/commands/ registering its verbs here.
  */
-const commands: Readonly<Record<string, Command>> = {
-  'instance create': instanceCreate,
-  'principal create': principalCreate,
-  'principal revoke-key': principalRevokeKey,
-  'principal issue-key': principalIssueKey,
-  'principal delete': principalDelete,
-  'access grant': accessGrant,
-  'access revoke': accessRevoke,
-  'access list': accessList,
-  'signing-key rotate': signingKeyRotate,
-  'audit verify': auditVerify,
-  'audit reconcile': auditReconcile,
-  'read-models rebuild': readModelsRebuild,
-  backup,
-  restore,
-};
-
-const GLOBAL_OPTIONS = {
-  url: { type: 'string' },
-  'api-key': { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-function help(): string {
-  const lines = Object.values(commands).map((c) => `  ${c.usage}\n      ${c.summary}`);
-  return [
-    'usage: keyledger <group> <verb> [options] [--url URL] [--api-key KEY], or keyledger backup|restore ...',
-    '  --url defaults to $KEYLEDGER_URL or http://127.0.0.1:$PORT (8080);',
-    '  --api-key to $KEYLEDGER_API_KEY or $KEYLEDGER_DATA_DIR/admin-api-key.',
-    '',
-    ...lines,
-  ].join('\n');
+export function buildProgram(cli: Cli): Command {
+  const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
+  const program = new Command('keyledger')
+    .version(version, '-V, --version')
+    .description('Manage a keyledger service: keys, key rings, policies, audit trail and administration.')
+    .addOption(new Option('--url <url>', 'the keyledger server').env('KEYLEDGER_URL'))
+    .addOption(new Option('--api-key <key>', 'the API key to sign in with').env('KEYLEDGER_API_KEY'))
+    .addOption(new Option('-i, --instance <id>', 'the service instance (bluemix-instance)').env('KEYLEDGER_INSTANCE'))
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json']).default('table'))
+    .exitOverride()
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', EPILOG)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  for (const register of [
+    registerKeys,
+    registerKey,
+    registerRings,
+    registerAliases,
+    registerPolicies,
+    registerRegistrations,
+    registerImportToken,
+    registerAudit,
+    registerHistory,
+    registerAdmin,
+    registerReadModels,
+    registerBackup,
+    registerRestore,
+  ])
+    register(program, cli);
+  return program;
 }
 
-async function run(argv: readonly string[]): Promise<number> {
-  const [group, verb, ...more] = argv;
-  const named = (name: string) => (Object.hasOwn(commands, name) ? commands[name] : undefined);
-  const grouped = group && verb ? named(`${group} ${verb}`) : undefined;
-  // A command of one word (`backup <dir>`) takes the next word as its first argument.
-  const command = grouped ?? (group ? named(group) : undefined);
-  const rest = grouped ? more : argv.slice(1);
-  if (!command) {
-    console.error(help());
-    return group === '--help' || group === '-h' || group === 'help' ? 0 : 2;
-  }
+/** Runs the command line; resolves to the exit code (see EPILOG). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const cli = new Cli();
+  const program = buildProgram(cli);
   try {
-    const { values, positionals } = parseArgs({
-      args: [...rest],
-      options: { ...GLOBAL_OPTIONS, ...command.options },
-      allowPositionals: true,
-      strict: true,
-    });
-    if (values.help === true) {
-      console.log(`${command.usage}\n  ${command.summary}`);
-      return 0;
-    }
-    const apiKey = values['api-key'];
-    const url = values.url;
-    let client: AdminClient | undefined;
-    // Built on first use: offline commands (read-models rebuild) need no server URL or API key.
-    const input = {
-      options: values,
-      positionals,
-      get client(): AdminClient {
-        client ??= new AdminClient(
-          clientSettings({
-            url: typeof url === 'string' ? url : undefined,
-            apiKey: typeof apiKey === 'string' ? apiKey : undefined,
-          }),
-        );
-        return client;
-      },
-      print: (line: string) => console.log(line),
-    };
-    return await command.run(input);
+    await program.parseAsync(argv, { from: 'user' });
+    return cli.exitCode;
   } catch (error) {
-    if (
-      error instanceof UsageError ||
-      (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
-    ) {
-      console.error(`keyledger: ${error.message}\nusage: ${command.usage}`);
-      return 2;
+    if (error instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0; a usage error was already printed.
+      if (error.exitCode === 0) return ExitCode.ok;
+      if (!error.code.startsWith('commander.')) console.error(`keyledger: ${error.message}`);
+      return ExitCode.usage;
+    }
+    if (error instanceof CliError) {
+      console.error(`keyledger: ${error.message}`);
+      return error.exitCode;
     }
     console.error(`keyledger: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    return ExitCode.refused;
   }
 }
-
-process.exitCode = await run(process.argv.slice(2));

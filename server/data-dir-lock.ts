@@ -119,7 +119,7 @@ export function assertNoIncompleteRebuild(dataDir: string): void {
     return;
   }
   throw new DataDirBusyError(
-    `a read-model rebuild of ${dataDir} was interrupted before it finished; run \`npm run keyledger -- read-models rebuild\` again, then start the server`,
+    `a read-model rebuild of ${dataDir} was interrupted before it finished; run \`npx keyledger read-models rebuild\` again, then start the server`,
   );
 }
 

@@ -54,7 +54,10 @@ function removeSqliteFile(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
 }
 
-async function rebuildSqlite(config: ServerConfig): Promise<KeyListReplacement> {
+/** Hears each step of a rebuild, for a progress display: what is being done and how far it has come. */
+export type RebuildProgress = (step: string) => void;
+
+async function rebuildSqlite(config: ServerConfig, progress: RebuildProgress): Promise<KeyListReplacement> {
   const liveFile = join(config.dataDir, 'keyledger.db');
   const freshFile = join(config.dataDir, SQLITE_REBUILD_FILE);
   removeSqliteFile(freshFile);
@@ -63,13 +66,14 @@ async function rebuildSqlite(config: ServerConfig): Promise<KeyListReplacement> 
     try {
       const fresh = await openSqliteKeyList({ file: freshFile });
       try {
-        await replayChangeFeed(store, fresh);
+        await replayChangeFeed(store, fresh, (events) => progress(`replaying events: ${events}`));
       } finally {
         await fresh.close();
       }
     } finally {
       await store.close();
     }
+    progress('swapping the rebuilt key list in');
     return await replaceSqliteKeyList(liveFile, freshFile, KEY_LIST_PROJECTION);
   } finally {
     removeSqliteFile(freshFile);
@@ -86,7 +90,7 @@ async function dropTable(client: DynamoDBClient, tableName: string): Promise<voi
   await waitUntilTableNotExists({ client, maxWaitTime: 60, minDelay: 1, maxDelay: 2 }, { TableName: tableName });
 }
 
-async function rebuildDynamoDb(config: ServerConfig): Promise<KeyListReplacement> {
+async function rebuildDynamoDb(config: ServerConfig, progress: RebuildProgress): Promise<KeyListReplacement> {
   const client = localDynamoDbClient(config);
   const { events: eventsTable, keyList: liveTable } = localTableNames(config);
   const freshTable = `${liveTable}-rebuild`;
@@ -111,12 +115,14 @@ async function rebuildDynamoDb(config: ServerConfig): Promise<KeyListReplacement
         fresh,
         scanStreamHeads(client, eventsTable, 'key:'),
         `rebuild:${new Date().toISOString()}`,
+        (rows) => progress(`folding key streams: ${rows}`),
       );
     } finally {
       await store.close();
     }
     // From here until the last row is replaced, the live key list is neither the old one nor the new one.
     markRebuildIncomplete(config.dataDir);
+    progress('replacing the live key list');
     const replaced = await replaceDynamoDbKeyList(client, liveTable, freshTable);
     await dropTable(client, freshTable);
     return replaced;
@@ -125,12 +131,19 @@ async function rebuildDynamoDb(config: ServerConfig): Promise<KeyListReplacement
   }
 }
 
-/** Rebuilds the read models of the data directory `config` names; refuses while another process holds it. */
-export async function rebuildReadModels(config: ServerConfig): Promise<RebuildReport> {
+/**
+ * Rebuilds the read models of the data directory `config` names; refuses while another process holds it.
+ * `progress` hears each step (the CLI's progress line).
+ */
+export async function rebuildReadModels(
+  config: ServerConfig,
+  progress: RebuildProgress = () => undefined,
+): Promise<RebuildReport> {
   const started = Date.now();
   const lock = await lockDataDir(config.dataDir, 'a read-model rebuild');
   try {
-    const keyList = config.store === 'sqlite' ? await rebuildSqlite(config) : await rebuildDynamoDb(config);
+    const keyList =
+      config.store === 'sqlite' ? await rebuildSqlite(config, progress) : await rebuildDynamoDb(config, progress);
     markRebuildComplete(config.dataDir);
     return { store: config.store, keyList, durationMs: Date.now() - started };
   } finally {

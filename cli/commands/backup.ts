@@ -1,20 +1,40 @@
-import { backupDataDir } from '../../server/backup-data-dir.ts';
-import { configFromEnv } from '../../server/config.ts';
-import { UsageError, type Command } from '../command.ts';
+import type { Command } from 'commander';
+import type { Cli } from '../context.ts';
+import { renderObject } from '../output/table.ts';
 
 /**
- * `keyledger backup <dir>`: while the server runs, on `$KEYLEDGER_DATA_DIR`, not over HTTP. Prints
- * `{"backup","bytes","durationMs","contents":{events,auditRecords,auditChains},"alsoKeep":[...]}`.
+ * `keyledger backup <dir>`: while the server runs, on `$KEYLEDGER_DATA_DIR`, not over HTTP. The report:
+ * `{backup, bytes, durationMs, contents: {events, auditRecords, auditChains}, alsoKeep: [...]}`.
  */
-export const backup: Command = {
-  usage: 'keyledger backup <dir>',
-  summary:
-    "online copy of $KEYLEDGER_DATA_DIR's SQLite database and identity files into <dir> (missing or empty), with a manifest; the HSM token and its PIN are not copied (kept apart: see alsoKeep)",
-  options: {},
-  async run(input) {
-    const [target, ...extra] = input.positionals;
-    if (target === undefined || extra.length > 0) throw new UsageError('give one backup directory');
-    input.print(JSON.stringify(await backupDataDir(configFromEnv(), target)));
-    return 0;
-  },
-};
+export function registerBackup(program: Command, cli: Cli): void {
+  program
+    .command('backup')
+    .argument('<dir>', 'a missing or empty directory')
+    .description(
+      "online copy of $KEYLEDGER_DATA_DIR's SQLite database and identity files into <dir>, with a manifest; the HSM token and its PIN are not copied (kept apart: see alsoKeep)",
+    )
+    .action(
+      cli.act(async (run, dir: string) => {
+        // Loaded here: the other commands need none of the server's modules.
+        const [{ configFromEnv }, { backupDataDir }] = await Promise.all([
+          import('../../server/config.ts'),
+          import('../../server/backup-data-dir.ts'),
+        ]);
+        const report = await backupDataDir(configFromEnv(), dir);
+        run.print({
+          json: report,
+          table: () =>
+            [
+              renderObject({
+                backup: report.backup,
+                bytes: report.bytes,
+                durationMs: report.durationMs,
+                ...report.contents,
+              }),
+              'also keep:',
+              ...report.alsoKeep.map((what) => `  ${what}`),
+            ].join('\n'),
+        });
+      }),
+    );
+}

@@ -26,9 +26,12 @@ export class Projector {
     this.timer.unref();
   }
 
-  /** Runs a pass after any pass in progress (so it sees appends made before this call). */
-  catchUp(): Promise<void> {
-    const next = this.running.catch(() => undefined).then(() => this.pass());
+  /**
+   * Runs a pass after any pass in progress (so it sees appends made before this call);
+   * `onBatch` hears how many events each batch projected (a rebuild's progress).
+   */
+  catchUp(onBatch?: (events: number) => void): Promise<void> {
+    const next = this.running.catch(() => undefined).then(() => this.pass(onBatch));
     this.running = next;
     return next;
   }
@@ -39,7 +42,7 @@ export class Projector {
     await this.running.catch(() => undefined);
   }
 
-  private async pass(): Promise<void> {
+  private async pass(onBatch?: (events: number) => void): Promise<void> {
     let checkpoint = await this.keyList.getCheckpoint(KEY_LIST_PROJECTION);
     for (;;) {
       const batch = await this.store.readChanges(checkpoint, PAGE);
@@ -47,6 +50,7 @@ export class Projector {
       const { upserts, deletes } = await projectKeyList(this.store, batch.events);
       await this.keyList.applyBatch(KEY_LIST_PROJECTION, batch.checkpoint, upserts, deletes);
       checkpoint = batch.checkpoint;
+      onBatch?.(batch.events.length);
     }
   }
 }

@@ -13,15 +13,23 @@ interface KeyListReplay {
   readonly rows: number;
 }
 
+/** Hears how far a replay has come: events replayed (change feed) or key streams folded (stream heads). */
+export type ReplayProgress = (done: number) => void;
+
 /**
  * From the change feed, from its first position, through the same {@link Projector} pass as the
  * live model (the SQLite global position: it holds every event). `fresh` must be empty.
  */
-export async function replayChangeFeed(store: EventStore, fresh: KeyListReadModel): Promise<void> {
+export async function replayChangeFeed(
+  store: EventStore,
+  fresh: KeyListReadModel,
+  progress?: ReplayProgress,
+): Promise<void> {
   if ((await fresh.getCheckpoint(KEY_LIST_PROJECTION)) !== null)
     throw new Error('the key list to rebuild into is not fresh');
   const projector = new Projector(store, fresh, () => undefined);
-  await projector.catchUp();
+  let events = 0;
+  await projector.catchUp((n) => progress?.((events += n)));
 }
 
 /**
@@ -34,12 +42,14 @@ export async function replayKeyStreams(
   fresh: KeyListReadModel,
   heads: AsyncIterable<ReadonlyMap<string, number>>,
   checkpoint: string,
+  progress?: ReplayProgress,
 ): Promise<KeyListReplay> {
   let rows = 0;
   for await (const page of heads) {
     const { upserts, deletes } = await projectKeyStreams(store, page);
     await fresh.applyBatch(KEY_LIST_PROJECTION, checkpoint, upserts, deletes);
     rows += upserts.length + deletes.length;
+    progress?.(rows);
   }
   return { rows };
 }

@@ -4,13 +4,11 @@
  * API, and a clean shutdown seals it, so after a restart the CLI finds nothing unsealed.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
+import { keyledger } from '../support/keyledger-cli.ts';
 import { STORE_MODES, startServer, storeEnv, tokenFor, type ServerProcess } from '../support/local-server.ts';
 
 const ADMIN_KEY = 'e2e-seal-admin-api-key-0123456789abcdef';
-const ROOT = new URL('../..', import.meta.url).pathname;
 
 interface Verdict {
   valid: boolean;
@@ -97,11 +95,11 @@ for (const mode of STORE_MODES) {
         assert.equal(live.sealedThrough + live.unsealedRecords, 6);
         server = await server.restart();
         // The first verify's own record (the seventh) was written before the stop, and sealed by it.
-        const { stdout } = await promisify(execFile)(
-          process.execPath,
-          ['--import', 'tsx', 'cli/keyledger.ts', 'audit', 'verify', '--url', server.url, '--api-key', ADMIN_KEY],
-          { cwd: ROOT, env: { ...process.env, KEYLEDGER_DATA_DIR: server.dataDir } },
+        const { stdout, code } = await keyledger(
+          ['audit', 'verify', '-o', 'json', '--url', server.url, '--api-key', ADMIN_KEY],
+          { KEYLEDGER_DATA_DIR: server.dataDir },
         );
+        assert.equal(code, 0, 'exit code 0: the chain holds');
         assert.deepEqual(JSON.parse(stdout), {
           valid: true,
           records: 7,

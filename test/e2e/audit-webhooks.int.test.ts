@@ -6,23 +6,21 @@
  * every key-state change, signed, in order per key, also across a consumer outage and a server restart.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { Webhook } from 'standardwebhooks';
 import { recordHash } from '../../application/audit/audit-hash.ts';
 import type { AuditRecord } from '../../application/audit/audit-log.ts';
 import { assertPublicEvent, type PublicKeyEvent } from '../../events/public/key-state-event-schemas.ts';
+import { keyledger } from '../support/keyledger-cli.ts';
 import { startServer, type ServerProcess } from '../support/local-server.ts';
 
 const ADMIN_KEY = 'e2e-audit-admin-api-key-0123456789abcdef';
-const ROOT = new URL('../..', import.meta.url).pathname;
 
 interface Delivery {
   readonly body: string;
@@ -283,23 +281,11 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     const body = (await res.json()) as { valid: boolean; records: number };
     assert.equal(body.valid, true, JSON.stringify(body));
     assert.ok(body.records > 20);
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'cli/keyledger.ts',
-        'audit',
-        'verify',
-        '--instance',
-        instance,
-        '--url',
-        server.url,
-        '--api-key',
-        ADMIN_KEY,
-      ],
-      { cwd: ROOT },
-    );
+    const { stdout, code } = await keyledger(['audit', 'verify', '-o', 'json', '--instance', instance], {
+      KEYLEDGER_URL: server.url,
+      KEYLEDGER_API_KEY: ADMIN_KEY,
+    });
+    assert.equal(code, 0);
     const cli = JSON.parse(stdout) as { valid: boolean; records: number };
     assert.equal(cli.valid, true);
     assert.ok(cli.records >= body.records);
@@ -509,27 +495,11 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
       const verdict = (await res.json()) as { valid: boolean; firstBadSeq?: number; reason?: string };
       assert.equal(verdict.valid, false, `${what}: ${JSON.stringify(verdict)}`);
       assert.equal(verdict.firstBadSeq, firstBadSeq, `${what}: ${JSON.stringify(verdict)}`);
-      const cli = await promisify(execFile)(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          'cli/keyledger.ts',
-          'audit',
-          'verify',
-          '--instance',
-          instance,
-          '--url',
-          server.url,
-          '--api-key',
-          ADMIN_KEY,
-        ],
-        { cwd: ROOT },
-      ).then(
-        () => assert.fail('the CLI exits non-zero on a broken chain'),
-        (error: { code: number; stdout: string }) => error,
-      );
-      assert.equal(cli.code, 1);
+      const cli = await keyledger(['audit', 'verify', '-o', 'json', '--instance', instance], {
+        KEYLEDGER_URL: server.url,
+        KEYLEDGER_API_KEY: ADMIN_KEY,
+      });
+      assert.equal(cli.code, 4, 'exit code 4: a check failed');
       assert.equal((JSON.parse(cli.stdout) as { firstBadSeq: number }).firstBadSeq, firstBadSeq);
       await server.stop();
     }

@@ -11,17 +11,15 @@
  * nothing missing.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import type { AuditRecord } from '../../application/audit/audit-log.ts';
 import { DynamoDbFaultProxy, writesTo } from '../support/dynamodb-fault-proxy.ts';
+import { keyledger } from '../support/keyledger-cli.ts';
 import { correlation, KeyProtectClient, reasonCode, type Answer } from '../support/key-protect-client.ts';
 import { startServer, storeEnv, STORE_MODES, type ServerProcess } from '../support/local-server.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
 const ADMIN_KEY = 'faults-audit-gap-admin-key-0123456789abcdef';
 const SETTINGS = {
   KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY,
@@ -141,11 +139,17 @@ for (const mode of STORE_MODES) {
       assert.equal(record.reason, 'AUDIT_RECONCILED');
       assert.equal((await client.versions(keyId)).length, 3);
       await assertTrailWhole(client, server);
-      const { stdout } = await promisify(execFile)(
-        process.execPath,
-        ['--import', 'tsx', 'cli/keyledger.ts', 'audit', 'reconcile', '--url', server.url, '--api-key', ADMIN_KEY],
-        { cwd: ROOT },
-      );
+      const { stdout, code } = await keyledger([
+        'audit',
+        'reconcile',
+        '-o',
+        'json',
+        '--url',
+        server.url,
+        '--api-key',
+        ADMIN_KEY,
+      ]);
+      assert.equal(code, 0, 'exit code 0: no request is without its record');
       assert.deepEqual((JSON.parse(stdout) as { missing: unknown[] }).missing, [], 'the CLI says the same');
     });
   });

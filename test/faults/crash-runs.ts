@@ -17,6 +17,7 @@ import { configFromEnv } from '../../server/config.ts';
 import { rebuildReadModels } from '../../server/rebuild-read-models.ts';
 import { localDynamoDbClient } from '../support/dynamodb-local.ts';
 import { KeyProtectClient } from '../support/key-protect-client.ts';
+import { KEYLEDGER_BIN } from '../support/keyledger-cli.ts';
 import { spawnServer, startServer, storeEnv, type ServerProcess, type StoreMode } from '../support/local-server.ts';
 import { acknowledged, createAcked, Ledger, rotateAcked, runClient, type CheckReport } from '../support/mixed-load.ts';
 
@@ -172,7 +173,7 @@ export function crashSuite(mode: StoreMode, timings: readonly KillTiming[]): voi
     }
 
     async function killDuringRebuild(): Promise<void> {
-      const rebuild = spawn(process.execPath, ['--import', 'tsx', 'cli/keyledger.ts', 'read-models', 'rebuild'], {
+      const rebuild = spawn(process.execPath, [KEYLEDGER_BIN, 'read-models', 'rebuild'], {
         cwd: ROOT,
         env: { ...process.env, ...env, KEYLEDGER_DATA_DIR: server.dataDir },
         stdio: 'ignore',

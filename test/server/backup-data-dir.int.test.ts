@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { runKeyledger as keyledger } from '../support/keyledger-cli.ts';
+import { keyledger } from '../support/keyledger-cli.ts';
 import { KeyProtectClient } from '../support/key-protect-client.ts';
 import { startServer } from '../support/local-server.ts';
 import { createAcked, Ledger, runClient } from '../support/mixed-load.ts';
@@ -77,7 +77,10 @@ void describe('keyledger backup and restore (SQLite)', () => {
 
       const before = snapshot(ledger);
       const backupDir = join(fresh('backup'), 'copy');
-      const backup = await keyledger(['backup', backupDir], { ...env, KEYLEDGER_DATA_DIR: original.dataDir });
+      const backup = await keyledger(['backup', backupDir, '-o', 'json'], {
+        ...env,
+        KEYLEDGER_DATA_DIR: original.dataDir,
+      });
       const acksDuringBackup = ledger.requests.size - before.requests.size;
       stopLoad = true;
       await load;
@@ -109,7 +112,7 @@ void describe('keyledger backup and restore (SQLite)', () => {
       await original.stop();
 
       const restoredDir = join(fresh('restored'), 'data');
-      const restored = await keyledger(['restore', backupDir, '--data-dir', restoredDir], {});
+      const restored = await keyledger(['restore', backupDir, '--data-dir', restoredDir, '-o', 'json'], {});
       assert.equal(restored.code, 0, restored.stderr);
       assert.match(restored.stdout, new RegExp(`KEYLEDGER_HSM_DIR=${hsmDir}`));
       const server = await startServer(env, restoredDir);
@@ -178,7 +181,7 @@ void describe('keyledger backup and restore (SQLite)', () => {
 
     const usage = await keyledger(['restore', backupDir], {});
     assert.equal(usage.code, 2);
-    assert.match(usage.stderr, /--data-dir is required/);
+    assert.match(usage.stderr, /required option '--data-dir <dir>' not specified/);
   });
 
   void it('refuses the DynamoDB store and points at point-in-time recovery', async () => {

@@ -4,27 +4,16 @@
  * `$KEYLEDGER_DATA_DIR/data-dir.lock`), so it dies with its holder, SIGKILL included.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { lockDataDir } from '../../server/data-dir-lock.ts';
+import { keyledger, type CliRun } from '../support/keyledger-cli.ts';
 import { startServer } from '../support/local-server.ts';
 
-const ROOT = new URL('../..', import.meta.url).pathname;
-
-function rebuild(dataDir: string): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/keyledger.ts', 'read-models', 'rebuild'], {
-      cwd: ROOT,
-      env: { ...process.env, KEYLEDGER_DATA_DIR: dataDir, KEYLEDGER_STORE: 'sqlite' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => resolve({ code, stderr }));
-  });
+function rebuild(dataDir: string): Promise<CliRun> {
+  return keyledger(['read-models', 'rebuild'], { KEYLEDGER_DATA_DIR: dataDir, KEYLEDGER_STORE: 'sqlite' });
 }
 
 describe('data directory lock', () => {

@@ -19,7 +19,7 @@ import {
 import Database from 'better-sqlite3';
 import { markRebuildIncomplete } from '../../server/data-dir-lock.ts';
 import { Admin, call } from '../support/access-helpers.ts';
-import { runKeyledger, type CliRun } from '../support/keyledger-cli.ts';
+import { keyledger, type CliRun } from '../support/keyledger-cli.ts';
 import { startServer, storeEnv, STORE_MODES, type ServerProcess } from '../support/local-server.ts';
 
 const WAITS = {
@@ -29,7 +29,7 @@ const WAITS = {
 };
 
 function rebuild(dataDir: string, env: Record<string, string>): Promise<CliRun> {
-  return runKeyledger(['read-models', 'rebuild'], { KEYLEDGER_DATA_DIR: dataDir, ...env });
+  return keyledger(['read-models', 'rebuild', '--output', 'json'], { KEYLEDGER_DATA_DIR: dataDir, ...env });
 }
 
 interface Report {

@@ -2,17 +2,23 @@ import { spawn } from 'node:child_process';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-/** What one run of the `keyledger` command gave. */
+/** The `keyledger` command's entry (package.json `bin`), for a test that needs the child process itself. */
+export const KEYLEDGER_BIN = `${ROOT}cli/bin/keyledger.mjs`;
+
+/** What one run of the `keyledger` command did. */
 export interface CliRun {
   readonly code: number | null;
   readonly stdout: string;
   readonly stderr: string;
 }
 
-/** Runs `keyledger ARGS` (cli/keyledger.ts, as `npm run keyledger` does) with the test's environment plus `env`. */
-export function runKeyledger(args: readonly string[], env: Record<string, string>): Promise<CliRun> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/keyledger.ts', ...args], {
+/**
+ * Runs the real `keyledger` command (package.json `bin`: cli/bin/keyledger.mjs) as a user's shell
+ * would, with stdout and stderr piped, `env` over the test's environment; never rejects.
+ */
+export function keyledger(args: readonly string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [KEYLEDGER_BIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -21,6 +27,7 @@ export function runKeyledger(args: readonly string[], env: Record<string, string
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }

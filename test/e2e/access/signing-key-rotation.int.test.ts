@@ -3,16 +3,14 @@
  * kid, tokens issued before keep working (also after a restart), and the CLI rotates the same way.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
 import { startServer, tokenFor, type ServerProcess } from '../../support/local-server.ts';
 import { Admin, call } from '../../support/access-helpers.ts';
+import { keyledger } from '../../support/keyledger-cli.ts';
 
 const kidOf = (token: string): string | undefined => decodeProtectedHeader(token).kid;
 
-const run = promisify(execFile);
 const ADMIN_KEY = 'rotation-admin-key-0123456789abcdef0123';
 
 describe('token-signing key rotation', () => {
@@ -48,11 +46,16 @@ describe('token-signing key rotation', () => {
         kidOf(token),
       );
     }
-    const { stdout } = await run(
-      process.execPath,
-      ['--import', 'tsx', 'cli/keyledger.ts', 'signing-key', 'rotate', '--url', server.url, '--api-key', ADMIN_KEY],
-      { cwd: new URL('../../..', import.meta.url).pathname },
-    );
+    const { stdout } = await keyledger([
+      'signing-key',
+      'rotate',
+      '-o',
+      'json',
+      '--url',
+      server.url,
+      '--api-key',
+      ADMIN_KEY,
+    ]);
     assert.equal((JSON.parse(stdout) as { kid: string }).kid, 'keyledger-token-signing-3');
     assert.equal(kidOf(await tokenFor(server.url, ADMIN_KEY)), 'keyledger-token-signing-3');
     assert.equal(
