@@ -76,6 +76,14 @@ module.exports = {
       to: { dependencyTypes: ['npm-no-pkg', 'npm-unknown'] },
     },
     {
+      name: 'console-stands-alone',
+      comment:
+        'console/ is the browser app: it talks to the service over HTTP only and imports no server-side layer (only console/src/site.ts, its serving rules, is imported by the server and the stack).',
+      severity: 'error',
+      from: { path: '^console/' },
+      to: { path: ['^domain/', '^events/', '^application/', '^functions/', '^server/', '^cdk/', '^cli/'] },
+    },
+    {
       name: 'no-test-code-in-product',
       severity: 'error',
       from: { pathNot: '^(test|bench)/' },

@@ -11,12 +11,13 @@ import { KeyStateEventBus } from './constructs/event-bus.ts';
 import { Projector } from './constructs/projector.ts';
 import { Schedules } from './constructs/schedules.ts';
 import { Tables } from './constructs/tables.ts';
+import { WebConsole } from './constructs/web-console.ts';
 
 export interface KeyledgerStackProps extends StackProps {
   readonly config: KeyledgerConfig;
 }
 
-/** keyledger on AWS: HTTP API, route-group functions, crypto function, tables, projector, schedules, alarms. */
+/** keyledger on AWS: HTTP API, route-group functions, crypto function, tables, projector, schedules, alarms, web console. */
 export class KeyledgerStack extends Stack {
   readonly tables: Tables;
   readonly bus: KeyStateEventBus;
@@ -26,6 +27,7 @@ export class KeyledgerStack extends Stack {
   readonly schedules: Schedules;
   readonly alarms: Alarms;
   readonly bootstrap: Bootstrap;
+  readonly console: WebConsole;
 
   constructor(scope: Construct, id: string, props: KeyledgerStackProps) {
     super(scope, id, props);
@@ -36,7 +38,13 @@ export class KeyledgerStack extends Stack {
     this.tables = new Tables(this, 'Tables', { config });
     this.bus = new KeyStateEventBus(this, 'KeyStateEvents', { config });
     this.crypto = new CryptoFunction(this, 'Crypto', { config, encryptionKey: this.tables.key });
-    this.api = new Api(this, 'Api', { config, tables: this.tables, crypto: this.crypto.function });
+    this.console = new WebConsole(this, 'Console');
+    this.api = new Api(this, 'Api', {
+      config,
+      tables: this.tables,
+      crypto: this.crypto.function,
+      corsOrigins: [this.console.origin],
+    });
     this.projector = new Projector(this, 'Projector', { config, tables: this.tables, bus: this.bus.bus });
     this.schedules = new Schedules(this, 'Schedules', {
       config,
@@ -45,6 +53,7 @@ export class KeyledgerStack extends Stack {
       bus: this.bus.bus,
     });
     this.bootstrap = new Bootstrap(this, 'Bootstrap', { config, tables: this.tables, crypto: this.crypto.function });
+    this.console.deploy(this.api.httpApi.apiEndpoint, this.bootstrap.defaultInstanceId);
 
     const functions = new Map<string, lambda.IFunction>([
       ['Authorizer', this.api.authorizerFunction],
@@ -67,6 +76,10 @@ export class KeyledgerStack extends Stack {
     new CfnOutput(this, 'ApiUrl', {
       value: this.api.httpApi.apiEndpoint,
       description: 'Base URL of the keyledger API',
+    });
+    new CfnOutput(this, 'ConsoleUrl', {
+      value: this.console.origin,
+      description: 'The web console (sign in with an API key)',
     });
     new CfnOutput(this, 'EventBusName', {
       value: this.bus.bus.eventBusName,

@@ -3,17 +3,20 @@
 // (the first request within 1 s of the start). Dependencies stay external (native modules, node_modules
 // as installed). Plain JS so it runs before any TypeScript loader: `node scripts/build-server.mjs [outdir]`
 // (default .cache/server; the e2e tests build their own copy, test/support/local-server.ts). The outdir must
-// be inside the repository, so the bundle's bare imports resolve to its node_modules.
+// be inside the repository, so the bundle's bare imports resolve to its node_modules. The web console is
+// built into <outdir>/console.
 import { build } from 'esbuild';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { argv } from 'node:process';
 import { fileURLToPath } from 'node:url';
+import { buildConsole } from './build-console.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outdir = argv[2] ?? '.cache/server';
 await build({
   absWorkingDir: root,
   entryPoints: { main: 'server/main.ts' },
-  outdir: argv[2] ?? '.cache/server',
+  outdir,
   outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
@@ -23,3 +26,5 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
+// The web console the server serves at /console, next to the bundle (server/console-site.ts).
+await buildConsole(resolve(root, outdir, 'console'));

@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs what keyledger needs and is missing. Idempotent and quiet when all is present.
 #   scripts/ensure-deps.sh            Node.js 22, npm dependencies and SoftHSM2 (what `npm start` needs)
-#   scripts/ensure-deps.sh --dynamodb also a JRE and DynamoDB Local (what `npm test` and start:dynamodb need)
+#   scripts/ensure-deps.sh --dynamodb also a JRE and DynamoDB Local (what start:dynamodb needs)
+#   scripts/ensure-deps.sh --test     all of the above and Chromium for the browser tests (what `npm test` needs)
 # Where it cannot install, it stops with one message naming the package to install.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node.sh 22
 
 want_dynamodb=0
-[[ "${1:-}" == "--dynamodb" ]] && want_dynamodb=1
+want_browser=0
+case "${1:-}" in
+  --dynamodb) want_dynamodb=1 ;;
+  --test) want_dynamodb=1; want_browser=1 ;;
+esac
 
 CACHE_DIR="${KEYLEDGER_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/keyledger}"
 DDB_VERSION="2.9.30"   # amplify-dynamodb-simulator, which ships DynamoDB Local in its tarball
@@ -61,9 +66,15 @@ if ! softhsm_module >/dev/null; then
   softhsm_module >/dev/null || fail softhsm2 "apt-get install softhsm2"
 fi
 
+# 3. Chromium for the console's browser tests: Debian's package, driven by playwright-core
+#    (test/support/browser.ts); a browser download of Playwright's own is not reachable everywhere.
+if [[ $want_browser -eq 1 && ! -x /usr/bin/chromium ]]; then
+  apt_install chromium || fail chromium "apt-get install chromium"
+fi
+
 [[ $want_dynamodb -eq 1 ]] || exit 0
 
-# 3. A JRE for DynamoDB Local
+# 4. A JRE for DynamoDB Local
 if ! command -v java >/dev/null; then
   if [[ "$(uname)" == "Darwin" ]] && command -v brew >/dev/null; then
     brew install openjdk >/dev/null || fail "a Java runtime (17+)" "brew install openjdk"
@@ -72,7 +83,7 @@ if ! command -v java >/dev/null; then
   fi
 fi
 
-# 4. DynamoDB Local, taken from the npm tarball of amplify-dynamodb-simulator into the cache folder
+# 5. DynamoDB Local, taken from the npm tarball of amplify-dynamodb-simulator into the cache folder
 if [[ ! -f "$DDB_DIR/DynamoDBLocal.jar" ]]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT

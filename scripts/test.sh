@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node.sh 22
-bash scripts/ensure-deps.sh --dynamodb
+bash scripts/ensure-deps.sh --test
 
 # One whole suite at a time per machine: two at once (several checkouts of one developer) starve each
 # other's servers of CPU until their start-up and timing bounds trip. Chosen files run without waiting.
@@ -15,12 +15,12 @@ if [[ $# -eq 0 ]] && command -v flock >/dev/null; then
   flock -n 9 || { echo "== waiting for another full npm test on this machine to finish"; flock 9; }
 fi
 
-echo "== typecheck"; npx tsc --noEmit -p tsconfig.json
+echo "== typecheck"; npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p console/tsconfig.json
 echo "== format"; npx prettier --check . >/dev/null || { npx prettier --check .; echo "run: npm run format" >&2; exit 1; }
 echo "== lint";      npx eslint . --max-warnings=0
 echo "== references"; node scripts/check-doc-references.mjs
 echo "== boundaries"
-mapfile -t layers < <(ls -d domain events functions application server cdk cli bench test localstack 2>/dev/null)
+mapfile -t layers < <(ls -d domain events functions application server cdk cli console bench test localstack 2>/dev/null)
 npx depcruise --config .dependency-cruiser.cjs "${layers[@]}" >/dev/null || npx depcruise --config .dependency-cruiser.cjs "${layers[@]}"
 
 # A fresh DynamoDB Local per run: it slows down as stream records pile up.

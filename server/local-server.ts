@@ -7,6 +7,7 @@ import { MAX_BODY_BYTES } from '../functions/shared/api-handler.ts';
 import { errorResponse, reasonError, type MappedError } from '../functions/shared/errors.ts';
 import { logger } from '../functions/shared/logger.ts';
 import { renderPrometheus } from '../functions/shared/request-metrics.ts';
+import type { ConsoleSite } from './console-site.ts';
 import { requestTarget, toApiGatewayEvent, writeResult } from './http-adapter.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
 import type { Router } from './router.ts';
@@ -111,14 +112,21 @@ interface TlsFiles {
   readonly key: Buffer;
 }
 
-/** Serves the route table over HTTP by invoking the same handlers Lambda runs. */
+/**
+ * Serves the route table over HTTP by invoking the same handlers Lambda runs, plus the probes that
+ * are not API operations (not audited): /metrics and the web console's static files.
+ */
 export async function listen(
   router: Router,
   host: string,
   port: number,
-  tls?: TlsFiles,
-  inFlight: InFlightRequests = new InFlightRequests(),
+  options: {
+    tls?: TlsFiles | undefined;
+    site?: ConsoleSite | undefined;
+    inFlight?: InFlightRequests | undefined;
+  } = {},
 ): Promise<RunningServer> {
+  const { tls, site, inFlight = new InFlightRequests() } = options;
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = requestTarget(req);
     const method = req.method ?? 'GET';
@@ -135,6 +143,13 @@ export async function listen(
         },
         method === 'HEAD',
       );
+      return;
+    }
+    const page =
+      (method === 'GET' || method === 'HEAD') && site ? site.serve(target.path, req.headers['if-none-match']) : null;
+    if (page) {
+      req.resume();
+      writeResult(res, page, method === 'HEAD');
       return;
     }
     const match = router.match(method, target.path);

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { installRuntime } from '../functions/shared/runtime.ts';
 import { errorFields, logger } from '../functions/shared/logger.ts';
 import { Authorizer } from '../application/access/authorizer.ts';
@@ -8,6 +9,7 @@ import { SIGNING_KEY_LABEL, TokenVerifier, tokenRulesFromEnv } from '../applicat
 import { bootstrap } from './bootstrap.ts';
 import { configFromEnv, describeLocations } from './config.ts';
 import { AuditReconcilerLoop } from './audit-reconciler-loop.ts';
+import { ConsoleSite } from './console-site.ts';
 import { assertNoIncompleteRebuild, lockDataDir } from './data-dir-lock.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
 import { listen } from './local-server.ts';
@@ -53,7 +55,9 @@ async function main(): Promise<void> {
   const tls = config.tls
     ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) }
     : undefined;
-  const server = await listen(router, config.host, config.port, tls, inFlight);
+  // The bundle (scripts/build-server.mjs) has the built console next to it.
+  const site = ConsoleSite.load(fileURLToPath(new URL('./console/', import.meta.url)), boot.defaultInstanceId);
+  const server = await listen(router, config.host, config.port, { tls, site, inFlight });
   reconciler.start();
   // The local DynamoDB mode runs the scheduled Lambda handler on the stack's schedule instead (server/local-schedules.ts).
   const scheduler =

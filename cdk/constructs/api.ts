@@ -79,7 +79,20 @@ export interface ApiProps {
   readonly crypto: lambda.IFunction;
   /** Defaults to every operation of functions/api/operations.ts. */
   readonly routes?: readonly OperationDefinition[];
+  /** Browser origins allowed to call the API (CORS): the web console's. */
+  readonly corsOrigins?: readonly string[];
 }
+
+/** What a browser (the web console) sends and reads: Key Protect's headers. */
+const CORS_REQUEST_HEADERS = [
+  'authorization',
+  'content-type',
+  'bluemix-instance',
+  'x-kms-key-ring',
+  'prefer',
+  'correlation-id',
+];
+const CORS_RESPONSE_HEADERS = ['key-total', 'correlation-id', 'retry-after'];
 
 /**
  * The HTTP API: one route per entry of functions/api/operations.ts, one function per route group
@@ -100,6 +113,18 @@ export class Api extends Construct {
     this.httpApi = new apigw.HttpApi(this, 'HttpApi', {
       apiName: `keyledger-${config.stage}`,
       description: 'keyledger: IBM Key Protect v2 compatible key management',
+      // API Gateway answers the preflight itself and adds the CORS headers to every response.
+      ...(props.corsOrigins?.length
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.corsOrigins],
+              allowMethods: [apigw.CorsHttpMethod.ANY],
+              allowHeaders: CORS_REQUEST_HEADERS,
+              exposeHeaders: CORS_RESPONSE_HEADERS,
+              maxAge: Duration.minutes(10),
+            },
+          }
+        : {}),
     });
     // Every token carries and every verifier requires this `iss`: the `tokenIssuer` context, else the API's own URL.
     this.tokenIssuer = config.tokenIssuer ?? this.httpApi.apiEndpoint;

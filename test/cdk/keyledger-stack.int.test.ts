@@ -376,13 +376,79 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     }
   });
 
-  void it('outputs the API URL and the bus name', () => {
+  void it('outputs the API URL, the console URL and the bus name', () => {
     const [api, ...otherApis] = resourcesOf(template, 'AWS::ApiGatewayV2::Api');
     const [bus, ...otherBuses] = resourcesOf(template, 'AWS::Events::EventBus');
     assert.ok(api && bus);
     assert.equal(otherApis.length + otherBuses.length, 0);
     template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [api[0], 'ApiEndpoint'] } });
     template.hasOutput('EventBusName', { Value: { Ref: bus[0] } });
+    const [distribution] = resourcesOf(template, 'AWS::CloudFront::Distribution');
+    assert.ok(distribution);
+    template.hasOutput('ConsoleUrl', {
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution[0], 'DomainName'] }]] },
+    });
+  });
+
+  void it('serves the web console from a private bucket behind CloudFront, with the CSP and headers the local server sends', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+    });
+    template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: 'index.html',
+        DefaultCacheBehavior: Match.objectLike({
+          ViewerProtocolPolicy: 'redirect-to-https',
+          AllowedMethods: ['GET', 'HEAD'],
+        }),
+      }),
+    });
+    const [policy] = resourcesOf(template, 'AWS::CloudFront::ResponseHeadersPolicy');
+    const config = JSON.stringify(policy?.[1].Properties);
+    for (const part of [
+      "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self' https://*.execute-api.",
+      "base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+      '"FrameOption":"DENY"',
+      '"ReferrerPolicy":"no-referrer"',
+      '"ContentTypeOptions":{"Override":true}',
+      '{"Header":"cross-origin-opener-policy","Override":true,"Value":"same-origin"}',
+      '{"Header":"cross-origin-resource-policy","Override":true,"Value":"same-origin"}',
+      '{"Header":"permissions-policy","Override":true,"Value":"camera=(), microphone=(), geolocation=(), payment=()"}',
+    ])
+      assert.ok(config.includes(part), `${part} in ${config}`);
+    // Every deploy uploads the files and config.json (the API URL, the default instance) and invalidates the cache.
+    template.hasResourceProperties('Custom::CDKBucketDeployment', {
+      DistributionPaths: ['/*'],
+      Prune: true,
+      SourceMarkers: Match.arrayWith([
+        Match.objectLike({ '<<marker:0xbaba:0>>': Match.objectLike({ 'Fn::GetAtt': Match.anyValue() }) }),
+      ]),
+    });
+  });
+
+  void it('lets the console origin call the API (CORS): Key Protect headers, nothing else', () => {
+    const [api] = resourcesOf(template, 'AWS::ApiGatewayV2::Api');
+    const cors = api?.[1].Properties?.['CorsConfiguration'] as Record<string, unknown>;
+    assert.deepEqual(cors['AllowHeaders'], [
+      'authorization',
+      'content-type',
+      'bluemix-instance',
+      'x-kms-key-ring',
+      'prefer',
+      'correlation-id',
+    ]);
+    assert.deepEqual(cors['ExposeHeaders'], ['key-total', 'correlation-id', 'retry-after']);
+    const origins = JSON.stringify(cors['AllowOrigins']);
+    assert.match(
+      origins,
+      /^\[\{"Fn::Join":\["",\["https:\/\/",\{"Fn::GetAtt":\["ConsoleDistribution[0-9A-F]+","DomainName"\]\}\]\]\}\]$/,
+    );
   });
 
   void it('bootstraps the administrator and the default instance with a custom resource; only its function reads the key', () => {
@@ -603,6 +669,25 @@ void describe('cloud assembly', () => {
     assert.ok(existsSync(join(context, 'package-lock.json')));
     assert.ok(!existsSync(join(context, 'node_modules')), 'node_modules stays out of the build context');
     assert.ok(!existsSync(join(context, 'test')));
+  });
+
+  void it("stages the built web console as the deployment's file asset", () => {
+    const { app, stack } = synthesize({ outdir: mkdtempSync(join(tmpdir(), 'keyledger-cdk-console-')) });
+    const assembly = app.synth();
+    const manifest = JSON.parse(readFileSync(join(assembly.directory, `${stack.stackName}.assets.json`), 'utf8')) as {
+      files: Record<string, { source: { path: string } }>;
+    };
+    const consoleAssets = Object.values(manifest.files)
+      .map((file) => join(assembly.directory, file.source.path))
+      .filter((path) => existsSync(join(path, 'index.html')));
+    assert.equal(consoleAssets.length, 1);
+    assert.deepEqual(readdirSync(consoleAssets[0] ?? '').sort(), [
+      'console.css',
+      'console.js',
+      'favicon.svg',
+      'index.html',
+    ]);
+    rmSync(assembly.directory, { recursive: true, force: true });
   });
 });
 
