@@ -2,8 +2,7 @@ import { issueToken } from '../../application/identity/issue-token.ts';
 import { mapError } from '../shared/errors.ts';
 import { formBody, json, publicHandler } from '../shared/api-handler.ts';
 import { operations } from './operations.ts';
-
-const APIKEY_GRANT = 'urn:ibm:params:oauth:grant-type:apikey';
+import { APIKEY_GRANT } from './schemas/identity.ts';
 
 /** IBM IAM's error body. */
 function iamError(status: number, errorCode: string, errorMessage: string) {

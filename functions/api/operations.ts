@@ -81,6 +81,14 @@ export const operations = {
     handler: 'identity-token',
     group: 'identity',
   }),
+  getOpenApi: op({
+    name: 'openapi',
+    method: 'GET',
+    path: '/openapi.json',
+    access: 'public',
+    handler: 'get-openapi',
+    group: 'health',
+  }),
 
   // Keys
   createKey: op({

@@ -2,6 +2,7 @@
 import { installLambdaRuntime } from '../../shared/lambda-runtime.ts';
 import { dispatch } from './dispatch.ts';
 import * as health from '../health.ts';
+import * as getOpenapi from '../get-openapi.ts';
 
 // The first request of each Lambda instance builds the AWS runtime (tables, crypto function, JWKS).
 installLambdaRuntime();
@@ -9,4 +10,5 @@ installLambdaRuntime();
 /** Lambda entry of the health routes. */
 export const handler = dispatch('health', {
   health: health,
+  'get-openapi': getOpenapi,
 });

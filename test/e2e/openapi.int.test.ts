@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { startServer, tokenFor, type ServerProcess } from '../support/local-server.ts';
+import { OpenApiContract, type Exchange } from '../support/openapi-contract.ts';
+
+/**
+ * GET /openapi.json against the running server: the document validates, it is the one in docs/, every
+ * route it lists is served, and every request below and every answer to it conforms to it.
+ */
+
+const KEY_TYPE = 'application/vnd.ibm.kms.key+json';
+const ROOT_MATERIAL = Buffer.alloc(32, 7).toString('base64');
+
+describe('OpenAPI document', () => {
+  let server: ServerProcess;
+  let admin: string;
+  let contract: OpenApiContract;
+  const exchanges: Exchange[] = [];
+
+  /** Sends a request, records it with its answer, and fails on any departure from the document. */
+  async function send(
+    method: string,
+    url: string,
+    options: {
+      token?: string;
+      instance?: string;
+      body?: unknown;
+      form?: URLSearchParams;
+      headers?: Record<string, string>;
+      /** Check only the answer: the request is incomplete on purpose. */
+      answerOnly?: boolean;
+    } = {},
+  ): Promise<{ status: number; body: unknown; headers: Headers }> {
+    const headers: Record<string, string> = {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.instance ? { 'bluemix-instance': options.instance } : {}),
+      ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(options.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
+      ...options.headers,
+    };
+    const res = await fetch(`${server.url}${url}`, {
+      method,
+      headers,
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+      ...(options.form ? { body: options.form } : {}),
+    }).catch((e: unknown) => {
+      throw new Error(`${method} ${url}: ${String((e as { cause?: unknown }).cause ?? e)}`);
+    });
+    const text = await res.text();
+    const body: unknown = text ? JSON.parse(text) : null;
+    const exchange: Exchange = {
+      method,
+      url,
+      headers: Object.fromEntries(Object.entries(headers).filter(([name]) => name !== 'content-type')),
+      body: options.form ? Object.fromEntries(options.form) : options.body,
+      contentType: headers['content-type'],
+      status: res.status,
+      responseBody: body,
+    };
+    exchanges.push(exchange);
+    assert.deepEqual(
+      contract.problems(exchange, options.answerOnly),
+      [],
+      `${method} ${url} -> ${res.status} ${text.slice(0, 300)}`,
+    );
+    return { status: res.status, body, headers: res.headers };
+  }
+
+  before(async () => {
+    server = await startServer();
+    admin = await tokenFor(server.url, server.adminApiKey);
+    const res = await fetch(`${server.url}/openapi.json`);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+    contract = new OpenApiContract((await res.json()) as Record<string, unknown>);
+  });
+  after(async () => server.dispose());
+
+  it('is a valid OpenAPI 3.1 document, and the one docs/openapi.json holds', async () => {
+    const result = await new Validator().validate(contract.document);
+    assert.deepEqual(result, { valid: true });
+    assert.equal(contract.document.openapi, '3.1.0');
+    const written = JSON.parse(readFileSync('docs/openapi.json', 'utf8')) as unknown;
+    assert.deepEqual(contract.document, written, 'docs/openapi.json is stale: run npm run openapi');
+  });
+
+  it('lists the Key Protect, identity and administration routes', () => {
+    const listed = Object.entries(contract.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    // A sample written out, one per area; the sweep below checks that each listed route is served.
+    for (const route of [
+      'POST /identity/token',
+      'GET /api/v2/keys',
+      'HEAD /api/v2/keys',
+      'POST /api/v2/keys/{id}/actions/wrap',
+      'PUT /api/v2/instance/policies',
+      'DELETE /api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}',
+      'POST /api/v2/import_token',
+      'GET /admin/v1/instances/{instanceId}/audit/verify',
+      'GET /openapi.json',
+    ])
+      assert.ok(listed.includes(route), `${route} missing`);
+    const keys = contract.paths['/api/v2/keys']?.get;
+    const names = keys?.parameters?.map((p) => `${p.in}:${p.name}`);
+    assert.deepEqual(names, [
+      'query:state',
+      'query:extractable',
+      'query:limit',
+      'query:offset',
+      'query:totalCount',
+      'header:bluemix-instance',
+      'header:x-kms-key-ring',
+      'header:correlation-id',
+    ]);
+  });
+
+  it('describes only routes the server serves: each answers with a documented status and body', async () => {
+    const instance = server.defaultInstanceId;
+    const created = await send('POST', '/api/v2/keys', {
+      token: admin,
+      instance,
+      body: {
+        metadata: { collectionType: KEY_TYPE, collectionTotal: 1 },
+        resources: [{ type: KEY_TYPE, name: 'sweep' }],
+      },
+    });
+    const keyId = (created.body as { resources: { id: string }[] }).resources[0]?.id ?? '';
+    // Reads first, then writes, deletes last, so most requests reach the operation itself.
+    const order = { head: 0, get: 1, post: 2, put: 3, patch: 4, delete: 5 } as Record<string, number>;
+    const routes = Object.entries(contract.paths)
+      .flatMap(([path, ops]) => Object.keys(ops).map((method) => ({ path, method })))
+      .sort((a, b) => (order[a.method] ?? 9) - (order[b.method] ?? 9));
+    for (const { path, method } of routes) {
+      const url = path
+        .replace('{id}', keyId)
+        .replace('{instanceId}', instance)
+        .replace('{keyId}', keyId)
+        .replace(/\{[^}]+\}/g, 'sweep-param');
+      // Sent without a body or query: many are refused, and the refusal must be as documented.
+      const res = await send(method.toUpperCase(), url, { token: admin, instance, answerOnly: true });
+      const reason = (res.body as { resources?: { reasons?: { code?: string }[] }[] } | null)?.resources?.[0]
+        ?.reasons?.[0]?.code;
+      assert.ok(
+        !['NOT_FOUND_ERR', 'METHOD_NOT_ALLOWED_ERR', 'NOT_IMPLEMENTED_ERR'].includes(reason ?? '') &&
+          res.status !== 501,
+        `${method.toUpperCase()} ${path} is documented but not served: ${res.status} ${reason}`,
+      );
+    }
+    // And a route the document does not list is not served either.
+    const unknown = await fetch(`${server.url}/api/v2/keys/${keyId}/actions/explode`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'bluemix-instance': instance },
+    });
+    assert.equal(unknown.status, 404);
+  });
+
+  it('a day of key management: every request and every answer conforms', async () => {
+    const instance = (
+      await send('POST', '/admin/v1/instances', { token: admin, body: { name: 'openapi walkthrough' } })
+    ).body as { id: string };
+    const principal = (await send('POST', '/admin/v1/principals', { token: admin, body: { name: 'writer' } })).body as {
+      id: string;
+      apiKey: string;
+    };
+    await send('POST', `/admin/v1/instances/${instance.id}/access`, {
+      token: admin,
+      body: { principalId: principal.id, role: 'Manager' },
+    });
+    await send('GET', `/admin/v1/instances/${instance.id}/access`, { token: admin });
+    const token = (
+      await send('POST', '/identity/token', {
+        form: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: principal.apiKey }),
+      })
+    ).body as { access_token: string };
+    const as = { token: token.access_token, instance: instance.id, headers: { 'correlation-id': 'openapi-test' } };
+    const wrongKey = await send('POST', '/identity/token', {
+      form: new URLSearchParams({ grant_type: 'urn:ibm:params:oauth:grant-type:apikey', apikey: 'not-a-key' }),
+    });
+    assert.equal(wrongKey.status, 400);
+
+    assert.equal((await send('POST', '/api/v2/key_rings/payments', as)).status, 201);
+    await send('GET', '/api/v2/key_rings', as);
+    const rootBody = (name: string, extra: Record<string, unknown> = {}) => ({
+      metadata: { collectionType: KEY_TYPE, collectionTotal: 1 },
+      resources: [{ type: KEY_TYPE, name, extractable: false, ...extra }],
+    });
+    const root = await send('POST', '/api/v2/keys', {
+      ...as,
+      headers: { ...as.headers, 'x-kms-key-ring': 'payments', prefer: 'return=representation' },
+      body: rootBody('orders-root', { description: 'orders', aliases: ['orders'] }),
+    });
+    const rootId = (root.body as { resources: { id: string }[] }).resources[0]?.id ?? '';
+    await send('POST', '/api/v2/keys', {
+      ...as,
+      headers: { ...as.headers, prefer: 'return=minimal' },
+      body: rootBody('minimal'),
+    });
+    const imported = await send('POST', '/api/v2/keys', {
+      ...as,
+      body: rootBody('imported', { payload: ROOT_MATERIAL }),
+    });
+    const importedId = (imported.body as { resources: { id: string }[] }).resources[0]?.id ?? '';
+    const standard = await send('POST', '/api/v2/keys', {
+      ...as,
+      body: {
+        metadata: { collectionType: KEY_TYPE, collectionTotal: 1 },
+        resources: [
+          { type: KEY_TYPE, name: 'standard', extractable: true, payload: Buffer.from('secret').toString('base64') },
+        ],
+      },
+    });
+    const standardId = (standard.body as { resources: { id: string }[] }).resources[0]?.id ?? '';
+
+    await send('GET', '/api/v2/keys?limit=2&offset=0&totalCount=true&state=0,1,2,3', as);
+    await send('GET', '/api/v2/keys?extractable=false', as);
+    const head = await send('HEAD', '/api/v2/keys?state=1', as);
+    assert.match(head.headers.get('key-total') ?? '', /^\d+$/);
+    await send('GET', `/api/v2/keys/${standardId}`, as);
+    await send('GET', `/api/v2/keys/${rootId}/metadata`, as);
+    await send('GET', '/api/v2/keys/orders', as);
+
+    const wrapped = (await send('POST', `/api/v2/keys/${rootId}/actions/wrap`, { ...as, body: { aad: ['ctx'] } }))
+      .body as { ciphertext: string };
+    await send('POST', `/api/v2/keys/${rootId}/actions/rotate`, { ...as, body: {} });
+    await send('POST', `/api/v2/keys/${rootId}/actions/rotate`, {
+      ...as,
+      headers: { ...as.headers, prefer: 'return=representation' },
+    });
+    await send('POST', `/api/v2/keys/${importedId}/actions/rotate`, { ...as, body: { payload: ROOT_MATERIAL } });
+    await send('GET', `/api/v2/keys/${rootId}/versions?totalCount=true`, as);
+    await send('POST', `/api/v2/keys/${rootId}/actions/unwrap`, {
+      ...as,
+      body: { ciphertext: wrapped.ciphertext, aad: ['ctx'] },
+    });
+    await send('POST', `/api/v2/keys/${rootId}/actions/rewrap`, {
+      ...as,
+      body: { ciphertext: wrapped.ciphertext, aad: ['ctx'] },
+    });
+    await send('POST', `/api/v2/keys/${rootId}/actions/wrap`, {
+      ...as,
+      body: { plaintext: Buffer.alloc(32, 1).toString('base64') },
+    });
+    const badWrap = await send('POST', `/api/v2/keys/${rootId}/actions/unwrap`, {
+      ...as,
+      body: { ciphertext: 'nope' },
+    });
+    assert.equal(badWrap.status >= 400 && badWrap.status < 500, true);
+
+    await send('POST', `/api/v2/keys/${rootId}/aliases/billing`, as);
+    await send('DELETE', `/api/v2/keys/${rootId}/aliases/billing`, as);
+    await send('PUT', `/api/v2/keys/${rootId}/policies?policy=rotation`, {
+      ...as,
+      body: {
+        metadata: { collectionType: 'application/vnd.ibm.kms.policy+json', collectionTotal: 1 },
+        resources: [{ type: 'application/vnd.ibm.kms.policy+json', rotation: { interval_month: 3 } }],
+      },
+    });
+    await send('GET', `/api/v2/keys/${rootId}/policies`, as);
+    await send('PUT', '/api/v2/instance/policies?policy=dualAuthDelete', {
+      ...as,
+      body: {
+        metadata: { collectionType: 'application/vnd.ibm.kms.policy+json', collectionTotal: 1 },
+        resources: [{ policy_type: 'dualAuthDelete', policy_data: { enabled: false } }],
+      },
+    });
+    await send('GET', '/api/v2/instance/policies', as);
+    await send('GET', '/api/v2/instance/allowed_ip_port', as);
+
+    const crn = encodeURIComponent('crn:v1:bluemix:public:cloud-object-storage:global:a/1:bucket:orders');
+    await send('POST', `/api/v2/keys/${rootId}/registrations/${crn}`, { ...as, body: { description: 'bucket' } });
+    await send('PATCH', `/api/v2/keys/${rootId}/registrations/${crn}`, { ...as, body: { preventKeyDeletion: false } });
+    await send('GET', `/api/v2/keys/${rootId}/registrations?totalCount=true`, as);
+    await send('GET', '/api/v2/keys/registrations?limit=10', as);
+    await send('DELETE', `/api/v2/keys/${rootId}/registrations/${crn}`, as);
+
+    await send('POST', '/api/v2/import_token', { ...as, body: { expiration: 600, maxAllowedRetrievals: 2 } });
+    await send('GET', '/api/v2/import_token', as);
+
+    await send('POST', `/api/v2/keys/${rootId}/actions/disable`, as);
+    await send('POST', `/api/v2/keys/${rootId}/actions/enable`, as);
+    await send('PATCH', `/api/v2/keys/${rootId}`, { ...as, body: { keyRingID: 'default' } });
+    await send('DELETE', `/api/v2/keys/${importedId}`, {
+      ...as,
+      headers: { ...as.headers, prefer: 'return=representation' },
+    });
+    await send('POST', `/api/v2/keys/${importedId}/restore`, { ...as, body: undefined });
+    await send('DELETE', `/api/v2/keys/${standardId}?force=true`, as);
+    const purge = await send('DELETE', `/api/v2/keys/${standardId}/purge`, as);
+    assert.equal(purge.status >= 400, true, 'a key deleted just now cannot be purged yet');
+
+    await send('GET', `/admin/v1/instances/${instance.id}/keys/${rootId}/history`, { token: admin });
+    await send('GET', `/admin/v1/instances/${instance.id}/keys/${rootId}/history?at=${new Date().toISOString()}`, {
+      token: admin,
+    });
+    await send('GET', `/admin/v1/instances/${instance.id}/audit?limit=5&outcome=success`, { token: admin });
+    const verified = await send('GET', `/admin/v1/instances/${instance.id}/audit/verify`, { token: admin });
+    assert.equal((verified.body as { valid: boolean }).valid, true);
+    const sub = await send('POST', `/admin/v1/instances/${instance.id}/subscriptions`, {
+      token: admin,
+      body: { url: 'http://127.0.0.1:9/hook', events: ['key.rotated'] },
+    });
+    await send('DELETE', `/admin/v1/instances/${instance.id}/subscriptions/${(sub.body as { id: string }).id}`, {
+      token: admin,
+    });
+    await send('POST', `/admin/v1/principals/${principal.id}/api-key`, { token: admin });
+    await send('DELETE', `/admin/v1/principals/${principal.id}/api-key`, { token: admin });
+    await send('GET', '/health');
+
+    const operations = new Set(
+      exchanges.map((e) => contract.match(e.method, new URL(e.url, 'http://x').pathname)?.operation.operationId),
+    );
+    assert.ok(operations.size >= 45, `the walkthrough and sweep reached ${operations.size} operations`);
+  });
+});
