@@ -1,5 +1,6 @@
-// Builds the web console (console/) into a folder of static files: index.html, favicon.svg, console.css and
-// console.js (console/src bundled and minified with esbuild, for browsers; no external request).
+// Builds the web console (console/) into a folder of static files: index.html, favicon.svg, console.css,
+// console.js, and the API reference page reference.html with reference.js (console/src bundled and minified
+// with esbuild, for browsers; no external request).
 // The local server serves them at /console (scripts/build-server.mjs builds them next to its bundle)
 // and the CDK stack deploys them to S3 behind CloudFront. Plain JS so it runs before any TypeScript
 // loader: `node scripts/build-console.mjs [outdir]` (default .cache/console).
@@ -18,6 +19,7 @@ export async function buildConsole(outdir) {
     absWorkingDir: root,
     entryPoints: [
       { in: 'console/src/main.ts', out: 'console' },
+      { in: 'console/src/reference.ts', out: 'reference' },
       { in: 'console/console.css', out: 'console' },
     ],
     outdir,
@@ -29,7 +31,8 @@ export async function buildConsole(outdir) {
     legalComments: 'eof',
     logLevel: 'warning',
   });
-  for (const file of ['index.html', 'favicon.svg']) copyFileSync(join(root, 'console', file), join(outdir, file));
+  for (const file of ['index.html', 'reference.html', 'favicon.svg'])
+    copyFileSync(join(root, 'console', file), join(outdir, file));
 }
 
 if (resolve(argv[1] ?? '') === fileURLToPath(import.meta.url))

@@ -38,6 +38,9 @@ export class ConsoleSite {
   /** The answer for `path` when it is the console's, else null. */
   serve(path: string, ifNoneMatch: string | undefined): Result | null {
     if (path === '/console') return { statusCode: 301, headers: { location: '/console/' } };
+    // The API reference: a page of the console that renders GET /openapi.json.
+    if (path === '/docs' || path === '/docs/')
+      return { statusCode: 302, headers: { location: '/console/reference.html' } };
     if (!path.startsWith('/console/')) return null;
     const asset = this.assets.get(path.slice('/console/'.length) || 'index.html');
     const headers = { ...CONSOLE_HEADERS, 'content-security-policy': consoleCsp(), 'cache-control': 'no-cache' };

@@ -192,6 +192,29 @@ void describe('web console in Chromium', { timeout: 240_000 }, () => {
     assert.match(await page.locator('section[aria-labelledby=timeline]').innerText(), /service administrator/);
   });
 
+  void it('renders the API reference at /docs from GET /openapi.json', async () => {
+    const document = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    const operations = Object.values(document.paths).reduce((n, methods) => n + Object.keys(methods).length, 0);
+    const response = await page.goto(`${server.url}/docs`);
+    assert.equal(response?.status(), 200);
+    assert.equal(new URL(page.url()).pathname, '/console/reference.html');
+    assert.match(response?.headers()['content-security-policy'] ?? '', /default-src 'none'/);
+    await page.getByRole('heading', { name: 'keyledger API reference', level: 1 }).waitFor();
+    assert.equal(await page.locator('section.operation').count(), operations);
+    const wrap = page.getByRole('region', { name: 'POST /api/v2/keys/{id}/actions/wrap' });
+    assert.match(await wrap.innerText(), /plaintext[\s\S]*aad[\s\S]*ciphertext/);
+    assert.match(await wrap.innerText(), /bluemix-instance/);
+    await page
+      .getByRole('navigation', { name: 'Operations' })
+      .getByRole('link', { name: 'GET /api/v2/keys', exact: true })
+      .click();
+    assert.equal(new URL(page.url()).hash, '#op-getKeys');
+    await assertLabelled(page, 'API reference');
+    await page.screenshot({ path: join(SHOTS, 'api-reference.png') });
+  });
+
   void it('made no request to another origin and broke no CSP rule', () => {
     assert.deepEqual(foreign, []);
     assert.deepEqual(violations, []);
