@@ -371,6 +371,23 @@ function answer(a: Answer, correlation: boolean): JsonSchema {
   };
 }
 
+/**
+ * The media types the official SDK sends its bodies as (the server reads any body as JSON): Key Protect's
+ * vendor types for key creation and key actions, besides plain `application/json`.
+ */
+const VENDOR_MEDIA_TYPES: Partial<Record<OperationKey, string>> = {
+  createKey: 'application/vnd.ibm.kms.key+json',
+  wrapKey: 'application/vnd.ibm.kms.key_action_wrap+json',
+  unwrapKey: 'application/vnd.ibm.kms.key_action_unwrap+json',
+  rewrapKey: 'application/vnd.ibm.kms.key_action_rewrap+json',
+  rotateKey: 'application/vnd.ibm.kms.key_action_rotate+json',
+};
+
+function bodyContent(key: OperationKey, schema: JsonSchema): JsonSchema {
+  const vendor = VENDOR_MEDIA_TYPES[key];
+  return { ...jsonContent(schema), ...(vendor ? { [vendor]: { schema } } : {}) };
+}
+
 const ERROR = { $ref: '#/components/schemas/Error' };
 const IAM_ERROR = { $ref: '#/components/schemas/IamError' };
 
@@ -403,7 +420,7 @@ function operationObject(key: OperationKey, op: OperationDefinition): JsonSchema
           content: { 'application/x-www-form-urlencoded': { schema: jsonSchema(tokenRequestForm, 'input') } },
         }
       : op.body
-        ? { required: !op.body.safeParse(undefined).success, content: jsonContent(jsonSchema(op.body, 'input')) }
+        ? { required: !op.body.safeParse(undefined).success, content: bodyContent(key, jsonSchema(op.body, 'input')) }
         : undefined;
   return {
     operationId: op.name,

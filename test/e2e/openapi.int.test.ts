@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { IamAuthenticator } from '@ibm-cloud/ibm-key-protect/auth/index.js';
+import KeyProtect from '@ibm-cloud/ibm-key-protect/ibm-key-protect-api/v2.js';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { startServer, tokenFor, type ServerProcess } from '../support/local-server.ts';
 import { OpenApiContract, type Exchange } from '../support/openapi-contract.ts';
@@ -12,6 +16,68 @@ import { OpenApiContract, type Exchange } from '../support/openapi-contract.ts';
 
 const KEY_TYPE = 'application/vnd.ibm.kms.key+json';
 const ROOT_MATERIAL = Buffer.alloc(32, 7).toString('base64');
+
+/** The SDK's typings declare request bodies as Buffer | ReadableStream, but it sends plain objects as JSON. */
+const sdkBody = (value: object): Buffer => value as unknown as Buffer;
+
+function parsed(raw: Buffer, type: string | undefined): unknown {
+  if (raw.length === 0) return undefined;
+  const text = raw.toString('utf8');
+  if (type?.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  return JSON.parse(text) as unknown;
+}
+
+/** An HTTP proxy in front of the server that records each request and its answer, as the client sent them. */
+async function recordingProxy(target: string, exchanges: Exchange[]): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const sent = Buffer.concat(chunks);
+      const upstream = httpRequest(
+        new URL(req.url ?? '/', target),
+        { method: req.method, headers: { ...req.headers, host: new URL(target).host } },
+        (answer) => {
+          const back: Buffer[] = [];
+          answer.on('data', (c: Buffer) => back.push(c));
+          answer.on('end', () => {
+            const received = Buffer.concat(back);
+            const headers = Object.fromEntries(
+              Object.entries(req.headers).flatMap(([k, v]) =>
+                typeof v === 'string' &&
+                ![
+                  'host',
+                  'content-type',
+                  'content-length',
+                  'connection',
+                  'user-agent',
+                  'accept',
+                  'accept-encoding',
+                ].includes(k)
+                  ? [[k, v]]
+                  : [],
+              ),
+            );
+            exchanges.push({
+              method: req.method ?? 'GET',
+              url: req.url ?? '/',
+              headers,
+              body: parsed(sent, req.headers['content-type']),
+              contentType: req.headers['content-type'],
+              status: answer.statusCode ?? 0,
+              responseBody: received.length ? (JSON.parse(received.toString('utf8')) as unknown) : null,
+            });
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            res.end(received);
+          });
+        },
+      );
+      upstream.end(sent);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
 
 describe('OpenAPI document', () => {
   let server: ServerProcess;
@@ -309,9 +375,83 @@ describe('OpenAPI document', () => {
     await send('DELETE', `/admin/v1/principals/${principal.id}/api-key`, { token: admin });
     await send('GET', '/health');
 
-    const operations = new Set(
+    const reached = new Set(
       exchanges.map((e) => contract.match(e.method, new URL(e.url, 'http://x').pathname)?.operation.operationId),
     );
-    assert.ok(operations.size >= 45, `the walkthrough and sweep reached ${operations.size} operations`);
+    assert.ok(reached.size >= 45, `the walkthrough and sweep reached ${reached.size} operations`);
+  });
+
+  it("the official Key Protect SDK's requests, and the answers to them, conform", async () => {
+    const recorded: Exchange[] = [];
+    const proxy = await recordingProxy(server.url, recorded);
+    try {
+      const sdk = new KeyProtect({
+        authenticator: new IamAuthenticator({ apikey: server.adminApiKey, url: proxy.url }),
+        serviceUrl: proxy.url,
+      });
+      const bluemixInstance = server.defaultInstanceId;
+      const keyBody = (name: string, extractable: boolean) =>
+        sdkBody({
+          metadata: { collectionType: KEY_TYPE, collectionTotal: 1 },
+          resources: [{ type: KEY_TYPE, name, extractable }],
+        });
+      await sdk.createKeyRing({ bluemixInstance, keyRingId: 'sdk-ring' });
+      await sdk.listKeyRings({ bluemixInstance });
+      const root = await sdk.createKey({
+        bluemixInstance,
+        prefer: 'return=representation',
+        xKmsKeyRing: 'sdk-ring',
+        body: keyBody('sdk-root', false),
+      });
+      const id = root.result.resources?.[0]?.id ?? '';
+      const standard = await sdk.createKey({ bluemixInstance, body: keyBody('sdk-standard', true) });
+      await sdk.getKeys({ bluemixInstance, limit: 5, offset: 0, state: [0, 1, 2, 3], extractable: false });
+      await sdk.getKeyCollectionMetadata({ bluemixInstance, state: [1] });
+      await sdk.getKey({ bluemixInstance, id: standard.result.resources?.[0]?.id ?? '' });
+      await sdk.getKeyMetadata({ bluemixInstance, id });
+      const wrapped = await sdk.wrapKey({ bluemixInstance, id, keyActionWrapBody: sdkBody({ aad: ['sdk'] }) });
+      await sdk.rotateKey({ bluemixInstance, id });
+      await sdk.getKeyVersions({ bluemixInstance, id, limit: 10 });
+      await sdk.unwrapKey({
+        bluemixInstance,
+        id,
+        keyActionUnwrapBody: sdkBody({ ciphertext: wrapped.result.ciphertext, aad: ['sdk'] }),
+      });
+      await sdk.rewrapKey({
+        bluemixInstance,
+        id,
+        keyActionRewrapBody: sdkBody({ ciphertext: wrapped.result.ciphertext, aad: ['sdk'] }),
+      });
+      await sdk.createKeyAlias({ bluemixInstance, id, alias: 'sdk-alias' });
+      await sdk.deleteKeyAlias({ bluemixInstance, id, alias: 'sdk-alias' });
+      await sdk.putPolicy({
+        bluemixInstance,
+        id,
+        policy: 'rotation',
+        setKeyPoliciesOneOf: sdkBody({
+          metadata: { collectionType: 'application/vnd.ibm.kms.policy+json', collectionTotal: 1 },
+          resources: [{ type: 'application/vnd.ibm.kms.policy+json', rotation: { enabled: true, interval_month: 3 } }],
+        }),
+      });
+      await sdk.getPolicy({ bluemixInstance, id });
+      await sdk.getInstancePolicy({ bluemixInstance });
+      await sdk.disableKey({ bluemixInstance, id });
+      await assert.rejects(sdk.enableKey({ bluemixInstance, id }), 'too early after the disable: a 409');
+      await sdk.getRegistrationsAllKeys({ bluemixInstance, limit: 10 });
+      await sdk.deleteKey({ bluemixInstance, id, prefer: 'return=representation' });
+      await assert.rejects(sdk.restoreKey({ bluemixInstance, id }), 'only imported keys can be restored');
+      await assert.rejects(sdk.getKey({ bluemixInstance, id: '6f1a2b3c-4d5e-4f60-8a7b-9c0d1e2f3a4b' }));
+    } finally {
+      await new Promise((resolve) => proxy.server.close(resolve));
+    }
+    assert.ok(recorded.length >= 24, `${recorded.length} requests recorded`);
+    assert.ok(
+      recorded.some((e) => e.url === '/identity/token'),
+      'the SDK exchanged its API key through the proxy',
+    );
+    assert.deepEqual(
+      recorded.flatMap((e) => contract.problems(e)),
+      [],
+    );
   });
 });
