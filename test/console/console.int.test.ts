@@ -175,7 +175,7 @@ void describe('web console in Chromium', { timeout: 240_000 }, () => {
     }
   });
 
-  void it('can do only what its token may: a Reader sees the keys, is refused enabling one, sees no timeline', async () => {
+  void it('can do only what its token may: a Reader sees the keys, not their policies, is refused enabling one, sees no timeline', async () => {
     const admin = await Admin.connect(server);
     const reader = await admin.createPrincipal('console-reader');
     await admin.grant(server.defaultInstanceId, { principalId: reader.id, role: 'Reader' });
@@ -184,9 +184,13 @@ void describe('web console in Chromium', { timeout: 240_000 }, () => {
     await page.getByLabel('API key').fill(reader.apiKey);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('link', { name: 'walkthrough-root' }).click();
+    // Reading a key's policies needs Manager: the Policies section shows the refusal.
+    const policies = page.locator('section[aria-labelledby=policies]').getByRole('alert');
+    await policies.waitFor();
+    assert.match(await policies.innerText(), /UNAUTHORIZED_ERR, HTTP 401/);
     await page.getByRole('button', { name: 'Enable' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Enable' }).click();
-    const alert = page.getByRole('alert');
+    const alert = page.locator('.form-message').getByRole('alert');
     await alert.waitFor();
     assert.match(await alert.innerText(), /UNAUTHORIZED_ERR, HTTP 401/);
     assert.match(await page.locator('section[aria-labelledby=timeline]').innerText(), /service administrator/);
