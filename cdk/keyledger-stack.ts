@@ -38,7 +38,7 @@ export class KeyledgerStack extends Stack {
     this.tables = new Tables(this, 'Tables', { config });
     this.bus = new KeyStateEventBus(this, 'KeyStateEvents', { config });
     this.crypto = new CryptoFunction(this, 'Crypto', { config, encryptionKey: this.tables.key });
-    this.console = new WebConsole(this, 'Console');
+    this.console = new WebConsole(this, 'Console', config);
     this.api = new Api(this, 'Api', {
       config,
       tables: this.tables,

@@ -4,12 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { CONSOLE_HEADERS, consoleCsp } from '../../console/src/site.ts';
+import type { KeyledgerConfig } from '../config.ts';
 import { fromRoot } from '../paths.ts';
+import { logRetention } from './node-function.ts';
 
 /** The console's built files (scripts/build-console.mjs), in a temporary folder the synth copies into cdk.out. */
 function buildConsole(): string {
@@ -32,15 +35,19 @@ export class WebConsole extends Construct {
   readonly bucket: s3.Bucket;
   readonly distribution: cloudfront.Distribution;
 
-  constructor(scope: Construct, id: string) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: KeyledgerConfig,
+  ) {
     super(scope, id);
-    // Static files only, rebuilt by every deploy: nothing to retain.
+    // Static files only, rebuilt by every deploy. Kept when the stack is destroyed: emptying it on delete
+    // would take one more Lambda function (autoDeleteObjects) without a log group or alarms of its own.
     this.bucket = new s3.Bucket(this, 'Files', {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      removalPolicy: RemovalPolicy.DESTROY,
-      autoDeleteObjects: true,
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     const { region } = Stack.of(this);
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'Headers', {
@@ -91,6 +98,11 @@ export class WebConsole extends Construct {
       distribution: this.distribution,
       distributionPaths: ['/*'],
       prune: true,
+      // Its handler is a function like the stack's others: its own log group, retained as configured.
+      logGroup: new logs.LogGroup(this, 'DeployLogs', {
+        retention: logRetention(this.config.logRetentionDays),
+        removalPolicy: this.config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      }),
     });
   }
 }
