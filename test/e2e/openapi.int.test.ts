@@ -135,7 +135,8 @@ describe('OpenAPI document', () => {
   }
 
   before(async () => {
-    server = await startServer();
+    // One attempt per webhook delivery: the walkthrough's delivery to a closed port becomes a dead letter at once.
+    server = await startServer({ KEYLEDGER_WEBHOOK_MAX_ATTEMPTS: '1' });
     admin = await tokenFor(server.url, server.adminApiKey);
     const res = await fetch(`${server.url}/openapi.json`);
     assert.equal(res.status, 200);
@@ -166,6 +167,10 @@ describe('OpenAPI document', () => {
       'DELETE /api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}',
       'POST /api/v2/import_token',
       'GET /admin/v1/instances/{instanceId}/audit/verify',
+      'GET /admin/v1/audit/reconciliation',
+      'POST /admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}/secret',
+      'GET /admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}/dead-letters',
+      'POST /admin/v1/instances/{instanceId}/subscriptions/{subscriptionId}/dead-letters/{deadLetterId}/redeliver',
       'GET /openapi.json',
     ])
       assert.ok(listed.includes(route), `${route} missing`);
@@ -174,6 +179,9 @@ describe('OpenAPI document', () => {
     assert.deepEqual(names, [
       'query:state',
       'query:extractable',
+      'query:filter',
+      'query:search',
+      'query:sort',
       'query:limit',
       'query:offset',
       'query:totalCount',
@@ -282,6 +290,26 @@ describe('OpenAPI document', () => {
 
     await send('GET', '/api/v2/keys?limit=2&offset=0&totalCount=true&state=0,1,2,3', as);
     await send('GET', '/api/v2/keys?extractable=false', as);
+    // Key Protect's sort, search and filter: each answer is a documented key collection.
+    const sorted = await send('GET', '/api/v2/keys?sort=-creationDate,id&limit=10', as);
+    const names = (sorted.body as { resources: { name: string }[] }).resources.map((k) => k.name);
+    assert.deepEqual(names, ['standard', 'imported', 'minimal', 'orders-root'], 'newest first');
+    const found = await send('GET', `/api/v2/keys?search=${encodeURIComponent('alias:orders')}`, as);
+    assert.deepEqual(
+      (found.body as { resources: { id: string }[] }).resources.map((k) => k.id),
+      [rootId],
+    );
+    const filtered = await send(
+      'GET',
+      `/api/v2/keys?filter=${encodeURIComponent(`extractable=false creationDate=gte:"${new Date(0).toISOString()}"`)}`,
+      as,
+    );
+    assert.equal((filtered.body as { resources: unknown[] }).resources.length, 3, 'the three root keys');
+    await send('HEAD', `/api/v2/keys?filter=${encodeURIComponent('state=1 extractable=true')}`, as);
+    for (const bad of ['sort=color', 'search=', 'filter=color=red', 'filter=state=1&state=1']) {
+      const refused = await send('GET', `/api/v2/keys?${bad}`, as);
+      assert.equal(refused.status, 400, `${bad}: ${JSON.stringify(refused.body)}`);
+    }
     const head = await send('HEAD', '/api/v2/keys?state=1', as);
     assert.match(head.headers.get('key-total') ?? '', /^\d+$/);
     await send('GET', `/api/v2/keys/${standardId}`, as);
@@ -368,9 +396,28 @@ describe('OpenAPI document', () => {
       token: admin,
       body: { url: 'http://127.0.0.1:9/hook', events: ['key.rotated'] },
     });
-    await send('DELETE', `/admin/v1/instances/${instance.id}/subscriptions/${(sub.body as { id: string }).id}`, {
+    const subscription = `/admin/v1/instances/${instance.id}/subscriptions/${(sub.body as { id: string }).id}`;
+    const rotated = await send('POST', `${subscription}/secret`, { token: admin, body: { overlapS: 60 } });
+    assert.equal(rotated.status, 201);
+    await send('POST', `${subscription}/secret`, { token: admin });
+    const refusedOverlap = await send('POST', `${subscription}/secret`, { token: admin, body: { overlapS: -1 } });
+    assert.equal(refusedOverlap.status, 400);
+    await send('POST', `/api/v2/keys/${rootId}/actions/rotate`, as);
+    let letter: { id: string } | undefined;
+    for (const deadline = Date.now() + 30_000; !letter; await new Promise((r) => setTimeout(r, 50))) {
+      assert.ok(Date.now() < deadline, 'the delivery to a closed port was not dead-lettered within 30 s');
+      const letters = await send('GET', `${subscription}/dead-letters`, { token: admin });
+      letter = (letters.body as { deadLetters: { id: string }[] }).deadLetters[0];
+    }
+    const redelivered = await send('POST', `${subscription}/dead-letters/${letter.id}/redeliver`, { token: admin });
+    assert.equal(redelivered.status, 202);
+    const unknownLetter = await send('POST', `${subscription}/dead-letters/no-such-letter/redeliver`, {
       token: admin,
     });
+    assert.equal(unknownLetter.status, 404);
+    await send('DELETE', subscription, { token: admin });
+    const reconciliation = await send('GET', '/admin/v1/audit/reconciliation', { token: admin });
+    assert.deepEqual((reconciliation.body as { missing: unknown[] }).missing, []);
     await send('POST', `/admin/v1/principals/${principal.id}/api-key`, { token: admin });
     await send('DELETE', `/admin/v1/principals/${principal.id}/api-key`, { token: admin });
     await send('GET', '/health');

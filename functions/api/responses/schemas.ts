@@ -37,14 +37,35 @@ export const keyResource = z.looseObject({
   creationDate: isoDate,
   createdBy: z.string(),
   algorithmType: z.string(),
+  algorithmMetadata: z.looseObject({ bitLength: z.string(), mode: z.string() }),
+  algorithmBitSize: z.number().int(),
+  algorithmMode: z.string(),
   lastUpdateDate: isoDate,
   lastRotateDate: isoDate.optional(),
   keyVersion: z.looseObject({ id: z.string(), creationDate: isoDate }),
   keyRingID: z.string(),
-  dualAuthDelete: z.looseObject({ enabled: z.boolean() }),
+  dualAuthDelete: z.looseObject({
+    enabled: z.boolean(),
+    keySetForDeletion: z.boolean().optional().describe('only when the policy is enabled'),
+    authExpiration: isoDate.optional().describe('while a deletion authorization is pending: when it lapses'),
+  }),
+  rotation: z
+    .looseObject({ enabled: z.boolean(), interval_month: z.number().int() })
+    .optional()
+    .describe("the key's rotation policy, when one is set"),
+  nonactiveStateReason: z
+    .number()
+    .int()
+    .optional()
+    .describe('a key not Active: 1 Suspended, 2 Deactivated, 3 Destroyed'),
   deleted: z.boolean(),
   deletionDate: isoDate.optional(),
   deletedBy: z.string().optional(),
+  restoreAllowed: z.boolean().optional().describe('a deleted key: whether it can be restored now'),
+  restoreExpirationDate: isoDate.optional().describe('a deleted key: the end of its restore window'),
+  purgeAllowed: z.boolean().optional().describe('a deleted key: whether it can be purged now'),
+  purgeAllowedFrom: isoDate.optional().describe('a deleted key: when it can be purged'),
+  purgeScheduledOn: isoDate.optional().describe('a deleted key: when it is purged automatically'),
   payload: z.string().optional().describe('base64 key material: standard keys, on GET /keys/{id} only'),
 });
 

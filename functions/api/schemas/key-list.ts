@@ -194,7 +194,15 @@ const stateParam = z.string().regex(STATES, 'a list of key states from 0 to 5 se
  * `state`, `extractable` and `filter`, as GET and HEAD /keys take them. A property given both in
  * `filter` and as its own parameter is refused (Key Protect: "You will get a 400 response code").
  */
-const selectionParams = { state: stateParam, extractable: booleanFilterParam, filter: filterParam.optional() };
+const selectionParams = {
+  state: stateParam,
+  extractable: booleanFilterParam,
+  filter: filterParam
+    .optional()
+    .describe(
+      `\`<property>=<value>\` terms separated by spaces, up to three per property: ${KEY_DATE_FIELDS.join(', ')} (a quoted RFC 3339 time, after \`gt:\`, \`gte:\`, \`lt:\` or \`lte:\` or none for equality, or \`none\`), state (states separated by commas), extractable (true or false)`,
+    ),
+};
 
 function selection(
   q: { state?: string | undefined; extractable?: boolean | undefined; filter?: ParsedFilter | undefined },
@@ -220,8 +228,14 @@ export const keyFilterQuery = z.object(selectionParams).transform(selection);
 export const keyListQuery = z
   .object({
     ...selectionParams,
-    search: searchParam.optional(),
-    sort: sortParam.optional(),
+    search: searchParam
+      .optional()
+      .describe(
+        'keys whose name or alias contains the text; options before it: `not:`, `exact:`, `escape:`, and scopes `alias:`, `name:`',
+      ),
+    sort: sortParam
+      .optional()
+      .describe(`properties separated by commas, \`-\` before one for descending: ${[...KEY_SORT_FIELDS].join(', ')}`),
     ...pagingParams,
     totalCount: flagParam,
   })
