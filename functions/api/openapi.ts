@@ -148,7 +148,7 @@ const OPERATION_DOCS: Record<OperationKey, OperationDoc> = {
   createKeyRing: {
     summary: 'Create a key ring',
     tag: 'Key rings',
-    answers: { 201: { description: 'the key ring', body: r.keyRingCollection } },
+    answers: { 201: none('created (no body, as Key Protect answers)') },
   },
   deleteKeyRing: { summary: 'Delete a key ring', tag: 'Key rings', answers: { 204: none('deleted') } },
   createKeyAlias: {
