@@ -10,6 +10,9 @@ interface KeyRing {
   readonly createdBy?: string;
 }
 
+/** GET /api/v2/key_rings pages (default 100): the most one page holds, more rings than an instance has in practice. */
+const RINGS_MAX = 5000;
+
 const ringsTable = (rings: readonly KeyRing[]) =>
   renderTable(rings, [
     { header: 'key ring', value: (r) => r.id },
@@ -27,7 +30,8 @@ export function registerRings(program: Command, cli: Cli): void {
     .action(
       cli.act(async (run) => {
         const found = resourcesOf<KeyRing>(
-          (await run.client.call('GET', '/api/v2/key_rings', { instance: run.instance })).body,
+          (await run.client.call('GET', '/api/v2/key_rings', { instance: run.instance, query: { limit: RINGS_MAX } }))
+            .body,
         );
         run.print({ json: found, table: () => ringsTable(found) });
       }),
@@ -35,13 +39,19 @@ export function registerRings(program: Command, cli: Cli): void {
 
   rings
     .command('create')
-    .description('create a key ring (POST /api/v2/key_rings/{id})')
+    .description('create a key ring (POST /api/v2/key_rings/{id}), then show it (GET /api/v2/key_rings)')
     .argument('<id>', '2-100 letters, digits and -')
     .action(
       cli.act(async (run, id) => {
-        const res = await run.client.call('POST', `/api/v2/key_rings/${segment(id)}`, { instance: run.instance });
-        const created = resourcesOf<KeyRing>(res.body);
-        run.print({ json: created[0], table: () => ringsTable(created) });
+        // Key Protect answers the creation with 201 and no body: the ring is read back from the listing.
+        await run.client.call('POST', `/api/v2/key_rings/${segment(id)}`, { instance: run.instance });
+        const listed = resourcesOf<KeyRing>(
+          (await run.client.call('GET', '/api/v2/key_rings', { instance: run.instance, query: { limit: RINGS_MAX } }))
+            .body,
+        );
+        const created = listed.filter((r) => r.id === id);
+        const ring = created[0] ?? { id };
+        run.print({ json: ring, table: () => ringsTable([ring]) });
       }),
     );
 

@@ -164,9 +164,10 @@ describe('keyledger command', () => {
     assert.deepEqual(
       cells(ok(await cli('policies', 'set', key.id, '--rotation-interval', '3', '--dual-auth-delete', 'off'), 'set')),
       [
+        // The server's order, as Key Protect answers and Terraform reads it: rotation first.
         ['POLICY', 'ENABLED', 'INTERVAL (MONTHS)'],
-        ['dualAuthDelete', 'false'],
         ['rotation', 'true', '3'],
+        ['dualAuthDelete', 'false'],
       ],
     );
     const moved = await json<{ keyRingID: string }>('key', 'move', key.id, '--key-ring', 'default');
@@ -210,6 +211,18 @@ describe('keyledger command', () => {
     assert.equal(verdict.Instance, server.defaultInstanceId);
     assert.equal(verdict.Valid, 'yes');
     assert.ok(Number(verdict.Records) > 20);
+
+    // reconcile: every event of every instance has its request's record (the reconciler wrote any missing one).
+    const report = await json<{ events: number; requests: number; recorded: number; missing: unknown[] }>(
+      'audit',
+      'reconcile',
+    );
+    assert.deepEqual(report.missing, []);
+    assert.ok(report.events > 0, JSON.stringify(report));
+    assert.equal(report.recorded, report.requests, JSON.stringify(report));
+    const table = fields(ok(await cli('audit', 'reconcile'), 'reconcile'));
+    assert.equal(table.Missing, 'none');
+    assert.equal(Number(table.Events), report.events, 'the same cross-check, as a field list');
   });
 
   it('shows progress on a terminal, and none when piped', async () => {
