@@ -70,6 +70,17 @@ const OPERATION_DOCS: Record<OperationKey, OperationDoc> = {
       },
     },
   },
+  createKeyWithPolicyOverrides: {
+    summary: 'Create or import a key with its own rotation and dual-authorization policies',
+    tag: 'Keys',
+    answers: {
+      201: {
+        description:
+          'the key, created with its policies in one step (`Prefer: return=minimal`: id, type, name, state, crn)',
+        body: r.createdKeyCollection,
+      },
+    },
+  },
   getKeys: {
     summary: 'List keys',
     tag: 'Keys',
