@@ -24,6 +24,8 @@ export const REASON_STATUS = {
   COLLECTION_TOTAL_MISMATCH_ERR: 400,
   /** Data in the body does not match the `policy` query parameter. */
   BODY_QUERY_PARAM_MISMATCH_ERR: 400,
+  /** A request that needs a body came without one (Key Protect: unwrap and rewrap). */
+  NO_BODY_ERR: 400,
   /** A query parameter's value breaks its rule ("The query_param '<name>' must be: <rule>"). */
   INVALID_QUERY_PARAM_ERR: 400,
   /** A key search over more than 5,000 keys: narrow it with state, extractable, filter or x-kms-key-ring. */
@@ -121,11 +123,21 @@ export const REASON_STATUS = {
 export type ReasonCode = keyof typeof REASON_STATUS;
 export type ReasonStatus = (typeof REASON_STATUS)[ReasonCode];
 
+/**
+ * The one named input an error is about, shown as `reasons[].target` where Key Protect shows one: `field` for a
+ * body field, `query_param` for a query parameter.
+ */
+export interface ErrorTarget {
+  readonly type: 'field' | 'query_param';
+  readonly name: string;
+}
+
 /** A refused decision. `message` is safe to show the caller (4xx); it never holds key material. */
 export class DomainError extends Error {
   constructor(
     readonly code: ReasonCode,
     message: string,
+    readonly target?: ErrorTarget,
   ) {
     super(message);
     this.name = 'DomainError';

@@ -45,8 +45,9 @@ export type InstancePoliciesEvent = {
   readonly meta: EventStamp;
 };
 
-function invalid(message: string): DomainError {
-  return new DomainError('INVALID_FIELD_ERR', message);
+/** 400 INVALID_FIELD_ERR "The field '<field>' must be: <rule>", with the field as its target (as Key Protect). */
+function invalid(field: string, rule: string): DomainError {
+  return new DomainError('INVALID_FIELD_ERR', `The field '${field}' must be: ${rule}`, { type: 'field', name: field });
 }
 
 function noAttributesWhenDisabled(value: InstancePolicyValue, hasAttributes: boolean): void {
@@ -72,7 +73,7 @@ export function normalizePolicy(value: InstancePolicyValue, previous?: InstanceP
       if (!value.enabled) return { policy: 'rotation', enabled: false };
       const m = value.intervalMonth;
       if (m === undefined || !Number.isInteger(m) || m < 1 || m > 12) {
-        throw invalid("The field 'interval_month' must be: an integer from 1 to 12");
+        throw invalid('interval_month', 'an integer between 1 and 12 (inclusive)');
       }
       return { policy: 'rotation', enabled: true, intervalMonth: m };
     }
@@ -95,11 +96,11 @@ export function normalizePolicy(value: InstancePolicyValue, previous?: InstanceP
       noAttributesWhenDisabled(value, (value.ipAddresses ?? []).length > 0);
       if (!value.enabled) return { policy: 'allowedIP', enabled: false, ipAddresses: [] };
       const ips = value.ipAddresses ?? [];
-      if (ips.length === 0) throw invalid("The field 'allowed_ip' must be: a non-empty list of CIDR subnets");
+      if (ips.length === 0) throw invalid('allowed_ip', 'a non-empty list of CIDR subnets');
       for (const ip of ips) {
         const refusal = parseCidr(ip);
         if (typeof refusal === 'string')
-          throw invalid(`The field 'allowed_ip' must be: CIDR subnets that can match a caller; "${ip}": ${refusal}`);
+          throw invalid('allowed_ip', `CIDR subnets that can match a caller; "${ip}": ${refusal}`);
       }
       return { policy: 'allowedIP', enabled: true, ipAddresses: [...new Set(ips)] };
     }
@@ -124,7 +125,7 @@ function isAllowedNetwork(value: string): value is AllowedNetwork {
 }
 
 function invalidNetwork(): DomainError {
-  return invalid("The field 'allowed_network' must be: 'public-and-private' or 'private-only'");
+  return invalid('allowed_network', "'public-and-private' or 'private-only'");
 }
 
 function sameValue(a: InstancePolicyValue, b: InstancePolicyValue): boolean {

@@ -30,7 +30,7 @@ export function createKeyHandler<Body extends CreateKeyBody>(
       description: resource.description,
       expirationDate: resource.expirationDate,
       keyRingId: req.header('x-kms-key-ring') ?? 'default',
-      ...suppliedMaterial(resource, 'resources.0.', MAX_STANDARD_PAYLOAD_BYTES),
+      ...suppliedMaterial(resource, MAX_STANDARD_PAYLOAD_BYTES),
       aliases: resource.aliases,
       tags: resource.tags,
       policies: policiesOf(resource),

@@ -14,7 +14,7 @@ const MAX_ROOT_KEY_BYTES = 32;
  * `Prefer: return=representation`.
  */
 export const handler = keyProtectHandler(operations.rotateKey, async (req) => {
-  const supplied = suppliedMaterial(req.body, '', MAX_ROOT_KEY_BYTES);
+  const supplied = suppliedMaterial(req.body, MAX_ROOT_KEY_BYTES);
   const key = await rotateKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'), supplied);
   req.audit.keyVersionId = currentVersion(key).id;
   return prefersRepresentation(req) ? keyResult(req, 200, key) : noContent();

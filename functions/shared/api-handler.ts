@@ -79,7 +79,7 @@ function rawBody(event: APIGatewayProxyEventV2): string {
 function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   const text = rawBody(event);
   if (Buffer.byteLength(text) > MAX_BODY_BYTES)
-    throw new RequestError('BAD_BODY_ERR', 'Request body is too large', 413);
+    throw new RequestError('BAD_BODY_ERR', 'Request body is too large', { status: 413 });
   if (!/\S/.test(text)) return undefined;
   try {
     // The Go client marshals a typed nil pointer (the body of its key actions) as `null`: no body.
@@ -216,8 +216,13 @@ function pipeline<Req>(
     });
 }
 
+/** The body, parsed with the operation's schema; none where the schema needs one is Key Protect's 400 NO_BODY_ERR. */
 function parseBody<Body>(operation: OperationDefinition<Body, unknown>, event: APIGatewayProxyEventV2): Body {
-  return operation.body ? operation.body.parse(parseJsonBody(event)) : (undefined as Body);
+  if (!operation.body) return undefined as Body;
+  const json = parseJsonBody(event);
+  if (json === undefined && !operation.body.safeParse(undefined).success)
+    throw new RequestError('NO_BODY_ERR', 'Missing body in request');
+  return operation.body.parse(json);
 }
 
 function parseQuery<Query>(operation: OperationDefinition<unknown, Query>, event: APIGatewayProxyEventV2): Query {

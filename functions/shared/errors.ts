@@ -1,6 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { ZodError } from 'zod';
-import { DomainError, REASON_STATUS, type ReasonCode } from '../../domain/errors.ts';
+import { ZodError, type core } from 'zod';
+import { DomainError, REASON_STATUS, type ErrorTarget, type ReasonCode } from '../../domain/errors.ts';
 import { ApplicationError } from '../../application/errors.ts';
 import { DependencyUnavailableError } from '../../application/ports/dependency-unavailable.ts';
 import { ConcurrencyError } from '../../application/ports/event-store.ts';
@@ -38,6 +38,7 @@ export interface MappedError {
   readonly message: string;
   /** Seconds the caller should wait before a retry (`Retry-After`), for 503. */
   readonly retryAfterS?: number;
+  readonly target?: ErrorTarget | undefined;
 }
 
 /** How long a caller is asked to wait after a 503: the store's retries and the HSM's reconnect take about this long. */
@@ -48,19 +49,53 @@ const UNAVAILABLE_RETRY_AFTER_S = 1;
  * from the code's own only for a body over the size limit (413).
  */
 export class RequestError extends Error {
+  readonly status: number;
+  readonly target: ErrorTarget | undefined;
+
   constructor(
     readonly code: ReasonCode,
     message: string,
-    readonly status: number = REASON_STATUS[code],
+    options: { readonly status?: number; readonly target?: ErrorTarget } = {},
   ) {
     super(message);
     this.name = 'RequestError';
+    this.status = options.status ?? REASON_STATUS[code];
+    this.target = options.target;
   }
 }
 
 /** The error body of a reason code with its own status. */
-export function reasonError(code: ReasonCode, message: string): MappedError {
-  return { status: REASON_STATUS[code], code, message };
+export function reasonError(code: ReasonCode, message: string, target?: ErrorTarget): MappedError {
+  return { status: REASON_STATUS[code], code, message, target };
+}
+
+/** Key Protect's message for a body it cannot take as a whole (docs: error-messages, BAD_BODY_ERR). */
+const BAD_BODY_MESSAGE =
+  'Invalid body data was passed: Please ensure the data passed had valid formatting with no invalid characters';
+
+/**
+ * A body schema's refusal, as Key Protect words it: a rule of one field of a resource is 400 INVALID_FIELD_ERR
+ * "The field '<name>' must be: <rule>" with the field as `target`; the collection around the resources (its
+ * metadata, the number of resources) and fields it does not know are 400 BAD_BODY_ERR; an issue a schema
+ * raises with a reason code of its own (`params.reason`, e.g. COLLECTION_TOTAL_MISMATCH_ERR) answers that code.
+ */
+function bodyIssue(issue: core.$ZodIssue | undefined): MappedError {
+  if (issue === undefined) return reasonError('BAD_BODY_ERR', BAD_BODY_MESSAGE);
+  const reason: unknown = issue.code === 'custom' ? issue.params?.['reason'] : undefined;
+  if (typeof reason === 'string' && Object.hasOwn(REASON_STATUS, reason))
+    return reasonError(reason as ReasonCode, issue.message);
+  const field = issue.path.findLast((segment): segment is string => typeof segment === 'string');
+  if (
+    field === undefined ||
+    field === 'resources' ||
+    issue.path[0] === 'metadata' ||
+    issue.code === 'unrecognized_keys'
+  )
+    return reasonError('BAD_BODY_ERR', `${BAD_BODY_MESSAGE}: ${issue.message}`);
+  return reasonError('INVALID_FIELD_ERR', `The field '${field}' must be: ${issue.message}`, {
+    type: 'field',
+    name: field,
+  });
 }
 
 /** 503 with `Retry-After`: a dependency cannot serve now, or the request ran out of its time budget. */
@@ -69,13 +104,11 @@ export function serviceUnavailable(): MappedError {
 }
 
 export function mapError(error: unknown): MappedError {
-  if (error instanceof DomainError || error instanceof ApplicationError) return reasonError(error.code, error.message);
-  if (error instanceof RequestError) return { status: error.status, code: error.code, message: error.message };
-  if (error instanceof ZodError) {
-    const issue = error.issues[0];
-    const where = issue?.path.length ? issue.path.join('.') : 'body';
-    return { status: 400, code: 'BAD_BODY_ERR', message: `Invalid field ${where}: ${issue?.message ?? 'invalid'}` };
-  }
+  if (error instanceof DomainError) return reasonError(error.code, error.message, error.target);
+  if (error instanceof ApplicationError) return reasonError(error.code, error.message);
+  if (error instanceof RequestError)
+    return { status: error.status, code: error.code, message: error.message, target: error.target };
+  if (error instanceof ZodError) return bodyIssue(error.issues[0]);
   if (error instanceof HsmError && error.code === 'HSM_INVALID_INPUT')
     return { status: 400, code: 'BAD_BODY_ERR', message: error.message };
   // The command handler's retries ran out against other writers of the same stream: nothing was written.
@@ -124,6 +157,7 @@ export function errorResponse(
               message: mapped.message,
               status: mapped.status,
               moreInfo: 'https://github.com/keyledger/keyledger#errors',
+              ...(mapped.target ? { target: mapped.target } : {}),
             },
           ],
         },

@@ -324,7 +324,7 @@ for (const mode of STORE_MODES)
       const dualAuthWithoutEnabled = await kp.createKeyWithPolicyOverrides('overrides-refused', false, {
         dualAuth: {},
       });
-      assert.deepEqual([dualAuthWithoutEnabled.status, reasonCode(dualAuthWithoutEnabled)], [400, 'BAD_BODY_ERR']);
+      assert.deepEqual([dualAuthWithoutEnabled.status, reasonCode(dualAuthWithoutEnabled)], [400, 'INVALID_FIELD_ERR']);
       assert.equal(await count(), 0);
     });
 
@@ -357,7 +357,7 @@ for (const mode of STORE_MODES)
       ];
       for (const tags of refused) {
         const res = await kp.createKey('tag-refused', false, { tags });
-        assert.deepEqual([res.status, reasonCode(res)], [400, 'BAD_BODY_ERR'], JSON.stringify(tags));
+        assert.deepEqual([res.status, reasonCode(res)], [400, 'INVALID_FIELD_ERR'], JSON.stringify(tags));
       }
       const count = await kp.listKeys({ search: 'exact:tag-refused' });
       assert.equal((count.body as { resources: unknown[] }).resources.length, 0);

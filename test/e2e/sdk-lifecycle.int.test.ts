@@ -404,7 +404,7 @@ for (const mode of STORE_MODES)
             keyActionRotateBody: body({ payload: Buffer.alloc(32, 8).toString('base64') }),
           }),
         ),
-        { status: 400, code: 'BAD_BODY_ERR' },
+        { status: 400, code: 'INVALID_QUERY_PARAM_ERR' },
       );
     });
 

@@ -74,7 +74,7 @@ describe('local server contract', () => {
     );
   });
 
-  it('answers malformed JSON, bad fields and bad base64 with 400 BAD_BODY_ERR', async () => {
+  it('answers malformed JSON with 400 BAD_BODY_ERR, a bad field and bad base64 with 400 INVALID_FIELD_ERR', async () => {
     await expectError(
       await fetch(`${server.url}/api/v2/keys`, { method: 'POST', headers, body: '{"resources": [' }),
       400,
@@ -87,7 +87,7 @@ describe('local server contract', () => {
         body: JSON.stringify({ resources: [{ name: 'x' }] }),
       }),
       400,
-      'BAD_BODY_ERR',
+      'INVALID_FIELD_ERR',
     );
     await expectError(
       await fetch(`${server.url}/api/v2/keys`, {
@@ -96,7 +96,7 @@ describe('local server contract', () => {
         body: JSON.stringify({ resources: [{ name: 'std', extractable: true, payload: 'not base64!' }] }),
       }),
       400,
-      'BAD_BODY_ERR',
+      'INVALID_FIELD_ERR',
     );
   });
 
@@ -135,14 +135,14 @@ describe('local server contract', () => {
     });
   }
 
-  it('answers an empty ciphertext with 400 BAD_BODY_ERR and a malformed one with 422 UNPROCESSABLE_CIPHERTEXT_ERR', async () => {
+  it('answers an empty or non-base64 ciphertext with 400 INVALID_FIELD_ERR and a malformed one with 422 UNPROCESSABLE_CIPHERTEXT_ERR', async () => {
     const id = await createRootKey('root');
-    await expectError(await unwrap(id, '', []), 400, 'BAD_BODY_ERR');
+    await expectError(await unwrap(id, '', []), 400, 'INVALID_FIELD_ERR');
+    await expectError(await unwrap(id, 'not base64!', []), 400, 'INVALID_FIELD_ERR');
     for (const ciphertext of [
       'AAAA', // too short for the header
       Buffer.alloc(80, 7).toString('base64'), // long enough, no "KL" magic
       'S0wB' + 'A'.repeat(100), // "KL", format 1, then a key id of zeros
-      'not base64!',
     ])
       await expectError(await unwrap(id, ciphertext, []), 422, 'UNPROCESSABLE_CIPHERTEXT_ERR');
   });

@@ -28,6 +28,7 @@ export function setKeyPolicy(command: SetKeyPolicy, state: KeyState): KeyEvent[]
         throw new DomainError(
           'INVALID_FIELD_ERR',
           "The field 'interval_month' must be: an integer between 1 and 12 (inclusive)",
+          { type: 'field', name: 'interval_month' },
         );
       }
       if (current?.enabled === policy.enabled && current.intervalMonth === intervalMonth) return [];

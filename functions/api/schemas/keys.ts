@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SuppliedMaterial } from '../../../application/keys/material.ts';
 import { RequestError } from '../../shared/errors.ts';
+import { collectionOf } from './collection.ts';
 import { flagParam, pagingParams } from './params.ts';
 import { dualAuthDeletePolicyBody, rotationPolicyBody } from './policies.ts';
 
@@ -28,8 +29,11 @@ export function caseInsensitiveObject<Shape extends z.ZodRawShape>(shape: Shape,
   );
 }
 
-export const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
-const collectionMetadata = z.object({ collectionType: z.string(), collectionTotal: z.number().int() });
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+/** A base64 field; `rule` completes Key Protect's "The field '<name>' must be: <rule>". */
+export function base64(rule = 'a base64 encoded value') {
+  return z.string().regex(BASE64, rule);
+}
 
 /** Key Protect's limit on a standard key payload, in bytes. */
 export const MAX_STANDARD_PAYLOAD_BYTES = 7500;
@@ -44,10 +48,10 @@ export const aad = z.array(z.string().max(255)).max(126).default([]);
  * under the instance's import token.
  */
 const materialShape = {
-  payload: base64.optional(),
+  payload: base64('a base64 encoded key material').optional(),
   encryptionAlgorithm: z.enum(['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1']).optional(),
-  encryptedNonce: base64.optional(),
-  iv: base64.optional(),
+  encryptedNonce: base64().optional(),
+  iv: base64().optional(),
 };
 
 /** An RSA-4096 OAEP ciphertext is 512 bytes. */
@@ -57,24 +61,23 @@ const MAX_NONCE_BYTES = 256;
 /**
  * The material the fields of {@link materialShape} carry, decoded: a secure import needs all of `payload`,
  * `encryptedNonce` and `iv` (default algorithm RSAES_OAEP_SHA_256); clear `payload` decodes to at most
- * `maxClearBytes`. `path` prefixes the field names in errors.
+ * `maxClearBytes`.
  */
 export function suppliedMaterial(
   fields: z.output<z.ZodObject<typeof materialShape>>,
-  path: string,
   maxClearBytes: number,
 ): SuppliedMaterial {
   const { payload, encryptedNonce, iv } = fields;
   if (encryptedNonce === undefined && iv === undefined)
-    return payload === undefined ? {} : { payload: decodeBase64(payload, `${path}payload`, maxClearBytes) };
+    return payload === undefined ? {} : { payload: decodeBase64(payload, 'payload', maxClearBytes) };
   if (payload === undefined || encryptedNonce === undefined || iv === undefined)
     throw new RequestError('BAD_BODY_ERR', 'A secure import needs payload, encryptedNonce and iv');
   return {
     secureImport: {
-      payload: decodeBase64(payload, `${path}payload`, MAX_SECURE_PAYLOAD_BYTES),
+      payload: decodeBase64(payload, 'payload', MAX_SECURE_PAYLOAD_BYTES),
       encryptionAlgorithm: fields.encryptionAlgorithm ?? 'RSAES_OAEP_SHA_256',
-      encryptedNonce: decodeBase64(encryptedNonce, `${path}encryptedNonce`, MAX_NONCE_BYTES),
-      iv: decodeBase64(iv, `${path}iv`, MAX_NONCE_BYTES),
+      encryptedNonce: decodeBase64(encryptedNonce, 'encryptedNonce', MAX_NONCE_BYTES),
+      iv: decodeBase64(iv, 'iv', MAX_NONCE_BYTES),
     },
   };
 }
@@ -108,7 +111,9 @@ const keyResourceShape = {
 };
 
 function oneKeyCollection<Resource extends z.ZodType>(resource: Resource) {
-  return z.object({ metadata: collectionMetadata.optional(), resources: z.array(resource).length(1) });
+  return collectionOf(z.array(resource).length(1, 'Only creation of one key per request is supported'), {
+    metadata: 'optional',
+  });
 }
 
 export const createKeyBody = oneKeyCollection(caseInsensitiveObject(keyResourceShape));
@@ -124,26 +129,30 @@ export const createKeyWithPolicyOverridesBody = oneKeyCollection(
 
 export const wrapBody = z
   .object({
-    plaintext: base64.optional(),
+    plaintext: base64('a base64 encoded key material').optional(),
     aad,
   })
   .default({ aad: [] });
 
 export const unwrapBody = z.object({
   // A wrapped 7,500-byte DEK is about 10,100 base64 characters with its header: 16 KiB bounds any real one.
-  ciphertext: z.string().min(1).max(16_384),
+  ciphertext: base64('the original base64 encoded ciphertext from the wrap operation').min(1).max(16_384),
   aad,
 });
 
 export const rewrapBody = unwrapBody;
 
-/** Decodes a validated base64 field, refusing empty or oversized values. */
+/** Decodes a validated base64 field, refusing empty or oversized values (400 INVALID_FIELD_ERR naming the field). */
 export function decodeBase64(value: string, field: string, maxBytes: number): Buffer {
   const bytes = Buffer.from(value, 'base64');
   if (bytes.length === 0 || bytes.length > maxBytes) {
-    throw new z.ZodError([
-      { code: 'custom', path: [field], message: `must decode to 1..${maxBytes} bytes`, input: undefined },
-    ]);
+    throw new RequestError(
+      'INVALID_FIELD_ERR',
+      `The field '${field}' must be: 1 to ${maxBytes} bytes, base64 encoded`,
+      {
+        target: { type: 'field', name: field },
+      },
+    );
   }
   return bytes;
 }

@@ -41,7 +41,7 @@ export const forceQuery = z.object({ force: flagParam });
 /**
  * Parses a request's query string with `schema`; a bad parameter is Key Protect's 400
  * INVALID_QUERY_PARAM_ERR naming it ("The query_param '<name>' must be: <rule>", the rule being the
- * schema issue's message).
+ * schema issue's message), with the parameter as its `target`.
  */
 export function parseQueryParams<T>(schema: z.ZodType<T>, params: Record<string, string | undefined> | undefined): T {
   const result = schema.safeParse(params ?? {});
@@ -51,5 +51,6 @@ export function parseQueryParams<T>(schema: z.ZodType<T>, params: Record<string,
   throw new RequestError(
     'INVALID_QUERY_PARAM_ERR',
     `The query_param${name === undefined ? '' : ` '${String(name)}'`} must be: ${issue?.message ?? 'valid'}`,
+    name === undefined ? {} : { target: { type: 'query_param', name: String(name) } },
   );
 }

@@ -1,11 +1,10 @@
 import { z } from 'zod';
 import { RequestError } from '../../shared/errors.ts';
+import { collectionOf } from './collection.ts';
 import type { KeyPolicyInput } from '../../../domain/keys/commands.ts';
 import type { InstancePolicyValue } from '../../../domain/instances/policies.ts';
 
 /** Request bodies and queries of the key and instance policy operations, as Key Protect takes them. */
-
-const metadata = z.object({ collectionType: z.string(), collectionTotal: z.number().int() });
 
 export const keyPolicyQuery = z.object({ policy: z.enum(['rotation', 'dualAuthDelete']).optional() });
 
@@ -17,9 +16,8 @@ export const rotationPolicyBody = z.object({
 /** A key's dualAuthDelete policy, likewise. */
 export const dualAuthDeletePolicyBody = z.object({ enabled: z.boolean() });
 
-export const keyPolicyBody = z.object({
-  metadata,
-  resources: z
+export const keyPolicyBody = collectionOf(
+  z
     .array(
       z.object({
         type: z.string().optional(),
@@ -29,7 +27,8 @@ export const keyPolicyBody = z.object({
     )
     .min(1)
     .max(2),
-});
+  { metadata: 'required' },
+);
 
 /**
  * The key policies one body gives: rotation first, then dualAuthDelete. A rotation without `enabled`
@@ -48,18 +47,11 @@ export function keyPolicyInputsOf(given: {
   ];
 }
 
-function checkTotal(body: { metadata: { collectionTotal: number }; resources: readonly unknown[] }): void {
-  if (body.metadata.collectionTotal !== body.resources.length) {
-    throw new RequestError('COLLECTION_TOTAL_MISMATCH_ERR', 'Collection total does not match number of resources');
-  }
-}
-
 /** The key policies a PUT sets; with `?policy=`, exactly that one. */
 export function keyPolicyInputs(
   body: z.infer<typeof keyPolicyBody>,
   only: 'rotation' | 'dualAuthDelete' | undefined,
 ): KeyPolicyInput[] {
-  checkTotal(body);
   const inputs: KeyPolicyInput[] = [];
   for (const r of body.resources) {
     if ((r.rotation ? 1 : 0) + (r.dualAuthDelete ? 1 : 0) !== 1)
@@ -85,13 +77,14 @@ const INSTANCE_POLICY_TYPES = [
 ] as const;
 export const instancePolicyQuery = z.object({ policy: z.enum(INSTANCE_POLICY_TYPES).optional() });
 
-export const instancePolicyBody = z.object({
-  metadata,
-  resources: z
+export const instancePolicyBody = collectionOf(
+  z
     .array(
       z
         .object({
-          policy_type: z.enum(INSTANCE_POLICY_TYPES),
+          // Checked against `?policy` first (instancePolicyInputs): Key Protect answers an unknown type there
+          // with BODY_QUERY_PARAM_MISMATCH_ERR.
+          policy_type: z.string(),
           policy_data: z
             .object({
               enabled: z.boolean(),
@@ -114,14 +107,14 @@ export const instancePolicyBody = z.object({
         .strict(),
     )
     .min(1),
-});
+  { metadata: 'required' },
+);
 
 /** The instance policies a PUT sets (the decider checks each policy's rules). */
 export function instancePolicyInputs(
   body: z.infer<typeof instancePolicyBody>,
   only: (typeof INSTANCE_POLICY_TYPES)[number] | undefined,
 ): InstancePolicyValue[] {
-  checkTotal(body);
   if (only !== undefined) {
     if (body.resources.length !== 1)
       throw new RequestError(
@@ -134,7 +127,16 @@ export function instancePolicyInputs(
         'Data in body does not match data required by query parameter',
       );
   }
-  return body.resources.map(({ policy_type: policy, policy_data: { enabled, attributes: a } }): InstancePolicyValue => {
+  return body.resources.map(({ policy_type: type, policy_data: { enabled, attributes: a } }): InstancePolicyValue => {
+    const policy = INSTANCE_POLICY_TYPES.find((t) => t === type);
+    if (policy === undefined)
+      throw new RequestError(
+        'INVALID_FIELD_ERR',
+        `The field 'policy_type' must be: one of ${INSTANCE_POLICY_TYPES.join(', ')}`,
+        {
+          target: { type: 'field', name: 'policy_type' },
+        },
+      );
     switch (policy) {
       case 'dualAuthDelete':
       case 'metrics':

@@ -73,11 +73,11 @@ void describe('RotateKey', () => {
       .thenThrows('KEY_PAYLOAD_REQ_ERR');
   });
 
-  void it('refuses caller material for a generated key (BAD_BODY_ERR)', () => {
+  void it('refuses caller material for a generated key (Key Protect: INVALID_QUERY_PARAM_ERR, target payload)', () => {
     spec
       .given([created()])
       .when(rotate(DAY, 2, true))
-      .thenThrows('BAD_BODY_ERR');
+      .thenThrows('INVALID_QUERY_PARAM_ERR');
   });
 
   void it('rotates a Deactivated key, which stays Deactivated', () => {
