@@ -1,6 +1,6 @@
 import type { Binding } from '../../domain/access/bindings.ts';
 import { decideAccess, type ListingFilter } from '../../domain/access/authorize.ts';
-import { KEY_PAYLOAD_RULE, type OperationRule } from '../../domain/access/roles.ts';
+import { KEY_PAYLOAD_RULE, KEY_RING_MOVE_RULE, type OperationRule } from '../../domain/access/roles.ts';
 import { networkAllows, type NetworkPolicy } from '../../domain/access/network.ts';
 import { loadState } from '../command-handler.ts';
 import { ApplicationError, unauthorized } from '../errors.ts';
@@ -93,13 +93,28 @@ export class Authorizer {
     return grant;
   }
 
-  private async decide(instanceId: string, input: AuthorizeInput, nowMs: number): Promise<AccessGrant> {
-    const rule = input.rule;
+  /**
+   * The ring a key moves to, a second target of `patchKey` named only in its body: the caller needs
+   * KEY_RING_MOVE_RULE there too (401 UNAUTHORIZED_ERR otherwise, as every refusal). Called after
+   * {@link authorize} has admitted the request.
+   */
+  async authorizeMoveTarget(caller: Caller, instanceId: string, keyRingId: string): Promise<void> {
+    if (caller.admin) return;
+    const mine = await this.bindingsOf(instanceId, caller.principalId, this.services.now().getTime());
+    if (!decideAccess(mine, { rule: KEY_RING_MOVE_RULE, keyRingId }).allowed) throw new AccessDeniedError(instanceId);
+  }
+
+  private async bindingsOf(instanceId: string, principalId: string, nowMs: number): Promise<readonly Binding[]> {
     const all = await this.bindings.get(instanceId, nowMs, async () => {
       const { state } = await loadState(this.services.store, accessAggregate, accessStreamId(instanceId));
       return state.status === 'Bound' ? Object.values(state.bindings) : [];
     });
-    const mine = all.filter((b) => b.principalId === input.caller.principalId);
+    return all.filter((b) => b.principalId === principalId);
+  }
+
+  private async decide(instanceId: string, input: AuthorizeInput, nowMs: number): Promise<AccessGrant> {
+    const rule = input.rule;
+    const mine = await this.bindingsOf(instanceId, input.caller.principalId, nowMs);
     if (mine.length === 0) throw new AccessDeniedError(instanceId);
     const keyRingId = input.keyRingId || DEFAULT_KEY_RING;
 

@@ -43,6 +43,13 @@ export interface OperationRule {
  */
 export const KEY_PAYLOAD_RULE: OperationRule = { requires: 'ReaderPlus', target: 'key' };
 
+/**
+ * Moving a key to another key ring (`patchKey`) needs Manager on the key and on the ring it moves to: Key
+ * Protect's "at least Manager service access to the key and the target key ring". The authorizer checks the
+ * key with the operation's own rule, and the ring, known once the body is read, with this one.
+ */
+export const KEY_RING_MOVE_RULE: OperationRule = { requires: 'Manager', target: 'keyRing' };
+
 /** May `role` perform an operation with this rule (at a scope that covers its target)? */
 export function roleAllows(role: Role, rule: OperationRule): boolean {
   return HOLDS[role].includes(rule.requires);

@@ -35,7 +35,7 @@ const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   getKey: R, // Retrieve key metadata (a standard key's payload needs ReaderPlus: tested below)
   getKeyMetadata: R, // Retrieve key metadata
   getKeyVersions: R, // List key versions
-  patchKey: M, // Patch a key
+  patchKey: M, // Patch a key (and Manager on the key ring it moves to: tested below)
   deleteKey: M, // Delete a key
   restoreKey: M, // Restore a key
   purgeKey: ['KeyPurge'], // Purge keys after four hours
@@ -223,6 +223,66 @@ describe('role matrix over HTTP', () => {
         200,
         role,
       );
+    }
+  });
+
+  it('moving a key needs Manager on the key and on the target key ring (Transferring a key to a different key ring)', async () => {
+    await admin.createKeyRing(instance, 'ring-c');
+    type Grant = { role: Role; keyRingId?: string; key?: true };
+    const cases: readonly { label: string; grants: readonly Grant[]; status: number }[] = [
+      { label: 'Manager of the source ring only', grants: [{ role: 'Manager', keyRingId: 'ring-a' }], status: 401 },
+      { label: 'Manager of the key only', grants: [{ role: 'Manager', key: true }], status: 401 },
+      {
+        label: 'Manager of the source ring, Writer of the target',
+        grants: [
+          { role: 'Manager', keyRingId: 'ring-a' },
+          { role: 'Writer', keyRingId: 'ring-c' },
+        ],
+        status: 401,
+      },
+      {
+        label: 'Writer of the source ring, Manager of the target',
+        grants: [
+          { role: 'Writer', keyRingId: 'ring-a' },
+          { role: 'Manager', keyRingId: 'ring-c' },
+        ],
+        status: 401,
+      },
+      {
+        label: 'Manager of the key and of the target ring',
+        grants: [
+          { role: 'Manager', key: true },
+          { role: 'Manager', keyRingId: 'ring-c' },
+        ],
+        status: 200,
+      },
+      {
+        label: 'Manager of both rings',
+        grants: [
+          { role: 'Manager', keyRingId: 'ring-a' },
+          { role: 'Manager', keyRingId: 'ring-c' },
+        ],
+        status: 200,
+      },
+      { label: 'Manager of the instance', grants: [{ role: 'Manager' }], status: 200 },
+    ];
+    for (const [i, { label, grants, status }] of cases.entries()) {
+      const p = await admin.createPrincipal(`mover-${i}`);
+      const keyId = await admin.createKey(instance, `moved-${i}`, { ring: 'ring-a' });
+      for (const g of grants)
+        await admin.grant(instance, {
+          principalId: p.id,
+          role: g.role,
+          ...(g.keyRingId ? { keyRingId: g.keyRingId } : {}),
+          ...(g.key ? { keyId } : {}),
+        });
+      const token = await tokenFor(server.url, p.apiKey);
+      const res = await call(server, token, 'PATCH', `/api/v2/keys/${keyId}`, {
+        instanceId: instance,
+        body: { keyRingID: 'ring-c' },
+      });
+      assert.equal(res.status, status, `${label}: ${res.status} ${reasonOf(res) ?? ''}`);
+      if (status === 401) assert.equal(reasonOf(res), 'UNAUTHORIZED_ERR', label);
     }
   });
 
