@@ -78,6 +78,8 @@ export const REASON_STATUS = {
   BAD_REQUEST_ERR: 400,
   /** keyledger: more than 5 aliases on one key (Key Protect's limit; its code is not documented). */
   KEY_ALIAS_QUOTA_ERR: 400,
+  /** keyledger: more than 50 key rings in one instance (Key Protect's limit; its code is not documented). */
+  KEY_RING_QUOTA_ERR: 400,
   /** keyledger: no key ring with that id in the instance. */
   KEY_RING_NOT_FOUND_ERR: 404,
   /** keyledger: no registration with that CRN on this key. */

@@ -15,6 +15,12 @@ export const DEFAULT_KEY_RING = 'default';
 
 const KEY_RING_ID = /^[A-Za-z0-9-]{2,100}$/;
 
+/**
+ * Key Protect: "The maximum amount of key rings is 50 per service instance", and its listing's default page of
+ * 51 rings holds them with `default`; so 50 besides `default`.
+ */
+export const MAX_KEY_RINGS = 50;
+
 export interface KeyRing {
   readonly id: string;
   readonly creationDate: string;
@@ -71,6 +77,11 @@ function createKeyRing(command: CreateKeyRing, state: KeyRingsState): KeyRingsEv
   if (problem !== null) throw new DomainError('INVALID_FIELD_ERR', `The field 'key-ring-id' must be valid: ${problem}`);
   if (keyRingExists(state, command.keyRingId))
     throw new DomainError('CONFLICT_ERR', `Key ring ${command.keyRingId} already exists`);
+  if (Object.keys(ringsOf(state)).length >= MAX_KEY_RINGS)
+    throw new DomainError(
+      'KEY_RING_QUOTA_ERR',
+      `An instance can have at most ${MAX_KEY_RINGS} key rings besides default`,
+    );
   return [
     {
       type: 'KeyRingCreated',

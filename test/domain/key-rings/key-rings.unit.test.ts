@@ -41,6 +41,17 @@ describe('key rings decider', () => {
       .when({ type: 'CreateKeyRing', keyRingId: 'x'.repeat(100), now, principalId: by })
       .then([created('x'.repeat(100))]);
   });
+  it('refuses a 51st ring besides default (Key Protect: at most 50 key rings per instance)', () => {
+    const fifty = Array.from({ length: 50 }, (_, i) => created(`ring-${i}`));
+    spec
+      .given(fifty.slice(0, 49))
+      .when({ type: 'CreateKeyRing', keyRingId: 'ring-49', now, principalId: by })
+      .then([created('ring-49')]);
+    spec
+      .given(fifty)
+      .when({ type: 'CreateKeyRing', keyRingId: 'ring-50', now, principalId: by })
+      .thenThrows('KEY_RING_QUOTA_ERR');
+  });
   it('refuses an existing ring and the implicit default ring', () => {
     spec
       .given([created('team-a')])
