@@ -14,8 +14,9 @@ type CreateKeyBody = z.output<typeof createKeyBody>;
  * differ only in the key's own policies (`policiesOf`). The key is created, imported or securely imported
  * in the ring named by `x-kms-key-ring` (default `default`). With `encryptedNonce` and `iv` the payload is
  * a secure import under the instance's import token (`encryptionAlgorithm`, default RSAES_OAEP_SHA_256).
- * 201 with the key's metadata; with `Prefer: return=representation` a standard key's payload too, with
- * `return=minimal` only its id, type, name, state and crn.
+ * 201 with the key's metadata, and for a secure import the `encryptionAlgorithm` used (Key Protect echoes it);
+ * with `Prefer: return=representation` a standard key's payload too, with `return=minimal` only its id, type,
+ * name, state and crn.
  */
 export function createKeyHandler<Body extends CreateKeyBody>(
   operation: OperationDefinition<Body, undefined>,
@@ -24,19 +25,21 @@ export function createKeyHandler<Body extends CreateKeyBody>(
   return keyProtectHandler(operation, async (req) => {
     const resource = req.body.resources[0];
     if (!resource) throw new Error('invariant: schema requires one resource');
+    const supplied = suppliedMaterial(resource, MAX_STANDARD_PAYLOAD_BYTES);
     const key = await createKey(req.runtime.services, req.scope, req.caller.principalId, {
       keyType: resource.extractable === false ? 'root' : 'standard',
       name: resource.name,
       description: resource.description,
       expirationDate: resource.expirationDate,
       keyRingId: req.header('x-kms-key-ring') ?? 'default',
-      ...suppliedMaterial(resource, MAX_STANDARD_PAYLOAD_BYTES),
+      ...supplied,
       aliases: resource.aliases,
       tags: resource.tags,
       policies: policiesOf(resource),
     });
     req.audit.keyId = key.keyId;
-    const metadata = keyDocument(req, key);
+    const metadata: Record<string, unknown> = keyDocument(req, key);
+    if (supplied.secureImport) metadata.encryptionAlgorithm = supplied.secureImport.encryptionAlgorithm;
     if (/return=minimal/i.test(req.header('prefer') ?? '')) {
       const { id, type, name, state, crn } = metadata;
       return json(201, keyCollection([{ id, type, name, state, crn }]));

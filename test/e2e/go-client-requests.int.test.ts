@@ -372,17 +372,16 @@ for (const mode of STORE_MODES)
       assert.equal(token.status, 200, token.text);
       // Key Protect's import tooling (the Go client's EncryptKey and EncryptNonce): RSA-OAEP SHA-256 of the
       // material under the token's public key; AES-256-GCM of the token's nonce under the material.
-      const underToken = async (material: Buffer, nonceOverride?: Buffer) => {
+      const underToken = async (material: Buffer, nonceOverride?: Buffer, oaepHash: 'sha256' | 'sha1' = 'sha256') => {
         const transport = (await kp.getImportTokenTransportKey()).body as { payload: string; nonce: string };
         const pem = Buffer.from(transport.payload, 'base64').toString('utf8');
         const iv = randomBytes(12);
         const cipher = createCipheriv('aes-256-gcm', material, iv);
         const nonce = nonceOverride ?? Buffer.from(transport.nonce, 'base64');
         return {
-          payload: publicEncrypt(
-            { key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
-            material,
-          ).toString('base64'),
+          payload: publicEncrypt({ key: pem, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash }, material).toString(
+            'base64',
+          ),
           encryptedNonce: Buffer.concat([cipher.update(nonce), cipher.final(), cipher.getAuthTag()]).toString('base64'),
           iv: iv.toString('base64'),
         };
@@ -391,6 +390,14 @@ for (const mode of STORE_MODES)
       assert.equal(created.status, 201, created.text);
       const id = firstResource(created).id as string;
       assert.equal(firstResource(created).imported, true);
+      assert.equal(firstResource(created).encryptionAlgorithm, 'RSAES_OAEP_SHA_256');
+      // CreateImportedKeyWithSHA1: Key Protect's answer echoes the algorithm (the Go client's testImportedKeySHA1).
+      const sha1 = await kp.createKey('secure-sha1', false, {
+        ...(await underToken(randomBytes(32), undefined, 'sha1')),
+        sha1: true,
+      });
+      assert.equal(sha1.status, 201, sha1.text);
+      assert.equal(firstResource(sha1).encryptionAlgorithm, 'RSAES_OAEP_SHA_1');
 
       const wrongNonce = await kp.rotateV2(id, {
         ...(await underToken(randomBytes(32), randomBytes(12))),
