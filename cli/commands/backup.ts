@@ -20,7 +20,9 @@ export function registerBackup(program: Command, cli: Cli): void {
           import('../../server/config.ts'),
           import('../../server/backup-data-dir.ts'),
         ]);
-        const report = await backupDataDir(configFromEnv(), dir);
+        const report = await run
+          .progress()
+          .during('copying the data directory', () => backupDataDir(configFromEnv(), dir));
         run.print({
           json: report,
           table: () =>

@@ -15,7 +15,11 @@ export function registerRestore(program: Command, cli: Cli): void {
     .action(
       cli.act(async (run, backup: string) => {
         const { restoreDataDir } = await import('../../server/restore-data-dir.ts');
-        const report = await restoreDataDir(backup, run.opts<{ dataDir: string }>().dataDir);
+        const report = await run
+          .progress()
+          .during('restoring the data directory', () =>
+            restoreDataDir(backup, run.opts<{ dataDir: string }>().dataDir),
+          );
         run.print({
           json: report,
           table: () =>

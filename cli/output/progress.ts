@@ -22,6 +22,16 @@ export class Progress {
     this.draw();
   }
 
+  /** Shows `text` while `work` runs, and clears the line however it ends. */
+  async during<T>(text: string, work: () => Promise<T>): Promise<T> {
+    this.update(text);
+    try {
+      return await work();
+    } finally {
+      this.done();
+    }
+  }
+
   /** Clears the line; `summary`, if given, stays on it. */
   done(summary?: string): void {
     if (!this.enabled) return;
