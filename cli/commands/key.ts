@@ -136,37 +136,26 @@ export function registerKey(program: Command, cli: Cli): void {
       }),
     );
 
-  key
-    .command('unwrap')
-    .description('unwrap a wrapped data key; the same AAD is needed (POST .../actions/unwrap)')
-    .argument('<key>', 'root key id or alias')
-    .argument('<ciphertext>', 'the wrapped data key, as wrap returned it')
-    .addOption(aadOption())
-    .action(
-      cli.act(async (run, id, ciphertext) => {
-        const res = await run.client.call('POST', `/api/v2/keys/${segment(id)}/actions/unwrap`, {
-          instance: run.instance,
-          body: { ciphertext, aad: list(run.options.aad as string | undefined) },
-        });
-        showWrap(run, res.body as WrapResult);
-      }),
-    );
-
-  key
-    .command('rewrap')
-    .description("wrap a wrapped data key again with the root key's latest version (POST .../actions/rewrap)")
-    .argument('<key>', 'root key id or alias')
-    .argument('<ciphertext>', 'the wrapped data key')
-    .addOption(aadOption())
-    .action(
-      cli.act(async (run, id, ciphertext) => {
-        const res = await run.client.call('POST', `/api/v2/keys/${segment(id)}/actions/rewrap`, {
-          instance: run.instance,
-          body: { ciphertext, aad: list(run.options.aad as string | undefined) },
-        });
-        showWrap(run, res.body as WrapResult);
-      }),
-    );
+  // unwrap and rewrap take the same arguments and answer the same shape.
+  for (const [action, description] of [
+    ['unwrap', 'unwrap a wrapped data key; the same AAD is needed (POST .../actions/unwrap)'],
+    ['rewrap', "wrap a wrapped data key again with the root key's latest version (POST .../actions/rewrap)"],
+  ] as const)
+    key
+      .command(action)
+      .description(description)
+      .argument('<key>', 'root key id or alias')
+      .argument('<ciphertext>', 'the wrapped data key, as wrap returned it')
+      .addOption(aadOption())
+      .action(
+        cli.act(async (run, id, ciphertext) => {
+          const res = await run.client.call('POST', `/api/v2/keys/${segment(id)}/actions/${action}`, {
+            instance: run.instance,
+            body: { ciphertext, aad: list(run.options.aad as string | undefined) },
+          });
+          showWrap(run, res.body as WrapResult);
+        }),
+      );
 
   key
     .command('move')
