@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { Cli, Invocation } from '../context.ts';
-import { list, segment } from '../context.ts';
+import { list, segment, wholeNumber } from '../context.ts';
 import { renderObject, renderTable } from '../output/table.ts';
 
 /** Sends one admin request and prints its answer's fields (or `done` for an empty answer). */
@@ -11,6 +11,14 @@ async function adminCall(run: Invocation, method: string, path: string, done: st
 }
 
 const principalOption = () => new Option('--principal <id>', 'the principal').makeOptionMandatory();
+
+interface DeadLetter {
+  readonly id: string;
+  readonly event: { readonly type?: string };
+  readonly attempts: number;
+  readonly lastError: string;
+  readonly deadLetteredAt: string;
+}
 
 interface Binding {
   readonly id: string;
@@ -156,12 +164,12 @@ export function registerAdmin(program: Command, cli: Cli): void {
     .description(
       'subscribe a URL to key-state events; prints its signing secret once (POST /admin/v1/instances/{id}/subscriptions)',
     )
-    .requiredOption('--url <url>', 'where to POST each event (http or https)')
+    .requiredOption('--endpoint <url>', 'where to POST each event (http or https); --url is the server')
     .option('--events <types>', 'event types, comma-separated, e.g. key.rotated,key.deleted (default: all)')
     .action(
       cli.act((run) =>
         adminCall(run, 'POST', `/admin/v1/instances/${segment(run.instance)}/subscriptions`, '', {
-          url: run.options.url,
+          url: run.options.endpoint,
           events: list(run.options.events as string | undefined),
         }),
       ),
@@ -177,6 +185,60 @@ export function registerAdmin(program: Command, cli: Cli): void {
           'DELETE',
           `/admin/v1/instances/${segment(run.instance)}/subscriptions/${segment(run.options.subscription as string)}`,
           'Subscription deleted.',
+        ),
+      ),
+    );
+  const subscriptionPath = (run: Invocation) =>
+    `/admin/v1/instances/${segment(run.instance)}/subscriptions/${segment(run.options.subscription as string)}`;
+  subscription
+    .command('rotate-secret')
+    .description(
+      'a new signing secret, printed once; the old one keeps signing next to it for the overlap (POST .../subscriptions/{sid}/secret)',
+    )
+    .requiredOption('--subscription <id>', 'the subscription')
+    .option('--overlap <seconds>', 'how long the old secret keeps signing (default a day, at most a week)', wholeNumber)
+    .action(
+      cli.act((run) =>
+        adminCall(run, 'POST', `${subscriptionPath(run)}/secret`, '', {
+          overlapS: run.options.overlap as number | undefined,
+        }),
+      ),
+    );
+  subscription
+    .command('dead-letters')
+    .description(
+      'deliveries given up after their last attempt, oldest first (GET .../subscriptions/{sid}/dead-letters)',
+    )
+    .requiredOption('--subscription <id>', 'the subscription')
+    .action(
+      cli.act(async (run) => {
+        const res = await run.client.call('GET', `${subscriptionPath(run)}/dead-letters`);
+        const { deadLetters } = res.body as { deadLetters: DeadLetter[] };
+        run.print({
+          json: deadLetters,
+          table: () =>
+            renderTable(deadLetters, [
+              { header: 'dead letter', value: (d) => d.id },
+              { header: 'event', value: (d) => d.event.type },
+              { header: 'attempts', value: (d) => d.attempts },
+              { header: 'last error', value: (d) => d.lastError },
+              { header: 'since', value: (d) => d.deadLetteredAt },
+            ]),
+        });
+      }),
+    );
+  subscription
+    .command('redeliver')
+    .description('queue a dead letter for delivery again (POST .../dead-letters/{id}/redeliver)')
+    .requiredOption('--subscription <id>', 'the subscription')
+    .requiredOption('--dead-letter <id>', 'the dead letter')
+    .action(
+      cli.act((run) =>
+        adminCall(
+          run,
+          'POST',
+          `${subscriptionPath(run)}/dead-letters/${segment(run.options.deadLetter as string)}/redeliver`,
+          'Queued for delivery.',
         ),
       ),
     );

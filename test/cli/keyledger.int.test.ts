@@ -278,4 +278,38 @@ describe('keyledger command', () => {
     assert.equal(notAdmin.code, 1);
     assert.match(notAdmin.stderr, /^keyledger: UNAUTHORIZED_ERR \(HTTP 401\)/);
   });
+
+  it('subscribes a URL, rotates its secret, lists its dead letters and refuses an unknown one', async () => {
+    const created = await json<{ id: string; secret: string }>(
+      'subscription',
+      'create',
+      '--endpoint',
+      'http://127.0.0.1:9/never-answers',
+    );
+    const rotated = await json<{ secret: string; previousSecretValidUntil: string }>(
+      'subscription',
+      'rotate-secret',
+      '--subscription',
+      created.id,
+      '--overlap',
+      '60',
+    );
+    assert.match(rotated.secret, /^whsec_/);
+    assert.notEqual(rotated.secret, created.secret);
+    const overlap = Date.parse(rotated.previousSecretValidUntil) - Date.now();
+    assert.ok(overlap > 50_000 && overlap <= 60_000, `the old secret signs for the 60 s asked: ${overlap} ms`);
+    assert.deepEqual(await json('subscription', 'dead-letters', '--subscription', created.id), []);
+    const table = cells(ok(await cli('subscription', 'dead-letters', '--subscription', created.id), 'dead letters'));
+    assert.deepEqual(table, [['DEAD LETTER', 'EVENT', 'ATTEMPTS', 'LAST ERROR', 'SINCE']]);
+    const unknown = await cli(
+      'subscription',
+      'redeliver',
+      '--subscription',
+      created.id,
+      '--dead-letter',
+      '00000000-0000-4000-8000-000000000000',
+    );
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /^keyledger: DEAD_LETTER_NOT_FOUND_ERR \(HTTP 404\)/);
+  });
 });
