@@ -134,14 +134,46 @@ export async function handleCommand<S, C, E extends { meta: EventStamp }>(
   command: C,
   scope: RequestScope,
 ): Promise<{ state: S; events: E[]; version: number }> {
-  for (let attempt = 1; ; attempt++) {
-    const decision = decideAppend(aggregate, streamId, await loadState(store, aggregate, streamId), command, scope);
-    if (!decision.append) return decision;
-    try {
-      await store.append([decision.append]);
-      return decision;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+  return oneAtATime(store, streamId, async () => {
+    for (let attempt = 1; ; attempt++) {
+      const decision = decideAppend(aggregate, streamId, await loadState(store, aggregate, streamId), command, scope);
+      if (!decision.append) return decision;
+      try {
+        await store.append([decision.append]);
+        return decision;
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
+      }
     }
+  });
+}
+
+/** Per store, the last command queued on each stream (removed once the stream's queue is empty). */
+const streamQueues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
+
+/**
+ * Runs the commands of one process on one stream one after another. Commands made together would
+ * otherwise all load the same version, and all but one would lose their append and retry, over and
+ * over: with many of them (24 grants on one instance) some ran out of attempts and answered 409
+ * although nothing else was writing. Other processes (a second server on the same DynamoDB tables,
+ * Lambda) still meet at the append's expected version, and the retry loop handles them.
+ */
+async function oneAtATime<T>(store: EventStore, streamId: string, work: () => Promise<T>): Promise<T> {
+  let queues = streamQueues.get(store);
+  if (queues === undefined) {
+    queues = new Map();
+    streamQueues.set(store, queues);
+  }
+  const previous = queues.get(streamId) ?? Promise.resolve();
+  const run = previous.then(work);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(streamId, tail);
+  try {
+    return await run;
+  } finally {
+    if (queues.get(streamId) === tail) queues.delete(streamId);
   }
 }
