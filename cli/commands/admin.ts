@@ -156,6 +156,9 @@ export function registerAdmin(program: Command, cli: Cli): void {
     )
     .action(cli.act((run) => adminCall(run, 'POST', '/admin/v1/token-signing-keys', '')));
 
+  /** The subscription `--subscription` names, in the instance. */
+  const subscriptionPath = (run: Invocation) =>
+    `/admin/v1/instances/${segment(run.instance)}/subscriptions/${segment(run.options.subscription as string)}`;
   const subscription = program
     .command('subscription')
     .description("webhook subscriptions to an instance's key events (administration)");
@@ -178,18 +181,7 @@ export function registerAdmin(program: Command, cli: Cli): void {
     .command('delete')
     .description('delete a subscription (DELETE /admin/v1/instances/{id}/subscriptions/{sid})')
     .requiredOption('--subscription <id>', 'the subscription')
-    .action(
-      cli.act((run) =>
-        adminCall(
-          run,
-          'DELETE',
-          `/admin/v1/instances/${segment(run.instance)}/subscriptions/${segment(run.options.subscription as string)}`,
-          'Subscription deleted.',
-        ),
-      ),
-    );
-  const subscriptionPath = (run: Invocation) =>
-    `/admin/v1/instances/${segment(run.instance)}/subscriptions/${segment(run.options.subscription as string)}`;
+    .action(cli.act((run) => adminCall(run, 'DELETE', subscriptionPath(run), 'Subscription deleted.')));
   subscription
     .command('rotate-secret')
     .description(

@@ -311,5 +311,12 @@ describe('keyledger command', () => {
     );
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /^keyledger: DEAD_LETTER_NOT_FOUND_ERR \(HTTP 404\)/);
+    assert.equal(
+      ok(await cli('subscription', 'delete', '--subscription', created.id), 'delete'),
+      'Subscription deleted.\n',
+    );
+    const gone = await cli('subscription', 'dead-letters', '--subscription', created.id);
+    assert.equal(gone.code, 1);
+    assert.match(gone.stderr, /^keyledger: SUBSCRIPTION_NOT_FOUND_ERR \(HTTP 404\)/);
   });
 });
