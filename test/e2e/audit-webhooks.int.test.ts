@@ -8,8 +8,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -19,48 +17,9 @@ import type { AuditRecord } from '../../application/audit/audit-log.ts';
 import { assertPublicEvent, type PublicKeyEvent } from '../../events/public/key-state-event-schemas.ts';
 import { keyledger } from '../support/keyledger-cli.ts';
 import { startServer, type ServerProcess } from '../support/local-server.ts';
+import { WebhookConsumer } from '../support/webhook-consumer.ts';
 
 const ADMIN_KEY = 'e2e-audit-admin-api-key-0123456789abcdef';
-
-interface Delivery {
-  readonly body: string;
-  /** The Standard Webhooks headers. */
-  readonly headers: Record<string, string>;
-}
-
-/** A webhook consumer on 127.0.0.1 that can be told to fail (503) for a while. */
-class Consumer {
-  readonly deliveries: Delivery[] = [];
-  failing = false;
-  refused = 0;
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (this.failing) {
-          this.refused += 1;
-          res.writeHead(503).end();
-          return;
-        }
-        const headers: Record<string, string> = {};
-        for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature'])
-          headers[name] = String(req.headers[name]);
-        this.deliveries.push({ body: Buffer.concat(chunks).toString('utf8'), headers });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/hook`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()));
-  }
-}
 
 /** Sends requests and counts them by audit operation name, as a client would reconcile. */
 class Client {
@@ -120,7 +79,7 @@ async function until(what: string, check: () => boolean, ms = 15_000): Promise<v
 void describe('audit trail, key history, webhooks and metrics over HTTP', () => {
   let server: ServerProcess;
   let client: Client;
-  const consumer = new Consumer();
+  const consumer = new WebhookConsumer();
   let instance: string;
   let admin: string;
   let secret: string;

@@ -7,57 +7,11 @@
  * endpoint keeps failing, so its queue drains.
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Webhook } from 'standardwebhooks';
 import { Admin, call, reasonOf } from '../support/access-helpers.ts';
 import { startServer, type ServerProcess } from '../support/local-server.ts';
-
-interface Delivery {
-  readonly body: string;
-  readonly headers: Record<string, string>;
-}
-
-/** A webhook consumer on 127.0.0.1 that answers 503 while `failing`. */
-class Consumer {
-  readonly deliveries: Delivery[] = [];
-  failing = false;
-  refused = 0;
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        if (this.failing) {
-          this.refused += 1;
-          res.writeHead(503).end();
-          return;
-        }
-        this.deliveries.push({ body: Buffer.concat(chunks).toString('utf8'), headers: webhookHeaders(req.headers) });
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server?.address() as AddressInfo).port}/hook`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => this.server?.close(() => resolve()));
-  }
-}
-
-function webhookHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of ['webhook-id', 'webhook-timestamp', 'webhook-signature']) {
-    const value = headers[name];
-    if (typeof value === 'string') out[name] = value;
-  }
-  return out;
-}
+import { WebhookConsumer, type Delivery } from '../support/webhook-consumer.ts';
 
 /** What a consumer does: true when the delivery verifies with this secret (signature, id, timestamp). */
 function verifies(secret: string, delivery: Delivery): boolean {
@@ -91,7 +45,7 @@ void describe('webhook delivery: Standard Webhooks signatures, secret rotation, 
   let instance: string;
   let subscription: string;
   let secret: string;
-  const consumer = new Consumer();
+  const consumer = new WebhookConsumer();
 
   before(async () => {
     await consumer.start();
