@@ -78,7 +78,7 @@ export async function loadState<S, C, E extends { meta: EventStamp }>(
 }
 
 /** What a command decided for one stream: the append to make (null when nothing changes) and the new state. */
-interface Decision<S, E> {
+export interface Decision<S, E> {
   readonly append: StreamAppend | null;
   readonly state: S;
   readonly events: E[];
@@ -93,9 +93,28 @@ export function decideAppend<S, C, E extends { meta: EventStamp }>(
   command: C,
   scope: RequestScope,
 ): Decision<S, E> {
-  const events = aggregate.decider.decide(command, loaded.state);
-  if (events.length === 0) return { append: null, state: loaded.state, events, version: loaded.version };
-  const state = events.reduce((s, e) => aggregate.decider.evolve(s, e), loaded.state);
+  return decideAppends(aggregate, streamId, loaded, [command], scope);
+}
+
+/**
+ * Decides `commands` one after another against a loaded stream (each sees the events of those before it)
+ * and prepares their one append: a key created with its aliases is KeyCreated then AliasAdded, AliasAdded.
+ */
+export function decideAppends<S, C, E extends { meta: EventStamp }>(
+  aggregate: Aggregate<S, C, E>,
+  streamId: string,
+  loaded: { state: S; version: number },
+  commands: readonly C[],
+  scope: RequestScope,
+): Decision<S, E> {
+  let state = loaded.state;
+  const events: E[] = [];
+  for (const command of commands) {
+    const decided = aggregate.decider.decide(command, state);
+    state = decided.reduce((s, e) => aggregate.decider.evolve(s, e), state);
+    events.push(...decided);
+  }
+  if (events.length === 0) return { append: null, state, events, version: loaded.version };
   const newEvents: NewEvent[] = events.map((e) => ({
     ...aggregate.codec.encode(e),
     meta: {
@@ -134,13 +153,33 @@ export async function handleCommand<S, C, E extends { meta: EventStamp }>(
   command: C,
   scope: RequestScope,
 ): Promise<{ state: S; events: E[]; version: number }> {
-  return oneAtATime(store, streamId, async () => {
+  const [decision] = await handleCommands(store, [streamId], async () => [
+    decideAppend(aggregate, streamId, await loadState(store, aggregate, streamId), command, scope),
+  ]);
+  return decision;
+}
+
+/**
+ * The command handler of a command that spans several streams (a key and the alias index streams its
+ * aliases claim, a principal and its API keys): `decide` loads what it needs and decides each stream
+ * (decideAppend), and all their appends commit in ONE atomic append, or none does. A ConcurrencyError on
+ * any of them re-runs `decide` on fresh state, up to the same bounded attempts as handleCommand; a
+ * refusal thrown by any decider refuses the whole command. Commands of this process on any of
+ * `streamIds` (the streams it writes that are known up front) run one after another.
+ */
+export async function handleCommands<T extends readonly { readonly append: StreamAppend | null }[]>(
+  store: EventStore,
+  streamIds: readonly string[],
+  decide: () => Promise<T>,
+): Promise<T> {
+  return oneAtATime(store, streamIds, async () => {
     for (let attempt = 1; ; attempt++) {
-      const decision = decideAppend(aggregate, streamId, await loadState(store, aggregate, streamId), command, scope);
-      if (!decision.append) return decision;
+      const decisions = await decide();
+      const appends = decisions.flatMap((d) => (d.append ? [d.append] : []));
+      if (appends.length === 0) return decisions;
       try {
-        await store.append([decision.append]);
-        return decision;
+        await store.append(appends);
+        return decisions;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
       }
@@ -156,24 +195,27 @@ const streamQueues = new WeakMap<EventStore, Map<string, Promise<unknown>>>();
  * otherwise all load the same version, and all but one would lose their append and retry, over and
  * over: with many of them (24 grants on one instance) some ran out of attempts and answered 409
  * although nothing else was writing. Other processes (a second server on the same DynamoDB tables,
- * Lambda) still meet at the append's expected version, and the retry loop handles them.
+ * Lambda) still meet at the append's expected version, and the retry loop handles them. A command on
+ * several streams waits for the commands before it on each of them, and those after it on any of
+ * them wait for it; queues are joined in one synchronous step, so they cannot wait for each other in a cycle.
  */
-async function oneAtATime<T>(store: EventStore, streamId: string, work: () => Promise<T>): Promise<T> {
+async function oneAtATime<T>(store: EventStore, streamIds: readonly string[], work: () => Promise<T>): Promise<T> {
   let queues = streamQueues.get(store);
   if (queues === undefined) {
     queues = new Map();
     streamQueues.set(store, queues);
   }
-  const previous = queues.get(streamId) ?? Promise.resolve();
+  const ids = [...new Set(streamIds)];
+  const previous = Promise.all(ids.map((id) => queues.get(id) ?? Promise.resolve()));
   const run = previous.then(work);
   const tail = run.then(
     () => undefined,
     () => undefined,
   );
-  queues.set(streamId, tail);
+  for (const id of ids) queues.set(id, tail);
   try {
     return await run;
   } finally {
-    if (queues.get(streamId) === tail) queues.delete(streamId);
+    for (const id of ids) if (queues.get(id) === tail) queues.delete(id);
   }
 }

@@ -9,7 +9,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { handleCommand, type RequestScope } from '../../application/command-handler.ts';
+import {
+  decideAppend,
+  handleCommand,
+  handleCommands,
+  loadState,
+  type RequestScope,
+} from '../../application/command-handler.ts';
 import { keyRingsAggregate, keyRingsStreamId } from '../../application/key-rings/key-rings-aggregate.ts';
 import { ConcurrencyError, type EventStore, type StreamAppend } from '../../application/ports/event-store.ts';
 import { DomainError } from '../../domain/errors.ts';
@@ -105,5 +111,56 @@ void describe('handleCommand', () => {
     );
     assert.equal(raced.appends(), 1);
     assert.deepEqual(await ringIds(scope), ['mine']);
+  });
+});
+
+void describe('handleCommands (one command, several streams)', () => {
+  const newScope = (): RequestScope => ({ instanceId: `command-handler-${(instance += 1)}` });
+
+  /** One command creating a ring in each of two instances' streams, through `streamStore`. */
+  function createRings(streamStore: EventStore, a: RequestScope, b: RequestScope, ringA: string, ringB: string) {
+    const decide = async (scope: RequestScope, keyRingId: string) => {
+      const streamId = keyRingsStreamId(scope.instanceId);
+      return decideAppend(
+        keyRingsAggregate,
+        streamId,
+        await loadState(streamStore, keyRingsAggregate, streamId),
+        { type: 'CreateKeyRing', keyRingId, now: NOW, principalId: 'p' },
+        scope,
+      );
+    };
+    return handleCommands(
+      streamStore,
+      [keyRingsStreamId(a.instanceId), keyRingsStreamId(b.instanceId)],
+      async () => [await decide(a, ringA), await decide(b, ringB)] as const,
+    );
+  }
+
+  it('commits the events of every stream in one append', async () => {
+    const [a, b] = [newScope(), newScope()];
+    const raced = racedStore(b, 0, () => 'unused');
+    const [first, second] = await createRings(raced.store, a, b, 'ring-a', 'ring-b');
+    assert.equal(raced.appends(), 1);
+    assert.deepEqual([first.version, second.version], [1, 1]);
+    assert.deepEqual([await ringIds(a), await ringIds(b)], [['ring-a'], ['ring-b']]);
+  });
+
+  it('a refusal on one stream appends nothing on any', async () => {
+    const [a, b] = [newScope(), newScope()];
+    await createRing(store, b, 'ring-b');
+    await assert.rejects(
+      createRings(store, a, b, 'ring-a', 'ring-b'),
+      (error: unknown) => error instanceof DomainError && error.code === 'CONFLICT_ERR',
+    );
+    assert.deepEqual([await ringIds(a), await ringIds(b)], [[], ['ring-b']]);
+  });
+
+  it('a race on one stream re-decides every stream and commits them together', async () => {
+    const [a, b] = [newScope(), newScope()];
+    const raced = racedStore(b, 1, () => 'rival');
+    const [first, second] = await createRings(raced.store, a, b, 'ring-a', 'ring-b');
+    assert.equal(raced.appends(), 2);
+    assert.deepEqual([first.version, second.version], [1, 2]);
+    assert.deepEqual([await ringIds(a), await ringIds(b)], [['ring-a'], ['rival', 'ring-b']]);
   });
 });
