@@ -1,18 +1,15 @@
 import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
-import { ConcurrencyError } from '../ports/event-store.ts';
-import { decideAppend, loadState, type RequestScope } from '../command-handler.ts';
+import { decideAppend, handleCommands, loadState, type RequestScope } from '../command-handler.ts';
 import { findKey } from '../keys/find-key.ts';
 import { keyAggregate, keyStreamId } from '../keys/key-aggregate.ts';
 import type { AppServices } from '../services.ts';
-import { aliasIndexAggregate, aliasStreamId } from './alias-index-aggregate.ts';
-
-const MAX_ATTEMPTS = 4;
+import { aliasClaimStreams, decideAliasClaims } from './alias-claims.ts';
 
 /**
- * Adds or removes an alias: the key's AliasAdded/AliasRemoved and the alias index's
- * AliasClaimed/AliasReleased are decided together and committed in ONE atomic append of both
- * streams, each at its expected version. Two keys claiming one alias cannot both commit; the loser
- * re-reads, and its decider then answers 409 DUPLICATE_ALIAS_ERR.
+ * Adds or removes an alias: the key's AliasAdded/AliasRemoved, the alias index's
+ * AliasClaimed/AliasReleased and the instance's alias quota are decided together and committed in ONE
+ * atomic append, each stream at its expected version. Two keys claiming one alias cannot both commit;
+ * the loser re-reads, and its decider then answers 409 DUPLICATE_ALIAS_ERR.
  */
 export async function changeAlias(
   services: AppServices,
@@ -22,48 +19,32 @@ export async function changeAlias(
   alias: string,
   change: 'add' | 'remove',
 ): Promise<ExistingKey> {
-  const key = await findKey(services, scope.instanceId, id);
-  const keyId = key.keyId;
-  for (let attempt = 1; ; attempt++) {
-    const now = services.now().toISOString();
-    const keyStream = keyStreamId(keyId);
-    const indexStream = aliasStreamId(scope.instanceId, alias);
-    const keyDecision = decideAppend(
-      keyAggregate,
-      keyStream,
-      await loadState(services.store, keyAggregate, keyStream),
-      change === 'add'
-        ? { type: 'AddAlias', keyId, alias, now, principalId, settings: services.settings }
-        : { type: 'RemoveAlias', keyId, alias, now, principalId, settings: services.settings },
-      scope,
-    );
-    const index = await loadState(services.store, aliasIndexAggregate, indexStream);
-    const holderStillHoldsIt =
-      index.state.status === 'Taken' && index.state.keyId !== keyId
-        ? await holds(services, index.state.keyId, alias)
-        : false;
-    const indexDecision = decideAppend(
-      aliasIndexAggregate,
-      indexStream,
-      index,
-      change === 'add'
-        ? { type: 'ClaimAlias', alias, keyId, holderStillHoldsIt, now, principalId }
-        : { type: 'ReleaseAlias', alias, keyId, now, principalId },
-      scope,
-    );
-    const appends = [keyDecision.append, indexDecision.append].filter((a) => a !== null);
-    try {
-      if (appends.length > 0) await services.store.append(appends);
-      if (!isExisting(keyDecision.state)) throw new Error('invariant: an aliased key exists');
-      return keyDecision.state;
-    } catch (error) {
-      if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;
-    }
-  }
-}
-
-/** Whether key `keyId` still has `alias` (a purged key has none). */
-async function holds(services: AppServices, keyId: string, alias: string): Promise<boolean> {
-  const { state } = await loadState(services.store, keyAggregate, keyStreamId(keyId));
-  return isExisting(state) && state.aliases.includes(alias);
+  const { keyId } = await findKey(services, scope.instanceId, id);
+  const keyStream = keyStreamId(keyId);
+  const [keyDecision] = await handleCommands(
+    services.store,
+    [keyStream, ...aliasClaimStreams(scope.instanceId, [alias])],
+    async () => {
+      const now = services.now().toISOString();
+      const key = decideAppend(
+        keyAggregate,
+        keyStream,
+        await loadState(services.store, keyAggregate, keyStream),
+        change === 'add'
+          ? { type: 'AddAlias', keyId, alias, now, principalId, settings: services.settings }
+          : { type: 'RemoveAlias', keyId, alias, now, principalId, settings: services.settings },
+        scope,
+      );
+      const claims = await decideAliasClaims(services, scope, {
+        keyId,
+        aliases: [alias],
+        kind: change,
+        now,
+        principalId,
+      });
+      return [key, ...claims] as const;
+    },
+  );
+  if (!isExisting(keyDecision.state)) throw new Error('invariant: an aliased key exists');
+  return keyDecision.state;
 }

@@ -3,8 +3,8 @@ import type { KeyPolicyInput } from '../../domain/keys/commands.ts';
 import type { KeyType } from '../../domain/keys/events.ts';
 import { isExisting, type ExistingKey } from '../../domain/keys/state.ts';
 import type { WrappedKey } from '../ports/hsm.ts';
-import { changeAlias } from '../aliases/change-alias.ts';
-import { handleCommand, type RequestScope } from '../command-handler.ts';
+import { aliasClaimStreams, decideAliasClaims } from '../aliases/alias-claims.ts';
+import { decideAppends, handleCommands, type RequestScope } from '../command-handler.ts';
 import { markImportTokenUsed, openSecureImport } from '../import-tokens/secure-import.ts';
 import { loadInstancePolicies } from '../instances/instance-policies.ts';
 import { checkKeyCreateImportAccess } from '../instances/key-create-import-access.ts';
@@ -65,34 +65,59 @@ export async function createKey(
     wrapped = input.keyType === 'root' ? await hsm.importRootKey(input.payload) : await hsm.importSecret(input.payload);
   }
   const keyId = services.newId();
-  const { state } = await handleCommand(
+  const versionId = services.newId();
+  const keyStream = keyStreamId(keyId);
+  const aliases = [...new Set(input.aliases ?? [])];
+  // The key and its aliases commit together: a taken alias or a full alias quota refuses the
+  // whole creation, so a client's retry cannot leave keys behind.
+  const [created] = await handleCommands(
     services.store,
-    keyAggregate,
-    keyStreamId(keyId),
-    {
-      type: 'CreateKey',
-      keyId,
-      instanceId: scope.instanceId,
-      keyType: input.keyType,
-      name: input.name,
-      description: input.description,
-      extractable: input.keyType === 'standard',
-      keyRingId: input.keyRingId,
-      expirationDate: input.expirationDate,
-      tags: input.tags,
-      imported: origin !== 'generated',
-      versionId: services.newId(),
-      material: toWrappedMaterial(wrapped),
-      dualAuthDelete: policies.dualAuthDelete.enabled,
-      policies: input.policies,
-      now: services.now().toISOString(),
-      principalId,
+    [keyStream, ...(aliases.length > 0 ? aliasClaimStreams(scope.instanceId, aliases) : [])],
+    async () => {
+      const now = services.now().toISOString();
+      const key = decideAppends(
+        keyAggregate,
+        keyStream,
+        { state: keyAggregate.decider.initialState(), version: 0 },
+        [
+          {
+            type: 'CreateKey',
+            keyId,
+            instanceId: scope.instanceId,
+            keyType: input.keyType,
+            name: input.name,
+            description: input.description,
+            extractable: input.keyType === 'standard',
+            keyRingId: input.keyRingId,
+            expirationDate: input.expirationDate,
+            tags: input.tags,
+            imported: origin !== 'generated',
+            versionId,
+            material: toWrappedMaterial(wrapped),
+            dualAuthDelete: policies.dualAuthDelete.enabled,
+            policies: input.policies,
+            now,
+            principalId,
+          },
+          ...aliases.map((alias) => ({
+            type: 'AddAlias' as const,
+            keyId,
+            alias,
+            now,
+            principalId,
+            settings: services.settings,
+          })),
+        ],
+        scope,
+      );
+      if (aliases.length === 0) return [key] as const;
+      return [
+        key,
+        ...(await decideAliasClaims(services, scope, { keyId, aliases, kind: 'add', now, principalId })),
+      ] as const;
     },
-    scope,
   );
-  if (!isExisting(state)) throw new Error('invariant: a created key exists');
+  if (!isExisting(created.state)) throw new Error('invariant: a created key exists');
   if (input.secureImport) await markImportTokenUsed(services, scope, principalId);
-  let key: ExistingKey = state;
-  for (const alias of input.aliases ?? []) key = await changeAlias(services, scope, principalId, keyId, alias, 'add');
-  return key;
+  return created.state;
 }

@@ -7,6 +7,7 @@ import { ApplicationError } from '../errors.ts';
 import { loadInstancePolicies } from '../instances/instance-policies.ts';
 import { findKey } from '../keys/find-key.ts';
 import { runKeyCommand } from '../keys/key-command.ts';
+import { purgeKey } from '../keys/purge-key.ts';
 import { rotateKey } from '../keys/rotate-key.ts';
 import type { AppServices } from '../services.ts';
 import { SCHEDULER_PRINCIPAL, schedulerOperation, type ScheduledTask } from './scheduled-tasks.ts';
@@ -72,18 +73,8 @@ async function expire(services: AppServices, due: DueKey): Promise<Outcome> {
 }
 
 async function purge(services: AppServices, due: DueKey): Promise<Outcome> {
-  const result = await runKeyCommand(
-    services,
-    scopeFor(due.instanceId, 'purge'),
-    SCHEDULER_PRINCIPAL,
-    due.keyId,
-    (c) => ({
-      type: 'PurgeKey',
-      ...c,
-      automatic: true,
-    }),
-  );
-  return result.changed ? 'done' : 'skipped';
+  const { changed } = await purgeKey(services, scopeFor(due.instanceId, 'purge'), SCHEDULER_PRINCIPAL, due.keyId, true);
+  return changed ? 'done' : 'skipped';
 }
 
 /** Rotates the key if, on its current state, its own policy or the instance's default makes it due. */

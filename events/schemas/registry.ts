@@ -1,6 +1,7 @@
 import type { KeyEventData, KeyEventType } from '../../domain/keys/events.ts';
 import { accessEventSchemas } from './access.ts';
 import { aliasIndexEventSchemas } from './alias-index.ts';
+import { aliasQuotaEventSchemas } from './alias-quota.ts';
 import { identityEventSchemas } from './identity.ts';
 import { importTokenEventSchemas } from './import-tokens.ts';
 import { instancePolicyEventSchemas } from './instance-policies.ts';
@@ -17,6 +18,7 @@ const allEventSchemas: Readonly<Record<string, EventSchema<unknown>>> = {
   ...instancePolicyEventSchemas,
   ...keyRingEventSchemas,
   ...aliasIndexEventSchemas,
+  ...aliasQuotaEventSchemas,
   ...importTokenEventSchemas,
   ...subscriptionEventSchemas,
 };

@@ -10,6 +10,6 @@ import { operations } from './operations.ts';
  * administrator, who holds KeyPurge (README "Access control").
  */
 export const handler = keyProtectHandler(operations.purgeKey, async (req) => {
-  const key = await purgeKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
-  return keyResult(req, 200, key);
+  const { before } = await purgeKey(req.runtime.services, req.scope, req.caller.principalId, req.param('id'));
+  return keyResult(req, 200, before);
 });

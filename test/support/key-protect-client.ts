@@ -11,6 +11,8 @@ export interface Answer {
   readonly status: number;
   readonly body: unknown;
   readonly text: string;
+  /** The answer's headers (HEAD /keys answers in `key-total`). */
+  readonly headers: Headers;
 }
 
 const KEY_COLLECTION = { collectionType: 'application/vnd.ibm.kms.key+json', collectionTotal: 1 };
@@ -64,7 +66,7 @@ export class KeyProtectClient {
     } catch {
       body = text;
     }
-    return { status: res.status, body, text };
+    return { status: res.status, body, text, headers: res.headers };
   }
 
   createKey(name: string, options: { root?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
