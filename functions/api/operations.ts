@@ -354,7 +354,8 @@ export const operations = {
     name: 'getAllowedIpPort',
     method: 'GET',
     path: '/api/v2/instance/allowed_ip_port',
-    access: reader('instance'),
+    // Key Protect: "you must be assigned a Manager access policy" to retrieve the port (manage-allowed-ip).
+    access: manager('instance'),
     handler: 'get-allowed-ip-port',
     group: 'keys',
   }),

@@ -57,7 +57,7 @@ const ALLOWED: Readonly<Record<string, readonly Role[]>> = {
   putPolicy: M, // Set key policies
   getInstancePolicy: M, // List instance policies
   putInstancePolicy: M, // Set instance policies
-  getAllowedIpPort: R, // instance policies' allowed IP port: read by any role on the instance
+  getAllowedIpPort: M, // Retrieve the allowed IP port (Key Protect's allowed IP page: Manager)
   getRegistrationsAllKeys: R, // List registrations for any key
   getRegistrations: R, // List registrations for a key
   // Key Protect lets only IBM Cloud services write registrations (any role, service-to-service);
