@@ -23,6 +23,7 @@ const publicEventData = {
       expirationDate: iso.optional(),
       keyVersionId: z.string().describe('id of the first key version'),
       dualAuthDelete: z.boolean(),
+      tags: z.array(z.string()).describe("Key Protect's tags, given at creation (empty when none)"),
     })
     .strict(),
   'key.imported': z
@@ -35,6 +36,7 @@ const publicEventData = {
       expirationDate: iso.optional(),
       keyVersionId: z.string(),
       dualAuthDelete: z.boolean(),
+      tags: z.array(z.string()),
     })
     .strict(),
   'key.rotated': z

@@ -21,6 +21,7 @@ function publicData(event: KeyEvent): { type: PublicEventType; data: Record<stri
           ...(d.expirationDate !== undefined ? { expirationDate: d.expirationDate } : {}),
           keyVersionId: d.version.id,
           dualAuthDelete: d.dualAuthDelete,
+          tags: [...d.tags],
         },
       };
     }

@@ -58,6 +58,7 @@ void describe('projector: key-state events to the bus', () => {
         name: 'root-1',
         extractable: false,
         keyRingId: 'default',
+        tags: ['team-a', 'pci'],
         imported: false,
         versionId: '00000000-0000-4000-8000-000000000101',
         material,
@@ -118,6 +119,8 @@ void describe('projector: key-state events to the bus', () => {
       assert.equal(event.instanceId, INSTANCE);
       assert.equal(JSON.stringify(event).includes(material.wrapped), false);
     }
+    // key.created carries the key's attributes as created: its name and its tags among them.
+    assert.deepEqual([bus[0]?.data.name, bus[0]?.data.tags], ['root-1', ['team-a', 'pci']]);
     assert.equal(bus[1]?.data.keyVersionId, '00000000-0000-4000-8000-000000000102');
   });
 });
