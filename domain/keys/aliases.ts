@@ -3,10 +3,10 @@ import { isUuid } from '../ids.ts';
 /**
  * Key Protect's alias rules (SDK @ibm-cloud/ibm-key-protect, createKeyAlias): 2 to 90
  * characters, alphanumeric with `-` and `_`, not a UUID, not a reserved word; up to five per
- * key. Uniqueness within an instance cannot be decided inside one key's stream: the application
- * keeps an alias index (a stream per instance, or a conditional write per alias) and refuses a
- * taken alias with DUPLICATE_ALIAS_ERR before it sends AddAlias; AliasAdded/AliasRemoved
- * (with the key's instance in the event's stream) are what that index is built from.
+ * key. Uniqueness within an instance and the instance's 1,000 cannot be decided inside one key's
+ * stream: the alias index (domain/aliases/alias-index.ts, a stream per alias: DUPLICATE_ALIAS_ERR) and
+ * the instance's alias quota (domain/aliases/alias-quota.ts) decide them, in the same atomic append as
+ * the key's AliasAdded/AliasRemoved (application/aliases/alias-claims.ts).
  */
 export const MAX_ALIASES_PER_KEY = 5;
 
