@@ -130,14 +130,18 @@ const messages: Partial<Record<ReasonCode, string>> = {
   CONFLICT_ERR: 'A key with this id already exists',
 };
 
-export function refusalError(refusal: Refusal, operation: KeyOperation): DomainError {
-  return new DomainError(refusal.code, `${messages[refusal.code] ?? refusal.code} (${operation})`);
+/**
+ * The refusal as Key Protect words it (error-messages of its docs): the message alone, as Key Protect gives it; the
+ * operation refused is in the answer's `errorMsg` ("Wrap with key could not be performed: ...").
+ */
+export function refusalError(refusal: Refusal): DomainError {
+  return new DomainError(refusal.code, messages[refusal.code] ?? refusal.code);
 }
 
 /** Throws the table's refusal; returns the key, narrowed to an existing one, when allowed. */
 export function assertAllowed(state: KeyState, operation: KeyOperation, now: string): ExistingKey {
   const verdict = verdictFor(state, operation, now);
-  if (verdict !== 'allowed') throw refusalError(verdict, operation);
+  if (verdict !== 'allowed') throw refusalError(verdict);
   if (!isExisting(state)) throw new Error(`invariant: ${operation} allowed on a missing key`);
   return state;
 }

@@ -19,7 +19,7 @@ export type UseCheck =
 
 function check(state: KeyState, operation: KeyOperation, now: string): UseCheck {
   const verdict: Verdict = verdictFor(state, operation, now);
-  if (verdict !== 'allowed') return { allowed: false, error: refusalError(verdict, operation) };
+  if (verdict !== 'allowed') return { allowed: false, error: refusalError(verdict) };
   if (!isExisting(state)) throw new Error(`invariant: ${operation} allowed on a missing key`);
   return { allowed: true, key: state };
 }

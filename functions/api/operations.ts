@@ -58,6 +58,12 @@ export interface OperationDefinition<Body = unknown, Query = unknown> {
   readonly handler: string;
   /** The Lambda function that serves the route on AWS. */
   readonly group: RouteGroup;
+  /**
+   * Key Protect API operations: what a refusal's `errorMsg` says failed, in Key Protect's words where its
+   * documentation or the Go client's fixtures show them (`Key could not be created`), in their style elsewhere:
+   * `"<Status text>: <failure>: Please see \`reasons\` for more details (<CODE>)"`.
+   */
+  readonly failure?: string;
 }
 
 /** Keeps each entry's schema types, so a handler's `req.body` and `req.query` are typed by its entry. */
@@ -93,6 +99,7 @@ export const operations = {
   // Keys
   createKey: op({
     name: 'createKey',
+    failure: 'Key could not be created',
     method: 'POST',
     path: '/api/v2/keys',
     access: writer('keyRing'),
@@ -102,6 +109,7 @@ export const operations = {
   }),
   createKeyWithPolicyOverrides: op({
     name: 'createKeyWithPolicyOverrides',
+    failure: 'Key could not be created',
     method: 'POST',
     path: '/api/v2/keys_with_policy_overrides',
     access: writer('keyRing'),
@@ -111,6 +119,7 @@ export const operations = {
   }),
   getKeys: op({
     name: 'getKeys',
+    failure: 'Keys could not be retrieved',
     method: 'GET',
     path: '/api/v2/keys',
     access: reader('collection'),
@@ -120,6 +129,7 @@ export const operations = {
   }),
   getKeyCollectionMetadata: op({
     name: 'getKeyCollectionMetadata',
+    failure: 'Keys could not be retrieved',
     method: 'HEAD',
     path: '/api/v2/keys',
     access: reader('collection'),
@@ -129,6 +139,7 @@ export const operations = {
   }),
   getKey: op({
     name: 'getKey',
+    failure: 'Key could not be retrieved',
     method: 'GET',
     path: '/api/v2/keys/{id}',
     access: reader('key'),
@@ -137,6 +148,7 @@ export const operations = {
   }),
   getKeyMetadata: op({
     name: 'getKeyMetadata',
+    failure: 'Key metadata could not be retrieved',
     method: 'GET',
     path: '/api/v2/keys/{id}/metadata',
     access: reader('key'),
@@ -145,6 +157,7 @@ export const operations = {
   }),
   getKeyVersions: op({
     name: 'getKeyVersions',
+    failure: 'KeyVersion(s) could not be retrieved',
     method: 'GET',
     path: '/api/v2/keys/{id}/versions',
     access: reader('key'),
@@ -154,6 +167,7 @@ export const operations = {
   }),
   patchKey: op({
     name: 'patchKey',
+    failure: 'Key could not be updated',
     method: 'PATCH',
     path: '/api/v2/keys/{id}',
     access: manager('key'),
@@ -163,6 +177,7 @@ export const operations = {
   }),
   deleteKey: op({
     name: 'deleteKey',
+    failure: 'Key could not be deleted',
     method: 'DELETE',
     path: '/api/v2/keys/{id}',
     access: manager('key'),
@@ -172,6 +187,7 @@ export const operations = {
   }),
   restoreKey: op({
     name: 'restoreKey',
+    failure: 'Key could not be restored',
     method: 'POST',
     path: '/api/v2/keys/{id}/restore',
     access: manager('key'),
@@ -180,6 +196,7 @@ export const operations = {
   }),
   purgeKey: op({
     name: 'purgeKey',
+    failure: 'Key could not be purged',
     method: 'DELETE',
     path: '/api/v2/keys/{id}/purge',
     access: { requires: 'KeyPurge', target: 'key' },
@@ -190,6 +207,7 @@ export const operations = {
   // Key actions
   wrapKey: op({
     name: 'wrapKey',
+    failure: 'Wrap with key could not be performed',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/wrap',
     access: reader('key'),
@@ -199,6 +217,7 @@ export const operations = {
   }),
   unwrapKey: op({
     name: 'unwrapKey',
+    failure: 'Unwrap with key could not be performed',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/unwrap',
     access: reader('key'),
@@ -208,6 +227,7 @@ export const operations = {
   }),
   rewrapKey: op({
     name: 'rewrapKey',
+    failure: 'Rewrap with key could not be performed',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/rewrap',
     access: reader('key'),
@@ -217,6 +237,7 @@ export const operations = {
   }),
   rotateKey: op({
     name: 'rotateKey',
+    failure: 'Key could not be rotated',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/rotate',
     access: writer('key'),
@@ -226,6 +247,7 @@ export const operations = {
   }),
   disableKey: op({
     name: 'disableKey',
+    failure: 'Key could not be disabled',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/disable',
     access: manager('key'),
@@ -234,6 +256,7 @@ export const operations = {
   }),
   enableKey: op({
     name: 'enableKey',
+    failure: 'Key could not be enabled',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/enable',
     access: manager('key'),
@@ -242,6 +265,7 @@ export const operations = {
   }),
   setKeyForDeletion: op({
     name: 'setKeyForDeletion',
+    failure: 'Action could not be performed on key',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/setKeyForDeletion',
     access: writer('key'),
@@ -250,6 +274,7 @@ export const operations = {
   }),
   unsetKeyForDeletion: op({
     name: 'unsetKeyForDeletion',
+    failure: 'Action could not be performed on key',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/unsetKeyForDeletion',
     access: writer('key'),
@@ -258,6 +283,7 @@ export const operations = {
   }),
   syncAssociatedResources: op({
     name: 'syncAssociatedResources',
+    failure: 'Action could not be performed on key',
     method: 'POST',
     path: '/api/v2/keys/{id}/actions/sync',
     access: writer('key'),
@@ -268,6 +294,7 @@ export const operations = {
   // Key rings
   listKeyRings: op({
     name: 'listKeyRings',
+    failure: 'Key rings could not be retrieved',
     method: 'GET',
     path: '/api/v2/key_rings',
     access: reader('instance'),
@@ -277,6 +304,7 @@ export const operations = {
   }),
   createKeyRing: op({
     name: 'createKeyRing',
+    failure: 'Key ring could not be created',
     method: 'POST',
     path: '/api/v2/key_rings/{keyRingId}',
     access: writer('keyRing'),
@@ -285,6 +313,7 @@ export const operations = {
   }),
   deleteKeyRing: op({
     name: 'deleteKeyRing',
+    failure: 'Key ring could not be deleted',
     method: 'DELETE',
     path: '/api/v2/key_rings/{keyRingId}',
     access: manager('keyRing'),
@@ -296,6 +325,7 @@ export const operations = {
   // Aliases
   createKeyAlias: op({
     name: 'createKeyAlias',
+    failure: 'Key alias could not be created',
     method: 'POST',
     path: '/api/v2/keys/{id}/aliases/{alias}',
     access: writer('key'),
@@ -304,6 +334,7 @@ export const operations = {
   }),
   deleteKeyAlias: op({
     name: 'deleteKeyAlias',
+    failure: 'Key alias could not be deleted',
     method: 'DELETE',
     path: '/api/v2/keys/{id}/aliases/{alias}',
     access: writer('key'),
@@ -314,6 +345,7 @@ export const operations = {
   // Key and instance policies
   getPolicy: op({
     name: 'getPolicy',
+    failure: 'Key policies could not be retrieved',
     method: 'GET',
     path: '/api/v2/keys/{id}/policies',
     access: manager('key'),
@@ -323,6 +355,7 @@ export const operations = {
   }),
   putPolicy: op({
     name: 'putPolicy',
+    failure: 'Key policy could not be created',
     method: 'PUT',
     path: '/api/v2/keys/{id}/policies',
     access: manager('key'),
@@ -333,6 +366,7 @@ export const operations = {
   }),
   getInstancePolicy: op({
     name: 'getInstancePolicy',
+    failure: 'Instance policies could not be retrieved',
     method: 'GET',
     path: '/api/v2/instance/policies',
     access: manager('instance'),
@@ -342,6 +376,7 @@ export const operations = {
   }),
   putInstancePolicy: op({
     name: 'putInstancePolicy',
+    failure: 'Instance policy could not be created',
     method: 'PUT',
     path: '/api/v2/instance/policies',
     access: manager('instance'),
@@ -352,6 +387,7 @@ export const operations = {
   }),
   getAllowedIpPort: op({
     name: 'getAllowedIpPort',
+    failure: 'Allowed IP port could not be retrieved',
     method: 'GET',
     path: '/api/v2/instance/allowed_ip_port',
     // Key Protect: "you must be assigned a Manager access policy" to retrieve the port (manage-allowed-ip).
@@ -363,6 +399,7 @@ export const operations = {
   // Registrations
   getRegistrationsAllKeys: op({
     name: 'getRegistrationsAllKeys',
+    failure: 'Registrations could not be retrieved',
     method: 'GET',
     path: '/api/v2/keys/registrations',
     access: reader('collection'),
@@ -372,6 +409,7 @@ export const operations = {
   }),
   getRegistrations: op({
     name: 'getRegistrations',
+    failure: 'Registrations could not be retrieved',
     method: 'GET',
     path: '/api/v2/keys/{id}/registrations',
     access: reader('key'),
@@ -381,6 +419,7 @@ export const operations = {
   }),
   createRegistration: op({
     name: 'createRegistration',
+    failure: 'Registration could not be created',
     method: 'POST',
     path: '/api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}',
     access: manager('key'),
@@ -390,6 +429,7 @@ export const operations = {
   }),
   updateRegistration: op({
     name: 'updateRegistration',
+    failure: 'Registration could not be updated',
     method: 'PATCH',
     path: '/api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}',
     access: manager('key'),
@@ -399,6 +439,7 @@ export const operations = {
   }),
   replaceRegistration: op({
     name: 'replaceRegistration',
+    failure: 'Registration could not be replaced',
     method: 'PUT',
     path: '/api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}',
     access: manager('key'),
@@ -408,6 +449,7 @@ export const operations = {
   }),
   deleteRegistration: op({
     name: 'deleteRegistration',
+    failure: 'Registration could not be deleted',
     method: 'DELETE',
     path: '/api/v2/keys/{id}/registrations/{urlEncodedResourceCRN}',
     access: manager('key'),
@@ -418,6 +460,7 @@ export const operations = {
   // Import tokens
   postImportToken: op({
     name: 'postImportToken',
+    failure: 'Import Token could not be created',
     method: 'POST',
     path: '/api/v2/import_token',
     access: writer('instance'),
@@ -427,6 +470,7 @@ export const operations = {
   }),
   getImportToken: op({
     name: 'getImportToken',
+    failure: 'Import Token could not be retrieved',
     method: 'GET',
     path: '/api/v2/import_token',
     access: writer('instance'),

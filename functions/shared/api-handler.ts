@@ -209,7 +209,15 @@ function pipeline<Req>(
         const headers: Record<string, string> =
           error instanceof RateLimitedError ? { 'retry-after': String(error.retryAfterS) } : {};
         return withCorrelation(
-          await finish(runtime, event, name, requestId, audit, mapped, errorResponse(mapped, headers)),
+          await finish(
+            runtime,
+            event,
+            name,
+            requestId,
+            audit,
+            mapped,
+            errorResponse(mapped, headers, operation.failure),
+          ),
           correlationId,
         );
       }

@@ -133,12 +133,24 @@ export function mapError(error: unknown): MappedError {
   return { status: 500, code: 'INTERNAL_SERVER_ERR', message: 'Internal server error' };
 }
 
-/** Key Protect's error body for a mapped error. */
+/**
+ * Key Protect's `errorMsg`: for a refusal of a Key Protect API operation, what failed and the reason code
+ * (`Bad Request: Key could not be created: Please see \`reasons\` for more details (BAD_BODY_ERR)`, error-messages
+ * of the Key Protect docs); otherwise, and for 401 (whose errorMsg Key Protect words as the reason's message), the
+ * status text and the message.
+ */
+function errorMsg(mapped: MappedError, failure: string | undefined): string {
+  const text = STATUS_TEXT[mapped.status] ?? 'Error';
+  if (failure === undefined || mapped.status === 401 || mapped.status >= 500) return `${text}: ${mapped.message}`;
+  return `${text}: ${failure}: Please see \`reasons\` for more details (${mapped.code})`;
+}
+
+/** Key Protect's error body for a mapped error; `failure` is the operation's (OperationDefinition.failure). */
 export function errorResponse(
   mapped: MappedError,
   headers: Record<string, string> = {},
+  failure?: string,
 ): APIGatewayProxyStructuredResultV2 {
-  const text = STATUS_TEXT[mapped.status] ?? 'Error';
   return {
     statusCode: mapped.status,
     headers: {
@@ -150,7 +162,7 @@ export function errorResponse(
       metadata: { collectionType: ERROR_COLLECTION_TYPE, collectionTotal: 1 },
       resources: [
         {
-          errorMsg: `${text}: ${mapped.message}`,
+          errorMsg: errorMsg(mapped, failure),
           reasons: [
             {
               code: mapped.code,

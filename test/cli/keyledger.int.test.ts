@@ -113,7 +113,7 @@ describe('keyledger command', () => {
     assert.equal(refused.stdout, '');
     assert.equal(
       refused.stderr,
-      'keyledger: KEY_ACTION_INVALID_STATE_ERR (HTTP 409): Key is not in a valid state (Wrap)\n',
+      'keyledger: KEY_ACTION_INVALID_STATE_ERR (HTTP 409): Key is not in a valid state\n',
       'one line with the reason code',
     );
     assert.equal(fields(ok(await cli('keys', 'show', id), 'show')).State, 'Suspended');

@@ -3,7 +3,9 @@
  * "Error messages" page of the Key Protect docs (cloud.ibm.com/docs/key-protect?topic=key-protect-error-messages,
  * marked "docs #n" by its number there) or a fixture of the Go client's tests (kp_test.go, marked "Go"), and
  * the answer written out literally from there: status, `reasons[0].code`, the start of `reasons[0].message`
- * and `reasons[0].target`, or no target where Key Protect's answer has none.
+ * and `reasons[0].target`, or no target where Key Protect's answer has none, and the whole `errorMsg` (what
+ * failed, then the code: the newer of the forms Key Protect's examples show; where they show none for an operation,
+ * rewrap's, keyledger's words in that style).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +15,8 @@ import { STORE_MODES, startServer, storeEnv, tokenFor, type ServerProcess } from
 interface Expected {
   readonly status: number;
   readonly code: string;
+  /** `resources[0].errorMsg`, whole: what failed (Key Protect's words where it shows them) and the code. */
+  readonly errorMsg: string;
   readonly message?: string;
   readonly target?: { readonly type: 'field' | 'query_param'; readonly name: string };
 }
@@ -43,7 +47,13 @@ const ROWS: readonly Row[] = [
           resources: [{ policy_type: 'dualAuthDelete', policy_data: { enabled: false } }],
         },
       }),
-    expected: { status: 400, code: 'COLLECTION_TOTAL_MISMATCH_ERR', message: 'Collection total does not match' },
+    expected: {
+      status: 400,
+      code: 'COLLECTION_TOTAL_MISMATCH_ERR',
+      errorMsg:
+        'Bad Request: Instance policy could not be created: Please see `reasons` for more details (COLLECTION_TOTAL_MISMATCH_ERR)',
+      message: 'Collection total does not match',
+    },
   },
   {
     source: 'issue 13: a key created with a collectionTotal that does not match its resources',
@@ -54,7 +64,13 @@ const ROWS: readonly Row[] = [
           resources: [{ type: KEY_TYPE, name: 'total-mismatch', extractable: false }],
         },
       }),
-    expected: { status: 400, code: 'COLLECTION_TOTAL_MISMATCH_ERR', message: 'Collection total does not match' },
+    expected: {
+      status: 400,
+      code: 'COLLECTION_TOTAL_MISMATCH_ERR',
+      errorMsg:
+        'Bad Request: Key could not be created: Please see `reasons` for more details (COLLECTION_TOTAL_MISMATCH_ERR)',
+      message: 'Collection total does not match',
+    },
   },
   {
     source: 'docs #2: ?policy=dualAuthDelete with policy_type badName',
@@ -69,6 +85,8 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'BODY_QUERY_PARAM_MISMATCH_ERR',
+      errorMsg:
+        'Bad Request: Instance policy could not be created: Please see `reasons` for more details (BODY_QUERY_PARAM_MISMATCH_ERR)',
       message: 'Data in body does not match data required by query parameter',
     },
   },
@@ -82,7 +100,13 @@ const ROWS: readonly Row[] = [
           resources: [{ policy_type: 'dualAuthDelete', policy_data: { enabled: false }, extra_field: 'junk data' }],
         },
       }),
-    expected: { status: 400, code: 'BAD_BODY_ERR', message: 'Invalid body data was passed' },
+    expected: {
+      status: 400,
+      code: 'BAD_BODY_ERR',
+      errorMsg:
+        'Bad Request: Instance policy could not be created: Please see `reasons` for more details (BAD_BODY_ERR)',
+      message: 'Invalid body data was passed',
+    },
   },
   {
     source: 'docs #4 example 2: a key create with two resources',
@@ -96,7 +120,12 @@ const ROWS: readonly Row[] = [
           ],
         },
       }),
-    expected: { status: 400, code: 'BAD_BODY_ERR', message: 'Invalid body data was passed' },
+    expected: {
+      status: 400,
+      code: 'BAD_BODY_ERR',
+      errorMsg: 'Bad Request: Key could not be created: Please see `reasons` for more details (BAD_BODY_ERR)',
+      message: 'Invalid body data was passed',
+    },
   },
   {
     source: 'docs #4 example 3: a key create with empty metadata',
@@ -107,7 +136,12 @@ const ROWS: readonly Row[] = [
           resources: [{ type: KEY_TYPE, name: 'Root-key-1', description: 'example-key', extractable: false }],
         },
       }),
-    expected: { status: 400, code: 'BAD_BODY_ERR', message: 'Invalid body data was passed' },
+    expected: {
+      status: 400,
+      code: 'BAD_BODY_ERR',
+      errorMsg: 'Bad Request: Key could not be created: Please see `reasons` for more details (BAD_BODY_ERR)',
+      message: 'Invalid body data was passed',
+    },
   },
   {
     source: 'docs #5: wrap with a plaintext that is not base64',
@@ -116,6 +150,8 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'INVALID_FIELD_ERR',
+      errorMsg:
+        'Bad Request: Wrap with key could not be performed: Please see `reasons` for more details (INVALID_FIELD_ERR)',
       message: "The field 'plaintext' must be: a base64 encoded key material",
       target: { type: 'field', name: 'plaintext' },
     },
@@ -129,6 +165,8 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'INVALID_FIELD_ERR',
+      errorMsg:
+        'Bad Request: Unwrap with key could not be performed: Please see `reasons` for more details (INVALID_FIELD_ERR)',
       message: "The field 'ciphertext' must be: the original base64 encoded ciphertext from the wrap operation",
       target: { type: 'field', name: 'ciphertext' },
     },
@@ -136,12 +174,24 @@ const ROWS: readonly Row[] = [
   {
     source: 'docs #13: unwrap without a body',
     send: (kp, keys) => kp.request('POST', `keys/${keys.root}/actions/unwrap`),
-    expected: { status: 400, code: 'NO_BODY_ERR', message: 'Missing body in request' },
+    expected: {
+      status: 400,
+      code: 'NO_BODY_ERR',
+      errorMsg:
+        'Bad Request: Unwrap with key could not be performed: Please see `reasons` for more details (NO_BODY_ERR)',
+      message: 'Missing body in request',
+    },
   },
   {
     source: 'docs #13: rewrap without a body',
     send: (kp, keys) => kp.request('POST', `keys/${keys.root}/actions/rewrap`),
-    expected: { status: 400, code: 'NO_BODY_ERR', message: 'Missing body in request' },
+    expected: {
+      status: 400,
+      code: 'NO_BODY_ERR',
+      errorMsg:
+        'Bad Request: Rewrap with key could not be performed: Please see `reasons` for more details (NO_BODY_ERR)',
+      message: 'Missing body in request',
+    },
   },
   {
     source: 'docs #15: ?policy=dualAuthDelete with the policy twice',
@@ -156,12 +206,23 @@ const ROWS: readonly Row[] = [
           ],
         },
       }),
-    expected: { status: 400, code: 'NUM_COLLECTION_RESOURCE_ERR' },
+    expected: {
+      status: 400,
+      code: 'NUM_COLLECTION_RESOURCE_ERR',
+      message: 'Only a single instance policy may be created per query parameter: Please pass single resource object',
+      errorMsg:
+        'Bad Request: Instance policy could not be created: Please see `reasons` for more details (NUM_COLLECTION_RESOURCE_ERR)',
+    },
   },
   {
     source: 'docs #17: disable a standard key',
     send: (kp, keys) => kp.request('POST', `keys/${keys.standard}/actions/disable`),
-    expected: { status: 400, code: 'KEY_ROOT_REQ_ERR' },
+    expected: {
+      status: 400,
+      code: 'KEY_ROOT_REQ_ERR',
+      message: 'Requested action can only be completed with a root key',
+      errorMsg: 'Bad Request: Key could not be disabled: Please see `reasons` for more details (KEY_ROOT_REQ_ERR)',
+    },
   },
   {
     source: 'docs #34 and Go TestRotate2ImportedKeyWithoutPayload: rotate an imported root key without material',
@@ -169,6 +230,7 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'KEY_PAYLOAD_REQ_ERR',
+      errorMsg: 'Bad Request: Key could not be rotated: Please see `reasons` for more details (KEY_PAYLOAD_REQ_ERR)',
       message:
         "This root key was created with user-supplied key material: Key material is required to perform a 'rotate' action",
       target: { type: 'field', name: 'payload' },
@@ -183,6 +245,8 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'INVALID_QUERY_PARAM_ERR',
+      errorMsg:
+        'Bad Request: Key could not be rotated: Please see `reasons` for more details (INVALID_QUERY_PARAM_ERR)',
       message: "The query_param 'payload' must be: provided only if key is imported",
       target: { type: 'query_param', name: 'payload' },
     },
@@ -200,6 +264,8 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'INVALID_FIELD_ERR',
+      errorMsg:
+        'Bad Request: Instance policy could not be created: Please see `reasons` for more details (INVALID_FIELD_ERR)',
       message: "The field 'interval_month' must be: an integer between 1 and 12 (inclusive)",
       target: { type: 'field', name: 'interval_month' },
     },
@@ -212,6 +278,8 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'INVALID_QUERY_PARAM_ERR',
+      errorMsg:
+        'Bad Request: Keys could not be retrieved: Please see `reasons` for more details (INVALID_QUERY_PARAM_ERR)',
       message: "The query_param 'limit' must be: an integer between 1 and 5000 (inclusive)",
       target: { type: 'query_param', name: 'limit' },
     },
@@ -222,6 +290,8 @@ const ROWS: readonly Row[] = [
     expected: {
       status: 400,
       code: 'INVALID_QUERY_PARAM_ERR',
+      errorMsg:
+        'Bad Request: KeyVersion(s) could not be retrieved: Please see `reasons` for more details (INVALID_QUERY_PARAM_ERR)',
       message: "The query_param 'limit' must be: an integer between 1 and 5000 (inclusive)",
       target: { type: 'query_param', name: 'limit' },
     },
@@ -276,6 +346,10 @@ for (const mode of STORE_MODES)
         assert.equal(res.status, status, res.text);
         const reason = reasonOf(res);
         assert.deepEqual([reason.code, reason.status], [code, status], res.text);
+        assert.equal(
+          (res.body as { resources: { errorMsg?: string }[] }).resources[0]?.errorMsg,
+          row.expected.errorMsg,
+        );
         if (message !== undefined) assert.ok(reason.message?.startsWith(message), res.text);
         assert.deepEqual(reason.target, target, res.text);
       });

@@ -14,7 +14,7 @@ import { stamp } from './stamp.ts';
  */
 export function createKey(command: CreateKey, state: KeyState): KeyEvent[] {
   const verdict = verdictFor(state, 'CreateKey', command.now);
-  if (verdict !== 'allowed') throw refusalError(verdict, 'CreateKey');
+  if (verdict !== 'allowed') throw refusalError(verdict);
   if (command.keyType === 'root' && command.extractable) {
     throw new DomainError('BAD_BODY_ERR', 'a root key cannot be extractable');
   }

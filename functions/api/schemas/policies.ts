@@ -119,7 +119,7 @@ export function instancePolicyInputs(
     if (body.resources.length !== 1)
       throw new RequestError(
         'NUM_COLLECTION_RESOURCE_ERR',
-        'Only a single instance policy may be created or updated when the policy query parameter is given',
+        'Only a single instance policy may be created per query parameter: Please pass single resource object',
       );
     if (body.resources[0]?.policy_type !== only)
       throw new RequestError(
