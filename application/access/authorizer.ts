@@ -84,7 +84,9 @@ export class Authorizer {
     // The administrator may always fix the instance policies, so a bad allowedIP list cannot lock the instance for good.
     const policyEscape =
       input.caller.admin && (input.operation === 'putInstancePolicy' || input.operation === 'getInstancePolicy');
-    if (!policyEscape && !networkAllows(policy, input.sourceIp)) throw new AccessDeniedError(instanceId);
+    // Key Protect: calls to the allowed IP port "bypass allowed IP policy enforcement" (manage-allowed-ip).
+    const network = input.operation === 'getAllowedIpPort' ? { ...policy, allowedIP: undefined } : policy;
+    if (!policyEscape && !networkAllows(network, input.sourceIp)) throw new AccessDeniedError(instanceId);
 
     const grant = input.caller.admin ? { instanceId } : await this.decide(instanceId, input, nowMs);
 

@@ -201,6 +201,11 @@ describe('allowedIP instance policy', () => {
     const refused = await call(server, admin.token, 'GET', '/api/v2/keys', { instanceId: instance });
     assert.equal(refused.status, 401);
     assert.equal(reasonOf(refused), 'UNAUTHORIZED_ERR');
+    // Key Protect: calls to the allowed IP port "bypass allowed IP policy enforcement" (the port is what a
+    // caller needs to reach the instance's private endpoint).
+    const port = await call(server, admin.token, 'GET', '/api/v2/instance/allowed_ip_port', { instanceId: instance });
+    assert.equal(port.status, 200, JSON.stringify(port.body));
+    assert.equal((port.body as { resources: unknown[] }).resources.length, 1);
     assert.equal(
       (await call(server, admin.token, 'GET', '/api/v2/keys', { instanceId: server.defaultInstanceId })).status,
       200,
