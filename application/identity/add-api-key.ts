@@ -1,4 +1,4 @@
-import { decideAppend, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
+import { decideAppend, handleCommands, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
@@ -16,21 +16,30 @@ export async function addApiKey(
   const keyHash = hashApiKey(apiKey);
   const now = services.now().toISOString();
   const streamId = principalStreamId(input.principalId);
-  const principal = decideAppend(
-    principalAggregate,
-    streamId,
-    await loadState(services.store, principalAggregate, streamId),
-    { type: 'AddApiKey', keyHash, now, principalIdOfCaller: input.callerPrincipalId },
-    scope,
-  );
-  const key = decideAppend(
-    apiKeyAggregate,
-    apiKeyStreamId(keyHash),
-    { state: apiKeyAggregate.decider.initialState(), version: 0 },
-    { type: 'IssueApiKey', principalId: input.principalId, keyHash, now, principalIdOfCaller: input.callerPrincipalId },
-    scope,
-  );
-  if (!principal.append || !key.append) throw new Error('invariant: adding an API key appends events');
-  await services.store.append([principal.append, key.append]);
+  const keyStream = apiKeyStreamId(keyHash);
+  await handleCommands(services.store, [streamId, keyStream], async () => {
+    const principal = decideAppend(
+      principalAggregate,
+      streamId,
+      await loadState(services.store, principalAggregate, streamId),
+      { type: 'AddApiKey', keyHash, now, principalIdOfCaller: input.callerPrincipalId },
+      scope,
+    );
+    const key = decideAppend(
+      apiKeyAggregate,
+      keyStream,
+      { state: apiKeyAggregate.decider.initialState(), version: 0 },
+      {
+        type: 'IssueApiKey',
+        principalId: input.principalId,
+        keyHash,
+        now,
+        principalIdOfCaller: input.callerPrincipalId,
+      },
+      scope,
+    );
+    if (!principal.append || !key.append) throw new Error('invariant: adding an API key appends events');
+    return [principal, key] as const;
+  });
   return { apiKey };
 }

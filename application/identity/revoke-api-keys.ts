@@ -1,5 +1,5 @@
 import { PrincipalNotFoundError } from '../../domain/identity/principal.ts';
-import { decideAppend, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
+import { decideAppend, handleCommands, loadState, SERVICE_SCOPE_ID, type RequestScope } from '../command-handler.ts';
 import type { AppServices } from '../services.ts';
 import { apiKeyAggregate, apiKeyStreamId } from './api-key-aggregate.ts';
 import { principalAggregate, principalStreamId } from './principal-aggregate.ts';
@@ -18,31 +18,34 @@ export async function revokeApiKeys(
   // Principals and API keys belong to the service, not to an instance.
   const scope: RequestScope = { ...request, instanceId: SERVICE_SCOPE_ID };
   const streamId = principalStreamId(input.principalId);
-  const loaded = await loadState(services.store, principalAggregate, streamId);
-  if (loaded.state.status !== 'Active') throw new PrincipalNotFoundError();
-  const hashes = loaded.state.apiKeyHashes;
-  const now = services.now().toISOString();
-  const principal = decideAppend(
-    principalAggregate,
-    streamId,
-    loaded,
-    input.deletePrincipal
-      ? { type: 'DeletePrincipal', now, principalIdOfCaller: input.callerPrincipalId }
-      : { type: 'RevokeApiKeys', now, principalIdOfCaller: input.callerPrincipalId },
-    scope,
-  );
-  const keys = await Promise.all(
-    hashes.map(async (hash) =>
-      decideAppend(
-        apiKeyAggregate,
-        apiKeyStreamId(hash),
-        await loadState(services.store, apiKeyAggregate, apiKeyStreamId(hash)),
-        { type: 'RevokeApiKey', now, principalIdOfCaller: input.callerPrincipalId },
-        scope,
+  let revoked = 0;
+  await handleCommands(services.store, [streamId], async () => {
+    const loaded = await loadState(services.store, principalAggregate, streamId);
+    if (loaded.state.status !== 'Active') throw new PrincipalNotFoundError();
+    const hashes = loaded.state.apiKeyHashes;
+    revoked = hashes.length;
+    const now = services.now().toISOString();
+    const principal = decideAppend(
+      principalAggregate,
+      streamId,
+      loaded,
+      input.deletePrincipal
+        ? { type: 'DeletePrincipal', now, principalIdOfCaller: input.callerPrincipalId }
+        : { type: 'RevokeApiKeys', now, principalIdOfCaller: input.callerPrincipalId },
+      scope,
+    );
+    const keys = await Promise.all(
+      hashes.map(async (hash) =>
+        decideAppend(
+          apiKeyAggregate,
+          apiKeyStreamId(hash),
+          await loadState(services.store, apiKeyAggregate, apiKeyStreamId(hash)),
+          { type: 'RevokeApiKey', now, principalIdOfCaller: input.callerPrincipalId },
+          scope,
+        ),
       ),
-    ),
-  );
-  const appends = [principal, ...keys].flatMap((d) => (d.append ? [d.append] : []));
-  if (appends.length) await services.store.append(appends);
-  return { revoked: hashes.length };
+    );
+    return [principal, ...keys];
+  });
+  return { revoked };
 }
