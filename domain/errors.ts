@@ -108,6 +108,8 @@ export const REASON_STATUS = {
   IMPORT_TOKEN_RETRIEVALS_ERR: 409,
   /** keyledger: the key ring still holds keys (or, with force, keys that are not Destroyed). */
   KEY_RING_NOT_EMPTY_ERR: 409,
+  /** keyledger: the Idempotency-Key was used before with a different request (idempotent retries). */
+  IDEMPOTENCY_KEY_REUSED_ERR: 422,
   /** keyledger: the request's audit record could not be made durable, so no answer is given (fail closed). */
   AUDIT_UNAVAILABLE_ERR: 500,
   /** keyledger: the route is in the table but its module is not deployed. */
@@ -127,10 +129,10 @@ export type ReasonStatus = (typeof REASON_STATUS)[ReasonCode];
 
 /**
  * The one named input an error is about, shown as `reasons[].target` where Key Protect shows one: `field` for a
- * body field, `query_param` for a query parameter.
+ * body field, `query_param` for a query parameter, `header` for a request header.
  */
 export interface ErrorTarget {
-  readonly type: 'field' | 'query_param';
+  readonly type: 'field' | 'query_param' | 'header';
   readonly name: string;
 }
 

@@ -3,6 +3,7 @@ interface LocalTableNames {
   readonly events: string;
   readonly keyList: string;
   readonly audit: string;
+  readonly idempotency: string;
 }
 
 /**
@@ -15,5 +16,6 @@ export function localTableNames(config: { readonly tablePrefix: string }): Local
     events: `${config.tablePrefix}-events`,
     keyList: `${config.tablePrefix}-key-list`,
     audit: `${config.tablePrefix}-audit`,
+    idempotency: `${config.tablePrefix}-idempotency`,
   };
 }

@@ -50,6 +50,7 @@ async function main(): Promise<void> {
     authenticator: new Authenticator(services, verifier),
     authorizer: new Authorizer(services),
     audit: services.audit,
+    idempotency: services.idempotency,
   });
   const router = await Router.load();
   const tls = config.tls

@@ -27,6 +27,12 @@ import { openSqliteAuditReconcilerState } from '../events/audit/sqlite/sqlite-au
 import { createAuditTable } from '../events/audit/dynamodb/create-audit-table.ts';
 import { openDynamoDbAuditStorage } from '../events/audit/dynamodb/dynamodb-audit-storage.ts';
 import { openSqliteAuditStorage } from '../events/audit/sqlite/sqlite-audit-storage.ts';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import {
+  createIdempotencyTable,
+  openDynamoDbIdempotencyStore,
+} from '../events/idempotency/dynamodb/idempotency-table.ts';
+import { SqliteIdempotencyStore } from '../events/idempotency/sqlite/sqlite-idempotency-store.ts';
 import { WebhookDispatcher, webhookOptionsFromEnv } from './webhooks/webhook-dispatcher.ts';
 import { WebhookOutbox } from './webhooks/webhook-outbox.ts';
 
@@ -35,6 +41,8 @@ interface Stores {
   readonly keyList: KeyListReadModel;
   readonly auditStorage: AuditStorage;
   readonly auditReconcilerState: AuditReconcilerState;
+  /** Idempotency records of create and rotate retries (functions/shared/idempotent-request.ts). */
+  readonly idempotency: BasePersistenceLayer;
   /** Releases what the stores were opened on and do not own (the DynamoDB clients), after they are closed. */
   release(): void;
 }
@@ -42,12 +50,14 @@ interface Stores {
 async function openStores(config: ServerConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
     const file = join(config.dataDir, 'keyledger.db');
+    const sqliteIdempotency = new SqliteIdempotencyStore({ file });
     return {
       store: await openSqliteEventStore({ file }),
       keyList: await openSqliteKeyList({ file }),
       auditStorage: await openSqliteAuditStorage({ file }),
       auditReconcilerState: await openSqliteAuditReconcilerState({ file }),
-      release: () => undefined,
+      idempotency: sqliteIdempotency,
+      release: () => sqliteIdempotency.close(),
     };
   }
   const client = localDynamoDbClient(config);
@@ -56,7 +66,9 @@ async function openStores(config: ServerConfig): Promise<Stores> {
   await createEventStoreTable(client, tables.events);
   await createKeyListTable(client, tables.keyList);
   await createAuditTable(client, tables.audit);
+  await createIdempotencyTable(client, tables.idempotency);
   return {
+    idempotency: openDynamoDbIdempotencyStore({ client, tableName: tables.idempotency }),
     auditStorage: await openDynamoDbAuditStorage({ client, tableName: tables.audit }),
     auditReconcilerState: openDynamoDbAuditReconcilerState({ client, tableName: tables.audit }),
     store: await openDynamoDbEventStore({ client, tableName: tables.events, streamsClient }),
@@ -72,6 +84,7 @@ interface LocalServices extends AppServices {
   /** The audit trail (hash-chained, HSM-signed checkpoints) in the same store as the events. */
   readonly audit: AuditLog;
   readonly auditReconcilerState: AuditReconcilerState;
+  readonly idempotency: BasePersistenceLayer;
   close(): Promise<void>;
 }
 

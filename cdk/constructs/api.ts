@@ -50,6 +50,7 @@ export const GROUP_ACCESS: Record<RouteGroup, GroupAccess> = {
     idempotency: true,
     crypto: true,
   },
+  // Wrap, unwrap and rewrap, the hot path: the function that serves them can read keys but change none.
   'key-actions': { ...NONE, readEvents: true, readModels: true, audit: true, crypto: true },
   admin: {
     ...NONE,
@@ -57,7 +58,6 @@ export const GROUP_ACCESS: Record<RouteGroup, GroupAccess> = {
     readEvents: true,
     readModels: true,
     audit: true,
-    idempotency: true,
     crypto: true,
   },
 };
@@ -91,8 +91,9 @@ const CORS_REQUEST_HEADERS = [
   'x-kms-key-ring',
   'prefer',
   'correlation-id',
+  'idempotency-key',
 ];
-const CORS_RESPONSE_HEADERS = ['key-total', 'correlation-id', 'retry-after'];
+const CORS_RESPONSE_HEADERS = ['key-total', 'correlation-id', 'retry-after', 'idempotent-replayed'];
 
 /**
  * The HTTP API: one route per entry of functions/api/operations.ts, one function per route group

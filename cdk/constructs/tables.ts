@@ -5,19 +5,19 @@ import { Construct } from 'constructs';
 import { AUDIT_TABLE } from '../../events/audit/dynamodb/audit-table-schema.ts';
 import { KEY_LIST_TABLE } from '../../events/read-models/dynamodb/key-list-table-schema.ts';
 import { EVENT_STORE_TABLE } from '../../events/store/dynamodb/table-schema.ts';
+import { IDEMPOTENCY_TABLE } from '../../events/idempotency/dynamodb/idempotency-table.ts';
 import type { KeyledgerConfig } from '../config.ts';
 
 /**
- * Key names of the tables. The events, read-model and audit tables come from their adapters' own definitions
- * (events/store/dynamodb/table-schema.ts, events/read-models/dynamodb/key-list-table-schema.ts,
- * events/audit/dynamodb/audit-table-schema.ts), so the
- * stack and the adapters cannot drift apart.
+ * Key names of the tables, from their adapters' own definitions (events/store/dynamodb/table-schema.ts,
+ * events/read-models/dynamodb/key-list-table-schema.ts, events/audit/dynamodb/audit-table-schema.ts,
+ * events/idempotency/dynamodb/idempotency-table.ts), so the stack and the adapters cannot drift apart.
  */
 export const TABLE_KEYS = {
   events: { partitionKey: EVENT_STORE_TABLE.partitionKey.name, sortKey: EVENT_STORE_TABLE.sortKey.name },
   readModels: { partitionKey: KEY_LIST_TABLE.partitionKey.name, sortKey: KEY_LIST_TABLE.sortKey.name },
   audit: { partitionKey: AUDIT_TABLE.partitionKey.name, sortKey: AUDIT_TABLE.sortKey.name },
-  idempotency: { partitionKey: 'id' },
+  idempotency: { partitionKey: IDEMPOTENCY_TABLE.partitionKey.name },
 } as const;
 
 export interface TablesProps {
@@ -80,7 +80,7 @@ export class Tables extends Construct {
     this.idempotency = new dynamodb.Table(this, 'Idempotency', {
       ...common,
       partitionKey: { name: TABLE_KEYS.idempotency.partitionKey, type: dynamodb.AttributeType.STRING },
-      timeToLiveAttribute: 'expiration',
+      timeToLiveAttribute: IDEMPOTENCY_TABLE.timeToLiveAttribute,
     });
   }
 

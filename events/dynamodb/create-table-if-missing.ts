@@ -20,18 +20,19 @@ interface GlobalIndex {
   readonly sortKey: KeyAttribute;
 }
 
-/** The part of a table definition (events, key list, audit) that creating it needs; the CDK stack reads the same definitions. */
-interface TableDefinition {
+/** The part of a table definition (events, key list, audit, idempotency) that creating it needs; the CDK stack reads the same definitions. */
+export interface TableDefinition {
   readonly partitionKey: KeyAttribute;
-  readonly sortKey: KeyAttribute;
+  /** Absent for a table keyed by its partition key alone. */
+  readonly sortKey?: KeyAttribute;
   readonly billingMode: 'PAY_PER_REQUEST';
   readonly streamViewType?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
   readonly globalIndexes?: readonly GlobalIndex[];
 }
 
-const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute) => [
+const keySchema = (partitionKey: KeyAttribute, sortKey: KeyAttribute | undefined) => [
   { AttributeName: partitionKey.name, KeyType: 'HASH' as const },
-  { AttributeName: sortKey.name, KeyType: 'RANGE' as const },
+  ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' as const }] : []),
 ];
 
 const indexSpec = (index: GlobalIndex) => ({
@@ -66,7 +67,7 @@ export async function createTableIfMissing(
         BillingMode: table.billingMode,
         AttributeDefinitions: attributeDefinitions([
           partitionKey,
-          sortKey,
+          ...(sortKey ? [sortKey] : []),
           ...indexes.flatMap((i) => [i.partitionKey, i.sortKey]),
         ]),
         KeySchema: keySchema(partitionKey, sortKey),

@@ -336,11 +336,20 @@ const HEADER_DOCS: Record<string, { description: string; schema: JsonSchema }> =
     description: 'Any id of the caller: recorded in the audit trail and echoed in the answer.',
     schema: { type: 'string' },
   },
+  'idempotency-key': {
+    description:
+      'Makes a retry safe: a request with the same key (same principal, instance, operation and path) within 24 hours is answered from the first one and does not run again (409 while the first runs, 422 for a different request). A replayed key has no `payload`.',
+    schema: { type: 'string', pattern: '^[\\x21-\\x7e]{1,255}$' },
+  },
 };
 
 const RESPONSE_HEADER_DOCS: Record<string, { description: string; schema: JsonSchema }> = {
   'key-total': { description: 'The number of keys that match.', schema: { type: 'integer', minimum: 0 } },
   'correlation-id': { description: "The request's `correlation-id`, echoed.", schema: { type: 'string' } },
+  'idempotent-replayed': {
+    description: '`true` when the answer is the stored answer of an earlier request with the same `Idempotency-Key`.',
+    schema: { type: 'string', enum: ['true'] },
+  },
 };
 
 function headerParameter(name: string, required = false): JsonSchema {
@@ -373,8 +382,12 @@ function jsonContent(schema: JsonSchema): JsonSchema {
   return { 'application/json': { schema } };
 }
 
-function answer(a: Answer, correlation: boolean): JsonSchema {
-  const names = [...(a.headers ?? []), ...(correlation ? ['correlation-id'] : [])];
+function answer(a: Answer, correlation: boolean, idempotent: boolean): JsonSchema {
+  const names = [
+    ...(a.headers ?? []),
+    ...(correlation ? ['correlation-id'] : []),
+    ...(idempotent ? ['idempotent-replayed'] : []),
+  ];
   return {
     description: a.description,
     ...(names.length ? { headers: Object.fromEntries(names.map((n) => [n, RESPONSE_HEADER_DOCS[n]])) } : {}),
@@ -412,10 +425,11 @@ function operationObject(key: OperationKey, op: OperationDefinition): JsonSchema
     ...(keyProtect ? [headerParameter('bluemix-instance', true), headerParameter('x-kms-key-ring')] : []),
     ...(keyProtect && writes ? [headerParameter('prefer')] : []),
     headerParameter('correlation-id'),
+    ...(op.idempotent ? [headerParameter('idempotency-key')] : []),
   ];
   const correlation = op.access !== 'public' || key === 'identityToken';
   const responses: Record<string, JsonSchema> = Object.fromEntries(
-    Object.entries(doc.answers).map(([status, a]) => [status, answer(a, correlation)]),
+    Object.entries(doc.answers).map(([status, a]) => [status, answer(a, correlation, op.idempotent === true)]),
   );
   if (key === 'identityToken') {
     responses['400'] = { description: 'an unknown grant type or API key', content: jsonContent(IAM_ERROR) };

@@ -64,6 +64,12 @@ export interface OperationDefinition<Body = unknown, Query = unknown> {
    * `"<Status text>: <failure>: Please see \`reasons\` for more details (<CODE>)"`.
    */
   readonly failure?: string;
+  /**
+   * The operation makes something new on every call (a key, a key version), so it honours an
+   * `Idempotency-Key` header: a retry with the same key is answered from the first call
+   * (functions/shared/idempotent-request.ts).
+   */
+  readonly idempotent?: true;
 }
 
 /** Keeps each entry's schema types, so a handler's `req.body` and `req.query` are typed by its entry. */
@@ -105,6 +111,7 @@ export const operations = {
     access: writer('keyRing'),
     body: createKeyBody,
     handler: 'create-key',
+    idempotent: true,
     group: 'keys',
   }),
   createKeyWithPolicyOverrides: op({
@@ -115,6 +122,7 @@ export const operations = {
     access: writer('keyRing'),
     body: createKeyWithPolicyOverridesBody,
     handler: 'create-key-with-policy-overrides',
+    idempotent: true,
     group: 'keys',
   }),
   getKeys: op({
@@ -243,7 +251,8 @@ export const operations = {
     access: writer('key'),
     body: rotateBody,
     handler: 'rotate-key',
-    group: 'key-actions',
+    idempotent: true,
+    group: 'keys',
   }),
   disableKey: op({
     name: 'disableKey',
@@ -252,7 +261,7 @@ export const operations = {
     path: '/api/v2/keys/{id}/actions/disable',
     access: manager('key'),
     handler: 'disable-key',
-    group: 'key-actions',
+    group: 'keys',
   }),
   enableKey: op({
     name: 'enableKey',
@@ -261,7 +270,7 @@ export const operations = {
     path: '/api/v2/keys/{id}/actions/enable',
     access: manager('key'),
     handler: 'enable-key',
-    group: 'key-actions',
+    group: 'keys',
   }),
   setKeyForDeletion: op({
     name: 'setKeyForDeletion',
@@ -270,7 +279,7 @@ export const operations = {
     path: '/api/v2/keys/{id}/actions/setKeyForDeletion',
     access: writer('key'),
     handler: 'set-key-for-deletion',
-    group: 'key-actions',
+    group: 'keys',
   }),
   unsetKeyForDeletion: op({
     name: 'unsetKeyForDeletion',
@@ -279,7 +288,7 @@ export const operations = {
     path: '/api/v2/keys/{id}/actions/unsetKeyForDeletion',
     access: writer('key'),
     handler: 'unset-key-for-deletion',
-    group: 'key-actions',
+    group: 'keys',
   }),
   syncAssociatedResources: op({
     name: 'syncAssociatedResources',
@@ -288,7 +297,7 @@ export const operations = {
     path: '/api/v2/keys/{id}/actions/sync',
     access: writer('key'),
     handler: 'sync-associated-resources',
-    group: 'key-actions',
+    group: 'keys',
   }),
 
   // Key rings

@@ -14,6 +14,7 @@ import { observeRequest } from './request-metrics.ts';
 import { getRuntime, type Runtime } from './runtime.ts';
 import type { OperationDefinition } from '../api/operations.ts';
 import { parseQueryParams } from '../api/schemas/params.ts';
+import { idempotencyKeyOf, runIdempotently } from './idempotent-request.ts';
 
 /**
  * Middy's plugin settings. On Lambda, a request that runs out of its invocation's time (a dependency that
@@ -42,6 +43,7 @@ export interface AuditFacts {
 
 export interface ApiRequest<Body, Query = undefined> {
   readonly event: APIGatewayProxyEventV2;
+  readonly context: Context;
   readonly runtime: Runtime;
   readonly caller: Caller;
   /** The `bluemix-instance` the caller may use. */
@@ -173,6 +175,7 @@ interface Pipeline<Req> {
   /** Authenticates and authorizes, parses, and builds the operation's request; throws to refuse. */
   readonly prepare: (
     event: APIGatewayProxyEventV2,
+    context: Context,
     runtime: Runtime,
     requestId: string,
     audit: AuditFacts,
@@ -200,7 +203,7 @@ function pipeline<Req>(
       let runtime: Runtime | undefined;
       try {
         runtime = await getRuntime();
-        const result = await fn(await steps.prepare(event, runtime, requestId, audit));
+        const result = await fn(await steps.prepare(event, context, runtime, requestId, audit));
         return withCorrelation(await finish(runtime, event, name, requestId, audit, null, result), correlationId);
       } catch (error) {
         const mapped = mapError(error);
@@ -237,10 +240,32 @@ function parseQuery<Query>(operation: OperationDefinition<unknown, Query>, event
   return operation.query ? parseQueryParams(operation.query, event.queryStringParameters) : (undefined as Query);
 }
 
+/** `fn`, run once per `Idempotency-Key` when the operation honours one and the request carries it. */
+function idempotentWhereDeclared<Body, Query>(
+  operation: OperationDefinition<Body, Query>,
+  fn: (req: ApiRequest<Body, Query>) => Promise<ApiResult>,
+): (req: ApiRequest<Body, Query>) => Promise<ApiResult> {
+  if (!operation.idempotent) return fn;
+  return (req) => {
+    const key = idempotencyKeyOf(req.event);
+    if (key === undefined) return fn(req);
+    return runIdempotently(key, {
+      persistence: req.runtime.idempotency,
+      event: req.event,
+      context: req.context,
+      scope: { instanceId: req.instanceId, principalId: req.caller.principalId, operation: operation.name },
+      body: req.body,
+      audit: req.audit,
+      run: () => fn(req),
+    });
+  };
+}
+
 /**
  * A Key Protect API handler: authenticate the bearer token, authorize the operation's rule in the
- * `bluemix-instance`, parse the body and query with the operation's schemas, call `fn`, map any error
- * to a Key Protect error body, and audit. One per operation.
+ * `bluemix-instance`, parse the body and query with the operation's schemas, call `fn` (once per
+ * idempotency key where the operation is idempotent), map any error to a Key Protect error body, and
+ * audit. One per operation.
  */
 export function keyProtectHandler<Body, Query>(
   operation: OperationDefinition<Body, Query>,
@@ -248,11 +273,11 @@ export function keyProtectHandler<Body, Query>(
 ) {
   const rule = operation.access;
   if (rule === 'admin' || rule === 'public') throw new Error(`${operation.name} is not a Key Protect operation`);
-  return pipeline(
-    operation as OperationDefinition<unknown, unknown>,
+  return pipeline<ApiRequest<Body, Query>>(
+    operation,
     {
       facts: (event) => ({ instanceId: '', principalId: '', keyId: event.pathParameters?.id ?? '', keyVersionId: '' }),
-      prepare: async (event, runtime, requestId, audit) => {
+      prepare: async (event, context, runtime, requestId, audit) => {
         const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
         audit.principalId = caller.principalId;
         const access = await runtime.authorizer.authorize({
@@ -269,6 +294,7 @@ export function keyProtectHandler<Body, Query>(
         const correlationId = header(event, 'correlation-id');
         return {
           event,
+          context,
           runtime,
           caller,
           instanceId,
@@ -290,7 +316,7 @@ export function keyProtectHandler<Body, Query>(
         };
       },
     },
-    fn,
+    idempotentWhereDeclared(operation, fn),
   );
 }
 
@@ -312,7 +338,7 @@ export function adminHandler<Body, Query>(
         keyId: event.pathParameters?.keyId ?? '',
         keyVersionId: '',
       }),
-      prepare: async (event, runtime, requestId, audit) => {
+      prepare: async (event, _context, runtime, requestId, audit) => {
         const caller = await runtime.authenticator.authenticate(header(event, 'authorization'));
         audit.principalId = caller.principalId;
         if (!caller.admin) throw unauthorized();

@@ -51,16 +51,18 @@ const UNAVAILABLE_RETRY_AFTER_S = 1;
 export class RequestError extends Error {
   readonly status: number;
   readonly target: ErrorTarget | undefined;
+  readonly retryAfterS: number | undefined;
 
   constructor(
     readonly code: ReasonCode,
     message: string,
-    options: { readonly status?: number; readonly target?: ErrorTarget } = {},
+    options: { readonly status?: number; readonly target?: ErrorTarget; readonly retryAfterS?: number } = {},
   ) {
     super(message);
     this.name = 'RequestError';
     this.status = options.status ?? REASON_STATUS[code];
     this.target = options.target;
+    this.retryAfterS = options.retryAfterS;
   }
 }
 
@@ -107,7 +109,13 @@ export function mapError(error: unknown): MappedError {
   if (error instanceof DomainError) return reasonError(error.code, error.message, error.target);
   if (error instanceof ApplicationError) return reasonError(error.code, error.message);
   if (error instanceof RequestError)
-    return { status: error.status, code: error.code, message: error.message, target: error.target };
+    return {
+      status: error.status,
+      code: error.code,
+      message: error.message,
+      target: error.target,
+      ...(error.retryAfterS === undefined ? {} : { retryAfterS: error.retryAfterS }),
+    };
   if (error instanceof ZodError) return bodyIssue(error.issues[0]);
   if (error instanceof HsmError && error.code === 'HSM_INVALID_INPUT')
     return { status: 400, code: 'BAD_BODY_ERR', message: error.message };

@@ -41,6 +41,7 @@ import { settingsFromEnv } from '../../application/settings.ts';
 import { openDynamoDbAuditStorage } from '../../events/audit/dynamodb/dynamodb-audit-storage.ts';
 import { openDynamoDbKeyList } from '../../events/read-models/dynamodb/dynamodb-key-list.ts';
 import { openDynamoDbEventStore } from '../../events/store/dynamodb/dynamodb-event-store.ts';
+import { openDynamoDbIdempotencyStore } from '../../events/idempotency/dynamodb/idempotency-table.ts';
 import { jwksVerificationKeys } from '../authorizer/jwks-source.ts';
 import type { Hsm } from '../../application/ports/hsm.ts';
 import { openLambdaHsm } from '../crypto/remote/lambda-hsm.ts';
@@ -148,6 +149,7 @@ export async function createLambdaRuntime(
     ),
     authorizer: new Authorizer(services),
     audit,
+    idempotency: openDynamoDbIdempotencyStore({ client, tableName: required(env, 'KEYLEDGER_IDEMPOTENCY_TABLE') }),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AuditLog } from '../../application/audit/audit-log.ts';
 import type { AppServices } from '../../application/services.ts';
 import type { Authenticator } from '../../application/identity/authenticate.ts';
 import type { Authorizer } from '../../application/access/authorizer.ts';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 
 /**
  * Process-wide singletons the handlers use (one module: docs/architecture.md, "Handlers, errors and logs"): the application's services, the
@@ -15,6 +16,8 @@ export interface Runtime {
   readonly authorizer: Authorizer;
   /** Every request's one record (fail closed), and the audit API's query and verification. */
   readonly audit: AuditLog;
+  /** Where idempotent operations keep their records (functions/shared/idempotent-request.ts). */
+  readonly idempotency: BasePersistenceLayer;
 }
 
 let current: Runtime | undefined;

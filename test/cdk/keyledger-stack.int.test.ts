@@ -217,6 +217,38 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
     assert.ok(statements.some((s) => actionsOf(s).includes('events:PutEvents')));
   });
 
+  void it('lets the function of every operation that changes a key write the events table and the wrap/unwrap function write none', () => {
+    const eventsId = logicalId(synth, synth.stack.tables.events);
+    const idempotencyId = logicalId(synth, synth.stack.tables.idempotency);
+    const writesTo = (operation: string, tableId: string): boolean => {
+      const group = routes.find((r) => r.name === operation)?.group;
+      assert.ok(group, operation);
+      const fn = synth.stack.api.groupFunctions.get(group);
+      assert.ok(fn, group);
+      return statementsOfRole(template, roleIdOf(template, logicalId(synth, fn))).some(
+        (s) => actionsOf(s).includes('dynamodb:PutItem') && JSON.stringify(s.Resource).includes(`"${tableId}"`),
+      );
+    };
+    const changesKey = [
+      'createKey',
+      'createKeyWithPolicyOverrides',
+      'rotateKey',
+      'disableKey',
+      'enableKey',
+      'setKeyForDeletion',
+      'unsetKeyForDeletion',
+      'syncAssociatedResources',
+      'deleteKey',
+      'restoreKey',
+      'purgeKey',
+    ];
+    for (const operation of changesKey) assert.ok(writesTo(operation, eventsId), `${operation} may append events`);
+    for (const operation of ['wrapKey', 'unwrapKey', 'rewrapKey'])
+      assert.ok(!writesTo(operation, eventsId), `${operation} may not append events`);
+    for (const operation of ['createKey', 'createKeyWithPolicyOverrides', 'rotateKey'])
+      assert.ok(writesTo(operation, idempotencyId), `${operation} keeps idempotency records`);
+  });
+
   void it('keeps the API away from the HSM: no EFS, no PIN, no VPC; it may only invoke the crypto function', () => {
     const cryptoId = logicalId(synth, synth.stack.crypto.function);
     assert.equal(
@@ -443,8 +475,9 @@ void describe('keyledger stack (prod stage, bundling skipped)', () => {
       'x-kms-key-ring',
       'prefer',
       'correlation-id',
+      'idempotency-key',
     ]);
-    assert.deepEqual(cors['ExposeHeaders'], ['key-total', 'correlation-id', 'retry-after']);
+    assert.deepEqual(cors['ExposeHeaders'], ['key-total', 'correlation-id', 'retry-after', 'idempotent-replayed']);
     const origins = JSON.stringify(cors['AllowOrigins']);
     assert.match(
       origins,

@@ -4,12 +4,6 @@ import { dispatch } from './dispatch.ts';
 import * as wrapKey from '../wrap-key.ts';
 import * as unwrapKey from '../unwrap-key.ts';
 import * as rewrapKey from '../rewrap-key.ts';
-import * as rotateKey from '../rotate-key.ts';
-import * as disableKey from '../disable-key.ts';
-import * as enableKey from '../enable-key.ts';
-import * as setKeyForDeletion from '../set-key-for-deletion.ts';
-import * as unsetKeyForDeletion from '../unset-key-for-deletion.ts';
-import * as syncAssociatedResources from '../sync-associated-resources.ts';
 
 // The first request of each Lambda instance builds the AWS runtime (tables, crypto function, JWKS).
 installLambdaRuntime();
@@ -19,10 +13,4 @@ export const handler = dispatch('key-actions', {
   'wrap-key': wrapKey,
   'unwrap-key': unwrapKey,
   'rewrap-key': rewrapKey,
-  'rotate-key': rotateKey,
-  'disable-key': disableKey,
-  'enable-key': enableKey,
-  'set-key-for-deletion': setKeyForDeletion,
-  'unset-key-for-deletion': unsetKeyForDeletion,
-  'sync-associated-resources': syncAssociatedResources,
 });

@@ -12,6 +12,12 @@ import * as patchKey from '../patch-key.ts';
 import * as deleteKey from '../delete-key.ts';
 import * as restoreKey from '../restore-key.ts';
 import * as purgeKey from '../purge-key.ts';
+import * as rotateKey from '../rotate-key.ts';
+import * as disableKey from '../disable-key.ts';
+import * as enableKey from '../enable-key.ts';
+import * as setKeyForDeletion from '../set-key-for-deletion.ts';
+import * as unsetKeyForDeletion from '../unset-key-for-deletion.ts';
+import * as syncAssociatedResources from '../sync-associated-resources.ts';
 import * as listKeyRings from '../list-key-rings.ts';
 import * as createKeyRing from '../create-key-ring.ts';
 import * as deleteKeyRing from '../delete-key-ring.ts';
@@ -47,6 +53,12 @@ export const handler = dispatch('keys', {
   'delete-key': deleteKey,
   'restore-key': restoreKey,
   'purge-key': purgeKey,
+  'rotate-key': rotateKey,
+  'disable-key': disableKey,
+  'enable-key': enableKey,
+  'set-key-for-deletion': setKeyForDeletion,
+  'unset-key-for-deletion': unsetKeyForDeletion,
+  'sync-associated-resources': syncAssociatedResources,
   'list-key-rings': listKeyRings,
   'create-key-ring': createKeyRing,
   'delete-key-ring': deleteKeyRing,

@@ -49,6 +49,8 @@ const env = {
   KEYLEDGER_READ_MODELS_TABLE: tables.readModels,
   KEYLEDGER_JWKS_TABLE: tables.readModels,
   KEYLEDGER_AUDIT_TABLE: tables.audit,
+  // The API functions' runtime names the table; nothing here writes it.
+  KEYLEDGER_IDEMPOTENCY_TABLE: name(),
   KEYLEDGER_CRYPTO_FUNCTION: 'unused-here',
 };
 const ADMIN_API_KEY = 'bootstrap-generated-secret-0123456789abcdefABCDEF0123';

@@ -124,6 +124,7 @@ void describe('Lambda runtime of the API functions', () => {
       KEYLEDGER_READ_MODELS_TABLE: tables.readModels,
       KEYLEDGER_JWKS_TABLE: tables.readModels,
       KEYLEDGER_AUDIT_TABLE: tables.audit,
+      KEYLEDGER_IDEMPOTENCY_TABLE: name(),
       KEYLEDGER_CRYPTO_FUNCTION: 'unused-here',
     };
     const kids = async () => (await jwksVerificationKeys(client, tables.readModels)()).map((k) => k.kid).sort();
