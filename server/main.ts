@@ -11,6 +11,7 @@ import { configFromEnv, describeLocations } from './config.ts';
 import { AuditReconcilerLoop } from './audit-reconciler-loop.ts';
 import { ConsoleSite } from './console-site.ts';
 import { assertNoIncompleteRebuild, lockDataDir } from './data-dir-lock.ts';
+import { assertHsmTokenPresent } from './hsm-token-guard.ts';
 import { InFlightRequests } from './in-flight-requests.ts';
 import { listen } from './local-server.ts';
 import { openServices } from './open-services.ts';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   const lock = await lockDataDir(config.dataDir, 'the keyledger server');
   process.once('exit', () => lock.release());
   assertNoIncompleteRebuild(config.dataDir);
+  assertHsmTokenPresent(config);
   const services = await openServices(config);
   const verifier = new TokenVerifier(
     storeVerificationKeys(services, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL)),

@@ -104,6 +104,13 @@ describe('where the SoftHSM token and its PIN live', () => {
 
     const copy = stolenCopy(dataDir);
     dirs.push(copy);
+    await assert.rejects(
+      startServer({ KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY }, copy),
+      /holds keys, but the SoftHSM token directory .* has no token/,
+      'the copy does not start on a new, empty token',
+    );
+    // Even with a token of its own made for it, what the copy mints the original refuses.
+    rmSync(join(copy, 'default-instance'));
     original = await original.restart();
     const thief = await startServer({ KEYLEDGER_ADMIN_API_KEY: ADMIN_KEY }, copy);
     try {
