@@ -19,6 +19,16 @@ export interface Aggregate<State, Command, Event extends { meta: EventStamp }> {
   readonly codec: EventCodec<Event>;
   /** Bumped whenever State's shape changes: an older snapshot is ignored and the stream replayed. */
   readonly snapshotVersion: number;
+  /**
+   * Appends to other streams that index this aggregate's events (the key version index), committed
+   * atomically with them: given the state the events were decided on and the events.
+   */
+  readonly indexAppends?: (
+    store: EventStore,
+    before: State,
+    events: readonly Event[],
+    scope: RequestScope,
+  ) => Promise<StreamAppend[]>;
 }
 
 /**
@@ -83,6 +93,8 @@ export interface Decision<S, E> {
   readonly state: S;
   readonly events: E[];
   readonly version: number;
+  /** The aggregate's index appends for these events (Aggregate.indexAppends), committed with `append`. */
+  readonly indexAppends?: ((store: EventStore) => Promise<StreamAppend[]>) | undefined;
 }
 
 /** Decides `command` against a loaded stream and prepares its append (events, expected version, snapshot). */
@@ -137,6 +149,7 @@ export function decideAppends<S, C, E extends { meta: EventStamp }>(
     state,
     events,
     version: loaded.version + events.length,
+    indexAppends: aggregate.indexAppends && ((store) => aggregate.indexAppends!(store, loaded.state, events, scope)),
   };
 }
 
@@ -167,7 +180,7 @@ export async function handleCommand<S, C, E extends { meta: EventStamp }>(
  * refusal thrown by any decider refuses the whole command. Commands of this process on any of
  * `streamIds` (the streams it writes that are known up front) run one after another.
  */
-export async function handleCommands<T extends readonly { readonly append: StreamAppend | null }[]>(
+export async function handleCommands<T extends readonly Pick<Decision<unknown, unknown>, 'append' | 'indexAppends'>[]>(
   store: EventStore,
   streamIds: readonly string[],
   decide: () => Promise<T>,
@@ -178,7 +191,8 @@ export async function handleCommands<T extends readonly { readonly append: Strea
       const appends = decisions.flatMap((d) => (d.append ? [d.append] : []));
       if (appends.length === 0) return decisions;
       try {
-        await store.append(appends);
+        const indexes = await Promise.all(decisions.map((d) => d.indexAppends?.(store) ?? Promise.resolve([])));
+        await store.append([...appends, ...indexes.flat()]);
         return decisions;
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= MAX_ATTEMPTS) throw error;

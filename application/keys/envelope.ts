@@ -3,6 +3,7 @@ import { currentVersion, type ExistingKey } from '../../domain/keys/state.ts';
 import { HsmDecryptError } from '../ports/hsm.ts';
 import type { AppServices } from '../services.ts';
 import { ciphertextHeader, encodeCiphertext, gcmAad, parseCiphertext } from './ciphertext.ts';
+import { findKeyVersion } from './key-versions.ts';
 import { toWrappedKey } from './material.ts';
 
 /** Envelope encryption with a root key: seal with the latest version, open with whichever version sealed. */
@@ -37,7 +38,7 @@ export async function openWithKey(
 ): Promise<{ plaintext: Buffer; keyVersionId: string }> {
   const parsed = parseCiphertext(ciphertext);
   if (!parsed || parsed.keyId !== key.keyId) throw unprocessable();
-  const version = key.versions.find((v) => v.id === parsed.versionId);
+  const version = await findKeyVersion(services.store, key, parsed.versionId);
   if (!version) throw unprocessable();
   try {
     const plaintext = await services.hsm.decrypt(

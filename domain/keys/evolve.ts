@@ -7,6 +7,7 @@ import {
   type KeyPolicyType,
   type KeyState,
   type Registration,
+  withNewVersion,
 } from './state.ts';
 
 /** The facts of an existing key, without its status (and a Destroyed key's deletion facts). */
@@ -78,7 +79,8 @@ export function evolve(state: KeyState, event: KeyEvent): KeyState {
       creationDate: event.meta.time,
       createdBy: event.meta.principalId,
       lastUpdateDate: event.meta.time,
-      versions: [version],
+      versionCount: 1,
+      recentVersions: [version],
       aliases: [],
       registrations: [],
       policyRecords: created.dualAuthDelete
@@ -97,7 +99,10 @@ export function evolve(state: KeyState, event: KeyEvent): KeyState {
   const time = event.meta.time;
   switch (event.type) {
     case 'KeyVersionRotated':
-      return withFacts(state, time, { versions: [...state.versions, event.data.version] });
+      return withFacts(state, time, {
+        versionCount: state.versionCount + 1,
+        recentVersions: withNewVersion(state, event.data.version),
+      });
     case 'KeyDisabled':
       return { ...factsOf(state), status: 'Suspended', lastUpdateDate: time, lastStateChangeDate: time };
     case 'KeyEnabled':

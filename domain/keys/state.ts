@@ -39,8 +39,14 @@ export interface KeyFacts extends Omit<KeyCreatedData, 'version'> {
   readonly creationDate: string;
   readonly createdBy: string;
   readonly lastUpdateDate: string;
-  /** Oldest first; the last one is the current version. Never empty. */
-  readonly versions: readonly KeyVersion[];
+  /** How many versions the key has had (the first is 1): the ordinal of the current version. */
+  readonly versionCount: number;
+  /**
+   * The newest versions, at most {@link RECENT_KEY_VERSIONS}, oldest first; the last one is the
+   * current version. Never empty. Older versions live in the key's version index (domain/keys/version-index.ts),
+   * so the state, and the snapshot it is kept as, stays the same size however often the key rotates.
+   */
+  readonly recentVersions: readonly KeyVersion[];
   /** At most five; instance-wide uniqueness is the application's alias index's job. */
   readonly aliases: readonly string[];
   readonly rotationPolicy?: RotationPolicy | undefined;
@@ -86,15 +92,23 @@ export function isExisting(state: KeyState): state is ExistingKey {
   return state.status !== 'Absent' && state.status !== 'Purged';
 }
 
+/** How many versions a key's state carries with their material: wrap and unwrap of these read nothing more. */
+export const RECENT_KEY_VERSIONS = 10;
+
+/** The versions a key keeps after `version` is added: the newest {@link RECENT_KEY_VERSIONS}. */
+export function withNewVersion(key: Pick<KeyFacts, 'recentVersions'>, version: KeyVersion): readonly KeyVersion[] {
+  return [...key.recentVersions, version].slice(-RECENT_KEY_VERSIONS);
+}
+
 export function currentVersion(key: KeyFacts): KeyVersion {
-  const v = key.versions[key.versions.length - 1];
+  const v = key.recentVersions[key.recentVersions.length - 1];
   if (!v) throw new Error('invariant: a key has at least one version');
   return v;
 }
 
 /** When the key was last rotated; undefined before its first rotation. */
 export function lastRotationDate(key: KeyFacts): string | undefined {
-  return key.versions.length > 1 ? currentVersion(key).creationDate : undefined;
+  return key.versionCount > 1 ? currentVersion(key).creationDate : undefined;
 }
 
 /** True when the key has an expiration date at or before `now`. */

@@ -7,6 +7,7 @@ import { importTokenEventSchemas } from './import-tokens.ts';
 import { instancePolicyEventSchemas } from './instance-policies.ts';
 import { keyRingEventSchemas } from './key-rings.ts';
 import { keyEventSchemas } from './keys.ts';
+import { keyVersionIndexEventSchemas } from './key-version-index.ts';
 import { subscriptionEventSchemas } from './subscriptions.ts';
 import { UnknownEventSchemaError, type EventSchema } from './versioned.ts';
 
@@ -19,6 +20,7 @@ const allEventSchemas: Readonly<Record<string, EventSchema<unknown>>> = {
   ...keyRingEventSchemas,
   ...aliasIndexEventSchemas,
   ...aliasQuotaEventSchemas,
+  ...keyVersionIndexEventSchemas,
   ...importTokenEventSchemas,
   ...subscriptionEventSchemas,
 };

@@ -40,7 +40,8 @@ export function rotateKey(command: RotateKey, state: KeyState): KeyEvent[] {
       'This root key has been rotated recently: wait before rotating it again',
     );
   }
-  if (key.versions.some((v) => v.id === command.versionId)) {
+  // Version ids are fresh UUIDs: a repeat of one would be a repeated command, whose version is among the newest.
+  if (key.recentVersions.some((v) => v.id === command.versionId)) {
     throw new DomainError('CONFLICT_ERR', 'a key version with this id already exists');
   }
   return [

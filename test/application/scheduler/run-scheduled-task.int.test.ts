@@ -95,7 +95,7 @@ void describe('scheduled tasks (SQLite, SoftHSM, injected clock)', () => {
       policy: { policy: 'rotation', enabled, intervalMonth },
     }));
   const versions = async (keyId: string, inScope = scope) =>
-    (await findKey(h.services, inScope.instanceId, keyId)).versions.length;
+    (await findKey(h.services, inScope.instanceId, keyId)).versionCount;
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), 'keyledger-scheduler-'));
@@ -123,12 +123,12 @@ void describe('scheduled tasks (SQLite, SoftHSM, injected clock)', () => {
     assert.deepEqual(report.failures, []);
     assert.equal(report.done, 1);
     const rotated = await findKey(h.services, instance, keyId);
-    assert.equal(rotated.versions.length, 2);
+    assert.equal(rotated.versionCount, 2);
     assert.equal(rotated.lastUpdateDate, due);
     assert.equal((await runScheduledTask(h.services, 'rotation')).done, 0, 'the next rotation is a month away');
     const opened = await unwrapKey(h.services, instance, keyId, { ciphertext: sealed.ciphertext, aad: ['a'] });
     assert.deepEqual(opened.plaintext, sealed.plaintext);
-    assert.equal(opened.rewrapped?.keyVersionId, rotated.versions[1]?.id);
+    assert.equal(opened.rewrapped?.keyVersionId, rotated.recentVersions[1]?.id);
     const history = await h.services.store.readStream(`key:${keyId}`);
     const rotation = history.find((e) => e.type === 'KeyVersionRotated');
     assert.equal(rotation?.meta.principalId, SCHEDULER_PRINCIPAL);

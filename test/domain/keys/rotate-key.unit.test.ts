@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   DAY,
@@ -85,7 +86,7 @@ void describe('RotateKey', () => {
       .given([created({ expirationDate: at(HOUR) }), expiredAt(HOUR, at(HOUR))])
       .when(rotate(DAY, 2))
       .thenState((state) => {
-        if (state.status !== 'Deactivated' || state.versions.length !== 2) throw new Error(JSON.stringify(state));
+        if (state.status !== 'Deactivated' || state.versionCount !== 2) throw new Error(JSON.stringify(state));
       });
   });
 
@@ -114,6 +115,33 @@ void describe('RotateKey', () => {
     spec.given([created()]).when(rotate(DAY, 1)).thenThrows('CONFLICT_ERR');
   });
 
+  void it('keeps the newest ten versions with their material and counts them all, however many there were', () => {
+    const history = Array.from({ length: 11 }, (_, i) => rotated(DAY * (i + 1), i + 2));
+    spec
+      .given([created(), ...history])
+      .when(rotate(DAY * 13, 13))
+      .thenState((state) => {
+        if (state.status !== 'Active') throw new Error(JSON.stringify(state));
+        assert.equal(state.versionCount, 13);
+        assert.deepEqual(
+          state.recentVersions.map((v) => v.id),
+          [
+            'version-4',
+            'version-5',
+            'version-6',
+            'version-7',
+            'version-8',
+            'version-9',
+            'version-10',
+            'version-11',
+            'version-12',
+            'version-13',
+          ],
+        );
+        assert.deepEqual(state.recentVersions[0]?.material, material(4));
+      });
+  });
+
   void it('makes the new version current', () => {
     spec
       .given([created()])
@@ -121,7 +149,7 @@ void describe('RotateKey', () => {
       .thenState((state) => {
         if (
           state.status !== 'Active' ||
-          state.versions.at(-1)?.id !== 'version-2' ||
+          state.recentVersions.at(-1)?.id !== 'version-2' ||
           state.lastUpdateDate !== at(DAY)
         ) {
           throw new Error(JSON.stringify(state));
