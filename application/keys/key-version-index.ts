@@ -9,7 +9,7 @@ import {
 } from '../../domain/keys/version-index.ts';
 import { keyVersionIndexCodec } from '../../events/schemas/key-version-index.ts';
 import { decideAppend, loadState, type Aggregate, type RequestScope } from '../command-handler.ts';
-import type { EventStore, StreamAppend } from '../ports/event-store.ts';
+import { ConcurrencyError, type EventStore, type StreamAppend } from '../ports/event-store.ts';
 
 export const keyVersionIndexAggregate: Aggregate<KeyVersionIndexState, IndexKeyVersion, KeyVersionIndexed> = {
   decider: keyVersionIndexDecider,
@@ -59,13 +59,11 @@ export async function keyVersionIndexAppends(
     const streamId = keyVersionIndexStreamId(command.keyId, indexPageOf(command.ordinal));
     if (appends.some((a) => a.streamId === streamId))
       throw new Error('invariant: a key command adds one version at most');
-    const decision = decideAppend(
-      keyVersionIndexAggregate,
-      streamId,
-      await loadState(store, keyVersionIndexAggregate, streamId),
-      command,
-      scope,
-    );
+    const page = await loadState(store, keyVersionIndexAggregate, streamId);
+    // Another writer's rotation committed between our read of the key and of its page: the key's own
+    // append would fail its expected version, so fail now the same way and let the handler re-decide.
+    if (page.state.lastOrdinal >= command.ordinal) throw new ConcurrencyError(streamId, page.version);
+    const decision = decideAppend(keyVersionIndexAggregate, streamId, page, command, scope);
     if (decision.append) appends.push(decision.append);
   }
   return appends;
