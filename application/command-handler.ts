@@ -17,8 +17,13 @@ interface EventCodec<Event> {
 export interface Aggregate<State, Command, Event extends { meta: EventStamp }> {
   readonly decider: Decider<State, Command, Event>;
   readonly codec: EventCodec<Event>;
-  /** Bumped whenever State's shape changes: an older snapshot is ignored and the stream replayed. */
+  /**
+   * Bumped whenever State's shape changes: an older snapshot is lifted by `upcastSnapshot`, or, where
+   * that gives nothing, ignored and the stream replayed.
+   */
   readonly snapshotVersion: number;
+  /** The current State from a snapshot of an older `snapshotVersion`, or undefined when it cannot be lifted. */
+  readonly upcastSnapshot?: (snapshotVersion: number, state: unknown) => State | undefined;
   /**
    * Appends to other streams that index this aggregate's events (the key version index), committed
    * atomically with them: given the state the events were decided on and the events.
@@ -72,13 +77,15 @@ export async function loadState<S, C, E extends { meta: EventStamp }>(
   if (!head) return { state: aggregate.decider.initialState(), version: 0 };
   let state = aggregate.decider.initialState();
   let from = 1;
-  if (
-    isSnapshot(head.snapshot) &&
-    head.snapshot.v === aggregate.snapshotVersion &&
-    head.snapshotVersion !== undefined
-  ) {
-    state = head.snapshot.state as S;
-    from = head.snapshotVersion + 1;
+  if (isSnapshot(head.snapshot) && head.snapshotVersion !== undefined) {
+    const snapshot =
+      head.snapshot.v === aggregate.snapshotVersion
+        ? (head.snapshot.state as S)
+        : aggregate.upcastSnapshot?.(head.snapshot.v, head.snapshot.state);
+    if (snapshot !== undefined) {
+      state = snapshot;
+      from = head.snapshotVersion + 1;
+    }
   }
   if (from <= head.version) {
     const events = await store.readStream(streamId, from);

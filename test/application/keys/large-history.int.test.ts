@@ -9,7 +9,8 @@
  * rotates more slowly, so its run crosses two index pages, and `npm run bench` measures 10,000 on both.
  *
  * A key whose first versions were committed before the index existed (their commits carried no index
- * appends and an older snapshot) still unwraps and lists them, from its own stream.
+ * appends, and its head snapshot 3 held every version) loads from that snapshot and still unwraps and
+ * lists those versions, from its own stream.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -17,8 +18,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it, test } from 'node:test';
-import { handleCommand, type RequestScope } from '../../../application/command-handler.ts';
+import { decideAppend, loadState, type RequestScope } from '../../../application/command-handler.ts';
 import { createKey } from '../../../application/keys/create-key.ts';
+import { findKey } from '../../../application/keys/find-key.ts';
 import { keyAggregate, keyStreamId } from '../../../application/keys/key-aggregate.ts';
 import { listKeyVersions } from '../../../application/keys/list-key-versions.ts';
 import { toWrappedMaterial } from '../../../application/keys/material.ts';
@@ -31,6 +33,8 @@ import type { Hsm } from '../../../application/ports/hsm.ts';
 import type { AppServices } from '../../../application/services.ts';
 import { settingsFromEnv } from '../../../application/settings.ts';
 import type { KeyCommand } from '../../../domain/keys/commands.ts';
+import type { KeyVersion } from '../../../domain/keys/events.ts';
+import { currentVersion, isExisting } from '../../../domain/keys/state.ts';
 import { openSqliteKeyList } from '../../../events/read-models/sqlite/sqlite-key-list.ts';
 import { createEventStoreTable } from '../../../events/store/dynamodb/create-table.ts';
 import { openDynamoDbEventStore } from '../../../events/store/dynamodb/dynamodb-event-store.ts';
@@ -198,10 +202,25 @@ function largeHistory(kind: StoreKind): void {
     void it('unwraps and lists the versions a key had before the version index existed', async () => {
       const services = await freshServices();
       const keyId = randomUUID();
-      // How commits were made before the index: no index appends, and a snapshot of an older shape.
-      const before = { ...keyAggregate, indexAppends: undefined, snapshotVersion: keyAggregate.snapshotVersion - 1 };
       const context = () => ({ keyId, now: new Date(now).toISOString(), principalId: PRINCIPAL, settings });
-      const run = (command: KeyCommand) => handleCommand(services.store, before, keyStreamId(keyId), command, scope);
+      const inline: KeyVersion[] = [];
+      // A commit as made before the index: no index append, and snapshot 3, which held every version.
+      const run = async (command: KeyCommand) => {
+        const streamId = keyStreamId(keyId);
+        const decision = decideAppend(
+          keyAggregate,
+          streamId,
+          await loadState(services.store, keyAggregate, streamId),
+          command,
+          scope,
+        );
+        if (!decision.append || !isExisting(decision.state)) throw new Error('the command changed nothing');
+        const { versionCount: _count, recentVersions, ...facts } = decision.state;
+        inline.push(recentVersions.at(-1) ?? assert.fail('a key has a version'));
+        await services.store.append([
+          { ...decision.append, snapshot: { v: 3, state: { ...facts, versions: [...inline] } } },
+        ]);
+      };
       const ids: string[] = [randomUUID()];
       await run({
         type: 'CreateKey',
@@ -224,6 +243,9 @@ function largeHistory(kind: StoreKind): void {
         const material = toWrappedMaterial(await hsm.generateAesKey());
         await run({ type: 'RotateKey', ...context(), versionId, material, suppliedByCaller: false });
       }
+      const loaded = await findKey(await freshServices(), scope.instanceId, keyId);
+      assert.equal(loaded.versionCount, 15, 'snapshot 3 read as the key it was');
+      assert.equal(currentVersion(loaded).id, ids[14]);
       // Then rotated by today's code, which indexes from the 16th version on.
       for (let i = 0; i < 12; i++) {
         tick();
