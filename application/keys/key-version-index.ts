@@ -1,5 +1,5 @@
-import type { KeyEvent, KeyVersion } from '../../domain/keys/events.ts';
-import { isExisting, type KeyState } from '../../domain/keys/state.ts';
+import type { KeyEvent } from '../../domain/keys/events.ts';
+import { RECENT_KEY_VERSIONS, isExisting, type KeyState } from '../../domain/keys/state.ts';
 import {
   indexPageOf,
   keyVersionIndexDecider,
@@ -20,19 +20,12 @@ export const keyVersionIndexAggregate: Aggregate<KeyVersionIndexState, IndexKeyV
 /** The stream of one page of a key's version index (domain/keys/version-index.ts). */
 export const keyVersionIndexStreamId = (keyId: string, page: number): string => `keyVersions:${keyId}:${page}`;
 
-/** The version a key event adds (and the key's id), if any. */
-function addedVersion(event: KeyEvent, before: KeyState): { keyId: string; version: KeyVersion } | undefined {
-  if (event.type === 'KeyCreated' || event.type === 'KeyImported') {
-    return { keyId: event.data.keyId, version: event.data.version };
-  }
-  if (event.type === 'KeyVersionRotated' && isExisting(before))
-    return { keyId: before.keyId, version: event.data.version };
-  return undefined;
-}
-
 /**
- * The index appends of a key command's events: each version they add goes to its index page, at the
- * ordinal that follows the key's version count before them. The key's own append is in the same commit.
+ * The index append of a key command's events: a rotation of a key whose state is full
+ * ({@link RECENT_KEY_VERSIONS} versions) pushes its oldest kept version out of the state, and that
+ * version goes to its index page in the same commit. So the index holds exactly the versions the state
+ * no longer keeps (ordinals 1 up to the oldest kept, but for those of a key older than the index), and a
+ * key that never rotated that often (every standard key) has none.
  */
 export async function keyVersionIndexAppends(
   store: EventStore,
@@ -40,31 +33,24 @@ export async function keyVersionIndexAppends(
   events: readonly KeyEvent[],
   scope: RequestScope,
 ): Promise<StreamAppend[]> {
-  let ordinal = isExisting(before) ? before.versionCount : 0;
-  const commands: IndexKeyVersion[] = [];
-  for (const event of events) {
-    const added = addedVersion(event, before);
-    if (added === undefined) continue;
-    ordinal += 1;
-    commands.push({
-      type: 'IndexKeyVersion',
-      ...added,
-      ordinal,
-      now: event.meta.time,
-      principalId: event.meta.principalId,
-    });
-  }
-  const appends: StreamAppend[] = [];
-  for (const command of commands) {
-    const streamId = keyVersionIndexStreamId(command.keyId, indexPageOf(command.ordinal));
-    if (appends.some((a) => a.streamId === streamId))
-      throw new Error('invariant: a key command adds one version at most');
-    const page = await loadState(store, keyVersionIndexAggregate, streamId);
-    // Another writer's rotation committed between our read of the key and of its page: the key's own
-    // append would fail its expected version, so fail now the same way and let the handler re-decide.
-    if (page.state.lastOrdinal >= command.ordinal) throw new ConcurrencyError(streamId, page.version);
-    const decision = decideAppend(keyVersionIndexAggregate, streamId, page, command, scope);
-    if (decision.append) appends.push(decision.append);
-  }
-  return appends;
+  const rotations = events.filter((e) => e.type === 'KeyVersionRotated');
+  if (rotations.length > 1) throw new Error('invariant: a key command adds one version at most');
+  const [rotation] = rotations;
+  const evicted = isExisting(before) ? before.recentVersions[0] : undefined;
+  if (!rotation || !isExisting(before) || !evicted || before.recentVersions.length < RECENT_KEY_VERSIONS) return [];
+  const command: IndexKeyVersion = {
+    type: 'IndexKeyVersion',
+    keyId: before.keyId,
+    ordinal: before.versionCount - before.recentVersions.length + 1,
+    version: evicted,
+    now: rotation.meta.time,
+    principalId: rotation.meta.principalId,
+  };
+  const streamId = keyVersionIndexStreamId(command.keyId, indexPageOf(command.ordinal));
+  const page = await loadState(store, keyVersionIndexAggregate, streamId);
+  // Another writer's rotation committed between our read of the key and of its page: the key's own
+  // append would fail its expected version, so fail now the same way and let the handler re-decide.
+  if (page.state.lastOrdinal >= command.ordinal) throw new ConcurrencyError(streamId, page.version);
+  const { append } = decideAppend(keyVersionIndexAggregate, streamId, page, command, scope);
+  return append ? [append] : [];
 }

@@ -9,8 +9,8 @@ import { keyVersionIndexAggregate, keyVersionIndexStreamId } from './key-version
 /**
  * A key's versions older than the newest ones its state keeps (domain/keys/state.ts), read on demand
  * from its version index pages (domain/keys/version-index.ts): a page is one stream read of at most
- * 200 versions. A key created before the index existed has its early versions in its own stream
- * only; they are read from there, once per process.
+ * 200 versions. A key rotated more than ten times before the index existed has its versions of then
+ * in its own stream only; they are read from there, once per process.
  *
  * Both kinds of read are cached per store handle: a full index page and a key's pre-index versions
  * never change (stored events are never rewritten), so a hot old version costs no read after its first.
@@ -63,14 +63,14 @@ async function readIndexPage(store: EventStore, keyId: string, page: number): Pr
   return versions;
 }
 
-/** Whether every version of the key below the index's first one is in the index (it is for keys created since). */
+/** Whether the index starts at the key's first version (it does unless the key's history is older than the index). */
 async function indexStartsAtFirstVersion(store: EventStore, keyId: string): Promise<boolean> {
   return (await readIndexPage(store, keyId, 0))[0]?.ordinal === 1;
 }
 
 /**
- * The versions of a key created before the index existed, from its own stream: every version its
- * KeyCreated/KeyImported/KeyVersionRotated events added up to `throughOrdinal`, in order.
+ * The versions of a key whose history is older than the index, from its own stream: every version its
+ * KeyCreated/KeyImported/KeyVersionRotated events added (at least through `throughOrdinal`), in order.
  */
 async function preIndexVersions(
   store: EventStore,
@@ -98,7 +98,7 @@ function oldestRecentOrdinal(key: ExistingKey): number {
 
 /**
  * The version `versionId` of `key`, wherever it is kept: the state's newest versions first (no read),
- * then the index pages from the newest down, then, for a key older than the index, its own stream.
+ * then the index pages from the newest down, then, for a history older than the index, the key's own stream.
  */
 export async function findKeyVersion(
   store: EventStore,

@@ -2,15 +2,16 @@ import type { Decider } from '../decider.ts';
 import type { EventStamp, KeyVersion } from './events.ts';
 
 /**
- * A key's version index: each version of a key by its ordinal (1 = the version the key was created
- * with), in pages of {@link VERSIONS_PER_INDEX_PAGE} consecutive ordinals, one stream per page. The
- * application appends a page's KeyVersionIndexed in the same atomic commit as the key event that adds
- * the version (KeyCreated, KeyImported, KeyVersionRotated), so the key's own state keeps only its
- * newest versions (state.ts) and stays small however long its history: an older version's material
- * (to unwrap a ciphertext it made) and a page of the version list are read from the index pages.
+ * A key's version index: the versions its state no longer keeps (state.ts keeps the newest ten), each
+ * by its ordinal (1 = the version the key was created with), in pages of {@link VERSIONS_PER_INDEX_PAGE}
+ * consecutive ordinals, one stream per page. When a rotation pushes the oldest kept version out of the
+ * key's state, the application appends that version's KeyVersionIndexed to its page in the same atomic
+ * commit as the KeyVersionRotated, so the key's state and its snapshot stay small however long its
+ * history: an older version's material (to unwrap a ciphertext it made) and a page of the version
+ * list are read from the index pages.
  *
- * Keys created before the index existed have their early versions in their own stream only; the
- * index then starts at the first version added after it came (application/keys/key-versions.ts).
+ * Keys rotated past ten versions before the index existed have those versions in their own stream
+ * only; the index then starts at the first version pushed out after it came (application/keys/key-versions.ts).
  */
 export const VERSIONS_PER_INDEX_PAGE = 200;
 

@@ -246,7 +246,7 @@ function largeHistory(kind: StoreKind): void {
       const loaded = await findKey(await freshServices(), scope.instanceId, keyId);
       assert.equal(loaded.versionCount, 15, 'snapshot 3 read as the key it was');
       assert.equal(currentVersion(loaded).id, ids[14]);
-      // Then rotated by today's code, which indexes from the 16th version on.
+      // Then rotated by today's code: each rotation pushes a version out of the state into the index (6, 7, ...).
       for (let i = 0; i < 12; i++) {
         tick();
         ids.push((await rotateKey(services, scope, PRINCIPAL, keyId)).recentVersions.at(-1)?.id ?? '');
