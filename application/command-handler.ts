@@ -1,5 +1,6 @@
 import type { Decider } from '../domain/decider.ts';
 import type { EventStamp } from '../domain/keys/events.ts';
+import { snapshotOf, snapshotState, type SnapshotShape } from '../events/schemas/snapshots.ts';
 import {
   ConcurrencyError,
   type EventStore,
@@ -14,16 +15,13 @@ interface EventCodec<Event> {
   decode(stored: StoredEvent): Event;
 }
 
-export interface Aggregate<State, Command, Event extends { meta: EventStamp }> {
+export interface Aggregate<State, Command, Event extends { meta: EventStamp }> extends SnapshotShape<State> {
   readonly decider: Decider<State, Command, Event>;
   readonly codec: EventCodec<Event>;
   /**
-   * Bumped whenever State's shape changes: an older snapshot is lifted by `upcastSnapshot`, or, where
-   * that gives nothing, ignored and the stream replayed.
+   * `snapshotVersion` is bumped whenever State's shape changes: an older snapshot is lifted by
+   * `upcastSnapshot`, or, where that gives nothing, ignored and the stream replayed.
    */
-  readonly snapshotVersion: number;
-  /** The current State from a snapshot of an older `snapshotVersion`, or undefined when it cannot be lifted. */
-  readonly upcastSnapshot?: (snapshotVersion: number, state: unknown) => State | undefined;
   /**
    * Appends to other streams that index this aggregate's events (the key version index), committed
    * atomically with them: given the state the events were decided on and the events.
@@ -55,15 +53,6 @@ export interface RequestScope {
 /** The instance id of service-wide streams' events (principals, API keys, token-signing keys). */
 export const SERVICE_SCOPE_ID = '*';
 
-interface Snapshot {
-  readonly v: number;
-  readonly state: unknown;
-}
-
-function isSnapshot(value: unknown): value is Snapshot {
-  return typeof value === 'object' && value !== null && 'v' in value && 'state' in value;
-}
-
 /**
  * Current state of a stream: the head's snapshot plus any events after it (normally none), so
  * no request replays a whole stream (docs/decisions/0001-event-sourcing.md).
@@ -77,15 +66,10 @@ export async function loadState<S, C, E extends { meta: EventStamp }>(
   if (!head) return { state: aggregate.decider.initialState(), version: 0 };
   let state = aggregate.decider.initialState();
   let from = 1;
-  if (isSnapshot(head.snapshot) && head.snapshotVersion !== undefined) {
-    const snapshot =
-      head.snapshot.v === aggregate.snapshotVersion
-        ? (head.snapshot.state as S)
-        : aggregate.upcastSnapshot?.(head.snapshot.v, head.snapshot.state);
-    if (snapshot !== undefined) {
-      state = snapshot;
-      from = head.snapshotVersion + 1;
-    }
+  const snapshot = snapshotState(head, aggregate);
+  if (snapshot) {
+    state = snapshot.state;
+    from = snapshot.version + 1;
   }
   if (from <= head.version) {
     const events = await store.readStream(streamId, from);
@@ -151,7 +135,7 @@ export function decideAppends<S, C, E extends { meta: EventStamp }>(
       streamId,
       expectedVersion: loaded.version,
       events: newEvents,
-      snapshot: { v: aggregate.snapshotVersion, state },
+      snapshot: snapshotOf(aggregate, state),
     },
     state,
     events,

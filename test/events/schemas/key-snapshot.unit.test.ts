@@ -1,7 +1,8 @@
 /** Key snapshots written before the version index (snapshot 3, every version inline) still load, lifted to snapshot 4. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keyAggregate, upcastKeySnapshot } from '../../../application/keys/key-aggregate.ts';
+import { keyAggregate } from '../../../application/keys/key-aggregate.ts';
+import { upcastKeySnapshot } from '../../../events/schemas/key-snapshot.ts';
 
 const version = (n: number) => ({
   id: `00000000-0000-4000-8000-0000000000${String(n).padStart(2, '0')}`,
