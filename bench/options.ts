@@ -33,6 +33,11 @@ export interface BenchOptions {
   /** Keys of the scale seed in the key ring the search runs narrow to (Key Protect searches at most 5,000). */
   readonly ringKeys: { sqlite: number; dynamodb: number };
   readonly scale: boolean;
+  /**
+   * Rotations of the one key of the long-history run (bench/long-history.ts) per store: 10,000 by
+   * default on both; 0 skips the run.
+   */
+  readonly historyRotations: { sqlite: number; dynamodb: number };
   readonly bundles: boolean;
   /** Write V8 CPU profiles of the embedded server's plain runs here (`node --cpu-prof`). */
   readonly cpuProfDir: string | undefined;
@@ -55,6 +60,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       'dynamodb-scale-keys': { type: 'string' },
       'dynamodb-listing-keys': { type: 'string' },
       'no-scale': { type: 'boolean', default: false },
+      'history-rotations': { type: 'string' },
+      'dynamodb-history-rotations': { type: 'string' },
+      'no-history': { type: 'boolean', default: false },
       'no-bundles': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       'dynamodb-port': { type: 'string' },
@@ -91,6 +99,13 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     dynamodbListingKeys: num(values['dynamodb-listing-keys'], quick ? 40 : 100_000, 'dynamodb-listing-keys'),
     ringKeys: { sqlite: quick ? 5 : 5_000, dynamodb: quick ? 5 : 1_000 },
     scale: !(values['no-scale'] ?? false),
+    historyRotations:
+      (values['no-history'] ?? false)
+        ? { sqlite: 0, dynamodb: 0 }
+        : {
+            sqlite: num(values['history-rotations'], quick ? 25 : 10_000, 'history-rotations'),
+            dynamodb: num(values['dynamodb-history-rotations'], quick ? 25 : 10_000, 'dynamodb-history-rotations'),
+          },
     bundles: !(values['no-bundles'] ?? false),
     cpuProfDir: values['cpu-prof'],
     dynamodbPort: values['dynamodb-port'] === undefined ? undefined : num(values['dynamodb-port'], 0, 'dynamodb-port'),

@@ -24,6 +24,30 @@ export interface ScenarioResult extends LoadResult {
   }>;
 }
 
+/** bench/long-history.ts: one key rotated `rotations` times, then measured on freshly opened services. */
+export interface HistoryResult {
+  readonly rotations: number;
+  readonly rotateAllS: number;
+  /** Mean time of each of the last 1,000 rotations (of all, with fewer). */
+  readonly lastThousandMsEach: number;
+  readonly afterRestart: {
+    readonly loadMs: number;
+    readonly unwrapOldestColdMs: number;
+    readonly unwrapOldestWarmMs: number;
+    readonly wrapNewestMs: number;
+    readonly rotateOnceMoreMs: number;
+    readonly listPages: number;
+    readonly listFirstPageMs: number;
+    readonly listLastPageMs: number;
+    readonly listPageMedianMs: number;
+    readonly listAllMs: number;
+  };
+  /** JSON bytes of the key's head snapshot and of its largest event (data and meta), index pages included. */
+  readonly keyHeadBytes: number;
+  readonly largestEventBytes: number;
+  readonly streams: number;
+}
+
 export interface ModeResult {
   readonly store: 'sqlite' | 'dynamodb';
   readonly keys: number;
@@ -42,6 +66,8 @@ export interface ModeResult {
     readonly idleRssMB: number;
     readonly endRssMB: number;
   } | null;
+  /** The long-history run (bench/long-history.ts); null when skipped. */
+  readonly history?: HistoryResult | null;
 }
 
 export interface BenchProfile {
@@ -218,6 +244,25 @@ export function toMarkdown(r: BenchReport): string {
     lines.push(
       `| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`,
     );
+  }
+  const histories = r.modes.filter((m) => m.history);
+  if (histories.length > 0) {
+    lines.push(
+      '',
+      '## Long history: one key rotated N times (bench/long-history.ts, application layer, SoftHSM)',
+      '',
+      'After the rotations, services opened afresh on the same data (nothing cached) time each step once.',
+      '',
+      '| store | N | N rotations | each of the last 1,000 | load | unwrap version 1 (cold / again) | wrap | rotate once more | list 200 per page: pages, first / median / last, all | largest head snapshot / event |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    );
+    for (const mode of histories) {
+      const h = mode.history as HistoryResult;
+      const a = h.afterRestart;
+      lines.push(
+        `| ${mode.store} | ${h.rotations} | ${h.rotateAllS} s | ${h.lastThousandMsEach} ms | ${a.loadMs} ms | ${a.unwrapOldestColdMs} / ${a.unwrapOldestWarmMs} ms | ${a.wrapNewestMs} ms | ${a.rotateOnceMoreMs} ms | ${a.listPages}, ${a.listFirstPageMs} / ${a.listPageMedianMs} / ${a.listLastPageMs} ms, ${a.listAllMs} ms | ${h.keyHeadBytes} / ${h.largestEventBytes} bytes |`,
+      );
+    }
   }
   if (r.profile) {
     const p = r.profile;

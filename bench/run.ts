@@ -17,6 +17,7 @@ import {
   type BenchReport,
   type CeilingName,
   type CeilingResult,
+  type HistoryResult,
   type ModeResult,
   type ScenarioResult,
   type Target,
@@ -346,7 +347,34 @@ async function measureMode(
         await s.stop();
       }
     }
-    return { store, keys: o.keys, startup: k.startup, scenarios: scenarioResults, idleRssMB, sealEveryCommit, scale };
+    let history: HistoryResult | null = null;
+    const rotations = o.historyRotations[store];
+    if (rotations > 0) {
+      const historyDir = join(scratch, `${store}-history`);
+      mkdirSync(historyDir);
+      log(`${store}: rotating one key ${rotations} times through the application layer`);
+      history = JSON.parse(
+        await runNode('bench/long-history.ts', [String(rotations)], {
+          KEYLEDGER_DATA_DIR: historyDir,
+          KEYLEDGER_ADMIN_API_KEY: 'bench-admin-api-key-0123456789abcdef',
+          KEYLEDGER_MIN_ROTATION_INTERVAL_S: '0',
+          KEYLEDGER_LOG_LEVEL: 'ERROR',
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+          ...envFor('history'),
+        }),
+      ) as HistoryResult;
+      log(`${store}: ${rotations} rotations in ${history.rotateAllS} s; then ${JSON.stringify(history.afterRestart)}`);
+    }
+    return {
+      store,
+      keys: o.keys,
+      startup: k.startup,
+      scenarios: scenarioResults,
+      idleRssMB,
+      sealEveryCommit,
+      scale,
+      history,
+    };
   } finally {
     ddb?.stop();
   }

@@ -61,6 +61,10 @@ void test('npm run bench -- --quick writes a complete JSON and markdown report',
           'the row is one of its runs',
         );
     }
+    // One key rotated 25 times: past the ten versions its state keeps, so unwrap and listing read the index.
+    assert.equal(mode.history?.rotations, 25, `${mode.store}: the long-history run`);
+    assert.equal(mode.history.afterRestart.listPages, 1);
+    assert.ok(mode.history.keyHeadBytes > 0 && mode.history.largestEventBytes > 0);
     if (mode.store === 'sqlite') {
       assert.equal(mode.sealEveryCommit?.scenario, 'wrap (given DEK)', 'the seal interval 0 row');
       assert.ok((mode.sealEveryCommit?.ok ?? 0) > 0);
