@@ -17,13 +17,17 @@ export const keyVersionIndexAggregate: Aggregate<KeyVersionIndexState, IndexKeyV
   snapshotVersion: 1,
 };
 
-/** The stream of one page of a key's version index (domain/keys/version-index.ts). */
+/** The stream of one page of a key's version index (domain/keys/version-index.ts): listing reads these. */
 export const keyVersionIndexStreamId = (keyId: string, page: number): string => `keyVersions:${keyId}:${page}`;
 
+/** The stream of one indexed version, by its id: unwrap reads this one when a ciphertext names the version. */
+export const keyVersionStreamId = (keyId: string, versionId: string): string => `keyVersion:${keyId}:${versionId}`;
+
 /**
- * The index append of a key command's events: a rotation of a key whose state is full
+ * The index appends of a key command's events: a rotation of a key whose state is full
  * ({@link RECENT_KEY_VERSIONS} versions) pushes its oldest kept version out of the state, and that
- * version goes to its index page in the same commit. So the index holds exactly the versions the state
+ * version goes, in the same commit, to its index page and to a stream of its own (named by its id,
+ * which must not exist yet). So the index holds exactly the versions the state
  * no longer keeps (ordinals 1 up to the oldest kept, but for those of a key older than the index), and a
  * key that never rotated that often (every standard key) has none.
  */
@@ -51,6 +55,14 @@ export async function keyVersionIndexAppends(
   // Another writer's rotation committed between our read of the key and of its page: the key's own
   // append would fail its expected version, so fail now the same way and let the handler re-decide.
   if (page.state.lastOrdinal >= command.ordinal) throw new ConcurrencyError(streamId, page.version);
-  const { append } = decideAppend(keyVersionIndexAggregate, streamId, page, command, scope);
-  return append ? [append] : [];
+  const byPage = decideAppend(keyVersionIndexAggregate, streamId, page, command, scope).append;
+  const initial = { state: keyVersionIndexAggregate.decider.initialState(), version: 0 };
+  const byId = decideAppend(
+    keyVersionIndexAggregate,
+    keyVersionStreamId(command.keyId, evicted.id),
+    initial,
+    command,
+    scope,
+  ).append;
+  return [byPage, byId].filter((a) => a !== null);
 }

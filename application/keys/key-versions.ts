@@ -4,16 +4,16 @@ import { VERSIONS_PER_INDEX_PAGE, indexPageOf } from '../../domain/keys/version-
 import { decodeKeyEvent } from '../../events/schemas/keys.ts';
 import type { EventStore } from '../ports/event-store.ts';
 import { keyStreamId } from './key-aggregate.ts';
-import { keyVersionIndexAggregate, keyVersionIndexStreamId } from './key-version-index.ts';
+import { keyVersionIndexAggregate, keyVersionIndexStreamId, keyVersionStreamId } from './key-version-index.ts';
 
 /**
  * A key's versions older than the newest ones its state keeps (domain/keys/state.ts), read on demand
- * from its version index pages (domain/keys/version-index.ts): a page is one stream read of at most
- * 200 versions. A key rotated more than ten times before the index existed has its versions of then
+ * from its version index (domain/keys/version-index.ts): one version by its id is one stream read of
+ * one event, a page of the list one stream read of at most 200 versions. A key rotated more than ten times before the index existed has its versions of then
  * in its own stream only; they are read from there, once per process.
  *
- * Both kinds of read are cached per store handle: a full index page and a key's pre-index versions
- * never change (stored events are never rewritten), so a hot old version costs no read after its first.
+ * Reads are cached per store handle: an indexed version, a full index page and a key's pre-index
+ * versions never change (stored events are never rewritten), so a hot old version costs no read after its first.
  */
 
 /** A version and its ordinal (1 = the version the key was created with). */
@@ -22,12 +22,14 @@ interface NumberedVersion {
   readonly version: KeyVersion;
 }
 
-/** Index pages read in parallel when searching for a version. */
+/** Index pages read in parallel for one page of the version list. */
 const PARALLEL_PAGE_READS = 8;
+const MAX_CACHED_VERSIONS = 10_000;
 const MAX_CACHED_PAGES = 1000;
 const MAX_CACHED_HISTORIES = 100;
 
 interface VersionCaches {
+  readonly versions: Map<string, KeyVersion>;
   readonly pages: Map<string, readonly NumberedVersion[]>;
   readonly preIndex: Map<string, readonly NumberedVersion[]>;
 }
@@ -35,7 +37,7 @@ const caches = new WeakMap<EventStore, VersionCaches>();
 function cachesOf(store: EventStore): VersionCaches {
   let found = caches.get(store);
   if (found === undefined) {
-    found = { pages: new Map(), preIndex: new Map() };
+    found = { versions: new Map(), pages: new Map(), preIndex: new Map() };
     caches.set(store, found);
   }
   return found;
@@ -98,7 +100,8 @@ function oldestRecentOrdinal(key: ExistingKey): number {
 
 /**
  * The version `versionId` of `key`, wherever it is kept: the state's newest versions first (no read),
- * then the index pages from the newest down, then, for a history older than the index, the key's own stream.
+ * then the version's own index stream (one read, then cached: it never changes), then, for a history
+ * older than the index, the key's own stream.
  */
 export async function findKeyVersion(
   store: EventStore,
@@ -109,11 +112,15 @@ export async function findKeyVersion(
   if (recent) return recent;
   const below = oldestRecentOrdinal(key) - 1;
   if (below < 1) return undefined;
-  for (let top = indexPageOf(below); top >= 0; top -= PARALLEL_PAGE_READS) {
-    const pages = Array.from({ length: Math.min(PARALLEL_PAGE_READS, top + 1) }, (_, i) => top - i);
-    const read = await Promise.all(pages.map((page) => readIndexPage(store, key.keyId, page)));
-    const found = read.flat().find((v) => v.version.id === versionId);
-    if (found) return found.version;
+  const { versions } = cachesOf(store);
+  const cacheKey = `${key.keyId}:${versionId}`;
+  const cached = versions.get(cacheKey);
+  if (cached) return cached;
+  const [indexed] = await store.readStream(keyVersionStreamId(key.keyId, versionId));
+  if (indexed) {
+    const { version } = keyVersionIndexAggregate.codec.decode(indexed).data;
+    remember(versions, cacheKey, version, MAX_CACHED_VERSIONS);
+    return version;
   }
   if (await indexStartsAtFirstVersion(store, key.keyId)) return undefined;
   return (await preIndexVersions(store, key.keyId, below)).find((v) => v.version.id === versionId)?.version;

@@ -4,11 +4,12 @@ import type { EventStamp, KeyVersion } from './events.ts';
 /**
  * A key's version index: the versions its state no longer keeps (state.ts keeps the newest ten), each
  * by its ordinal (1 = the version the key was created with), in pages of {@link VERSIONS_PER_INDEX_PAGE}
- * consecutive ordinals, one stream per page. When a rotation pushes the oldest kept version out of the
- * key's state, the application appends that version's KeyVersionIndexed to its page in the same atomic
- * commit as the KeyVersionRotated, so the key's state and its snapshot stay small however long its
- * history: an older version's material (to unwrap a ciphertext it made) and a page of the version
- * list are read from the index pages.
+ * consecutive ordinals, one stream per page, and by its id, one stream per version. When a rotation
+ * pushes the oldest kept version out of the key's state, the application appends that version's
+ * KeyVersionIndexed to its page and to its own stream in the same atomic commit as the
+ * KeyVersionRotated, so the key's state and its snapshot stay small however long its history: an
+ * older version's material (to unwrap a ciphertext that names it) is one read of its own stream, and
+ * a page of the version list one read per index page it reaches.
  *
  * Keys rotated past ten versions before the index existed have those versions in their own stream
  * only; the index then starts at the first version pushed out after it came (application/keys/key-versions.ts).

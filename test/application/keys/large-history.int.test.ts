@@ -14,7 +14,7 @@
  * lists those versions, from its own stream.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +176,13 @@ function largeHistory(kind: StoreKind): void {
       assert.deepEqual(opened.plaintext, sealed.plaintext);
       assert.equal(opened.keyVersionId, ids[0]);
       assert.equal(opened.rewrapped?.keyVersionId, ids.at(-1));
+      // The same ciphertext naming a version the key never had (header: "KL", format, key id, version id).
+      const forged = Buffer.from(sealed.ciphertext, 'base64');
+      randomBytes(16).copy(forged, 19);
+      await assert.rejects(
+        unwrapKey(restarted, scope.instanceId, key.keyId, { ciphertext: forged.toString('base64'), aad: ['first'] }),
+        { code: 'UNPROCESSABLE_CIPHERTEXT_ERR' },
+      );
       const wrapped = await wrapKey(restarted, scope.instanceId, key.keyId, { aad: [] });
       assert.equal(wrapped.keyVersionId, ids.at(-1));
 
