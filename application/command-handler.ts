@@ -19,10 +19,6 @@ export interface Aggregate<State, Command, Event extends { meta: EventStamp }> e
   readonly decider: Decider<State, Command, Event>;
   readonly codec: EventCodec<Event>;
   /**
-   * `snapshotVersion` is bumped whenever State's shape changes: an older snapshot is lifted by
-   * `upcastSnapshot`, or, where that gives nothing, ignored and the stream replayed.
-   */
-  /**
    * Appends to other streams that index this aggregate's events (the key version index), committed
    * atomically with them: given the state the events were decided on and the events.
    */

@@ -9,8 +9,12 @@ import {
   aliasStreamId,
 } from './alias-index-aggregate.ts';
 
-/** The streams {@link decideAliasClaims} writes for `aliases` of an instance (for the command handler's queue). */
+/**
+ * The streams {@link decideAliasClaims} writes for `aliases` of an instance (for the command handler's queue):
+ * none without aliases, so a key without any does not wait on the instance's alias quota.
+ */
 export function aliasClaimStreams(instanceId: string, aliases: readonly string[]): string[] {
+  if (aliases.length === 0) return [];
   return [...aliases.map((alias) => aliasStreamId(instanceId, alias)), aliasQuotaStreamId(instanceId)];
 }
 
@@ -20,6 +24,7 @@ export function aliasClaimStreams(instanceId: string, aliases: readonly string[]
  * still holds; AliasReleased) and one for the instance's alias quota (taken per claim, 400
  * KEY_ALIAS_QUOTA_ERR past 1,000; returned per release). The caller commits them in the same atomic
  * append as the key's own events (handleCommands), so the key, its aliases and the count never disagree.
+ * No aliases, no decisions (and no reads).
  */
 export async function decideAliasClaims(
   services: AppServices,
@@ -27,6 +32,7 @@ export async function decideAliasClaims(
   change: { keyId: string; aliases: readonly string[]; kind: 'add' | 'remove'; now: string; principalId: string },
 ): Promise<Decision<unknown, unknown>[]> {
   const { keyId, now, principalId } = change;
+  if (change.aliases.length === 0) return [];
   const index = await Promise.all(
     change.aliases.map(async (alias) => {
       const streamId = aliasStreamId(scope.instanceId, alias);

@@ -72,7 +72,7 @@ export async function createKey(
   // whole creation, so a client's retry cannot leave keys behind.
   const [created] = await handleCommands(
     services.store,
-    [keyStream, ...(aliases.length > 0 ? aliasClaimStreams(scope.instanceId, aliases) : [])],
+    [keyStream, ...aliasClaimStreams(scope.instanceId, aliases)],
     async () => {
       const now = services.now().toISOString();
       const key = decideAppends(
@@ -110,7 +110,6 @@ export async function createKey(
         ],
         scope,
       );
-      if (aliases.length === 0) return [key] as const;
       return [
         key,
         ...(await decideAliasClaims(services, scope, { keyId, aliases, kind: 'add', now, principalId })),

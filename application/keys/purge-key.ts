@@ -24,7 +24,7 @@ export async function purgeKey(
   const keyStream = keyStreamId(keyId);
   const [key] = await handleCommands(
     services.store,
-    [keyStream, ...(aliases.length > 0 ? aliasClaimStreams(scope.instanceId, aliases) : [])],
+    [keyStream, ...aliasClaimStreams(scope.instanceId, aliases)],
     async () => {
       const now = services.now().toISOString();
       const loaded = await loadState(services.store, keyAggregate, keyStream);
@@ -36,7 +36,8 @@ export async function purgeKey(
         { type: 'PurgeKey', keyId, now, principalId, settings: services.settings, automatic },
         scope,
       );
-      if (purged.events.length === 0 || held.length === 0) return [purged] as const;
+      // Already purged: nothing to release.
+      if (purged.events.length === 0) return [purged] as const;
       return [
         purged,
         ...(await decideAliasClaims(services, scope, { keyId, aliases: held, kind: 'remove', now, principalId })),

@@ -10,7 +10,10 @@ export interface Snapshot {
   readonly state: unknown;
 }
 
-/** A snapshot's shape: the version written now, and how to lift an older one (undefined: it cannot be). */
+/**
+ * A snapshot's shape: the version written now (bumped whenever State's shape changes), and how to lift an
+ * older one; a snapshot that cannot be lifted is ignored and the stream replayed.
+ */
 export interface SnapshotShape<State> {
   readonly snapshotVersion: number;
   readonly upcastSnapshot?: ((snapshotVersion: number, state: unknown) => State | undefined) | undefined;
