@@ -45,15 +45,15 @@ softhsm_module() {
 }
 
 # 1. npm dependencies: npm ci when the lock changed since the last install; the native addons rebuilt
-#    when node_modules was built by another Node.js ABI (e.g. before the move to Node.js 22)
-abi_stamp=node_modules/.keyledger-node-abi
-abi=$(node -p process.versions.modules)
+#    whenever they do not load on this Node.js (built by another ABI, or against another version's headers)
+addons_load() { node -e "new (require('better-sqlite3'))(':memory:').close(); require('pkcs11js')" >/dev/null 2>&1; }
 if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || { echo "keyledger: npm ci failed" >&2; exit 1; }
-  echo "$abi" >"$abi_stamp"
-elif [[ "$(cat "$abi_stamp" 2>/dev/null)" != "$abi" ]]; then
-  npm rebuild --no-audit --no-fund --loglevel=error >/dev/null || { echo "keyledger: npm rebuild failed" >&2; exit 1; }
-  echo "$abi" >"$abi_stamp"
+fi
+if ! addons_load; then
+  npm rebuild better-sqlite3 pkcs11js --no-audit --no-fund --loglevel=error >/dev/null ||
+    { echo "keyledger: npm rebuild of better-sqlite3 and pkcs11js failed" >&2; exit 1; }
+  addons_load || { echo "keyledger: better-sqlite3 or pkcs11js does not load on Node.js $(node -v) after a rebuild" >&2; exit 1; }
 fi
 
 # 2. SoftHSM2

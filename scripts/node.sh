@@ -3,9 +3,11 @@
 #                                 would otherwise see its caller's arguments)
 # puts a Node.js of that major version first on PATH. A `node` of that version already on PATH is used
 # as it is. Otherwise the official binary is taken from the npm package node-<os>-<arch>@<version> (the
-# binary and the C headers are inside its tarball) into $KEYLEDGER_CACHE_DIR, once; npm_config_nodedir
-# then points at it so native addons (better-sqlite3, pkcs11js) build against that version's headers
-# without any other download. Quiet when present; one clear message where it cannot.
+# binary and the C headers are inside its tarball) into $KEYLEDGER_CACHE_DIR, once. Either way
+# npm_config_nodedir then points at the chosen Node.js's own headers, so native addons (better-sqlite3,
+# pkcs11js) build for the Node.js that runs them, without any other download, even where an npmrc names
+# another (Debian's sets nodedir=/usr, the system Node.js's headers). Quiet when present; one clear message
+# where it cannot.
 
 keyledger_use_node() {
   local major="$1" version
@@ -14,7 +16,12 @@ keyledger_use_node() {
     24) version=24.22.3 ;;
     *) echo "keyledger: no pinned Node.js version for major $major" >&2; return 1 ;;
   esac
-  if [[ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" == "$major" ]]; then return 0; fi
+  if [[ "$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null)" == "$major" ]]; then
+    local prefix
+    prefix=$(node -p 'require("path").resolve(process.execPath, "../..")')
+    [[ -f "$prefix/include/node/node_version.h" ]] && export npm_config_nodedir="$prefix"
+    return 0
+  fi
 
   local os arch
   case "$(uname -s)" in Linux) os=linux ;; Darwin) os=darwin ;; *) os=unknown ;; esac
