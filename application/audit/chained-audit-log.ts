@@ -154,7 +154,7 @@ export class ChainedAuditLog implements AuditLog {
         this.queue = rest;
         // One commit at a time: the records that arrive while it is made durable form the next,
         // larger batch. (Handing storage a second commit before the first is durable was measured
-        // slower: it splits batches, and each commit costs an fsync either way.)
+        // slower: it splits batches.)
         await Promise.all(
           [...byChain].map(async ([chain, batch]) => {
             try {

@@ -46,7 +46,7 @@ export interface CheckpointRow {
 export const RECORD_COLUMNS =
   'seq, time, instance_id, principal_id, operation, key_id, key_version_id, outcome, reason, request_id, correlation_id, source_ip, prev_hash, hash';
 
-/** Returns the commit of `db`: every write, or nothing, durably once it returns (synchronous=FULL). */
+/** Returns the commit of `db`: every write, or nothing (durable once the connection's `durable()` resolves after it). */
 export function auditCommitter(db: Database.Database): (writes: readonly AuditChainWrite[]) => void {
   const lastRow = db.prepare<[string], { seq: number; hash: string }>(
     'SELECT seq, hash FROM audit_records WHERE chain = ? ORDER BY seq DESC LIMIT 1',

@@ -1,11 +1,12 @@
 /**
  * The audit trail in SQLite: tables `audit_records` and `audit_checkpoints` in the local server's
  * keyledger.db (README "Audit trail": tables whose names start with `audit`, each row with its instance id).
- * A commit is one IMMEDIATE transaction across chains (audit-commit.ts), with synchronous=FULL
- * (open-database.ts), run on the event loop: once it resolves, the records survive a power loss.
- * The log above groups concurrent records into one commit, so one fsync (about 0.2 ms on an idle
- * disk) serves a whole batch; bench/ab.ts measured this faster than a commit thread with its own
- * connection (README, Performance: the thread's messages and wake-ups cost more than the fsync).
+ * A commit is one IMMEDIATE transaction across chains (audit-commit.ts), run on the event loop; it
+ * resolves once an fsync of the log that began after it ends (open-database.ts, wal-sync.ts): the records
+ * then survive a power loss. The log above groups concurrent records into one commit, and the fsync runs
+ * off the event loop, so the next batch commits while one is being synced and one fsync serves both.
+ * bench/ab.ts measured a commit on the event loop faster than a commit thread with its own connection
+ * (README, Performance: the thread's messages and wake-ups cost more than the commit).
  */
 import { openSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
 import type {
@@ -103,7 +104,7 @@ function create(source: SqliteSource): AuditStorage {
         const cp = lastCheckpoint.get(chain);
         return { seq: row?.seq ?? 0, hash: row?.hash ?? null, checkpoint: cp ? fromCheckpointRow(cp) : null };
       }),
-    commit: (writes) => promised(() => commit(writes)),
+    commit: (writes) => promised(() => commit(writes)).then(() => connection.durable()),
     query: (filter) => promised(() => query(filter)),
     scan: (chain, afterSeq, limit) => promised(() => scanRows.all(chain, afterSeq, limit).map(fromRecordRow)),
     readBack: (chain, beforeSeq, limit) =>

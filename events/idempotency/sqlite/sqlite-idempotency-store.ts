@@ -3,8 +3,10 @@
  * keyledger.db per idempotency key, as Powertools Idempotency's persistence layer expects it. The
  * DynamoDB mode and AWS use Powertools' own DynamoDB layer on the idempotency table instead.
  *
- * Written with synchronous=FULL like the events: a record that says a create completed must not be lost
- * while the key it names survives. Expired rows are deleted as new records are written.
+ * A record that says a create completed must not be lost while the key it names survives: its update
+ * resolves once on disk, like the events (open-database.ts). The claim before it needs no fsync of its
+ * own: it precedes the events in the log, which keeps commits in order. Expired rows are deleted as new
+ * records are written.
  */
 import { BasePersistenceLayer, IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import { IdempotencyItemAlreadyExistsError, IdempotencyItemNotFoundError } from '@aws-lambda-powertools/idempotency';
@@ -94,7 +96,7 @@ export class SqliteIdempotencyStore extends BasePersistenceLayer {
     return promised(() => {
       const response = record.responseData === undefined ? null : JSON.stringify(record.responseData);
       this.statements.update.run(record.getStatus(), record.expiryTimestamp ?? 0, response, record.idempotencyKey);
-    });
+    }).then(() => this.connection.durable());
   }
 
   protected _deleteRecord(record: IdempotencyRecord): Promise<void> {

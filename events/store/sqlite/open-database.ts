@@ -4,59 +4,76 @@
  */
 import Database from 'better-sqlite3';
 import { DependencyUnavailableError } from '../../../application/ports/dependency-unavailable.ts';
+import { acquireWalSync, NO_WAL_SYNC } from './wal-sync.ts';
 
 /** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
 export type SqliteSource = { readonly file: string } | { readonly database: Database.Database };
 
 interface SqliteConnection {
   readonly db: Database.Database;
+  /**
+   * Resolves once every commit made on the file before the call is on disk (events/store/sqlite/wal-sync.ts);
+   * a failed fsync rejects with {@link DependencyUnavailableError}. Writers whose callers are told "done"
+   * await it after their commit; derived data (the key list, the webhook outbox) does not.
+   */
+  durable(): Promise<void>;
   /** Closes the connection when this adapter opened it; leaves a caller's connection open. */
   release(): void;
 }
 
 /**
- * WAL lets readers (projectors, list queries) run while a writer commits; synchronous=FULL syncs
- * the WAL on every commit so an acknowledged append survives a power loss, not only a process
- * crash (NORMAL would only guarantee the latter). busy_timeout lets a second process (the CLI, a
- * second server) wait for the write lock instead of failing at once.
+ * WAL lets readers (projectors, list queries) run while a writer commits. synchronous=NORMAL writes a
+ * commit to the log without an fsync and keeps the file consistent through a crash or a power loss;
+ * what must survive a power loss is made durable by {@link SqliteConnection.durable}, an fsync of the
+ * log off the event loop, instead of synchronous=FULL's fsync inside every commit. busy_timeout lets a
+ * second process (the CLI, a second server) wait for the write lock instead of failing at once.
  */
 function configureDatabase(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
 }
 
 export function openSqliteConnection(source: SqliteSource): SqliteConnection {
-  if ('database' in source) {
-    configureDatabase(source.database);
-    return { db: source.database, release: () => undefined };
-  }
-  const db = new Database(source.file);
+  const db = 'database' in source ? source.database : new Database(source.file);
   try {
     configureDatabase(db);
   } catch (error) {
-    db.close();
+    if ('file' in source) db.close();
     throw error;
   }
-  return { db, release: () => db.close() };
+  const wal = db.memory ? { sync: NO_WAL_SYNC, release: () => undefined } : acquireWalSync(db.name);
+  return {
+    db,
+    durable: () => wal.sync.durable().catch((error: unknown) => Promise.reject(syncFailed(error))),
+    release: () => {
+      wal.release();
+      if ('file' in source) db.close();
+    },
+  };
 }
 
 /**
  * A connection for data derived from the event store and re-derived after a crash (the key list,
  * the webhook outbox): each commit stores its rows together with the change-feed position they
- * reach, so WAL with synchronous=NORMAL keeps them atomic and consistent, and a power loss can only
- * undo their last commits, which the projector then applies again from the event store (which stays
- * FULL). This saves one fsync per projected append on the write path. A caller-owned connection
- * (possibly the event store's own) is left as it is.
+ * reach, so a power loss can only undo their last commits, which the projector then applies again
+ * from the event store; they never await {@link SqliteConnection.durable}. A larger page cache
+ * serves the listing indexes. A caller-owned connection (possibly the event store's own) keeps its
+ * cache size.
  */
 export function openDerivedSqliteConnection(source: SqliteSource): SqliteConnection {
   const connection = openSqliteConnection(source);
-  if ('file' in source) {
-    connection.db.pragma('synchronous = NORMAL');
-    connection.db.pragma('cache_size = -32768');
-  }
+  if ('file' in source) connection.db.pragma('cache_size = -32768');
   return connection;
+}
+
+/** An fsync that failed: the commit may not survive a power loss, so it is not reported done. */
+function syncFailed(error: unknown): DependencyUnavailableError {
+  const code = (error as { code?: unknown } | null)?.code;
+  return new DependencyUnavailableError('sqlite', `SQLite store unavailable (fsync: ${String(code ?? error)})`, {
+    cause: error,
+  });
 }
 
 /**

@@ -1,0 +1,108 @@
+/**
+ * Durability of a SQLite file's commits, off the event loop. Every keyledger connection commits with
+ * synchronous=NORMAL, which writes the commit's frames to the write-ahead log without an fsync; a writer
+ * whose callers need their commit to survive a power loss then awaits {@link WalSync.durable}, an
+ * fdatasync of the log in libuv's thread pool. That is what synchronous=FULL does inside the commit, but
+ * FULL holds the event loop (and so every other request) for the whole fsync, about half a millisecond
+ * here, once per commit; this lets the next group commit fill while one is being synced, and one fsync
+ * serve every commit made before it started, across all the connections to the file.
+ *
+ * Commits reach the log in order and each frame's checksum covers the ones before it, so after a power
+ * loss SQLite recovers a prefix of the commits: a commit that is on disk implies every earlier one is.
+ */
+import { close, fdatasync, open } from 'node:fs';
+import { resolve } from 'node:path';
+
+const syncs = new Map<string, { sync: WalSync; users: number }>();
+
+export interface WalSync {
+  /** Resolves once every commit made on the file before the call is on disk; rejects if the fsync fails. */
+  durable(): Promise<void>;
+}
+
+/**
+ * The WAL sync of `file`, shared by every connection to it in this process (so concurrent writers share
+ * fsyncs too); `release` once per call, when the connection closes.
+ */
+export function acquireWalSync(file: string): { sync: WalSync; release(): void } {
+  const key = resolve(file);
+  let entry = syncs.get(key);
+  if (!entry) {
+    entry = { sync: new FileSync(`${key}-wal`), users: 0 };
+    syncs.set(key, entry);
+  }
+  entry.users += 1;
+  const held = entry;
+  let released = false;
+  return {
+    sync: held.sync,
+    release: () => {
+      if (released) return;
+      released = true;
+      held.users -= 1;
+      if (held.users > 0) return;
+      syncs.delete(key);
+      (held.sync as FileSync).close();
+    },
+  };
+}
+
+/** For a connection with no file behind it (an in-memory database): nothing to sync. */
+export const NO_WAL_SYNC: WalSync = { durable: () => Promise.resolve() };
+
+class FileSync implements WalSync {
+  private fd: Promise<number> | undefined;
+  /** The fsync in flight, if any. */
+  private running: Promise<void> | null = null;
+  /** The fsync that starts once the running one ends: it covers commits made after the running one began. */
+  private queued: Promise<void> | null = null;
+
+  constructor(private readonly walFile: string) {}
+
+  durable(): Promise<void> {
+    if (this.queued) return this.queued;
+    if (!this.running) return this.run();
+    const queued = this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = null;
+        return this.run();
+      });
+    this.queued = queued;
+    return queued;
+  }
+
+  close(): void {
+    const fd = this.fd;
+    if (!fd) return;
+    // After any fsync in flight: closing its descriptor under it could sync another file that reused the number.
+    void Promise.allSettled([this.running, this.queued])
+      .then(() => fd)
+      .then(
+        (n) => close(n, () => undefined),
+        () => undefined,
+      );
+  }
+
+  private run(): Promise<void> {
+    const running = this.descriptor()
+      .then((fd) => new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done()))))
+      .finally(() => {
+        if (this.running === running) this.running = null;
+      });
+    this.running = running;
+    return running;
+  }
+
+  /** The log is opened on first use: SQLite creates it with the first write, and keeps it while a connection is open. */
+  private descriptor(): Promise<number> {
+    this.fd ??= new Promise<number>((done, fail) =>
+      open(this.walFile, 'r', (error, fd) => (error ? fail(error) : done(fd))),
+    );
+    const fd = this.fd;
+    fd.catch(() => {
+      if (this.fd === fd) this.fd = undefined;
+    });
+    return fd;
+  }
+}
