@@ -29,6 +29,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
+import { PassQueue } from '../events/projections/pass-queue.ts';
 
 interface StreamsPollerOptions {
   readonly dynamodb: DynamoDBClient;
@@ -70,7 +71,7 @@ export class DynamoDbStreamsPoller {
   private readonly batchSize: number;
   private checkpoint: Checkpoint | undefined;
   private streamArn: string | undefined;
-  private running: Promise<void> = Promise.resolve();
+  private readonly passes = new PassQueue(() => (this.stopped ? Promise.resolve() : this.pass()));
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
 
@@ -97,15 +98,13 @@ export class DynamoDbStreamsPoller {
    * Rejects if that pass hit a failure.
    */
   catchUp(): Promise<void> {
-    const next = this.running.catch(() => undefined).then(() => (this.stopped ? undefined : this.pass()));
-    this.running = next;
-    return next;
+    return this.passes.request();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
-    await this.running.catch(() => undefined);
+    await this.passes.stop();
   }
 
   private async pass(): Promise<void> {

@@ -12,6 +12,7 @@ import type { EventStore } from '../application/ports/event-store.ts';
 import { createEventStoreTable } from '../events/store/dynamodb/create-table.ts';
 import { openDynamoDbEventStore } from '../events/store/dynamodb/dynamodb-event-store.ts';
 import { openSqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
+import { openSharedSqliteDatabase, type SqliteSource } from '../events/store/sqlite/open-database.ts';
 import type { ServerConfig } from './config.ts';
 import { localDynamoDbClient, localDynamoDbStreamsClient } from './local-dynamodb-clients.ts';
 import { startLocalSchedules } from './local-schedules.ts';
@@ -43,22 +44,36 @@ interface Stores {
   readonly auditReconcilerState: AuditReconcilerState;
   /** Idempotency records of create and rotate retries (functions/shared/idempotent-request.ts). */
   readonly idempotency: BasePersistenceLayer;
+  /** Where the webhook outbox lives: the stores' own connection in SQLite mode, webhooks.db beside DynamoDB. */
+  readonly webhookSource: SqliteSource;
   /** Releases what the stores were opened on and do not own (the DynamoDB clients), after they are closed. */
-  release(): void;
+  release(): Promise<void>;
 }
 
 async function openStores(config: ServerConfig): Promise<Stores> {
   if (config.store === 'sqlite') {
-    const file = join(config.dataDir, 'keyledger.db');
-    const sqliteIdempotency = new SqliteIdempotencyStore({ file });
-    return {
-      store: await openSqliteEventStore({ file }),
-      keyList: await openSqliteKeyList({ file }),
-      auditStorage: await openSqliteAuditStorage({ file }),
-      auditReconcilerState: await openSqliteAuditReconcilerState({ file }),
-      idempotency: sqliteIdempotency,
-      release: () => sqliteIdempotency.close(),
-    };
+    const shared = openSharedSqliteDatabase(join(config.dataDir, 'keyledger.db'), (error) => {
+      logger.error('WAL checkpointer failed; SQLite checkpoints inside commits again', errorFields(error));
+    });
+    const source = { database: shared.database };
+    try {
+      const sqliteIdempotency = new SqliteIdempotencyStore(source);
+      return {
+        store: await openSqliteEventStore(source),
+        keyList: await openSqliteKeyList(source),
+        auditStorage: await openSqliteAuditStorage(source),
+        auditReconcilerState: await openSqliteAuditReconcilerState(source),
+        idempotency: sqliteIdempotency,
+        webhookSource: source,
+        release: async () => {
+          sqliteIdempotency.close();
+          await shared.close();
+        },
+      };
+    } catch (error) {
+      await shared.close();
+      throw error;
+    }
   }
   const client = localDynamoDbClient(config);
   const streamsClient = localDynamoDbStreamsClient(config);
@@ -69,6 +84,7 @@ async function openStores(config: ServerConfig): Promise<Stores> {
   await createIdempotencyTable(client, tables.idempotency);
   return {
     idempotency: openDynamoDbIdempotencyStore({ client, tableName: tables.idempotency }),
+    webhookSource: { file: join(config.dataDir, 'webhooks.db') },
     auditStorage: await openDynamoDbAuditStorage({ client, tableName: tables.audit }),
     auditReconcilerState: openDynamoDbAuditReconcilerState({ client, tableName: tables.audit }),
     store: await openDynamoDbEventStore({ client, tableName: tables.events, streamsClient }),
@@ -76,6 +92,7 @@ async function openStores(config: ServerConfig): Promise<Stores> {
     release: () => {
       client.destroy();
       streamsClient.destroy();
+      return Promise.resolve();
     },
   };
 }
@@ -122,9 +139,7 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
       });
     },
   });
-  const outbox = new WebhookOutbox({
-    file: join(config.dataDir, config.store === 'sqlite' ? 'keyledger.db' : 'webhooks.db'),
-  });
+  const outbox = new WebhookOutbox(stores.webhookSource);
   const webhooks = new WebhookDispatcher(stores.store, outbox, hsm, webhookOptionsFromEnv(), (error) => {
     logger.error('webhook fan-out failed', errorFields(error));
   });
@@ -147,7 +162,7 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
       await feed.stop();
       await stores.keyList.close();
       await stores.store.close();
-      stores.release();
+      await stores.release();
       await hsm.close();
     },
   };

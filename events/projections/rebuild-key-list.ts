@@ -27,9 +27,14 @@ export async function replayChangeFeed(
 ): Promise<void> {
   if ((await fresh.getCheckpoint(KEY_LIST_PROJECTION)) !== null)
     throw new Error('the key list to rebuild into is not fresh');
-  const projector = new Projector(store, fresh, () => undefined);
   let events = 0;
-  await projector.catchUp((n) => progress?.((events += n)));
+  const projector = new Projector(
+    store,
+    fresh,
+    () => undefined,
+    (n) => progress?.((events += n)),
+  );
+  await projector.catchUp();
 }
 
 /**

@@ -16,6 +16,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import type { Hsm } from '../../application/ports/hsm.ts';
+import { APPEND_WAKE_DELAY_MS, PassQueue } from '../../events/projections/pass-queue.ts';
 import { logger } from '../../functions/shared/logger.ts';
 import { publicEventOf } from '../../events/public/key-state-events.ts';
 import { subscriptionCodec, subscriptionEventSchemas } from '../../events/schemas/subscriptions.ts';
@@ -197,7 +198,10 @@ export class WebhookDispatcher {
   stopped = false;
   readonly abort = new AbortController();
   private readonly senders = new Map<string, Sender>();
-  private running: Promise<void> = Promise.resolve();
+  private readonly passes = new PassQueue(
+    () => this.pass(),
+    (error) => this.onError(error),
+  );
   private unsubscribe: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
 
@@ -211,17 +215,15 @@ export class WebhookDispatcher {
 
   start(pollMs = 1000): void {
     for (const sub of this.outbox.activeSubscriptions()) this.senderFor(sub.id);
-    this.unsubscribe = this.store.onAppended?.(() => void this.fanOut().catch(this.onError));
+    this.unsubscribe = this.store.onAppended?.(() => this.passes.soon(APPEND_WAKE_DELAY_MS));
     this.timer = setInterval(() => void this.fanOut().catch(this.onError), pollMs);
     this.timer.unref();
     void this.fanOut().catch(this.onError);
   }
 
-  /** One fan-out pass after any pass in progress. */
+  /** A fan-out pass that starts after this call (shared with the requests made before it starts). */
   fanOut(): Promise<void> {
-    const next = this.running.catch(() => undefined).then(() => this.pass());
-    this.running = next;
-    return next;
+    return this.passes.request();
   }
 
   async stop(): Promise<void> {
@@ -230,7 +232,7 @@ export class WebhookDispatcher {
     if (this.timer) clearInterval(this.timer);
     this.abort.abort();
     for (const sender of this.senders.values()) sender.wake();
-    await this.running.catch(() => undefined);
+    await this.passes.stop();
     await Promise.all([...this.senders.values()].map((s) => s.done));
     this.outbox.close();
   }

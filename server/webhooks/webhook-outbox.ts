@@ -6,6 +6,7 @@
  * the change-feed position the fan-out reached. The fan-out writes queue rows and its position in one transaction,
  * so after a crash or restart every event is queued exactly once and delivery resumes where it was.
  */
+import type Database from 'better-sqlite3';
 import type { DeadLetter, WebhookDeliveries } from '../../application/ports/webhook-deliveries.ts';
 import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../events/store/sqlite/open-database.ts';
 
@@ -105,54 +106,63 @@ export class WebhookOutbox {
   private readonly release: () => void;
   private readonly db;
 
+  /** Statements by their SQL, prepared once: a fan-out pass runs after every append. */
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(source: SqliteSource) {
     const connection = openDerivedSqliteConnection(source);
     this.db = connection.db;
     this.release = () => connection.release();
     this.db.exec(WEBHOOK_DDL);
     for (const [table, column, type] of ADDED_COLUMNS) {
-      const columns = this.db.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
+      const columns = this.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
       if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }
   }
 
+  private prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement as Database.Statement<P, R>;
+  }
+
   checkpoint(): string | null {
     return (
-      this.db.prepare<[string], { checkpoint: string }>('SELECT checkpoint FROM webhook_feed WHERE name = ?').get(FEED)
+      this.prepare<[string], { checkpoint: string }>('SELECT checkpoint FROM webhook_feed WHERE name = ?').get(FEED)
         ?.checkpoint ?? null
     );
   }
 
   activeSubscriptions(): WebhookSubscription[] {
-    return this.db
-      .prepare<[], SubscriptionRow>(
-        'SELECT id, instance_id, url, events, secret, previous_secret, previous_until_ms FROM webhook_subscriptions WHERE active = 1',
-      )
+    return this.prepare<[], SubscriptionRow>(
+      'SELECT id, instance_id, url, events, secret, previous_secret, previous_until_ms FROM webhook_subscriptions WHERE active = 1',
+    )
       .all()
       .map(subscriptionOf);
   }
 
   /** The subscription as it stands (its secrets change with rotations), or undefined once it is deleted. */
   subscription(subscriptionId: string): WebhookSubscription | undefined {
-    const row = this.db
-      .prepare<[string], SubscriptionRow>(
-        'SELECT id, instance_id, url, events, secret, previous_secret, previous_until_ms FROM webhook_subscriptions WHERE id = ? AND active = 1',
-      )
-      .get(subscriptionId);
+    const row = this.prepare<[string], SubscriptionRow>(
+      'SELECT id, instance_id, url, events, secret, previous_secret, previous_until_ms FROM webhook_subscriptions WHERE id = ? AND active = 1',
+    ).get(subscriptionId);
     return row === undefined ? undefined : subscriptionOf(row);
   }
 
   apply(batch: FanOutBatch): void {
-    const insertSub = this.db
+    const insertSub = this
       .prepare(`INSERT INTO webhook_subscriptions (id, instance_id, url, events, secret, active) VALUES (?, ?, ?, ?, ?, 1)
       ON CONFLICT (id) DO NOTHING`);
-    const rotate = this.db.prepare(
+    const rotate = this.prepare(
       'UPDATE webhook_subscriptions SET previous_secret = secret, previous_until_ms = ?, secret = ? WHERE id = ?',
     );
-    const deactivate = this.db.prepare('UPDATE webhook_subscriptions SET active = 0 WHERE id = ?');
-    const dropQueue = this.db.prepare('DELETE FROM webhook_outbox WHERE subscription_id = ?');
-    const enqueue = this.db.prepare('INSERT INTO webhook_outbox (subscription_id, body) VALUES (?, ?)');
-    const setCheckpoint = this.db.prepare(`INSERT INTO webhook_feed (name, checkpoint) VALUES (?, ?)
+    const deactivate = this.prepare('UPDATE webhook_subscriptions SET active = 0 WHERE id = ?');
+    const dropQueue = this.prepare('DELETE FROM webhook_outbox WHERE subscription_id = ?');
+    const enqueue = this.prepare('INSERT INTO webhook_outbox (subscription_id, body) VALUES (?, ?)');
+    const setCheckpoint = this.prepare(`INSERT INTO webhook_feed (name, checkpoint) VALUES (?, ?)
       ON CONFLICT (name) DO UPDATE SET checkpoint = excluded.checkpoint`);
     this.db
       .transaction(() => {
@@ -171,38 +181,43 @@ export class WebhookOutbox {
 
   /** The oldest delivery still owed to the subscription. */
   next(subscriptionId: string): OutboxRow | null {
-    const row = this.db
-      .prepare<[string], { id: number; body: string; attempts: number; next_attempt_ms: number }>(
-        `SELECT id, body, attempts, next_attempt_ms FROM webhook_outbox
+    const row = this.prepare<[string], { id: number; body: string; attempts: number; next_attempt_ms: number }>(
+      `SELECT id, body, attempts, next_attempt_ms FROM webhook_outbox
          WHERE subscription_id = ? AND dead_at_ms IS NULL ORDER BY id LIMIT 1`,
-      )
-      .get(subscriptionId);
+    ).get(subscriptionId);
     return row ? { id: row.id, body: row.body, attempts: row.attempts, nextAttemptMs: row.next_attempt_ms } : null;
   }
 
   delivered(rowId: number): void {
-    this.db.prepare('DELETE FROM webhook_outbox WHERE id = ?').run(rowId);
+    this.prepare('DELETE FROM webhook_outbox WHERE id = ?').run(rowId);
   }
 
   failed(rowId: number, attempts: number, nextAttemptMs: number): void {
-    this.db
-      .prepare('UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ? WHERE id = ?')
-      .run(attempts, nextAttemptMs, rowId);
+    this.prepare('UPDATE webhook_outbox SET attempts = ?, next_attempt_ms = ? WHERE id = ?').run(
+      attempts,
+      nextAttemptMs,
+      rowId,
+    );
   }
 
   /** Gives the delivery up: it stays as a dead letter until redelivered. */
   deadLettered(rowId: number, attempts: number, lastError: string, nowMs: number): void {
-    this.db
-      .prepare('UPDATE webhook_outbox SET attempts = ?, last_error = ?, dead_at_ms = ? WHERE id = ?')
-      .run(attempts, lastError, nowMs, rowId);
+    this.prepare('UPDATE webhook_outbox SET attempts = ?, last_error = ?, dead_at_ms = ? WHERE id = ?').run(
+      attempts,
+      lastError,
+      nowMs,
+      rowId,
+    );
   }
 
   deadLetters(subscriptionId: string): DeadLetter[] {
-    return this.db
-      .prepare<[string], { id: number; body: string; attempts: number; last_error: string | null; dead_at_ms: number }>(
-        `SELECT id, body, attempts, last_error, dead_at_ms FROM webhook_outbox
+    return this.prepare<
+      [string],
+      { id: number; body: string; attempts: number; last_error: string | null; dead_at_ms: number }
+    >(
+      `SELECT id, body, attempts, last_error, dead_at_ms FROM webhook_outbox
          WHERE subscription_id = ? AND dead_at_ms IS NOT NULL ORDER BY id`,
-      )
+    )
       .all(subscriptionId)
       .map((r) => ({
         id: String(r.id),
@@ -218,16 +233,12 @@ export class WebhookOutbox {
     if (!/^[1-9][0-9]{0,15}$/.test(deadLetterId)) return false;
     return this.db
       .transaction(() => {
-        const row = this.db
-          .prepare<[number, string], { body: string }>(
-            'SELECT body FROM webhook_outbox WHERE id = ? AND subscription_id = ? AND dead_at_ms IS NOT NULL',
-          )
-          .get(Number(deadLetterId), subscriptionId);
+        const row = this.prepare<[number, string], { body: string }>(
+          'SELECT body FROM webhook_outbox WHERE id = ? AND subscription_id = ? AND dead_at_ms IS NOT NULL',
+        ).get(Number(deadLetterId), subscriptionId);
         if (!row) return false;
-        this.db.prepare('DELETE FROM webhook_outbox WHERE id = ?').run(Number(deadLetterId));
-        this.db
-          .prepare('INSERT INTO webhook_outbox (subscription_id, body) VALUES (?, ?)')
-          .run(subscriptionId, row.body);
+        this.prepare('DELETE FROM webhook_outbox WHERE id = ?').run(Number(deadLetterId));
+        this.prepare('INSERT INTO webhook_outbox (subscription_id, body) VALUES (?, ?)').run(subscriptionId, row.body);
         return true;
       })
       .immediate();

@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { DependencyUnavailableError } from '../../../application/ports/dependency-unavailable.ts';
 import { acquireWalSync, NO_WAL_SYNC } from './wal-sync.ts';
+import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
 export type SqliteSource = { readonly file: string } | { readonly database: Database.Database };
@@ -66,6 +67,41 @@ export function openDerivedSqliteConnection(source: SqliteSource): SqliteConnect
   const connection = openSqliteConnection(source);
   if ('file' in source) connection.db.pragma('cache_size = -32768');
   return connection;
+}
+
+/** The connection {@link openSharedSqliteDatabase} opens, with its log checkpointer. */
+export interface SharedSqliteDatabase {
+  readonly database: Database.Database;
+  /** Stops the checkpointer and closes the connection, after every adapter on it has closed. */
+  close(): Promise<void>;
+}
+
+/**
+ * One connection for every adapter on a file (the local server's keyledger.db: events, audit trail, key
+ * list, idempotency records, webhook outbox), passed to each as `{ database }`. SQLite empties a
+ * connection's page cache whenever another connection has written the file, so with one connection per
+ * adapter each transaction read its pages again from the log; one connection keeps one warm cache (sized
+ * for the listing indexes). Its log is checkpointed by a worker thread (wal-checkpointer.ts), not inside
+ * commits on the event loop.
+ */
+export function openSharedSqliteDatabase(file: string, onError: (error: unknown) => void): SharedSqliteDatabase {
+  const db = new Database(file);
+  let checkpointer: WalCheckpointer;
+  try {
+    configureDatabase(db);
+    db.pragma('cache_size = -65536');
+    checkpointer = startWalCheckpointer(db, onError);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  return {
+    database: db,
+    close: async () => {
+      await checkpointer.stop();
+      db.close();
+    },
+  };
 }
 
 /** An fsync that failed: the commit may not survive a power loss, so it is not reported done. */
