@@ -30,8 +30,6 @@ void it('checkpoints the shared connection from a worker, not inside its commits
     const deadline = Date.now() + 10 * CHECKPOINT_INTERVAL_MS;
     while (statSync(file).size < 2000 * 3000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     assert.ok(statSync(file).size >= 2000 * 3000, 'the worker copied the rows into the database file');
-    const [status] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-    assert.equal(status?.busy, 0);
     assert.deepEqual(errors, []);
   } finally {
     await shared.close();
