@@ -22,8 +22,10 @@ async function main(): Promise<void> {
   const dynamodb = localDynamoDbClient(config);
   const tableName = localTableNames(config).keyList;
   const model = await openDynamoDbKeyList({ client: dynamodb, tableName });
-  const template = await model.get(instanceId, templateKeyId);
-  if (!template) throw new Error(`no key list row ${instanceId}/${templateKeyId}`);
+  const stored = await model.get(instanceId, templateKeyId);
+  if (!stored) throw new Error(`no key list row ${instanceId}/${templateKeyId}`);
+  const { documentJson, ...template } = stored;
+  const document = JSON.parse(documentJson) as Record<string, unknown>;
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
                 name,
                 creationDate: date,
                 lastUpdateDate: date,
-                document: { ...template.document, id: keyId, name, creationDate: date, lastUpdateDate: date },
+                document: { ...document, id: keyId, name, creationDate: date, lastUpdateDate: date },
               }),
             },
           };

@@ -9,7 +9,7 @@ import {
 } from '../../domain/keys/key-listing.ts';
 import { ApplicationError } from '../errors.ts';
 import { assertKeyRingExists } from '../key-rings/key-rings-aggregate.ts';
-import type { KeyListFilter, KeySummaryRow } from '../ports/key-list.ts';
+import type { KeyListFilter, ListedKeyRow } from '../ports/key-list.ts';
 import type { AppServices } from '../services.ts';
 import { findKey } from './find-key.ts';
 
@@ -38,7 +38,7 @@ export interface ListKeysInput extends KeySelection {
 }
 
 export interface KeyPage {
-  readonly rows: KeySummaryRow[];
+  readonly rows: ListedKeyRow[];
   /** How many keys the selection holds, when asked for. */
   readonly total?: number | undefined;
   /** The search space was too large to search; the key looked up by id or alias is all there is. */
@@ -122,7 +122,7 @@ async function lookUp(
   instanceId: string,
   search: KeySearch,
   filter: KeyListFilter,
-): Promise<KeySummaryRow | null> {
+): Promise<ListedKeyRow | null> {
   if (search.not) return null;
   let keyId: string | undefined;
   if (isUuid(search.query)) keyId = search.query.toLowerCase();
@@ -141,7 +141,7 @@ async function lookUp(
 }
 
 /** Whether `row` is selected by every filter but the search (the read model's own filters, applied to one row). */
-function selects(filter: KeyListFilter, row: KeySummaryRow): boolean {
+function selects(filter: KeyListFilter, row: ListedKeyRow): boolean {
   return (
     (!filter.states || filter.states.includes(row.state)) &&
     (filter.extractable === undefined || filter.extractable === row.extractable) &&

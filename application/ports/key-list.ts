@@ -26,6 +26,15 @@ export interface KeySummaryRow extends ListedKey {
   readonly schedule?: KeySchedule | undefined;
 }
 
+/**
+ * A row as {@link KeyListReadModel.list} and {@link KeyListReadModel.get} return it: the document is the
+ * stored JSON text (of an object), which a listing answers as it is, without parsing and serialising it
+ * again.
+ */
+export interface ListedKeyRow extends Omit<KeySummaryRow, 'document'> {
+  readonly documentJson: string;
+}
+
 export interface KeyRef {
   readonly instanceId: string;
   readonly keyId: string;
@@ -104,7 +113,7 @@ export interface KeyListReadModel {
    * read whole. A total is {@link count}'s job (GET /keys asks for it only with `totalCount=true`,
    * HEAD /keys always).
    */
-  list(query: KeyListQuery): Promise<KeySummaryRow[]>;
+  list(query: KeyListQuery): Promise<ListedKeyRow[]>;
   /** How many rows match every filter; with `atMost`, counting stops there (the answer is then at most `atMost`). */
   count(filter: KeyListFilter, atMost?: number): Promise<number>;
   /**
@@ -113,6 +122,6 @@ export interface KeyListReadModel {
    */
   listDue(query: DueQuery): Promise<DueKey[]>;
   /** One row, or null if unknown or removed. */
-  get(instanceId: string, keyId: string): Promise<KeySummaryRow | null>;
+  get(instanceId: string, keyId: string): Promise<ListedKeyRow | null>;
   close(): Promise<void>;
 }

@@ -84,6 +84,14 @@ function addSeconds(iso: string, seconds: number): string {
 }
 
 /**
+ * Whether {@link keyDocumentAt} can change a stored document (its text, and the key's state): only a
+ * deleted key's, or one with a dual authorization that may lapse. Any other is answered as stored.
+ */
+export function documentDependsOnTime(state: number, documentJson: string): boolean {
+  return state === KeyStateCode.Destroyed || documentJson.includes('"authExpiration"');
+}
+
+/**
  * A key's document as read at `now`: what depends on the time it is read at, added to what the key's
  * events fixed (a stored document, {@link keyMetadata}). A deleted key gets `restoreAllowed`,
  * `restoreExpirationDate`, `purgeAllowed`, `purgeAllowedFrom` and `purgeScheduledOn` (deletion plus the

@@ -1,6 +1,6 @@
 import { listKeys } from '../../application/keys/list-keys.ts';
-import { json, keyProtectHandler } from '../shared/api-handler.ts';
-import { documentNow, keyCollection } from './responses/keys.ts';
+import { keyProtectHandler } from '../shared/api-handler.ts';
+import { storedKeyCollection } from './responses/keys.ts';
 import { operations } from './operations.ts';
 
 /**
@@ -15,24 +15,18 @@ export const handler = keyProtectHandler(operations.getKeys, async (req) => {
     keyRingId: req.header('x-kms-key-ring') || undefined,
     visible: req.access.filter,
   });
-  return json(
-    200,
-    keyCollection(
-      page.rows.map((r) => documentNow(req, r.document)),
-      {
-        ...(page.total === undefined ? {} : { totalCount: page.total }),
-        ...(page.incompleteSearch ? { incompleteSearch: true } : {}),
-        ...(q.search
-          ? {
-              searchQuery: {
-                query: q.search.query,
-                scopes: q.search.scopes,
-                not: q.search.not,
-                exact: q.search.exact,
-              },
-            }
-          : {}),
-      },
-    ),
-  );
+  return storedKeyCollection(req, page.rows, {
+    ...(page.total === undefined ? {} : { totalCount: page.total }),
+    ...(page.incompleteSearch ? { incompleteSearch: true } : {}),
+    ...(q.search
+      ? {
+          searchQuery: {
+            query: q.search.query,
+            scopes: q.search.scopes,
+            not: q.search.not,
+            exact: q.search.exact,
+          },
+        }
+      : {}),
+  });
 });

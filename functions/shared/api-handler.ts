@@ -413,6 +413,11 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
 
+/** {@link json} for a body already serialised. */
+export function jsonText(statusCode: number, text: string): ApiResult {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: text };
+}
+
 /** 204 No Content: the answer of Key Protect's key actions. */
 export function noContent(): ApiResult {
   return { statusCode: 204 };

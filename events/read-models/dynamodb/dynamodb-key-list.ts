@@ -28,6 +28,7 @@ import type {
   KeyListReadModel,
   KeyRemoval,
   KeySummaryRow,
+  ListedKeyRow,
 } from '../../../application/ports/key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
 import { INDEXED_SORT_FIELDS, KEY_LIST_TABLE, orderAttribute, SORT_INDEXES } from './key-list-table-schema.ts';
@@ -407,7 +408,7 @@ function inMemoryFilter(filter: KeyListFilter): ((item: Item) => boolean) | null
   };
 }
 
-function toSummary(item: Item): KeySummaryRow {
+function toSummary(item: Item): ListedKeyRow {
   const schedule = scheduleOf(item);
   return storedKeySummaryRow(
     {

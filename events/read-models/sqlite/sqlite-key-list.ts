@@ -21,6 +21,7 @@ import type {
   KeyListReadModel,
   KeyRemoval,
   KeySummaryRow,
+  ListedKeyRow,
 } from '../../../application/ports/key-list.ts';
 import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
 import { PROJECTION_CHECKPOINTS_DDL, projectionCheckpoints } from './projection-checkpoints.ts';
@@ -419,7 +420,7 @@ function position(checkpoint: string): number {
   return Number(checkpoint);
 }
 
-function toSummary(row: Row): KeySummaryRow {
+function toSummary(row: Row): ListedKeyRow {
   const schedule: KeySchedule = {
     ...(row.expires_at !== null ? { expiresAt: row.expires_at } : {}),
     ...(row.rotate_at !== null ? { rotateAt: row.rotate_at } : {}),

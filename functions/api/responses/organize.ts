@@ -23,6 +23,16 @@ export function collection(
   return { metadata: { collectionType, collectionTotal: resources.length, ...extra }, resources };
 }
 
+/** {@link collection} as JSON text, around resources already serialised (each a JSON object's text). */
+export function collectionJson(
+  collectionType: string,
+  resourceJsons: readonly string[],
+  extra: Record<string, unknown> = {},
+): string {
+  const metadata = JSON.stringify({ collectionType, collectionTotal: resourceJsons.length, ...extra });
+  return `{"metadata":${metadata},"resources":[${resourceJsons.join(',')}]}`;
+}
+
 export function keyRingResource(ring: KeyRing): Record<string, unknown> {
   return { id: ring.id, ...(ring.creationDate ? { creationDate: ring.creationDate, createdBy: ring.createdBy } : {}) };
 }

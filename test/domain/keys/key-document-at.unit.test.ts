@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { keyDocumentAt } from '../../../domain/keys/key-protect-view.ts';
+import { documentDependsOnTime, keyDocumentAt } from '../../../domain/keys/key-protect-view.ts';
 import { DEFAULT_KEY_SETTINGS } from '../../../domain/keys/settings.ts';
 
 const deleted = { id: 'k', state: 5, deleted: true, deletionDate: '2021-04-20T18:15:24.000Z' };
@@ -54,5 +54,31 @@ void describe('a key document at a time', () => {
       enabled: true,
       keySetForDeletion: false,
     });
+  });
+
+  void it('a listing answers a stored document as it is unless its state or text says the time may change it', () => {
+    const documents = [
+      { id: 'k', state: 1 },
+      { id: 'k', state: 2, dualAuthDelete: { enabled: true, keySetForDeletion: false } },
+      { id: 'k', state: 3, expirationDate: '2021-01-01T00:00:00Z' },
+      {
+        id: 'k',
+        state: 1,
+        dualAuthDelete: { enabled: true, keySetForDeletion: true, authExpiration: '2021-01-08T00:00:00.000Z' },
+      },
+      deleted,
+    ];
+    for (const document of documents) {
+      const dependsOnTime = documentDependsOnTime(document.state, JSON.stringify(document));
+      const times = ['2020-01-01T00:00:00.000Z', '2021-04-20T23:15:24.000Z', '2040-01-01T00:00:00.000Z'];
+      const views = times.map((t) => keyDocumentAt(document, t, DEFAULT_KEY_SETTINGS));
+      if (!dependsOnTime)
+        for (const view of views) assert.deepEqual(view, document, `${JSON.stringify(document)} is answered as stored`);
+      else
+        assert.ok(
+          views.some((view) => JSON.stringify(view) !== JSON.stringify(document)),
+          'a document flagged does change',
+        );
+    }
   });
 });

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { DateFilters, KeySearch, KeySort, KeySortField } from '../../../domain/keys/key-listing.ts';
-import type { KeyListReadModel, KeySummaryRow } from '../../../application/ports/key-list.ts';
+import type {
+  KeyListQuery,
+  KeyListReadModel,
+  KeySummaryRow,
+  ListedKeyRow,
+} from '../../../application/ports/key-list.ts';
 
 export interface OpenedKeyList {
   /** A fresh, empty read model. */
@@ -12,17 +17,46 @@ export interface OpenedKeyList {
   readonly reopen: () => Promise<KeyListReadModel>;
 }
 
+/**
+ * The model as the tests read it: rows read back with their document text parsed (it must be the text of
+ * a JSON object), so they compare with the rows written.
+ */
+type ReadBack = Omit<KeyListReadModel, 'get' | 'list'> & {
+  get(instanceId: string, keyId: string): Promise<KeySummaryRow | null>;
+  list(query: KeyListQuery): Promise<KeySummaryRow[]>;
+};
+
+function written(row: ListedKeyRow): KeySummaryRow {
+  const { documentJson, ...rest } = row;
+  const document = JSON.parse(documentJson) as unknown;
+  assert.ok(typeof document === 'object' && document !== null && !Array.isArray(document), 'a JSON object');
+  return { ...rest, document: document as Record<string, unknown> };
+}
+
+function readBack(model: KeyListReadModel): ReadBack {
+  return {
+    applyBatch: (...args) => model.applyBatch(...args),
+    getCheckpoint: (projection) => model.getCheckpoint(projection),
+    count: (filter, atMost) => model.count(filter, atMost),
+    listDue: (query) => model.listDue(query),
+    close: () => model.close(),
+    get: async (instanceId, keyId) => {
+      const row = await model.get(instanceId, keyId);
+      return row && written(row);
+    },
+    list: async (query) => (await model.list(query)).map(written),
+  };
+}
+
 export function keyListContract(name: string, open: () => Promise<OpenedKeyList>): void {
-  const withModel = async (
-    body: (model: KeyListReadModel, reopen: () => Promise<KeyListReadModel>) => Promise<void>,
-  ) => {
+  const withModel = async (body: (model: ReadBack, reopen: () => Promise<ReadBack>) => Promise<void>) => {
     const opened = await open();
     const handles = [opened.model];
     try {
-      await body(opened.model, async () => {
+      await body(readBack(opened.model), async () => {
         const handle = await opened.reopen();
         handles.push(handle);
-        return handle;
+        return readBack(handle);
       });
     } finally {
       for (const handle of handles) await handle.close().catch(() => undefined);
@@ -30,7 +64,7 @@ export function keyListContract(name: string, open: () => Promise<OpenedKeyList>
   };
 
   /** Four keys whose every listing property differs (see the literal orders in the tests below). */
-  const withListingKeys = (body: (model: KeyListReadModel, instanceId: string) => Promise<void>) =>
+  const withListingKeys = (body: (model: ReadBack, instanceId: string) => Promise<void>) =>
     withModel(async (model) => {
       const instanceId = randomUUID();
       const day = (d: string) => `${d}T00:00:00.000Z`;
