@@ -60,7 +60,7 @@ export interface ModeResult {
     readonly keys: number;
     /** Keys the listing rows list (more than `keys` on DynamoDB: rows seeded straight into the key list). */
     readonly listingKeys: number;
-    readonly seed: { createS: number; projectS: number; keysPerS: number; concurrency: number };
+    readonly seed: { createS: number; projectS: number; auditS: number; keysPerS: number; concurrency: number };
     readonly startup: { listeningMs: number; firstRequestMs: number };
     readonly scenarios: ScenarioResult[];
     readonly idleRssMB: number;
@@ -242,7 +242,7 @@ export function toMarkdown(r: BenchReport): string {
   for (const mode of r.modes) {
     const s = mode.scale;
     lines.push(
-      `| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`,
+      `| ${mode.store} | ${mode.startup.listeningMs} ms (fresh data dir)${s ? `, ${s.startup.listeningMs} ms (${s.keys} keys)` : ''} | ${mode.startup.firstRequestMs} ms${s ? `, ${s.startup.firstRequestMs} ms` : ''} | ${mode.idleRssMB} | ${s?.keys ?? ''} | ${s ? `${round(s.seed.createS, 1)} s create (${s.seed.keysPerS} keys/s, application layer, ${s.seed.concurrency} in flight) + ${round(s.seed.projectS, 1)} s projection + ${round(s.seed.auditS, 1)} s audit records` : ''} | ${s ? `${s.idleRssMB} / ${s.endRssMB}` : ''} |`,
     );
   }
   const histories = r.modes.filter((m) => m.history);

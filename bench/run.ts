@@ -296,10 +296,13 @@ async function measureMode(
       ) as {
         createS: number;
         projectS: number;
+        auditS: number;
         keyIds: string[];
         defaultInstanceId: string;
       };
-      log(`${store}: seeded ${keys} keys in ${round(seed.createS, 1)} s + ${round(seed.projectS, 1)} s projection`);
+      log(
+        `${store}: seeded ${keys} keys in ${round(seed.createS, 1)} s + ${round(seed.projectS, 1)} s projection + ${round(seed.auditS, 1)} s audit records`,
+      );
       let listingKeys = keys;
       if (store === 'dynamodb' && o.dynamodbListingKeys > keys) {
         const extra = o.dynamodbListingKeys - keys;
@@ -335,6 +338,7 @@ async function measureMode(
           seed: {
             createS: round(seed.createS, 2),
             projectS: round(seed.projectS, 2),
+            auditS: round(seed.auditS, 2),
             keysPerS: Math.round(keys / seed.createS),
             concurrency,
           },
