@@ -9,7 +9,7 @@ import {
 } from '../../domain/keys/key-listing.ts';
 import { ApplicationError } from '../errors.ts';
 import { assertKeyRingExists } from '../key-rings/key-rings-aggregate.ts';
-import type { KeyListFilter, ListedKeyRow } from '../ports/key-list.ts';
+import type { KeyListFilter, KeyPageRow, ListedKeyRow } from '../ports/key-list.ts';
 import type { AppServices } from '../services.ts';
 import { findKey } from './find-key.ts';
 
@@ -38,7 +38,7 @@ export interface ListKeysInput extends KeySelection {
 }
 
 export interface KeyPage {
-  readonly rows: ListedKeyRow[];
+  readonly rows: KeyPageRow[];
   /** How many keys the selection holds, when asked for. */
   readonly total?: number | undefined;
   /** The search space was too large to search; the key looked up by id or alias is all there is. */

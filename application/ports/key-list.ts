@@ -35,6 +35,9 @@ export interface ListedKeyRow extends Omit<KeySummaryRow, 'document'> {
   readonly documentJson: string;
 }
 
+/** A row of a page ({@link KeyListReadModel.list}): the key it names and what a listing answers. */
+export type KeyPageRow = Pick<ListedKeyRow, 'instanceId' | 'keyId' | 'state' | 'documentJson'>;
+
 export interface KeyRef {
   readonly instanceId: string;
   readonly keyId: string;
@@ -113,7 +116,7 @@ export interface KeyListReadModel {
    * read whole. A total is {@link count}'s job (GET /keys asks for it only with `totalCount=true`,
    * HEAD /keys always).
    */
-  list(query: KeyListQuery): Promise<ListedKeyRow[]>;
+  list(query: KeyListQuery): Promise<KeyPageRow[]>;
   /** How many rows match every filter; with `atMost`, counting stops there (the answer is then at most `atMost`). */
   count(filter: KeyListFilter, atMost?: number): Promise<number>;
   /**

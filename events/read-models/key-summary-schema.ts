@@ -1,6 +1,6 @@
 /** The key summary row schema: rows are checked with it before they are written; read back, they are checked by hand. */
 import { z } from 'zod';
-import type { KeySummaryRow, ListedKeyRow } from '../../application/ports/key-list.ts';
+import type { KeyPageRow, KeySummaryRow, ListedKeyRow } from '../../application/ports/key-list.ts';
 
 export const keySummaryRowSchema = z.object({
   instanceId: z.string().min(1),
@@ -58,6 +58,17 @@ export function storedKeySummaryRow(
   for (const date of [fields.lastRotateDate, fields.deletionDate, fields.expirationDate])
     if (date !== undefined && typeof date !== 'string') throw corrupted('a date is not a string');
   return { ...rest, documentJson };
+}
+
+/** A page row read back: its ids, state and document text, checked by hand like {@link storedKeySummaryRow}. */
+export function storedKeyPageRow(fields: KeyPageRow, where: string): KeyPageRow {
+  const { instanceId, keyId, state, documentJson } = fields;
+  if (typeof instanceId !== 'string' || instanceId === '' || typeof keyId !== 'string' || keyId === '')
+    throw new Error(`corrupted key list row (${where}): no instance or key id`);
+  if (!Number.isInteger(state)) throw new Error(`corrupted key list row (${where}): state is not an integer`);
+  if (typeof documentJson !== 'string' || !documentJson.startsWith('{') || !documentJson.endsWith('}'))
+    throw new Error(`corrupted key list row (${where}): document is not a JSON object`);
+  return { instanceId, keyId, state, documentJson };
 }
 
 /** Checks a row before it is written, so a projection bug surfaces at the write, not at the next read. */

@@ -193,7 +193,9 @@ export function openDynamoDbKeyList(options: DynamoDbKeyListOptions): Promise<Ke
         await matching(query, { field: first.field, descending: first.descending, want, wholeTies: sort.length > 1 })
       ).map(toSummary);
       if (sort.length > 1) rows.sort(keyOrder(sort));
-      return rows.slice(query.offset, want);
+      return rows
+        .slice(query.offset, want)
+        .map(({ instanceId, keyId, state, documentJson }) => ({ instanceId, keyId, state, documentJson }));
     },
 
     /** Reads the instance's partition (charged whole: filters apply after the read); with `atMost`, only until that many matched. */

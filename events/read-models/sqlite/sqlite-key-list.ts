@@ -23,7 +23,12 @@ import type {
   KeySummaryRow,
   ListedKeyRow,
 } from '../../../application/ports/key-list.ts';
-import { assertKeySummaryRow, FINAL_REMOVAL_VERSION, storedKeySummaryRow } from '../key-summary-schema.ts';
+import {
+  assertKeySummaryRow,
+  FINAL_REMOVAL_VERSION,
+  storedKeyPageRow,
+  storedKeySummaryRow,
+} from '../key-summary-schema.ts';
 import { PROJECTION_CHECKPOINTS_DDL, projectionCheckpoints } from './projection-checkpoints.ts';
 
 const KEY_LIST_DDL = `
@@ -127,6 +132,8 @@ function addColumns(db: Database.Database, projectionCheckpointsTable: string): 
     );
   })();
 }
+
+type PageRow = Pick<Row, 'instance_id' | 'key_id' | 'state' | 'document'>;
 
 interface Row {
   instance_id: string;
@@ -353,11 +360,17 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
         }
         if (query.limit === 0) return [];
         const where = whereClause(query);
-        return statement<Row>(
-          `SELECT ${COLUMNS} FROM key_list ${where.sql} ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`,
+        // Only what a page answers: the filters and the order are the query's, the other columns stay unread.
+        return statement<PageRow>(
+          `SELECT instance_id, key_id, state, document FROM key_list ${where.sql} ${orderBy(query.sort)} LIMIT @limit OFFSET @offset`,
         )
           .all({ ...where.params, limit: query.limit, offset: query.offset })
-          .map(toSummary);
+          .map((r) =>
+            storedKeyPageRow(
+              { instanceId: r.instance_id, keyId: r.key_id, state: r.state, documentJson: r.document },
+              `${r.instance_id}/${r.key_id}`,
+            ),
+          );
       }),
     count: (filter, atMost) =>
       promised(() => {

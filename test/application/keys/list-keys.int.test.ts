@@ -93,7 +93,8 @@ void describe('list keys: the search space (SQLite, SoftHSM)', () => {
   });
 
   const list = (input: Partial<ListKeysInput>) => listKeys(services, instanceId, { limit: 200, offset: 0, ...input });
-  const names = async (input: Partial<ListKeysInput>) => (await list(input)).rows.map((r) => r.name);
+  const nameOf = (row: { documentJson: string }) => (JSON.parse(row.documentJson) as { name: string }).name;
+  const names = async (input: Partial<ListKeysInput>) => (await list(input)).rows.map(nameOf);
 
   it('refuses a search over more than 5,000 keys with KEY_SEARCH_TOO_BROAD', async () => {
     await assert.rejects(list({ search: search('root') }), (error: unknown) => {
@@ -108,7 +109,7 @@ void describe('list keys: the search space (SQLite, SoftHSM)', () => {
     assert.deepEqual(await names({ search: search('root'), extractable: false }), ['the-root-key']);
     assert.deepEqual(await names({ search: search('filler 2599'), states: [1] }), ['filler 2599']);
     const page = await list({ search: search('FILLER 1'), states: [1], limit: 3, totalCount: true });
-    assert.deepEqual([page.rows.map((r) => r.name), page.total], [['filler 1', 'filler 10', 'filler 11'], 1111]);
+    assert.deepEqual([page.rows.map(nameOf), page.total], [['filler 1', 'filler 10', 'filler 11'], 1111]);
     await assert.rejects(list({ search: search('filler'), extractable: true }), /more than 5000 keys/);
     assert.deepEqual(await names({ search: search('ROOT'), states: [1], extractable: false }), ['the-root-key']);
   });
