@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { AttributeValue as LambdaAttributeValue, DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import { z } from 'zod';
-import { PassQueue } from '../events/projections/pass-queue.ts';
+import { PassQueue } from '../events/pass-queue.ts';
 
 interface StreamsPollerOptions {
   readonly dynamodb: DynamoDBClient;

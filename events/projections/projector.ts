@@ -1,6 +1,6 @@
 import type { KeyListReadModel } from '../../application/ports/key-list.ts';
 import type { EventStore } from '../../application/ports/event-store.ts';
-import { APPEND_WAKE_DELAY_MS, PassQueue } from './pass-queue.ts';
+import { APPEND_WAKE_DELAY_MS, PassQueue } from '../pass-queue.ts';
 import { KEY_LIST_PROJECTION, projectKeyList } from './key-list-projection.ts';
 
 const PAGE = 500;

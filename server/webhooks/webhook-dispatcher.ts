@@ -16,7 +16,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import type { Hsm } from '../../application/ports/hsm.ts';
-import { APPEND_WAKE_DELAY_MS, PassQueue } from '../../events/projections/pass-queue.ts';
+import { APPEND_WAKE_DELAY_MS, PassQueue } from '../../events/pass-queue.ts';
 import { logger } from '../../functions/shared/logger.ts';
 import { publicEventOf } from '../../events/public/key-state-events.ts';
 import { subscriptionCodec, subscriptionEventSchemas } from '../../events/schemas/subscriptions.ts';

@@ -12,6 +12,7 @@
  */
 import { close, fdatasync, open } from 'node:fs';
 import { resolve } from 'node:path';
+import { PassQueue } from '../../pass-queue.ts';
 
 const syncs = new Map<string, { sync: WalSync; users: number }>();
 
@@ -52,31 +53,21 @@ export const NO_WAL_SYNC: WalSync = { durable: () => Promise.resolve() };
 
 class FileSync implements WalSync {
   private fd: Promise<number> | undefined;
-  /** The fsync in flight, if any. */
-  private running: Promise<void> | null = null;
-  /** The fsync that starts once the running one ends: it covers commits made after the running one began. */
-  private queued: Promise<void> | null = null;
+  /** One fsync in flight, at most one waiting: it starts once the running one ends, for the commits made since. */
+  private readonly syncs = new PassQueue(() => this.sync());
 
   constructor(private readonly walFile: string) {}
 
   durable(): Promise<void> {
-    if (this.queued) return this.queued;
-    if (!this.running) return this.run();
-    const queued = this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = null;
-        return this.run();
-      });
-    this.queued = queued;
-    return queued;
+    return this.syncs.request();
   }
 
   close(): void {
     const fd = this.fd;
     if (!fd) return;
     // After any fsync in flight: closing its descriptor under it could sync another file that reused the number.
-    void Promise.allSettled([this.running, this.queued])
+    void this.syncs
+      .stop()
       .then(() => fd)
       .then(
         (n) => close(n, () => undefined),
@@ -84,14 +75,9 @@ class FileSync implements WalSync {
       );
   }
 
-  private run(): Promise<void> {
-    const running = this.descriptor()
-      .then((fd) => new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done()))))
-      .finally(() => {
-        if (this.running === running) this.running = null;
-      });
-    this.running = running;
-    return running;
+  private async sync(): Promise<void> {
+    const fd = await this.descriptor();
+    await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())));
   }
 
   /** The log is opened on first use: SQLite creates it with the first write, and keeps it while a connection is open. */

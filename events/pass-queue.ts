@@ -1,5 +1,6 @@
 /**
- * Passes over a feed (the projector's, the webhook fan-out's, the streams poller's), one at a time.
+ * Passes over a feed (the projector's, the webhook fan-out's, the streams poller's), or fsyncs of a log
+ * (events/store/sqlite/wal-sync.ts), one at a time.
  * A pass asked for while one runs starts after it; every request made before that next pass starts
  * shares it, since a pass sees all that was appended before it began. However many appends wake it
  * meanwhile, one pass is in progress and at most one waits.
