@@ -1,17 +1,17 @@
 /**
- * Passes over a feed (the projector's, the webhook fan-out's, the streams poller's), or fsyncs of a log
- * (events/store/sqlite/wal-sync.ts), one at a time.
- * A pass asked for while one runs starts after it; every request made before that next pass starts
- * shares it, since a pass sees all that was appended before it began. However many appends wake it
- * meanwhile, one pass is in progress and at most one waits.
- */
-/**
  * How long a pass woken by an append waits for more appends to share it: the projector's and the
  * fan-out's commits then carry many keys' rows each (README, Performance). Reads that need what was just
  * appended (a listing after a create) ask for a pass at once instead.
  */
 export const APPEND_WAKE_DELAY_MS = 20;
 
+/**
+ * Passes over a feed (the projector's, the webhook fan-out's, the streams poller's), or fsyncs of a log
+ * (events/store/sqlite/wal-sync.ts), one at a time.
+ * A pass asked for while one runs starts after it; every request made before that next pass starts
+ * shares it, since a pass sees all that was appended before it began. However many appends wake it
+ * meanwhile, one pass is in progress and at most one waits.
+ */
 export class PassQueue {
   private running: Promise<void> = Promise.resolve();
   private waiting: Promise<void> | null = null;

@@ -38,17 +38,15 @@ export function storedKeySummaryRow(
   fields: Omit<ListedKeyRow, 'documentJson'> & { readonly document: string | undefined },
   where: string,
 ): ListedKeyRow {
-  const corrupted = (what: string, cause?: unknown) =>
-    new Error(`corrupted key list row (${where}): ${what}`, { cause });
-  // Not parsed: the document was checked when written, and a listing answers its text as it is.
-  const { document: documentJson, ...rest } = fields;
-  if (typeof documentJson !== 'string' || !documentJson.startsWith('{') || !documentJson.endsWith('}'))
-    throw corrupted('document is not a JSON object');
-  const { instanceId, keyId, state, extractable, imported, keyRingId, name, aliases, lastVersion } = fields;
-  if (typeof instanceId !== 'string' || instanceId === '' || typeof keyId !== 'string' || keyId === '')
-    throw corrupted('no instance or key id');
-  if (!Number.isInteger(state) || !Number.isInteger(lastVersion) || lastVersion < 0)
-    throw corrupted('state or version is not an integer');
+  const corrupted = (what: string) => corruptedRow(where, what);
+  const { document, ...rest } = fields;
+  // The ids, state and document as a page row has them; the document is not parsed (checked when written).
+  const { documentJson } = storedKeyPageRow(
+    { instanceId: rest.instanceId, keyId: rest.keyId, state: rest.state, documentJson: document },
+    where,
+  );
+  const { extractable, imported, keyRingId, name, aliases, lastVersion } = fields;
+  if (!Number.isInteger(lastVersion) || lastVersion < 0) throw corrupted('version is not an integer');
   if (typeof extractable !== 'boolean' || typeof imported !== 'boolean' || typeof keyRingId !== 'string')
     throw corrupted('extractable, imported or keyRingId is missing');
   if (typeof name !== 'string' || !Array.isArray(aliases) || !aliases.every((a) => typeof a === 'string'))
@@ -60,15 +58,22 @@ export function storedKeySummaryRow(
   return { ...rest, documentJson };
 }
 
-/** A page row read back: its ids, state and document text, checked by hand like {@link storedKeySummaryRow}. */
-export function storedKeyPageRow(fields: KeyPageRow, where: string): KeyPageRow {
+/** A page row read back (and the part of a whole row it has): ids, state and a JSON object's text, checked by hand. */
+export function storedKeyPageRow(
+  fields: Omit<KeyPageRow, 'documentJson'> & { readonly documentJson: string | undefined },
+  where: string,
+): KeyPageRow {
   const { instanceId, keyId, state, documentJson } = fields;
   if (typeof instanceId !== 'string' || instanceId === '' || typeof keyId !== 'string' || keyId === '')
-    throw new Error(`corrupted key list row (${where}): no instance or key id`);
-  if (!Number.isInteger(state)) throw new Error(`corrupted key list row (${where}): state is not an integer`);
+    throw corruptedRow(where, 'no instance or key id');
+  if (!Number.isInteger(state)) throw corruptedRow(where, 'state is not an integer');
   if (typeof documentJson !== 'string' || !documentJson.startsWith('{') || !documentJson.endsWith('}'))
-    throw new Error(`corrupted key list row (${where}): document is not a JSON object`);
+    throw corruptedRow(where, 'document is not a JSON object');
   return { instanceId, keyId, state, documentJson };
+}
+
+function corruptedRow(where: string, what: string): Error {
+  return new Error(`corrupted key list row (${where}): ${what}`);
 }
 
 /** Checks a row before it is written, so a projection bug surfaces at the write, not at the next read. */

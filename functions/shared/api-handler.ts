@@ -410,12 +410,12 @@ export function publicHandler(
 }
 
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): ApiResult {
-  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+  return jsonText(statusCode, JSON.stringify(body), headers);
 }
 
 /** {@link json} for a body already serialised. */
-export function jsonText(statusCode: number, text: string): ApiResult {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: text };
+export function jsonText(statusCode: number, text: string, headers: Record<string, string> = {}): ApiResult {
+  return { statusCode, headers: { 'content-type': 'application/json', ...headers }, body: text };
 }
 
 /** 204 No Content: the answer of Key Protect's key actions. */

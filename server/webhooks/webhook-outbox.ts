@@ -6,9 +6,13 @@
  * the change-feed position the fan-out reached. The fan-out writes queue rows and its position in one transaction,
  * so after a crash or restart every event is queued exactly once and delivery resumes where it was.
  */
-import type Database from 'better-sqlite3';
 import type { DeadLetter, WebhookDeliveries } from '../../application/ports/webhook-deliveries.ts';
-import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../events/store/sqlite/open-database.ts';
+import {
+  openDerivedSqliteConnection,
+  promised,
+  statementCache,
+  type SqliteSource,
+} from '../../events/store/sqlite/open-database.ts';
 
 const WEBHOOK_DDL = `
 CREATE TABLE IF NOT EXISTS webhook_subscriptions (
@@ -105,28 +109,19 @@ const FEED = 'webhooks';
 export class WebhookOutbox {
   private readonly release: () => void;
   private readonly db;
-
-  /** Statements by their SQL, prepared once: a fan-out pass runs after every append. */
-  private readonly statements = new Map<string, Database.Statement>();
+  private readonly prepare;
 
   constructor(source: SqliteSource) {
     const connection = openDerivedSqliteConnection(source);
     this.db = connection.db;
+    // Prepared once: a fan-out pass runs after every append.
+    this.prepare = statementCache(connection.db);
     this.release = () => connection.release();
     this.db.exec(WEBHOOK_DDL);
     for (const [table, column, type] of ADDED_COLUMNS) {
       const columns = this.prepare<[], { name: string }>(`PRAGMA table_info(${table})`).all();
       if (!columns.some((c) => c.name === column)) this.db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
     }
-  }
-
-  private prepare<P extends unknown[] = unknown[], R = unknown>(sql: string): Database.Statement<P, R> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      statement = this.db.prepare(sql);
-      this.statements.set(sql, statement);
-    }
-    return statement as Database.Statement<P, R>;
   }
 
   checkpoint(): string | null {

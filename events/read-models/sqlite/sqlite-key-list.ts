@@ -5,7 +5,12 @@
  */
 import type Database from 'better-sqlite3';
 import { SCHEDULE_FIELDS, type KeySchedule, type ScheduleField } from '../../../domain/keys/schedule.ts';
-import { openDerivedSqliteConnection, promised, type SqliteSource } from '../../store/sqlite/open-database.ts';
+import {
+  openDerivedSqliteConnection,
+  promised,
+  statementCache,
+  type SqliteSource,
+} from '../../store/sqlite/open-database.ts';
 import {
   DEFAULT_KEY_SORT,
   KEY_DATE_FIELDS,
@@ -219,7 +224,6 @@ function orderBy(sort: readonly KeySort[] | undefined): string {
 
 /** Prepared statements by SQL text: filters and sorts come in a bounded number of shapes. */
 const STATEMENT_CACHE_SIZE = 256;
-
 /** Opens (and creates, if needed) the key list in `file` or on a caller-owned connection. */
 export function openSqliteKeyList(source: SqliteSource): Promise<KeyListReadModel> {
   return promised(() => createKeyList(source));
@@ -291,16 +295,8 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   const selectOne = db.prepare<[string, string], Row>(
     `SELECT ${COLUMNS} FROM key_list WHERE instance_id = ? AND key_id = ? AND deleted = 0`,
   );
-  const statements = new Map<string, Database.Statement<[Record<string, string | number>]>>();
-  const statement = <R>(sql: string): Database.Statement<[Record<string, string | number>], R> => {
-    let prepared = statements.get(sql);
-    if (prepared === undefined) {
-      if (statements.size >= STATEMENT_CACHE_SIZE) statements.delete(statements.keys().next().value as string);
-      prepared = db.prepare<[Record<string, string | number>]>(sql);
-      statements.set(sql, prepared);
-    }
-    return prepared as Database.Statement<[Record<string, string | number>], R>;
-  };
+  const cached = statementCache(db, STATEMENT_CACHE_SIZE);
+  const statement = <R>(sql: string) => cached<[Record<string, string | number>], R>(sql);
 
   const apply = db.transaction(
     (projection: string, checkpoint: string, upserts: readonly KeySummaryRow[], deletes: readonly KeyRemoval[]) => {

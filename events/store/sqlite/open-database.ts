@@ -104,6 +104,27 @@ export function openSharedSqliteDatabase(file: string, onError: (error: unknown)
   };
 }
 
+/**
+ * Statements of `db` by their SQL, each prepared once (better-sqlite3 does not cache them), at most `size`
+ * (the oldest dropped first): for SQL that is built per call (the key list's filters) or run on every pass
+ * (the webhook outbox).
+ */
+export function statementCache(
+  db: Database.Database,
+  size = 256,
+): <P extends unknown[] = unknown[], R = unknown>(sql: string) => Database.Statement<P, R> {
+  const statements = new Map<string, Database.Statement>();
+  return <P extends unknown[], R>(sql: string) => {
+    let statement = statements.get(sql);
+    if (statement === undefined) {
+      if (statements.size >= size) statements.delete(statements.keys().next().value as string);
+      statement = db.prepare(sql);
+      statements.set(sql, statement);
+    }
+    return statement as Database.Statement<P, R>;
+  };
+}
+
 /** An fsync that failed: the commit may not survive a power loss, so it is not reported done. */
 function syncFailed(error: unknown): DependencyUnavailableError {
   const code = (error as { code?: unknown } | null)?.code;

@@ -14,7 +14,7 @@ import { close, fdatasync, open } from 'node:fs';
 import { resolve } from 'node:path';
 import { PassQueue } from '../../pass-queue.ts';
 
-const syncs = new Map<string, { sync: WalSync; users: number }>();
+const syncs = new Map<string, { sync: FileSync; users: number }>();
 
 export interface WalSync {
   /** Resolves once every commit made on the file before the call is on disk; rejects if the fsync fails. */
@@ -43,7 +43,7 @@ export function acquireWalSync(file: string): { sync: WalSync; release(): void }
       held.users -= 1;
       if (held.users > 0) return;
       syncs.delete(key);
-      (held.sync as FileSync).close();
+      held.sync.close();
     },
   };
 }
