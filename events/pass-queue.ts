@@ -16,6 +16,7 @@ export class PassQueue {
   private running: Promise<void> = Promise.resolve();
   private waiting: Promise<void> | null = null;
   private timer: NodeJS.Timeout | undefined;
+  private unfinished = 0;
 
   constructor(
     private readonly pass: () => Promise<void>,
@@ -36,16 +37,25 @@ export class PassQueue {
     this.timer.unref();
   }
 
+  /** Whether a pass runs or waits to run. */
+  get busy(): boolean {
+    return this.unfinished > 0;
+  }
+
   /** Resolves after a whole pass that starts after this call; rejects if that pass fails. */
   request(): Promise<void> {
     if (this.waiting) return this.waiting;
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.unfinished += 1;
     const next = this.running
       .catch(() => undefined)
       .then(() => {
         this.waiting = null;
         return this.pass();
+      })
+      .finally(() => {
+        this.unfinished -= 1;
       });
     this.waiting = next;
     this.running = next;

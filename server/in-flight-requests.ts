@@ -6,6 +6,11 @@
 export class InFlightRequests {
   private readonly requests = new Set<Promise<unknown>>();
 
+  /** How many requests are being served now. */
+  get size(): number {
+    return this.requests.size;
+  }
+
   track(work: Promise<unknown>): void {
     this.requests.add(work);
     void work.finally(() => this.requests.delete(work)).catch(() => undefined);

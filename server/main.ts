@@ -26,14 +26,14 @@ async function main(): Promise<void> {
   process.once('exit', () => lock.release());
   assertNoIncompleteRebuild(config.dataDir);
   assertHsmTokenPresent(config);
-  const services = await openServices(config);
+  const inFlight = new InFlightRequests();
+  const services = await openServices(config, inFlight);
   const verifier = new TokenVerifier(
     storeVerificationKeys(services, await services.hsm.ensureSigningKey(SIGNING_KEY_LABEL)),
     tokenRulesFromEnv(),
   );
   const boot = await bootstrap(services, config.dataDir, process.env);
   // Before serving: every event a crash left without its audit record gets one (reconcile-audit-trail.ts).
-  const inFlight = new InFlightRequests();
   const reconciler = new AuditReconcilerLoop(
     {
       store: services.store,

@@ -14,6 +14,7 @@ import { openDynamoDbEventStore } from '../events/store/dynamodb/dynamodb-event-
 import { openSqliteEventStore } from '../events/store/sqlite/sqlite-event-store.ts';
 import { openSharedSqliteDatabase, type SqliteSource } from '../events/store/sqlite/open-database.ts';
 import type { ServerConfig } from './config.ts';
+import type { InFlightRequests } from './in-flight-requests.ts';
 import { localDynamoDbClient, localDynamoDbStreamsClient } from './local-dynamodb-clients.ts';
 import { startLocalSchedules } from './local-schedules.ts';
 import { localTableNames } from './local-tables.ts';
@@ -50,10 +51,14 @@ interface Stores {
   release(): Promise<void>;
 }
 
-async function openStores(config: ServerConfig): Promise<Stores> {
+async function openStores(config: ServerConfig, inFlight: InFlightRequests | undefined): Promise<Stores> {
   if (config.store === 'sqlite') {
-    const shared = openSharedSqliteDatabase(join(config.dataDir, 'keyledger.db'), (error) => {
-      logger.error('WAL checkpointer failed; SQLite checkpoints inside commits again', errorFields(error));
+    const shared = openSharedSqliteDatabase(join(config.dataDir, 'keyledger.db'), {
+      onError: (error) => {
+        logger.error('WAL checkpointer failed; SQLite checkpoints inside commits again', errorFields(error));
+      },
+      // With one request in flight (the one committing), nothing else waits for the event loop.
+      syncOnLoop: inFlight && (() => inFlight.size <= 1),
     });
     const source = { database: shared.database };
     try {
@@ -107,9 +112,10 @@ interface LocalServices extends AppServices {
 
 /**
  * Opens the event store, read models and HSM under the data directory, starts the in-process
- * projector, and assembles the application's services.
+ * projector, and assembles the application's services. `inFlight`: the requests the server is
+ * serving, when there is a server (a log fsync runs on the event loop while it serves one only).
  */
-export async function openServices(config: ServerConfig): Promise<LocalServices> {
+export async function openServices(config: ServerConfig, inFlight?: InFlightRequests): Promise<LocalServices> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const hsm = await openSoftHsm({
     dataDir: config.dataDir,
@@ -119,7 +125,7 @@ export async function openServices(config: ServerConfig): Promise<LocalServices>
   });
   let stores: Stores;
   try {
-    stores = await openStores(config);
+    stores = await openStores(config, inFlight);
   } catch (error) {
     await hsm.close();
     throw error;

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { DependencyUnavailableError } from '../../../application/ports/dependency-unavailable.ts';
-import { acquireWalSync, NO_WAL_SYNC } from './wal-sync.ts';
+import { acquireWalSync, NO_WAL_SYNC, type SyncOnLoop } from './wal-sync.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
@@ -84,13 +84,23 @@ export interface SharedSqliteDatabase {
  * for the listing indexes). Its log is checkpointed by a worker thread (wal-checkpointer.ts), not inside
  * commits on the event loop.
  */
-export function openSharedSqliteDatabase(file: string, onError: (error: unknown) => void): SharedSqliteDatabase {
+export function openSharedSqliteDatabase(
+  file: string,
+  options: {
+    /** Hears a failure of the checkpointer (SQLite then checkpoints inside commits again). */
+    readonly onError: (error: unknown) => void;
+    /** When a log fsync may run on the event loop (wal-sync.ts); without it, always in the thread pool. */
+    readonly syncOnLoop?: SyncOnLoop | undefined;
+  },
+): SharedSqliteDatabase {
   const db = new Database(file);
   let checkpointer: WalCheckpointer;
+  let wal: { release(): void };
   try {
     configureDatabase(db);
     db.pragma('cache_size = -65536');
-    checkpointer = startWalCheckpointer(db, onError);
+    checkpointer = startWalCheckpointer(db, options.onError);
+    wal = acquireWalSync(db.name, options.syncOnLoop);
   } catch (error) {
     db.close();
     throw error;
@@ -99,6 +109,7 @@ export function openSharedSqliteDatabase(file: string, onError: (error: unknown)
     database: db,
     close: async () => {
       await checkpointer.stop();
+      wal.release();
       db.close();
     },
   };

@@ -7,10 +7,15 @@
  * here, once per commit; this lets the next group commit fill while one is being synced, and one fsync
  * serve every commit made before it started, across all the connections to the file.
  *
+ * One exception: when the process says nothing else waits for the event loop ({@link SyncOnLoop}: the
+ * local server answers one request only) and no fsync runs, the fsync runs on the loop itself. It then
+ * holds up no one, and a round trip through the thread pool would only add its latency (about 100 µs
+ * here; wrap at one connection went from 759 to 899 req/s).
+ *
  * Commits reach the log in order and each frame's checksum covers the ones before it, so after a power
  * loss SQLite recovers a prefix of the commits: a commit that is on disk implies every earlier one is.
  */
-import { close, fdatasync, open } from 'node:fs';
+import { close, fdatasync, fdatasyncSync, open } from 'node:fs';
 import { resolve } from 'node:path';
 import { PassQueue } from '../../pass-queue.ts';
 
@@ -21,17 +26,23 @@ export interface WalSync {
   durable(): Promise<void>;
 }
 
+/** Whether nothing but the caller waits for the event loop now (then a log fsync may run on it). */
+export type SyncOnLoop = () => boolean;
+
 /**
  * The WAL sync of `file`, shared by every connection to it in this process (so concurrent writers share
- * fsyncs too); `release` once per call, when the connection closes.
+ * fsyncs too); `release` once per call, when the connection closes. `syncOnLoop`, from the one owner of
+ * the file's connections (openSharedSqliteDatabase), says when an fsync may run on the event loop;
+ * without it every fsync runs in the thread pool.
  */
-export function acquireWalSync(file: string): { sync: WalSync; release(): void } {
+export function acquireWalSync(file: string, syncOnLoop?: SyncOnLoop): { sync: WalSync; release(): void } {
   const key = resolve(file);
   let entry = syncs.get(key);
   if (!entry) {
     entry = { sync: new FileSync(`${key}-wal`), users: 0 };
     syncs.set(key, entry);
   }
+  if (syncOnLoop) entry.sync.syncOnLoop = syncOnLoop;
   entry.users += 1;
   const held = entry;
   let released = false;
@@ -53,16 +64,26 @@ export const NO_WAL_SYNC: WalSync = { durable: () => Promise.resolve() };
 
 class FileSync implements WalSync {
   private fd: Promise<number> | undefined;
+  /** The descriptor once open and until closed: what an fsync on the event loop uses. */
+  private openFd: number | undefined;
   /** One fsync in flight, at most one waiting: it starts once the running one ends, for the commits made since. */
   private readonly syncs = new PassQueue(() => this.sync());
+  syncOnLoop: SyncOnLoop = () => false;
 
   constructor(private readonly walFile: string) {}
 
   durable(): Promise<void> {
-    return this.syncs.request();
+    const fd = this.openFd;
+    if (fd === undefined || this.syncs.busy || !this.syncOnLoop()) return this.syncs.request();
+    // A throw in the executor rejects the promise.
+    return new Promise<void>((done) => {
+      fdatasyncSync(fd);
+      done();
+    });
   }
 
   close(): void {
+    this.openFd = undefined;
     const fd = this.fd;
     if (!fd) return;
     // After any fsync in flight: closing its descriptor under it could sync another file that reused the number.
@@ -77,6 +98,7 @@ class FileSync implements WalSync {
 
   private async sync(): Promise<void> {
     const fd = await this.descriptor();
+    this.openFd = fd;
     await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())));
   }
 

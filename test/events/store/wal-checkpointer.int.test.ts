@@ -17,7 +17,7 @@ after(() => rm(dir, { recursive: true, force: true }));
 void it('checkpoints the shared connection from a worker, not inside its commits', async () => {
   const file = join(dir, 'keyledger.db');
   const errors: unknown[] = [];
-  const shared = openSharedSqliteDatabase(file, (error) => errors.push(error));
+  const shared = openSharedSqliteDatabase(file, { onError: (error) => errors.push(error) });
   try {
     const db = shared.database;
     assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0, 'no checkpoint inside commits');

@@ -1,9 +1,10 @@
 /**
  * Durable acknowledgements on SQLite (events/store/sqlite/wal-sync.ts): an append, or an audit commit, is
  * answered only after an fdatasync of the write-ahead log that began once its commit was in the log, and
- * commits made while one fsync runs share the next. The real fdatasync runs; the test only watches it
- * (node:fs wrapped, then syncBuiltinESMExports so the module's import sees the wrapper) and holds each
- * one back a little, so a commit can arrive while it is in flight.
+ * commits made while one fsync runs share the next; when the owner of the connection says nothing else
+ * waits for the event loop, the fsync runs on the loop itself. The real fdatasync runs; the test only
+ * watches it (node:fs wrapped, then syncBuiltinESMExports so the module's import sees the wrapper) and
+ * holds each one in the thread pool back a little, so a commit can arrive while it is in flight.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { openSqliteEventStore } from '../../../events/store/sqlite/sqlite-event-store.ts';
 import { openSqliteAuditStorage } from '../../../events/audit/sqlite/sqlite-audit-storage.ts';
+import { openSharedSqliteDatabase } from '../../../events/store/sqlite/open-database.ts';
 
 const dir = await mkdtemp(join(tmpdir(), 'keyledger-wal-sync-'));
 const file = join(dir, 'keyledger.db');
@@ -24,26 +26,37 @@ interface Sync {
   readonly path: string;
   /** Rows of `events` a separate connection saw when the fsync began: what the log held by then. */
   readonly eventsAtStart: number;
+  /** fdatasyncSync on the event loop, rather than fdatasync in the thread pool. */
+  readonly onLoop: boolean;
   ended: boolean;
 }
 const syncs: Sync[] = [];
 const realFdatasync = fs.fdatasync;
+const realFdatasyncSync = fs.fdatasyncSync;
 let reader: Database.Database;
+
+/** Starts watching one fsync of `fd`: what it syncs and what the log holds as it begins. */
+function watch(fd: number, onLoop: boolean): Sync {
+  const eventsTable = reader.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'").get() as {
+    n: number;
+  };
+  const sync: Sync = {
+    path: fs.readlinkSync(`/proc/self/fd/${fd}`),
+    eventsAtStart: eventsTable.n === 0 ? 0 : eventCount(),
+    onLoop,
+    ended: false,
+  };
+  syncs.push(sync);
+  return sync;
+}
+
+const eventCount = () => (reader.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
 
 before(() => {
   reader = new Database(file);
   reader.exec('CREATE TABLE IF NOT EXISTS probe (x)');
   fs.fdatasync = ((fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => {
-    const eventsTable = reader.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'events'").get() as {
-      n: number;
-    };
-    const sync: Sync = {
-      path: fs.readlinkSync(`/proc/self/fd/${fd}`),
-      eventsAtStart:
-        eventsTable.n === 0 ? 0 : (reader.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n,
-      ended: false,
-    };
-    syncs.push(sync);
+    const sync = watch(fd, false);
     setTimeout(
       () =>
         realFdatasync(fd, (error) => {
@@ -53,10 +66,16 @@ before(() => {
       30,
     );
   }) as typeof fs.fdatasync;
+  fs.fdatasyncSync = (fd: number) => {
+    const sync = watch(fd, true);
+    realFdatasyncSync(fd);
+    sync.ended = true;
+  };
   syncBuiltinESMExports();
 });
 after(async () => {
   fs.fdatasync = realFdatasync;
+  fs.fdatasyncSync = realFdatasyncSync;
   syncBuiltinESMExports();
   reader.close();
   await rm(dir, { recursive: true, force: true });
@@ -82,6 +101,7 @@ void describe('durable acknowledgements on SQLite', () => {
       const second = append(store, 'b').then(() => (secondDone = true));
       await first;
       assert.equal(syncs[0]?.ended, true);
+      assert.equal(syncs[0]?.onLoop, false, 'the log is opened, and synced, in the thread pool');
       assert.equal(syncs[0]?.path, `${file}-wal`, 'the log is what is synced');
       assert.equal(syncs[0]?.eventsAtStart, 1, 'the first append was in the log when its fsync began');
       assert.equal(secondDone, false, 'an fsync that began before a commit does not acknowledge it');
@@ -108,8 +128,41 @@ void describe('durable acknowledgements on SQLite', () => {
       }
       await Promise.all([first, ...later]);
       assert.equal(syncs.length - before, 2, 'one fsync for the first group, one for the three after it');
+      assert.equal(syncs.at(-1)?.onLoop, false, 'the thread pool syncs');
     } finally {
       await store.close();
+    }
+  });
+
+  void it('syncs on the event loop itself only when its owner says nothing else waits and no fsync runs', async () => {
+    let alone = false;
+    const shared = openSharedSqliteDatabase(file, { onError: () => undefined, syncOnLoop: () => alone });
+    const store = await openSqliteEventStore({ database: shared.database });
+    try {
+      await append(store, 'g');
+      const before = syncs.length;
+      const inLog = eventCount();
+      alone = true;
+      await append(store, 'h');
+      // Not alone: the thread pool, held back, so the next append comes while it runs.
+      alone = false;
+      const first = append(store, 'i');
+      await until(() => syncs.length === before + 2);
+      alone = true;
+      const second = append(store, 'j');
+      await Promise.all([first, second]);
+      assert.deepEqual(
+        syncs.slice(before).map((s) => [s.path, s.eventsAtStart, s.onLoop, s.ended]),
+        [
+          [`${file}-wal`, inLog + 1, true, true],
+          [`${file}-wal`, inLog + 2, false, true],
+          [`${file}-wal`, inLog + 3, false, true],
+        ],
+        'alone and no fsync running: on the loop; otherwise in the pool, the last one after the one running',
+      );
+    } finally {
+      await store.close();
+      await shared.close();
     }
   });
 
