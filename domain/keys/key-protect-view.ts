@@ -88,7 +88,10 @@ function addSeconds(iso: string, seconds: number): string {
  * deleted key's, or one with a dual authorization that may lapse. Any other is answered as stored.
  */
 export function documentDependsOnTime(state: number, documentJson: string): boolean {
-  return state === KeyStateCode.Destroyed || documentJson.includes('"authExpiration"');
+  // `"authExpiration"` contains `Expiration"`, so this misses no such document (one with another such
+  // property is only parsed needlessly); a search starting with a rare letter skips through the text
+  // about ten times faster than one starting with a quote, which every property name begins with.
+  return state === KeyStateCode.Destroyed || documentJson.includes('Expiration"');
 }
 
 /**
