@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AppServices } from '../application/services.ts';
 import { openSoftHsm } from '../functions/crypto/pkcs11/open-softhsm.ts';
 import { errorFields, logger } from '../functions/shared/logger.ts';
+import { observeLogSync } from '../functions/shared/request-metrics.ts';
 import type { KeyListReadModel } from '../application/ports/key-list.ts';
 import { createKeyListTable } from '../events/read-models/dynamodb/create-key-list-table.ts';
 import { openDynamoDbKeyList } from '../events/read-models/dynamodb/dynamodb-key-list.ts';
@@ -59,6 +60,7 @@ async function openStores(config: ServerConfig, inFlight: InFlightRequests | und
       },
       // With one request in flight (the one committing), nothing else waits for the event loop.
       syncOnLoop: inFlight && (() => inFlight.size <= 1),
+      onSync: observeLogSync,
     });
     const source = { database: shared.database };
     try {

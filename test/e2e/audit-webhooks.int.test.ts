@@ -305,6 +305,10 @@ void describe('audit trail, key history, webhooks and metrics over HTTP', () => 
     assert.match(text, /keyledger_requests_total\{operation="wrapKey",outcome="success"\} 4\n/);
     assert.match(text, /keyledger_requests_total\{operation="wrapKey",outcome="denied"\} 2\n/);
     assert.match(text, /keyledger_request_duration_seconds_count\{operation="createKey",outcome="success"\} 3\n/);
+    // Every create and audit record above waited for an fsync of the SQLite log.
+    const syncs = Number(/^keyledger_sqlite_log_sync_seconds_count (\d+)$/m.exec(text)?.[1]);
+    assert.ok(syncs >= 1, text);
+    assert.match(text, new RegExp(`^keyledger_sqlite_log_sync_seconds_bucket\\{le="\\+Inf"\\} ${syncs}$`, 'm'));
   });
 
   // Verified as a consumer does on receipt: the package also refuses a timestamp over 5 minutes old.

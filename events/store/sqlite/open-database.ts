@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { DependencyUnavailableError } from '../../../application/ports/dependency-unavailable.ts';
-import { acquireWalSync, NO_WAL_SYNC, type SyncOnLoop } from './wal-sync.ts';
+import { acquireWalSync, NO_WAL_SYNC, type WalSyncOptions } from './wal-sync.ts';
 import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
@@ -86,11 +86,9 @@ export interface SharedSqliteDatabase {
  */
 export function openSharedSqliteDatabase(
   file: string,
-  options: {
+  options: WalSyncOptions & {
     /** Hears a failure of the checkpointer (SQLite then checkpoints inside commits again). */
     readonly onError: (error: unknown) => void;
-    /** When a log fsync may run on the event loop (wal-sync.ts); without it, always in the thread pool. */
-    readonly syncOnLoop?: SyncOnLoop | undefined;
   },
 ): SharedSqliteDatabase {
   const db = new Database(file);
@@ -100,7 +98,7 @@ export function openSharedSqliteDatabase(
     configureDatabase(db);
     db.pragma('cache_size = -65536');
     checkpointer = startWalCheckpointer(db, options.onError);
-    wal = acquireWalSync(db.name, options.syncOnLoop);
+    wal = acquireWalSync(db.name, options);
   } catch (error) {
     db.close();
     throw error;

@@ -17,6 +17,7 @@
  */
 import { close, fdatasync, fdatasyncSync, open } from 'node:fs';
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { PassQueue } from '../../pass-queue.ts';
 
 const syncs = new Map<string, { sync: FileSync; users: number }>();
@@ -29,20 +30,27 @@ export interface WalSync {
 /** Whether nothing but the caller waits for the event loop now (then a log fsync may run on it). */
 export type SyncOnLoop = () => boolean;
 
+/** What the one owner of a file's connections (openSharedSqliteDatabase) sets on its log's sync. */
+export interface WalSyncOptions {
+  /** When an fsync may run on the event loop; without it every fsync runs in the thread pool. */
+  readonly syncOnLoop?: SyncOnLoop | undefined;
+  /** Hears each wait for an fsync that succeeded, in seconds, from the call of `durable()` (a metric). */
+  readonly onSync?: ((seconds: number) => void) | undefined;
+}
+
 /**
  * The WAL sync of `file`, shared by every connection to it in this process (so concurrent writers share
- * fsyncs too); `release` once per call, when the connection closes. `syncOnLoop`, from the one owner of
- * the file's connections (openSharedSqliteDatabase), says when an fsync may run on the event loop;
- * without it every fsync runs in the thread pool.
+ * fsyncs too); `release` once per call, when the connection closes.
  */
-export function acquireWalSync(file: string, syncOnLoop?: SyncOnLoop): { sync: WalSync; release(): void } {
+export function acquireWalSync(file: string, options: WalSyncOptions = {}): { sync: WalSync; release(): void } {
   const key = resolve(file);
   let entry = syncs.get(key);
   if (!entry) {
     entry = { sync: new FileSync(`${key}-wal`), users: 0 };
     syncs.set(key, entry);
   }
-  if (syncOnLoop) entry.sync.syncOnLoop = syncOnLoop;
+  if (options.syncOnLoop) entry.sync.syncOnLoop = options.syncOnLoop;
+  if (options.onSync) entry.sync.onSync = options.onSync;
   entry.users += 1;
   const held = entry;
   let released = false;
@@ -69,16 +77,29 @@ class FileSync implements WalSync {
   /** One fsync in flight, at most one waiting: it starts once the running one ends, for the commits made since. */
   private readonly syncs = new PassQueue(() => this.sync());
   syncOnLoop: SyncOnLoop = () => false;
+  onSync: ((seconds: number) => void) | undefined;
 
   constructor(private readonly walFile: string) {}
 
   durable(): Promise<void> {
+    const started = performance.now();
     const fd = this.openFd;
-    if (fd === undefined || this.syncs.busy || !this.syncOnLoop()) return this.syncs.request();
-    // A throw in the executor rejects the promise.
-    return new Promise<void>((done) => {
-      fdatasyncSync(fd);
-      done();
+    const synced =
+      fd === undefined || this.syncs.busy || !this.syncOnLoop()
+        ? this.syncs.request()
+        : // A throw in the executor rejects the promise.
+          new Promise<void>((done) => {
+            fdatasyncSync(fd);
+            done();
+          });
+    const onSync = this.onSync;
+    if (!onSync) return synced;
+    return synced.then(() => {
+      try {
+        onSync((performance.now() - started) / 1000);
+      } catch {
+        // A metric that fails must not report a durable write as failed.
+      }
     });
   }
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { observeRequest, renderPrometheus } from '../../../functions/shared/request-metrics.ts';
+import { observeLogSync, observeRequest, renderPrometheus } from '../../../functions/shared/request-metrics.ts';
 
 const ROOT = new URL('../../..', import.meta.url).pathname;
 
@@ -42,6 +42,22 @@ void describe('request metrics', () => {
     assert.equal(bucket('0.001'), '1');
     assert.equal(bucket('10'), '1');
     assert.equal(bucket('\\+Inf'), '2');
+  });
+
+  void it('renders the waits for the SQLite log fsync once there are any, as a histogram without labels', () => {
+    assert.doesNotMatch(renderPrometheus(), /keyledger_sqlite_log_sync/, 'nothing before the first (DynamoDB mode)');
+    observeLogSync(0.0002);
+    observeLogSync(0.004);
+    observeLogSync(0.3);
+    const text = renderPrometheus();
+    assert.match(text, /^# TYPE keyledger_sqlite_log_sync_seconds histogram$/m);
+    assert.match(text, /^keyledger_sqlite_log_sync_seconds_bucket\{le="0.001"\} 1$/m);
+    assert.match(text, /^keyledger_sqlite_log_sync_seconds_bucket\{le="0.005"\} 2$/m);
+    assert.match(text, /^keyledger_sqlite_log_sync_seconds_bucket\{le="0.25"\} 2$/m);
+    assert.match(text, /^keyledger_sqlite_log_sync_seconds_bucket\{le="\+Inf"\} 3$/m);
+    const sum = Number(/^keyledger_sqlite_log_sync_seconds_sum (\S+)$/m.exec(text)?.[1]);
+    assert.ok(Math.abs(sum - 0.3042) < 1e-9, `sum ${sum}`);
+    assert.match(text, /^keyledger_sqlite_log_sync_seconds_count 3$/m);
   });
 
   void it('emits EMF with operation and outcome dimensions on Lambda', async () => {
