@@ -31,6 +31,46 @@ export interface LoadResult {
    */
   readonly serverCpuUsPerRequest: number;
   readonly mainThreadCpuUsPerRequest: number;
+  /**
+   * The server's waits for an fsync of its SQLite log during the run (`keyledger_sqlite_log_sync_seconds`
+   * on /metrics): how many, and the upper bounds (ms) of the histogram buckets holding the median and the
+   * 99th percentile. Null where there were none (DynamoDB, the ceilings).
+   */
+  readonly logSync: LogSyncs | null;
+}
+
+export interface LogSyncs {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+const LOG_SYNC_BUCKET = /^keyledger_sqlite_log_sync_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm;
+
+/** Cumulative counts of the log-sync histogram by upper bound (s), as /metrics shows them now; empty if none. */
+async function logSyncBuckets(url: string): Promise<Map<number, number>> {
+  const buckets = new Map<number, number>();
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    for (const [, le, count] of text.matchAll(LOG_SYNC_BUCKET))
+      buckets.set(le === '+Inf' ? Infinity : Number(le), Number(count));
+  } catch {
+    // A server without /metrics (the ceilings answer anything with their JSON; this is for one that fails).
+  }
+  return buckets;
+}
+
+/** The waits between two readings of the histogram: count and the bucket bounds of p50 and p99. */
+function logSyncsBetween(before: Map<number, number>, after: Map<number, number>): LogSyncs | null {
+  const bounds = [...after.keys()].sort((a, b) => a - b);
+  const during = bounds.map((le) => ({ le, count: (after.get(le) ?? 0) - (before.get(le) ?? 0) }));
+  const count = during.at(-1)?.count ?? 0;
+  if (count <= 0) return null;
+  const bound = (q: number): number => {
+    const le = during.find((b) => b.count >= q * count)?.le ?? Infinity;
+    return le === Infinity ? Infinity : round(le * 1000, 1);
+  };
+  return { count, p50Ms: bound(0.5), p99Ms: bound(0.99) };
 }
 
 /**
@@ -54,6 +94,7 @@ export async function load(
 ): Promise<LoadResult> {
   if (requests.length === 0) throw new Error('a scenario needs at least one request');
   let next = 0;
+  const syncsBefore = await logSyncBuckets(url);
   const sampler = sampleProcess(pid);
   const result = await autocannon({
     url,
@@ -76,6 +117,7 @@ export async function load(
     ],
   });
   const usage = sampler.stop();
+  const logSync = logSyncsBetween(syncsBefore, await logSyncBuckets(url));
   const ok = result['2xx'];
   const answered = ok + result.non2xx;
   const perRequest = (cpuS: number): number => (answered > 0 ? round((cpuS * 1e6) / answered, 0) : 0);
@@ -92,6 +134,7 @@ export async function load(
     serverCpuPct: usage.cpuPct,
     serverCpuUsPerRequest: perRequest(usage.cpuS),
     mainThreadCpuUsPerRequest: perRequest(usage.mainThreadCpuS),
+    logSync,
   };
 }
 
@@ -146,5 +189,6 @@ export async function sequential(
     serverCpuUsPerRequest: times.length + non2xx ? round((usage.cpuS * 1e6) / (times.length + non2xx), 0) : 0,
     mainThreadCpuUsPerRequest:
       times.length + non2xx ? round((usage.mainThreadCpuS * 1e6) / (times.length + non2xx), 0) : 0,
+    logSync: null,
   };
 }

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, loadavg, totalmem } from 'node:os';
-import type { LoadResult } from './load.ts';
+import type { LoadResult, LogSyncs } from './load.ts';
 import type { BundleSize } from './bundle-sizes.ts';
 import { ROOT, round } from './processes.ts';
 
@@ -181,10 +181,16 @@ const pct = (r: number | null) => (r === null ? 'n/a' : `${Math.round(r * 100)}%
 const runsNote = (s: ScenarioResult) =>
   s.runs && s.runs.length > 1 ? ` (median of ${s.runs.map((run) => pct(run.ratio ?? null)).join(', ')})` : '';
 
+/** A row's waits for the SQLite log's fsync: bucket bounds of p50 and p99 ("<= 2.5 ms"), blank where none. */
+const logSyncCell = (l: LogSyncs | null | undefined): string => {
+  const ms = (v: number) => (v === Infinity ? '+Inf' : String(v));
+  return l ? `<= ${ms(l.p50Ms)} / <= ${ms(l.p99Ms)}` : '';
+};
+
 function scenarioRows(label: string, rows: readonly ScenarioResult[]): string[] {
   return rows.map(
     (s) =>
-      `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)}${runsNote(s)} |`,
+      `| ${label} | ${s.scenario} | ${s.connections} | ${s.rps} | ${s.p50Ms} | ${s.p99Ms} | ${s.non2xx + s.errors} | ${s.serverRssMaxMB} | ${s.serverCpuPct} | ${logSyncCell(s.logSync)} | ${s.ceiling ?? ''} ${s.ceilingRps ?? ''}${s.ceilingPaired ? '*' : ''} | ${pct(s.ratio)}${runsNote(s)} |`,
   );
 }
 
@@ -214,8 +220,8 @@ export function toMarkdown(r: BenchReport): string {
     'Ratio: req/s over the ceiling that bounds the route at the same connection count: for wrap, unwrap and rewrap (b), in its faster variant, measured again right before the row (marked *); (a) from the first pass for the rest. ' +
       `Target rows are run ${r.settings.repeats} times, each with its own ceiling, and the median-ratio run is shown.`,
     '',
-    '| store | scenario | conns | req/s | p50 ms | p99 ms | non-2xx | RSS MB | CPU % | ceiling req/s | ratio |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| store | scenario | conns | req/s | p50 ms | p99 ms | non-2xx | RSS MB | CPU % | log fsync wait p50 / p99 ms | ceiling req/s | ratio |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const mode of r.modes) {
     lines.push(...scenarioRows(`${mode.store}, ${mode.keys} keys`, mode.scenarios));

@@ -42,6 +42,10 @@ void test('npm run bench -- --quick writes a complete JSON and markdown report',
       assert.ok(s.ok > 0, `${mode.store} ${s.scenario} @${s.connections} answered no request`);
       for (const field of ['rps', 'p50Ms', 'p99Ms', 'serverRssMaxMB', 'serverCpuPct'] as const)
         assert.equal(typeof s[field], 'number');
+      // Every request of these waits for its audit record's fsync of the SQLite log, which /metrics counts.
+      if (mode.store === 'sqlite')
+        assert.ok((s.logSync?.count ?? 0) > 0, `${s.scenario} @${s.connections}: log fsyncs`);
+      else assert.equal(s.logSync, null, 'no SQLite log behind the DynamoDB store');
       if (s.scenario.startsWith('wrap') || s.scenario === 'unwrap' || s.scenario === 'rewrap') {
         assert.equal(s.ceiling, 'b');
         assert.equal(s.ceilingPaired, true);
