@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { parsePrometheus } from '../console/src/prometheus.ts';
 import { round, sampleProcess } from './processes.ts';
 
 /** One HTTP request of a scenario; a scenario cycles through its requests, shared by all connections. */
@@ -45,15 +46,13 @@ export interface LogSyncs {
   readonly p99Ms: number;
 }
 
-const LOG_SYNC_BUCKET = /^keyledger_sqlite_log_sync_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm;
-
 /** Cumulative counts of the log-sync histogram by upper bound (s), as /metrics shows them now; empty if none. */
 async function logSyncBuckets(url: string): Promise<Map<number, number>> {
   const buckets = new Map<number, number>();
   try {
-    const text = await (await fetch(`${url}/metrics`)).text();
-    for (const [, le, count] of text.matchAll(LOG_SYNC_BUCKET))
-      buckets.set(le === '+Inf' ? Infinity : Number(le), Number(count));
+    for (const { name, labels, value } of parsePrometheus(await (await fetch(`${url}/metrics`)).text()))
+      if (name === 'keyledger_sqlite_log_sync_seconds_bucket' && labels.le !== undefined)
+        buckets.set(labels.le === '+Inf' ? Infinity : Number(labels.le), value);
   } catch {
     // A server without /metrics (the ceilings answer anything with their JSON; this is for one that fails).
   }

@@ -222,8 +222,6 @@ function orderBy(sort: readonly KeySort[] | undefined): string {
   return `ORDER BY ${columns.join(', ')}`;
 }
 
-/** Prepared statements by SQL text: filters and sorts come in a bounded number of shapes. */
-const STATEMENT_CACHE_SIZE = 256;
 /** Opens (and creates, if needed) the key list in `file` or on a caller-owned connection. */
 export function openSqliteKeyList(source: SqliteSource): Promise<KeyListReadModel> {
   return promised(() => createKeyList(source));
@@ -295,7 +293,8 @@ function createKeyList(source: SqliteSource): KeyListReadModel {
   const selectOne = db.prepare<[string, string], Row>(
     `SELECT ${COLUMNS} FROM key_list WHERE instance_id = ? AND key_id = ? AND deleted = 0`,
   );
-  const cached = statementCache(db, STATEMENT_CACHE_SIZE);
+  // Prepared statements by SQL text: filters and sorts come in a bounded number of shapes.
+  const cached = statementCache(db);
   const statement = <R>(sql: string) => cached<[Record<string, string | number>], R>(sql);
 
   const apply = db.transaction(

@@ -119,14 +119,17 @@ class FileSync implements WalSync {
 
   private async sync(): Promise<void> {
     const fd = await this.descriptor();
-    this.openFd = fd;
     await new Promise<void>((done, fail) => fdatasync(fd, (error) => (error ? fail(error) : done())));
   }
 
   /** The log is opened on first use: SQLite creates it with the first write, and keeps it while a connection is open. */
   private descriptor(): Promise<number> {
     this.fd ??= new Promise<number>((done, fail) =>
-      open(this.walFile, 'r', (error, fd) => (error ? fail(error) : done(fd))),
+      open(this.walFile, 'r', (error, fd) => {
+        if (error) return fail(error);
+        this.openFd = fd;
+        done(fd);
+      }),
     );
     const fd = this.fd;
     fd.catch(() => {
