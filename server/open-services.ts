@@ -55,8 +55,8 @@ interface Stores {
 async function openStores(config: ServerConfig, inFlight: InFlightRequests | undefined): Promise<Stores> {
   if (config.store === 'sqlite') {
     const shared = openSharedSqliteDatabase(join(config.dataDir, 'keyledger.db'), {
-      onError: (error) => {
-        logger.error('WAL checkpointer failed; SQLite checkpoints inside commits again', errorFields(error));
+      onError: (error, next) => {
+        logger.error(`WAL checkpoint failed; ${next}`, errorFields(error));
       },
       // With one request in flight (the one committing), nothing else waits for the event loop.
       syncOnLoop: inFlight && (() => inFlight.size <= 1),

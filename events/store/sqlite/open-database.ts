@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { DependencyUnavailableError } from '../../../application/ports/dependency-unavailable.ts';
 import { acquireWalSync, NO_WAL_SYNC, type WalSyncOptions } from './wal-sync.ts';
-import { startWalCheckpointer, type WalCheckpointer } from './wal-checkpointer.ts';
+import { startWalCheckpointer, type CheckpointFailure, type WalCheckpointer } from './wal-checkpointer.ts';
 
 /** Either a file to open (the adapter owns and closes the connection) or a connection the caller owns. */
 export type SqliteSource = { readonly file: string } | { readonly database: Database.Database };
@@ -87,8 +87,8 @@ export interface SharedSqliteDatabase {
 export function openSharedSqliteDatabase(
   file: string,
   options: WalSyncOptions & {
-    /** Hears a failure of the checkpointer (SQLite then checkpoints inside commits again). */
-    readonly onError: (error: unknown) => void;
+    /** Hears a checkpoint that failed, and what happens next. */
+    readonly onError: CheckpointFailure;
   },
 ): SharedSqliteDatabase {
   const db = new Database(file);
