@@ -67,6 +67,10 @@ function listings(keyId: string): Record<string, BenchRequest> {
     'list filter creationDate, lastRotateDate=none': get(
       `limit=200&filter=${encodeURIComponent(' creationDate=gte:"2000-01-01T00:00:00Z" lastRotateDate=none')}`,
     ),
+    // The other side of a filter's plan: no key matches, so the page is found only by reading them all.
+    'list filter matching no key': get(
+      `limit=200&filter=${encodeURIComponent('expirationDate=lt:"2000-01-01T00:00:00Z"')}`,
+    ),
     'list search in a key ring': get('limit=200&search=seed-1%2C', { 'x-kms-key-ring': BENCH_KEY_RING }),
     'list search by key id (lookup)': get(`search=${keyId}%2C`),
   };

@@ -117,4 +117,46 @@ void describe('sqlite key list specifics', () => {
       await model.close();
     }
   });
+
+  void it('pages a date-filtered listing by walking its order, not by sorting every match', async () => {
+    const database = new Database(newFile());
+    const model = await openSqliteKeyList({ database });
+    try {
+      await model.applyBatch('key-list', '1', [row, { ...row, keyId: 'k2', name: 'k2' }], []);
+      // Records the SQL and parameters of each page read, and runs them as they were.
+      const pages: { sql: string; params: unknown }[] = [];
+      const prepare = database.prepare.bind(database);
+      database.prepare = ((sql: string) => {
+        const statement = prepare(sql);
+        if (sql.includes('FROM key_list') && sql.includes('OFFSET')) {
+          const all = statement.all.bind(statement);
+          statement.all = (params: unknown) => {
+            pages.push({ sql, params });
+            return all(params);
+          };
+        }
+        return statement;
+      }) as typeof database.prepare;
+      const rows = await model.list({
+        instanceId: 'i',
+        dates: { creationDate: [{ op: 'gte', at: '2000-01-01T00:00:00.000Z' }] },
+        limit: 200,
+        offset: 0,
+      });
+      assert.deepEqual(
+        rows.map((r) => r.keyId),
+        ['k', 'k2'],
+      );
+      const [page] = pages;
+      assert.ok(page, 'the page read was seen');
+      // SQLite's own plan for what the adapter ran: a sort would read and order every match to return a page.
+      const plan = prepare(`EXPLAIN QUERY PLAN ${page.sql}`)
+        .all(page.params)
+        .map((step) => (step as { detail: string }).detail);
+      assert.ok(!plan.some((step) => step.includes('TEMP B-TREE')), plan.join(' | '));
+    } finally {
+      await model.close();
+      database.close();
+    }
+  });
 });
