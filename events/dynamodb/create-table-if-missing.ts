@@ -1,6 +1,7 @@
 import {
   CreateTableCommand,
   DescribeTableCommand,
+  LimitExceededException,
   ResourceInUseException,
   UpdateTableCommand,
   waitUntilTableExists,
@@ -88,17 +89,44 @@ export async function createTableIfMissing(
   const added: string[] = [];
   // DynamoDB creates one global index per UpdateTable.
   for (const index of indexes.filter((i) => !present.has(i.name))) {
-    await client.send(
-      new UpdateTableCommand({
-        TableName: tableName,
-        AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
-        GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
-      }),
-    );
+    await addIndex(client, tableName, index);
     await waitUntilIndexActive(client, tableName, index.name);
     added.push(index.name);
   }
   return added;
+}
+
+/** Attempts at adding one index when DynamoDB refuses it for a passing reason, a growing pause between them. */
+export const INDEX_ADD_ATTEMPTS = 5;
+
+/**
+ * Asks DynamoDB to create `index`. A refusal that passes (another index or table change still in progress,
+ * LimitExceeded or ResourceInUse; a server fault, which DynamoDB Local also answers while another table
+ * changes) is tried again after a pause of seconds, longer than the SDK's own retries wait, unless the index
+ * turns out to exist after all.
+ */
+async function addIndex(client: DynamoDBClient, tableName: string, index: GlobalIndex): Promise<void> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
+          GlobalSecondaryIndexUpdates: [{ Create: indexSpec(index) }],
+        }),
+      );
+      return;
+    } catch (error) {
+      const passing =
+        error instanceof LimitExceededException ||
+        error instanceof ResourceInUseException ||
+        (error as { $fault?: unknown }).$fault === 'server';
+      if (!passing || attempt >= INDEX_ADD_ATTEMPTS) throw error;
+      const { Table: described } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+      if (described?.GlobalSecondaryIndexes?.some((i) => i.IndexName === index.name)) return;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
 }
 
 async function waitUntilIndexActive(client: DynamoDBClient, tableName: string, indexName: string): Promise<void> {

@@ -1,15 +1,16 @@
 /**
  * An HTTP proxy between the server and DynamoDB Local that injects network and service faults the
  * way a real outage looks to the AWS SDK: it stops answering (connections held open, nothing sent),
- * it throttles (400 ThrottlingException, which the SDK retries), or it refuses the writes of one
- * table (400 AccessDeniedException, as a missing IAM permission would). Everything else passes
+ * it throttles (400 ThrottlingException, which the SDK retries), it fails (500 InternalFailure, a server
+ * fault the SDK also retries), or it refuses the writes of one table (400 AccessDeniedException, as a
+ * missing IAM permission would). Everything else passes
  * through unchanged. The server under test is started with the proxy's URL as its endpoint.
  */
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** What the proxy does with one request; `target` is the DynamoDB operation (`TransactWriteItems`, ...). */
-export type FaultAction = 'pass' | 'stall' | 'throttle' | 'deny';
+export type FaultAction = 'pass' | 'stall' | 'throttle' | 'fail' | 'deny';
 export type FaultRule = (request: { readonly target: string; readonly body: string }) => FaultAction;
 
 export const passAll: FaultRule = () => 'pass';
@@ -20,7 +21,7 @@ export class DynamoDbFaultProxy {
   private readonly stalled = new Set<ServerResponse>();
   private rule: FaultRule = passAll;
   /** Requests answered with a fault, by action. */
-  readonly injected = { stall: 0, throttle: 0, deny: 0 };
+  readonly injected = { stall: 0, throttle: 0, fail: 0, deny: 0 };
   /**
    * Attempts per SDK call: the SDK sends one `amz-sdk-invocation-id` for a call and all its retries,
    * so the largest count is how often one call was tried (a retry storm shows here).
@@ -86,10 +87,13 @@ export class DynamoDbFaultProxy {
       res.on('close', () => this.stalled.delete(res));
       return;
     }
-    if (action === 'throttle' || action === 'deny') {
+    if (action === 'throttle' || action === 'fail' || action === 'deny') {
       this.injected[action] += 1;
-      const type = action === 'throttle' ? 'ThrottlingException' : 'AccessDeniedException';
-      res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': 'fault-proxy' });
+      const type = { throttle: 'ThrottlingException', fail: 'InternalFailure', deny: 'AccessDeniedException' }[action];
+      res.writeHead(action === 'fail' ? 500 : 400, {
+        'content-type': 'application/x-amz-json-1.0',
+        'x-amzn-requestid': 'fault-proxy',
+      });
       res.end(JSON.stringify({ __type: `com.amazonaws.dynamodb.v20120810#${type}`, message: `injected ${type}` }));
       return;
     }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createTableIfMissing } from '../../../events/dynamodb/create-table-if-missing.ts';
 import {
   backfillListingAttributes,
@@ -17,6 +17,7 @@ import {
   localDynamoDbClient,
   uniqueTableNamer,
 } from '../../support/dynamodb-local.ts';
+import { DynamoDbFaultProxy } from '../../support/dynamodb-fault-proxy.ts';
 import { keyListContract } from './key-list.contract.ts';
 
 const local = dynamoDbLocalEndpoint();
@@ -103,6 +104,36 @@ if ('error' in local) {
       await createKeyListTable(admin, tableName);
     } finally {
       await model.close();
+    }
+  });
+
+  void test('an index addition refused with a server fault through all of the SDK retries is tried again', async () => {
+    const tableName = nextTable();
+    tables.push(tableName);
+    const { globalIndexes, ...before } = KEY_LIST_TABLE;
+    await createTableIfMissing(admin, tableName, before);
+    const proxy = new DynamoDbFaultProxy(endpoint);
+    await proxy.start();
+    const client = localDynamoDbClient(proxy.url);
+    try {
+      // The first six UpdateTable requests fail, more than one SDK call tries (its own retries included), then
+      // DynamoDB answers again.
+      let refusals = 0;
+      proxy.set(({ target }) => (target === 'UpdateTable' && refusals++ < 6 ? 'fail' : 'pass'));
+      const added = await createTableIfMissing(client, tableName, KEY_LIST_TABLE);
+      assert.equal(proxy.injected.fail, 6);
+      assert.deepEqual(
+        added,
+        (globalIndexes ?? []).map((i) => i.name),
+      );
+      const { Table: described } = await admin.send(new DescribeTableCommand({ TableName: tableName }));
+      assert.deepEqual(
+        (described?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.IndexStatus]).sort(),
+        (globalIndexes ?? []).map((i) => [i.name, 'ACTIVE']).sort(),
+      );
+    } finally {
+      client.destroy();
+      await proxy.close();
     }
   });
 }
