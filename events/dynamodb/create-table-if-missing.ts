@@ -8,6 +8,8 @@ import {
   type AttributeDefinition,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { DependencyUnavailableError } from '../../application/ports/dependency-unavailable.ts';
+import { isUnavailable } from './dynamodb-clients.ts';
 
 interface KeyAttribute {
   readonly name: string;
@@ -97,13 +99,14 @@ export async function createTableIfMissing(
 }
 
 /** Attempts at adding one index when DynamoDB refuses it for a passing reason, a growing pause between them. */
-export const INDEX_ADD_ATTEMPTS = 5;
+const INDEX_ADD_ATTEMPTS = 5;
 
 /**
  * Asks DynamoDB to create `index`. A refusal that passes (another index or table change still in progress,
- * LimitExceeded or ResourceInUse; a server fault, which DynamoDB Local also answers while another table
- * changes) is tried again after a pause of seconds, longer than the SDK's own retries wait, unless the index
- * turns out to exist after all.
+ * LimitExceeded or ResourceInUse; DynamoDB unavailable after the SDK's retries, as keyledger's client reports
+ * it or as a plain SDK client does, which includes the server fault DynamoDB Local also answers while another
+ * table changes) is tried again after a pause of seconds, longer than the SDK's own retries wait, unless the
+ * index turns out to exist after all.
  */
 async function addIndex(client: DynamoDBClient, tableName: string, index: GlobalIndex): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
@@ -120,7 +123,8 @@ async function addIndex(client: DynamoDBClient, tableName: string, index: Global
       const passing =
         error instanceof LimitExceededException ||
         error instanceof ResourceInUseException ||
-        (error as { $fault?: unknown }).$fault === 'server';
+        error instanceof DependencyUnavailableError ||
+        isUnavailable(error);
       if (!passing || attempt >= INDEX_ADD_ATTEMPTS) throw error;
       const { Table: described } = await client.send(new DescribeTableCommand({ TableName: tableName }));
       if (described?.GlobalSecondaryIndexes?.some((i) => i.IndexName === index.name)) return;

@@ -27,7 +27,7 @@ const RESILIENCE = {
 } as const;
 
 /** Whether an error that survived the SDK's retries means "DynamoDB cannot serve now". */
-function isUnavailable(error: unknown): boolean {
+export function isUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const sdk = error as Parameters<typeof isThrottlingError>[0];
   const code = (error as { code?: unknown }).code;

@@ -25,7 +25,8 @@ export function dynamoDbLocalEndpoint(): { endpoint: string } | { error: string 
   };
 }
 
-const localConfig = (endpoint: string) => ({
+/** The settings of a client of DynamoDB Local at `endpoint`. */
+export const localConfig = (endpoint: string) => ({
   endpoint,
   region: 'local',
   credentials: { accessKeyId: 'keyledger', secretAccessKey: 'keyledger' },

@@ -3,6 +3,7 @@ import { after, test } from 'node:test';
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { createTableIfMissing } from '../../../events/dynamodb/create-table-if-missing.ts';
+import { dynamoDbClient } from '../../../events/dynamodb/dynamodb-clients.ts';
 import {
   backfillListingAttributes,
   createKeyListTable,
@@ -14,6 +15,7 @@ import type { KeySortField } from '../../../domain/keys/key-listing.ts';
 import {
   deleteTables,
   dynamoDbLocalEndpoint,
+  localConfig,
   localDynamoDbClient,
   uniqueTableNamer,
 } from '../../support/dynamodb-local.ts';
@@ -107,33 +109,40 @@ if ('error' in local) {
     }
   });
 
-  void test('an index addition refused with a server fault through all of the SDK retries is tried again', async () => {
-    const tableName = nextTable();
-    tables.push(tableName);
-    const { globalIndexes, ...before } = KEY_LIST_TABLE;
-    await createTableIfMissing(admin, tableName, before);
-    const proxy = new DynamoDbFaultProxy(endpoint);
-    await proxy.start();
-    const client = localDynamoDbClient(proxy.url);
-    try {
-      // The first six UpdateTable requests fail, more than one SDK call tries (its own retries included), then
-      // DynamoDB answers again.
-      let refusals = 0;
-      proxy.set(({ target }) => (target === 'UpdateTable' && refusals++ < 6 ? 'fail' : 'pass'));
-      const added = await createTableIfMissing(client, tableName, KEY_LIST_TABLE);
-      assert.equal(proxy.injected.fail, 6);
-      assert.deepEqual(
-        added,
-        (globalIndexes ?? []).map((i) => i.name),
-      );
-      const { Table: described } = await admin.send(new DescribeTableCommand({ TableName: tableName }));
-      assert.deepEqual(
-        (described?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.IndexStatus]).sort(),
-        (globalIndexes ?? []).map((i) => [i.name, 'ACTIVE']).sort(),
-      );
-    } finally {
-      client.destroy();
-      await proxy.close();
-    }
-  });
+  // Both kinds of client: keyledger's (the server's; it reports DynamoDB unavailable once the SDK's retries are
+  // spent) and a plain SDK client (which throws the SDK's own error).
+  for (const [kind, clientOn] of [
+    ['keyledger', (url: string) => dynamoDbClient(localConfig(url))],
+    ['plain SDK', localDynamoDbClient],
+  ] as const) {
+    void test(`an index addition refused with a server fault through all of the SDK retries is tried again (${kind} client)`, async () => {
+      const tableName = nextTable();
+      tables.push(tableName);
+      const { globalIndexes, ...before } = KEY_LIST_TABLE;
+      await createTableIfMissing(admin, tableName, before);
+      const proxy = new DynamoDbFaultProxy(endpoint);
+      await proxy.start();
+      const client = clientOn(proxy.url);
+      try {
+        // The first six UpdateTable requests fail, more than one SDK call tries (its own retries included), then
+        // DynamoDB answers again.
+        let refusals = 0;
+        proxy.set(({ target }) => (target === 'UpdateTable' && refusals++ < 6 ? 'fail' : 'pass'));
+        const added = await createTableIfMissing(client, tableName, KEY_LIST_TABLE);
+        assert.equal(proxy.injected.fail, 6);
+        assert.deepEqual(
+          added,
+          (globalIndexes ?? []).map((i) => i.name),
+        );
+        const { Table: described } = await admin.send(new DescribeTableCommand({ TableName: tableName }));
+        assert.deepEqual(
+          (described?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i.IndexStatus]).sort(),
+          (globalIndexes ?? []).map((i) => [i.name, 'ACTIVE']).sort(),
+        );
+      } finally {
+        client.destroy();
+        await proxy.close();
+      }
+    });
+  }
 }
